@@ -1,0 +1,53 @@
+# Every command a user runs. Each target sets up what it needs (.venv, node_modules) on a fresh machine.
+# ENV picks the environment (config/ENV.yaml); default dev.
+
+ENV ?= dev
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CDK := node_modules/.bin/cdk
+OUT := cdk.out/$(ENV)
+# Node 20 is past end of life for jsii; the warning is harmless and drowns the output, so silence it.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+CDK_ARGS := --app "$(PY) app.py" -c env=$(ENV)
+
+.PHONY: help setup synth test deploy diff clean
+
+help:
+	@echo "make synth ENV=dev|staging|prod   synthesize (no AWS credentials needed) and summarize"
+	@echo "make test                         install everything, synthesize every environment, run the suite"
+	@echo "make deploy ENV=prod              cdk deploy every stack of that environment"
+	@echo "make bench | simulate | cost      write the report files (BENCHMARKS.md / .json)"
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+synth: setup
+	$(PY) -m config validate $(ENV)
+	rm -rf $(OUT)
+	$(CDK) synth --quiet $(CDK_ARGS) -o $(OUT)
+	$(PY) -m tools.synth_report $(OUT)
+
+test: setup
+	$(PY) -m pytest
+
+deploy: setup
+	$(PY) -m config validate $(ENV)
+	$(CDK) deploy --all $(CDK_ARGS) -o $(OUT) --require-approval broadening
+
+diff: setup
+	$(CDK) diff --all $(CDK_ARGS) -o $(OUT)
+
+clean:
+	rm -rf cdk.out .pytest_cache

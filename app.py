@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""CDK entry point: reads ``-c env=NAME`` (default dev), loads config/NAME.yaml, builds that environment's stacks.
+
+This is the only place that reads CDK context. Bad config prints one line per problem and exits 2.
+"""
+from __future__ import annotations
+
+import sys
+
+from aws_cdk import App
+
+from config.loader import ConfigError, load_config
+from stacks.environment import build_environment
+from stacks.nag import enable_nag
+
+
+def main() -> int:
+    app = App()
+    env_name = app.node.try_get_context("env") or "dev"
+    try:
+        cfg = load_config(env_name)
+    except ConfigError as exc:
+        for line in exc.lines:
+            print(f"config error: {line}", file=sys.stderr)
+        return 2
+    build_environment(app, cfg)
+    enable_nag(app)
+    app.synth()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Per-environment configuration: YAML files validated by pydantic models at synth time."""

@@ -1,0 +1,136 @@
+"""The environment config model: one YAML file per environment, validated at synth time.
+
+Every section rejects unknown keys. Sections owned by later features live in their own modules
+(services, routing, cost) and are mounted here.
+"""
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from config.base import StrictModel
+from config.cost import CostConfig
+from config.routing import RoutingConfig
+from config.services import ServiceConfig
+
+__all__ = ["EnvironmentConfig", "Notifications", "SeverityEndpoints", "Tags", "SEVERITIES", "LOG_RETENTION_DAYS"]
+
+SEVERITIES: tuple[str, ...] = ("critical", "warning", "info")
+Severity = Literal["critical", "warning", "info"]
+
+# The only values CloudWatch Logs accepts for RetentionInDays.
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
+# Secrets Manager names: letters, digits and /_+=.@- only. A ':' (URL, ARN with a value) is rejected on purpose:
+# config holds the NAME of a secret, never the webhook URL or routing key itself.
+_SECRET_NAME = r"^[A-Za-z0-9/_+=.@-]{1,512}$"
+_TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{0,256}$")
+
+
+class SeverityEndpoints(StrictModel):
+    """Where alerts of one severity go. Chat and paging endpoints are Secrets Manager secret names."""
+
+    emails: tuple[str, ...] = ()
+    slack_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
+    pagerduty_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
+    teams_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
+
+    @field_validator("emails")
+    @classmethod
+    def _valid_emails(cls, emails: tuple[str, ...]) -> tuple[str, ...]:
+        for address in emails:
+            if not _EMAIL.match(address):
+                raise ValueError(f"'{address}' is not an e-mail address (expected name@domain.tld)")
+        return emails
+
+    def channels(self) -> tuple[str, ...]:
+        """The channels configured for this severity, e.g. ``("pagerduty", "email")``."""
+        named = {"slack": self.slack_secret, "pagerduty": self.pagerduty_secret, "teams": self.teams_secret}
+        return tuple(c for c, secret in named.items() if secret) + (("email",) if self.emails else ())
+
+
+class Notifications(StrictModel):
+    """Endpoints per severity: critical pages, warning notifies, info is chat only."""
+
+    critical: SeverityEndpoints = SeverityEndpoints()
+    warning: SeverityEndpoints = SeverityEndpoints()
+    info: SeverityEndpoints = SeverityEndpoints()
+
+    def for_severity(self, severity: str) -> SeverityEndpoints:
+        """Endpoints of ``severity`` (one of SEVERITIES)."""
+        return getattr(self, severity)
+
+
+class Tags(StrictModel):
+    """Cost-allocation tags applied to every resource. Extra tags go under ``extra``."""
+
+    Project: str = Field(min_length=1, max_length=256)
+    Environment: str = Field(min_length=1, max_length=256)
+    Owner: str = Field(min_length=1, max_length=256)
+    CostCenter: str = Field(min_length=1, max_length=256)
+    extra: dict[str, str] = {}
+
+    @field_validator("Project", "Environment", "Owner", "CostCenter")
+    @classmethod
+    def _valid_value(cls, value: str) -> str:
+        if not _TAG_VALUE.match(value):
+            raise ValueError("tag values allow letters, digits, spaces and _ . : / = + - @ (at most 256)")
+        return value
+
+    @field_validator("extra")
+    @classmethod
+    def _valid_extra(cls, extra: dict[str, str]) -> dict[str, str]:
+        for key, value in extra.items():
+            if key.lower().startswith("aws:") or not 1 <= len(key) <= 128:
+                raise ValueError(f"tag key '{key}' must be 1-128 characters and not start with 'aws:'")
+            cls._valid_value(value)
+        return extra
+
+    def as_dict(self) -> dict[str, str]:
+        """All tags as one mapping, the four required first."""
+        required = {k: getattr(self, k) for k in ("Project", "Environment", "Owner", "CostCenter")}
+        return {**required, **self.extra}
+
+
+class EnvironmentConfig(StrictModel):
+    """One deployable environment: what to monitor, where alerts go, and how resources are tagged."""
+
+    app: str = Field(pattern=r"^[a-z][a-z0-9-]{1,19}$", description="short app name used in every resource name")
+    env: str = Field(pattern=r"^[a-z][a-z0-9]{1,11}$", description="environment name, e.g. dev")
+    account: str | None = Field(default=None, pattern=r"^\d{12}$")
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
+    tags: Tags
+    notifications: Notifications = Notifications()
+    log_retention_days: int = 30
+    powertools_layer_version: int = Field(ge=1, le=1000)
+    demo_service: bool = False
+    services: tuple[ServiceConfig, ...] = ()
+    routing: RoutingConfig = RoutingConfig()
+    cost: CostConfig = CostConfig()
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _valid_retention(cls, days: int) -> int:
+        if days not in LOG_RETENTION_DAYS:
+            allowed = ", ".join(str(d) for d in LOG_RETENTION_DAYS)
+            raise ValueError(f"log retention must be one of CloudWatch's values: {allowed}")
+        return days
+
+    @field_validator("services")
+    @classmethod
+    def _unique_services(cls, services: tuple[ServiceConfig, ...]) -> tuple[ServiceConfig, ...]:
+        names = [s.name for s in services]
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"service names must be unique; repeated: {', '.join(duplicates)}")
+        return services
+
+    @model_validator(mode="after")
+    def _environment_tag_matches(self) -> "EnvironmentConfig":
+        if self.tags.Environment != self.env:
+            raise ValueError(f"tags.Environment ('{self.tags.Environment}') must equal env ('{self.env}')")
+        return self

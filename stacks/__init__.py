@@ -1,0 +1,1 @@
+"""CDK stacks (one module per stack) and the constructs they compose (one package per concern)."""

@@ -1,0 +1,35 @@
+"""Every stack of one environment, composed and wired. ``app.py`` calls ``build_environment`` and nothing else."""
+from __future__ import annotations
+
+from aws_cdk import App, Environment, Stack, Tags
+
+from config.schema import EnvironmentConfig
+from stacks.alerting_stack import AlertingStack
+from stacks.naming import stack_name
+
+__all__ = ["build_environment"]
+
+
+def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
+    """Instantiate the stacks of ``cfg.env`` in ``app``; returns them by concern.
+
+    Example
+    -------
+    >>> stacks = build_environment(App(), load_config("dev"))  # doctest: +SKIP
+    >>> sorted(stacks)  # doctest: +SKIP
+    ['Alerting', ...]
+    """
+    env = Environment(account=cfg.account, region=cfg.region) if cfg.account or cfg.region else None
+
+    def props(concern: str) -> dict:
+        return {"stack_name": stack_name(cfg, concern), "env": env, "description": f"{cfg.app} {cfg.env}: {concern}"}
+
+    # Tags are an aspect: applied at synth to every taggable resource of every stack below, so costs allocate.
+    for key, value in cfg.tags.as_dict().items():
+        Tags.of(app).add(key, value)
+
+    stacks: dict[str, Stack] = {}
+    alerting = AlertingStack(app, stack_name(cfg, "Alerting"), cfg=cfg, **props("Alerting"))
+    stacks["Alerting"] = alerting
+    # New stacks: one block each below, receiving what they need from the stacks above.
+    return stacks

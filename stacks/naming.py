@@ -1,0 +1,60 @@
+"""The one place names are made. Names are stable across deploys: renaming an alarm replaces it and loses its
+history, so change these functions only with a migration in mind."""
+from __future__ import annotations
+
+import re
+
+from config.schema import EnvironmentConfig
+
+__all__ = ["stack_name", "alarm_name", "resource_name", "ssm_path"]
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
+
+
+def _part(value: str) -> str:
+    """One name segment: characters other than letters, digits and '-' become '-'."""
+    return _UNSAFE.sub("-", value).strip("-")
+
+
+def stack_name(cfg: EnvironmentConfig, concern: str) -> str:
+    """``<app>-<env>-<Concern>``.
+
+    Example
+    -------
+    >>> stack_name(cfg, "Alerting")
+    'watchtower-dev-Alerting'
+    """
+    return f"{cfg.app}-{cfg.env}-{_part(concern)}"
+
+
+def alarm_name(cfg: EnvironmentConfig, service: str, resource: str, signal: str, severity: str) -> str:
+    """``{app}-{env}-{service}-{resource}-{signal}-{severity}``.
+
+    Example
+    -------
+    >>> alarm_name(cfg, "orders", "api", "HighErrorRate", "critical")
+    'watchtower-prod-orders-api-HighErrorRate-critical'
+    """
+    return "-".join([cfg.app, cfg.env, _part(service), _part(resource), _part(signal), _part(severity)])
+
+
+def resource_name(cfg: EnvironmentConfig, *parts: str) -> str:
+    """A physical name for any other resource: ``{app}-{env}-{part}-...``.
+
+    Example
+    -------
+    >>> resource_name(cfg, "alerts", "critical")
+    'watchtower-dev-alerts-critical'
+    """
+    return "-".join([cfg.app, cfg.env, *(_part(p) for p in parts)])
+
+
+def ssm_path(cfg: EnvironmentConfig, *parts: str) -> str:
+    """An SSM parameter name under ``/<app>/<env>/``.
+
+    Example
+    -------
+    >>> ssm_path(cfg, "topics", "critical-arn")
+    '/watchtower/dev/topics/critical-arn'
+    """
+    return "/" + "/".join([cfg.app, cfg.env, *parts])

@@ -1,0 +1,1 @@
+"""Offline tools: they read synthesized templates and config, never import stacks/."""

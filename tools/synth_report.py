@@ -1,0 +1,76 @@
+"""``python -m tools.synth_report cdk.out/ENV``: a short summary of one synthesized environment.
+
+Prints the stacks, resource counts by type, and alarms by severity. Reads templates only.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+__all__ = ["summarize", "alarm_severity", "main"]
+
+SEVERITIES = ("critical", "warning", "info")
+
+
+def alarm_severity(resource: dict[str, Any]) -> str:
+    """The severity of an alarm resource: its ``severity`` tag, else the last segment of its name, else 'none'.
+
+    Example
+    -------
+    >>> alarm_severity({"Properties": {"AlarmName": "watchtower-prod-orders-api-Latency-warning"}})
+    'warning'
+    """
+    props = resource.get("Properties", {})
+    for tag in props.get("Tags", []) or []:
+        if isinstance(tag, dict) and tag.get("Key") == "severity" and isinstance(tag.get("Value"), str):
+            return tag["Value"]
+    name = props.get("AlarmName")
+    if isinstance(name, str) and name.rsplit("-", 1)[-1] in SEVERITIES:
+        return name.rsplit("-", 1)[-1]
+    return "none"
+
+
+def summarize(outdir: Path) -> str:
+    """The summary text for the templates in ``outdir``.
+
+    Example
+    -------
+    >>> print(summarize(Path("cdk.out/dev")))  # doctest: +SKIP
+    """
+    templates = {p.name.removesuffix(".template.json"): json.loads(p.read_text())
+                 for p in sorted(outdir.glob("*.template.json"))}
+    if not templates:
+        raise FileNotFoundError(f"no *.template.json in {outdir}: run `make synth` first")
+    by_type: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    lines = [f"Synthesized {len(templates)} stack(s) into {outdir}:"]
+    for stack, template in templates.items():
+        resources = template.get("Resources", {})
+        lines.append(f"  {stack:<40} {len(resources):>4} resources")
+        for resource in resources.values():
+            by_type[resource["Type"]] += 1
+            if resource["Type"] in ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
+                by_severity[alarm_severity(resource)] += 1
+    lines.append("Resources by type:")
+    lines += [f"  {t:<50} {n:>4}" for t, n in sorted(by_type.items())]
+    lines.append("Alarms by severity: " + (", ".join(f"{s} {n}" for s, n in sorted(by_severity.items())) or "none"))
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print("usage: python -m tools.synth_report CDK_OUT_DIR", file=sys.stderr)
+        return 2
+    try:
+        print(summarize(Path(argv[0])))
+    except (FileNotFoundError, json.JSONDecodeError, KeyError) as exc:
+        print(f"synth report: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
