@@ -14,6 +14,7 @@ from config.base import StrictModel
 from config.cost import CostConfig
 from config.routing import RoutingConfig
 from config.services import ServiceConfig
+from config.telemetry import LogsConfig
 
 __all__ = ["EnvironmentConfig", "Notifications", "SeverityEndpoints", "Tags", "SEVERITIES", "LOG_RETENTION_DAYS"]
 
@@ -111,6 +112,7 @@ class EnvironmentConfig(StrictModel):
     services: tuple[ServiceConfig, ...] = ()
     routing: RoutingConfig = RoutingConfig()
     cost: CostConfig = CostConfig()
+    logs: LogsConfig = LogsConfig()
 
     @field_validator("log_retention_days")
     @classmethod

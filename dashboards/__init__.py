@@ -1,0 +1,1 @@
+"""Dashboard builders: pure functions from config (and the alarms created) to CloudWatch dashboard bodies."""
