@@ -1,0 +1,114 @@
+"""Config validation: good files load; each kind of mistake fails with one clear line, never a traceback."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from config.loader import CONFIG_DIR, ConfigError, known_environments, load_config
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def write_env(tmp_path: Path, mutate, env: str = "dev") -> Path:
+    """A copy of config/<env>.yaml in tmp_path, changed by ``mutate(dict)``."""
+    data = yaml.safe_load((CONFIG_DIR / f"{env}.yaml").read_text())
+    mutate(data)
+    (tmp_path / f"{env}.yaml").write_text(yaml.safe_dump(data))
+    return tmp_path
+
+
+def problems(tmp_path: Path, env: str = "dev") -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_config(env, tmp_path)
+    return caught.value.lines
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_shipped_configs_are_valid(env):
+    # GIVEN the shipped config WHEN it loads THEN its identity fields match the file
+    cfg = load_config(env)
+    assert cfg.env == env and cfg.tags.Environment == env and cfg.app == "watchtower"
+
+
+def test_known_environments_are_the_yaml_files():
+    assert known_environments() == ["dev", "prod", "staging"]
+
+
+def test_misspelled_key_names_the_key_and_the_allowed_ones(tmp_path):
+    # GIVEN a config whose 'log_retention_days' is misspelled
+    write_env(tmp_path, lambda d: d.update(log_retension_days=d.pop("log_retention_days")))
+    # WHEN it loads THEN exactly one line names the file, the bad key, and what is allowed
+    lines = problems(tmp_path)
+    assert len(lines) == 1
+    assert "dev.yaml" in lines[0] and "log_retension_days" in lines[0] and "unknown key" in lines[0]
+    assert "log_retention_days" in lines[0]
+
+
+def test_misspelled_nested_key_lists_the_keys_of_that_section(tmp_path):
+    write_env(tmp_path, lambda d: d["notifications"]["critical"].update(email=["a@example.com"]))
+    (line,) = problems(tmp_path)
+    assert "notifications.critical.email" in line and "emails, slack_secret" in line
+
+
+def test_malformed_email_is_named_with_its_path(tmp_path):
+    write_env(tmp_path, lambda d: d["notifications"]["critical"].update(emails=["oncall-at-example.com"]))
+    (line,) = problems(tmp_path)
+    assert "notifications.critical.emails" in line and "'oncall-at-example.com'" in line
+    assert "not an e-mail address" in line
+
+
+def test_negative_retention_lists_the_values_cloudwatch_accepts(tmp_path):
+    write_env(tmp_path, lambda d: d.update(log_retention_days=-7))
+    (line,) = problems(tmp_path)
+    assert "log_retention_days" in line and "-7" in line and "1, 3, 5, 7, 14, 30" in line
+
+
+def test_secret_value_instead_of_secret_name_is_rejected(tmp_path):
+    # GIVEN a webhook URL pasted where a Secrets Manager secret name belongs
+    write_env(tmp_path, lambda d: d["notifications"]["info"].update(slack_secret="https://hooks.example.com/T0/B0"))
+    (line,) = problems(tmp_path)
+    assert "notifications.info.slack_secret" in line and "pattern" in line
+
+
+def test_every_problem_gets_its_own_line(tmp_path):
+    def two_mistakes(d):
+        d["log_retention_days"] = 0
+        d["tags"]["CostCentre"] = d["tags"].pop("CostCenter")
+
+    write_env(tmp_path, two_mistakes)
+    lines = problems(tmp_path)
+    assert any("log_retention_days" in l for l in lines)
+    assert any("tags.CostCentre" in l and "unknown key" in l for l in lines)
+    assert any("tags.CostCenter" in l and "Field required" in l for l in lines)
+
+
+def test_environment_tag_must_match_env(tmp_path):
+    write_env(tmp_path, lambda d: d["tags"].update(Environment="production"))
+    (line,) = problems(tmp_path)
+    assert "tags.Environment ('production') must equal env ('dev')" in line
+
+
+def test_unknown_environment_lists_the_known_ones():
+    with pytest.raises(ConfigError) as caught:
+        load_config("nope")
+    assert caught.value.lines == ["unknown environment 'nope': known environments are dev, prod, staging"]
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    (tmp_path / "dev.yaml").write_text("app: watchtower\nenv: [dev\n")
+    (line,) = problems(tmp_path)
+    assert line.startswith(str(tmp_path / "dev.yaml")) and "not valid YAML" in line
+
+
+def test_validate_command_prints_one_line_and_exits_2(tmp_path):
+    # GIVEN the CLI and an unknown environment WHEN it runs THEN one line on stderr, exit 2, no traceback
+    done = subprocess.run([sys.executable, "-m", "config", "validate", "nope"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "config error: unknown environment 'nope': known environments are dev, prod, staging"]
+    assert "Traceback" not in done.stderr
