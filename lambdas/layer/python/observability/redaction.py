@@ -1,0 +1,185 @@
+"""PII redaction for log records: e-mail addresses, phone numbers, payment cards and sensitive field names.
+
+Card-like digit runs are replaced only when they pass the Luhn check and start like a card (2-6), so order
+ids and other long numbers survive. Sensitive field names match whole words of the key in any case style
+(``accessToken``, ``X-Api-Key``, ``user_password``).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["Redactor", "redact", "DEFAULT_SENSITIVE_FIELDS", "REDACTED", "luhn_valid"]
+
+REDACTED = "[REDACTED]"
+DEFAULT_SENSITIVE_FIELDS = (
+    "password", "passwd", "pwd", "secret", "token", "authorization", "auth", "cookie", "ssn",
+    "social security number", "api key", "apikey", "private key", "client secret", "credit card",
+    "card number", "cvv", "cvc", "pin", "session", "credentials", "iban",
+)
+
+_EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+_CARD = r"(?<![\w-])[2-6](?:[ -]?\d){12,18}(?![\w-])"
+# International (+CC ...) or North-American (555) 123-4567 / 555-123-4567 / 555.123.4567 forms.
+_PHONE = (r"(?<![\w+])(?:\+[1-9]\d{0,2}[ .-]?(?:\(?\d{1,4}\)?[ .-]?){1,4}\d{2,4}"
+          r"|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4})(?![\w])")
+_PII = re.compile(f"(?P<email>{_EMAIL})|(?P<card>{_CARD})|(?P<phone>{_PHONE})")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_WORD_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def luhn_valid(digits: str) -> bool:
+    """Whether a digit string passes the Luhn checksum used by payment cards.
+
+    Example
+    -------
+    >>> luhn_valid("4111111111111111"), luhn_valid("4111111111111112")
+    (True, False)
+    """
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = ord(char) - 48
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(word for word in _WORD_SPLIT.split(_CAMEL.sub("_", name).lower()) if word)
+
+
+def _replace(match: re.Match[str]) -> str:
+    if match.lastgroup == "card":
+        digits = re.sub(r"\D", "", match.group(0))
+        if not (13 <= len(digits) <= 19 and luhn_valid(digits)):
+            return match.group(0)
+    return REDACTED
+
+
+class Redactor:
+    """Replaces PII in strings and nested structures.
+
+    Parameters
+    ----------
+    extra_fields : Iterable[str]
+        Field names to redact in addition to :data:`DEFAULT_SENSITIVE_FIELDS`.
+    skip_keys : Iterable[str]
+        Top-level keys whose values are produced by the layer itself and never scanned (speed).
+
+    Example
+    -------
+    >>> Redactor(extra_fields=["dob"]).redact({"dob": "1990-01-01", "note": "mail a@b.io"})
+    {'dob': '[REDACTED]', 'note': 'mail [REDACTED]'}
+    """
+
+    def __init__(self, extra_fields: Iterable[str] = (), skip_keys: Iterable[str] = ()) -> None:
+        self._sensitive = tuple({_words(name) for name in (*DEFAULT_SENSITIVE_FIELDS, *extra_fields)} - {()})
+        names = sorted({"[ _-]?".join(words) for words in self._sensitive}, key=len, reverse=True)
+        # "password=hunter2" or "token: abc" inside free text (also inside exception messages).
+        self._inline = re.compile(
+            r"(?i)(?<![a-z0-9])((?:" + "|".join(names) + r")[\"']?\s*[=:]\s*[\"']?)"
+            r"((?:(?:bearer|basic|digest)\s+)?[^\s\"',;&}]+)")
+        self._skip = frozenset(skip_keys)
+        self._key_cache: dict[str, bool] = {}
+
+    def is_sensitive_key(self, key: str) -> bool:
+        """Whether a field named ``key`` holds a secret (its words contain a sensitive name).
+
+        Example
+        -------
+        >>> Redactor().is_sensitive_key("accessToken"), Redactor().is_sensitive_key("shipping")
+        (True, False)
+        """
+        cached = self._key_cache.get(key)
+        if cached is None:
+            words = _words(key)
+            cached = any(
+                words[i:i + len(name)] == name for name in self._sensitive for i in range(len(words))
+            )
+            if len(self._key_cache) < 10_000:  # bounded: keys can come from user data
+                self._key_cache[key] = cached
+        return cached
+
+    def redact_text(self, text: str) -> str:
+        """Redact PII inside one string.
+
+        Example
+        -------
+        >>> Redactor().redact_text("call +44 20 7946 0958, card 4111 1111 1111 1111, order 1234567890123")
+        'call [REDACTED], card [REDACTED], order 1234567890123'
+        """
+        text = _PII.sub(_replace, text)
+        if "=" in text or ":" in text:
+            text = self._inline.sub(lambda m: m.group(1) + REDACTED, text)
+        return text
+
+    def redact(self, value: Any) -> Any:
+        """Return ``value`` with PII replaced, walking dicts, lists and tuples; other objects become text.
+
+        Example
+        -------
+        >>> Redactor().redact({"user": {"email": "ann@example.com", "password": "x"}, "n": 3})
+        {'user': {'email': '[REDACTED]', 'password': '[REDACTED]'}, 'n': 3}
+        """
+        if isinstance(value, str):
+            return self.redact_text(value)
+        if isinstance(value, dict):
+            return {key: (REDACTED if isinstance(key, str) and self.is_sensitive_key(key) else self.redact(item))
+                    for key, item in value.items()}
+        if isinstance(value, bool) or value is None or isinstance(value, float):
+            return value
+        if isinstance(value, int):
+            if value > 10**11 and self.redact_text(str(value)) != str(value):
+                return REDACTED
+            return value
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return [self.redact(item) for item in value]
+        return self.redact_text(str(value))
+
+    def redact_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Redact a top-level log record, leaving the layer's own keys (``skip_keys``) unscanned.
+
+        Example
+        -------
+        >>> Redactor(skip_keys=["level"]).redact_record({"level": "INFO", "message": "a@b.io"})
+        {'level': 'INFO', 'message': '[REDACTED]'}
+        """
+        skip, redact, sensitive = self._skip, self.redact, self.is_sensitive_key
+        out = {}
+        for key, value in record.items():
+            if key in skip:
+                out[key] = value
+            elif sensitive(key):
+                out[key] = REDACTED
+            else:
+                out[key] = redact(value)
+        return out
+
+
+_default: Redactor | None = None
+
+
+def redact(value: Any, extra_fields: Iterable[str] = ()) -> Any:
+    """Return a copy of ``value`` (text or nested data) with e-mails, phones, cards and secrets replaced.
+
+    Parameters
+    ----------
+    value : Any
+        A string, or dicts/lists of them; other objects are converted to text first.
+    extra_fields : Iterable[str], optional
+        More field names to treat as sensitive for this call.
+
+    Example
+    -------
+    >>> redact({"email": "ann@example.com", "order_id": "4111111111111112"})
+    {'email': '[REDACTED]', 'order_id': '4111111111111112'}
+    """
+    global _default
+    extra = tuple(extra_fields)
+    if extra:
+        return Redactor(extra_fields=extra).redact(value)
+    if _default is None:
+        _default = Redactor()
+    return _default.redact(value)

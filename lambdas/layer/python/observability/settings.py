@@ -1,0 +1,149 @@
+"""Settings read once per cold start from environment variables.
+
+A bad value never crashes the function: it is replaced by a safe default and described in ``problems``,
+which ``observability`` logs as one warning line each at cold start (a crash here would be a crash loop).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+__all__ = ["Settings", "load_settings", "LOG_LEVELS"]
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The layer's configuration; build it with :func:`load_settings`.
+
+    Example
+    -------
+    >>> load_settings({"SERVICE_NAME": "orders"}).service
+    'orders'
+    """
+
+    service: str = "service_undefined"
+    environment: str = "undefined"
+    log_level: str = "INFO"
+    metrics_namespace: str = "Observability"
+    enable_metrics: bool = True
+    enable_tracing: bool = True
+    trace_sample_rate: float = 1.0
+    error_trace_sample_rate: float = 1.0
+    redact_pii: bool = True
+    redact_fields: tuple[str, ...] = ()
+    user_id_salt_secret_name: str | None = None
+    dimension_value_limit: int = 100
+    health_cache_seconds: float = 5.0
+    health_check_timeout_seconds: float = 2.0
+    service_version: str = "unknown"
+    problems: tuple[str, ...] = field(default=(), compare=False)
+
+
+class _Reader:
+    """Reads typed values from an environment mapping, collecting one line per bad value."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+        self.problems: list[str] = []
+
+    def raw(self, *names: str) -> tuple[str, str] | None:
+        for name in names:
+            value = self.env.get(name)
+            if value is not None and value.strip() != "":
+                return name, value.strip()
+        return None
+
+    def text(self, default: str, *names: str) -> str:
+        found = self.raw(*names)
+        return found[1] if found else default
+
+    def flag(self, default: bool, name: str, inverted_alias: str | None = None) -> bool:
+        found = self.raw(name)
+        invert = False
+        if found is None and inverted_alias:
+            found, invert = self.raw(inverted_alias), True
+        if found is None:
+            return default
+        key, value = found
+        lowered = value.lower()
+        if lowered in _TRUE or lowered in _FALSE:
+            return (lowered in _TRUE) != invert
+        self.problems.append(f"invalid {key}={value!r}: allowed true or false; using {str(default).lower()}")
+        return default
+
+    def number(self, default: float, low: float, high: float, *names: str) -> float:
+        found = self.raw(*names)
+        if found is None:
+            return default
+        key, value = found
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not low <= number <= high:  # also rejects NaN
+            self.problems.append(f"invalid {key}={value!r}: allowed a number from {low:g} to {high:g}; "
+                                 f"using {default:g}")
+            return default
+        return number
+
+    def choice(self, default: str, allowed: tuple[str, ...], *names: str) -> str:
+        found = self.raw(*names)
+        if found is None:
+            return default
+        key, value = found
+        if value.upper() in allowed:
+            return value.upper()
+        self.problems.append(f"invalid {key}={value!r}: allowed {', '.join(allowed)}; using {default}")
+        return default
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read the layer's settings, replacing each bad value by a safe default.
+
+    Seed names come first (SERVICE_NAME, ENVIRONMENT, LOG_LEVEL, METRICS_NAMESPACE, ENABLE_METRICS,
+    ENABLE_TRACING, TRACE_SAMPLE_RATE, ERROR_TRACE_SAMPLE_RATE); the Powertools names work as fallbacks.
+
+    Parameters
+    ----------
+    env : Mapping[str, str], optional
+        The environment to read; ``os.environ`` by default.
+
+    Returns
+    -------
+    Settings
+        The settings, with ``problems`` listing each value that was replaced.
+
+    Example
+    -------
+    >>> s = load_settings({"LOG_LEVEL": "LOUD"})
+    >>> s.log_level, s.problems
+    ('INFO', ("invalid LOG_LEVEL='LOUD': allowed DEBUG, INFO, WARNING, ERROR, CRITICAL; using INFO",))
+    """
+    read = _Reader(os.environ if env is None else env)
+    extra_fields = tuple(
+        name.strip().lower() for name in read.text("", "REDACT_FIELDS").split(",") if name.strip()
+    )
+    limit = read.number(100, 1, 10_000, "METRICS_DIMENSION_VALUE_LIMIT")
+    return Settings(
+        service=read.text("service_undefined", "SERVICE_NAME", "POWERTOOLS_SERVICE_NAME"),
+        environment=read.text("undefined", "ENVIRONMENT", "ENV"),
+        log_level=read.choice("INFO", LOG_LEVELS, "LOG_LEVEL", "POWERTOOLS_LOG_LEVEL"),
+        metrics_namespace=read.text("Observability", "METRICS_NAMESPACE", "POWERTOOLS_METRICS_NAMESPACE"),
+        enable_metrics=read.flag(True, "ENABLE_METRICS", "POWERTOOLS_METRICS_DISABLED"),
+        enable_tracing=read.flag(True, "ENABLE_TRACING", "POWERTOOLS_TRACE_DISABLED"),
+        trace_sample_rate=read.number(1.0, 0.0, 1.0, "TRACE_SAMPLE_RATE"),
+        error_trace_sample_rate=read.number(1.0, 0.0, 1.0, "ERROR_TRACE_SAMPLE_RATE"),
+        redact_pii=read.flag(True, "REDACT_PII"),
+        redact_fields=extra_fields,
+        user_id_salt_secret_name=read.text("", "USER_ID_SALT_SECRET_NAME") or None,
+        dimension_value_limit=int(limit),
+        health_cache_seconds=read.number(5.0, 0.0, 300.0, "HEALTH_CACHE_SECONDS"),
+        health_check_timeout_seconds=read.number(2.0, 0.01, 60.0, "HEALTH_CHECK_TIMEOUT_SECONDS"),
+        service_version=read.text("unknown", "SERVICE_VERSION", "AWS_LAMBDA_FUNCTION_VERSION"),
+        problems=tuple(read.problems),
+    )
