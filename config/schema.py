@@ -12,6 +12,7 @@ from pydantic import Field, field_validator, model_validator
 
 from config.base import StrictModel
 from config.cost import CostConfig
+from config.dashboards import DashboardsConfig
 from config.routing import RoutingConfig
 from config.services import ServiceConfig
 from config.telemetry import LogsConfig
@@ -113,6 +114,7 @@ class EnvironmentConfig(StrictModel):
     routing: RoutingConfig = RoutingConfig()
     cost: CostConfig = CostConfig()
     logs: LogsConfig = LogsConfig()
+    dashboards: DashboardsConfig = DashboardsConfig()  # owned by issue 8 (config/dashboards.py)
 
     @field_validator("log_retention_days")
     @classmethod
