@@ -66,7 +66,7 @@ class Redactor:
     extra_fields : Iterable[str]
         Field names to redact in addition to :data:`DEFAULT_SENSITIVE_FIELDS`.
     skip_keys : Iterable[str]
-        Top-level keys whose values are produced by the layer itself and never scanned (speed).
+        Top-level keys never scanned (only for keys no caller can set; extras can override any other key).
 
     Example
     -------
@@ -83,6 +83,8 @@ class Redactor:
             r"((?:(?:bearer|basic|digest)\s+)?[^\s\"',;&}]+)")
         self._skip = frozenset(skip_keys)
         self._key_cache: dict[str, bool] = {}
+        # Most logged strings repeat (ARNs, request ids, fixed messages): remember their redacted form.
+        self._text_cache: dict[str, str] = {}
 
     def is_sensitive_key(self, key: str) -> bool:
         """Whether a field named ``key`` holds a secret (its words contain a sensitive name).
@@ -110,10 +112,17 @@ class Redactor:
         >>> Redactor().redact_text("call +44 20 7946 0958, card 4111 1111 1111 1111, order 1234567890123")
         'call [REDACTED], card [REDACTED], order 1234567890123'
         """
-        text = _PII.sub(_replace, text)
-        if "=" in text or ":" in text:
-            text = self._inline.sub(lambda m: m.group(1) + REDACTED, text)
-        return text
+        cached = self._text_cache.get(text)
+        if cached is not None:
+            return cached
+        redacted = _PII.sub(_replace, text)
+        if "=" in redacted or ":" in redacted:
+            redacted = self._inline.sub(lambda m: m.group(1) + REDACTED, redacted)
+        if len(text) <= 256:
+            if len(self._text_cache) >= 4096:  # bounded: values can be unique per call
+                self._text_cache.clear()
+            self._text_cache[text] = redacted
+        return redacted
 
     def redact(self, value: Any) -> Any:
         """Return ``value`` with PII replaced, walking dicts, lists and tuples; other objects become text.

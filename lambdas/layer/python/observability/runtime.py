@@ -12,15 +12,7 @@ from .pseudonym import Pseudonymizer
 from .redaction import Redactor
 from .settings import Settings, load_settings
 
-__all__ = ["RedactingFormatter", "Runtime", "runtime", "LAYER_KEYS"]
-
-# Keys the layer or Powertools fill in themselves: never user data, so never scanned (keeps logging cheap).
-LAYER_KEYS = (
-    "level", "location", "timestamp", "service", "environment", "cold_start", "function_name",
-    "function_memory_size", "function_arn", "function_request_id", "xray_trace_id", "sampling_rate", "user",
-    "error_type", "error_fingerprint", "error_location", "exception_name",
-)
-
+__all__ = ["RedactingFormatter", "Runtime", "runtime"]
 
 class RedactingFormatter(LambdaPowertoolsFormatter):
     """Powertools' JSON formatter with PII redaction applied to the finished record (message, extras, errors).
@@ -63,12 +55,15 @@ class Runtime:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        redactor = Redactor(settings.redact_fields, LAYER_KEYS) if settings.redact_pii else None
+        redactor = Redactor(settings.redact_fields) if settings.redact_pii else None
         self.logger = Logger(
             service=settings.service, level=settings.log_level, stream=_CurrentStdout(),  # type: ignore[arg-type]
             logger_formatter=RedactingFormatter(redactor, utc=True),
         )
         self.logger.append_keys(environment=settings.environment)
+        # Only our redacting handler may write these records: a root handler (Lambda's, or one added later)
+        # would print them unredacted.
+        self.logger._logger.propagate = False
         self.metrics = Metrics(namespace=settings.metrics_namespace, service=settings.service)
         # Powertools keeps metric state on the class: start from a clean slate (matters when tests build several).
         self.metrics.clear_default_dimensions()
