@@ -1,0 +1,74 @@
+"""PagerDuty Events API v2: trigger on ALARM, resolve on OK, dedup_key = the alarm ARN."""
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from ..model import Alert
+from ..parsing.common import is_http_url
+from .common import iso_utc, truncate
+
+__all__ = ["pagerduty_event", "pagerduty_dedup_key", "PAGERDUTY_EVENTS_URL", "PAGERDUTY_SEVERITY"]
+
+PAGERDUTY_EVENTS_URL = "https://events.pagerduty.com/v2/enqueue"
+# PagerDuty accepts critical, error, warning, info.
+PAGERDUTY_SEVERITY = {"critical": "critical", "warning": "warning", "info": "info"}
+_DEDUP_MAX, _SUMMARY_MAX = 255, 1024
+
+
+def pagerduty_dedup_key(alert: Alert) -> str:
+    """The incident key: the alarm ARN (or the source's id), hashed only if over PagerDuty's 255 chars.
+
+    Example
+    -------
+    >>> pagerduty_dedup_key(alert)  # doctest: +SKIP
+    'arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical'
+    """
+    key = alert.dedup_key
+    if len(key) <= _DEDUP_MAX:
+        return key
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{key[: _DEDUP_MAX - len(digest) - 1]}#{digest}"
+
+
+def pagerduty_event(alert: Alert, routing_key: str) -> dict[str, Any] | None:
+    """Build the Events API v2 body, or None when the state pages nobody (INSUFFICIENT_DATA).
+
+    Example
+    -------
+    >>> pagerduty_event(alarm_alert, "R0UT1NGKEY")["event_action"]  # doctest: +SKIP
+    'trigger'
+    """
+    dedup_key = pagerduty_dedup_key(alert)
+    if alert.state == "OK":
+        return {"routing_key": routing_key, "event_action": "resolve", "dedup_key": dedup_key}
+    if alert.state != "ALARM":
+        return None
+    payload: dict[str, Any] = {
+        "summary": truncate(f"{alert.title}: {alert.reason}", _SUMMARY_MAX),
+        "source": alert.resource,
+        "severity": PAGERDUTY_SEVERITY[alert.severity],
+        "component": alert.alarm_name,
+        "class": alert.source,
+        "custom_details": {
+            "reason": alert.reason,
+            "account": alert.account,
+            "region": alert.region,
+            "previous_state": alert.previous_state,
+            **{label: value for label, value in alert.details},
+        },
+    }
+    timestamp = iso_utc(alert.occurred_at)
+    if timestamp:
+        payload["timestamp"] = timestamp
+    event: dict[str, Any] = {
+        "routing_key": routing_key,
+        "event_action": "trigger",
+        "dedup_key": dedup_key,
+        "payload": payload,
+    }
+    links = [{"href": url, "text": text} for text, url in (("Runbook", alert.runbook_url),
+                                                          ("AWS console", alert.console_url)) if is_http_url(url)]
+    if links:
+        event["links"] = links
+    return event

@@ -1,0 +1,84 @@
+"""Operator CLI: show the payload a channel would receive for one notification, sending nothing.
+
+Usage: ``python -m lambdas.alert_router preview --channel slack|pagerduty|teams|email FILE|-``
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Sequence, TextIO
+
+from .channels import CHANNELS, email_message, pagerduty_event, slack_payload, teams_payload
+from .model import SEVERITIES, Alert
+from .parsing import UnparseableMessageError, parse_message
+
+__all__ = ["main", "preview_payload", "ROUTING_KEY_PLACEHOLDER", "EMAIL_TOPIC_PLACEHOLDER"]
+
+ROUTING_KEY_PLACEHOLDER = "<PagerDuty routing key from Secrets Manager>"
+EMAIL_TOPIC_PLACEHOLDER = "<e-mail topic ARN>"
+EXIT_UNPARSEABLE = 2
+
+
+def preview_payload(alert: Alert, channel: str) -> dict[str, Any]:
+    """The document ``channel`` would be sent for ``alert``, secrets replaced by placeholders.
+
+    Example
+    -------
+    >>> preview_payload(alert, "pagerduty")["routing_key"]  # doctest: +SKIP
+    '<PagerDuty routing key from Secrets Manager>'
+    """
+    if channel == "slack":
+        return slack_payload(alert)
+    if channel == "teams":
+        return teams_payload(alert)
+    if channel == "email":
+        return {"TopicArn": EMAIL_TOPIC_PLACEHOLDER, **email_message(alert)}
+    event = pagerduty_event(alert, ROUTING_KEY_PLACEHOLDER)
+    if event is None:
+        return {"skipped": f"PagerDuty is sent ALARM (trigger) and OK (resolve) only, not {alert.state}"}
+    return event
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m lambdas.alert_router", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    preview = sub.add_parser("preview", help="print the payload one channel would receive")
+    preview.add_argument("--channel", required=True, choices=CHANNELS)
+    preview.add_argument("--severity", choices=SEVERITIES, default=None,
+                         help="the severity topic it arrived on (default: from the alarm name, else warning)")
+    preview.add_argument("file", help="file holding one SNS Message body, or - for stdin")
+    return parser
+
+
+def _read(path: str, stdin: TextIO) -> str:
+    if path == "-":
+        return stdin.read()
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        return handle.read()
+
+
+def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None,
+         stderr: TextIO | None = None) -> int:
+    """Run the CLI; returns the exit status (0 printed, 2 unparseable or unreadable input).
+
+    Example
+    -------
+    >>> main(["preview", "--channel", "slack", "alarm.json"])  # doctest: +SKIP
+    0
+    """
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    args = _parser().parse_args(argv)
+    try:
+        text = _read(args.file, stdin)
+    except OSError as exc:
+        print(f"error: cannot read {args.file!r}: {exc.strerror or exc}", file=stderr)
+        return EXIT_UNPARSEABLE
+    try:
+        alert = parse_message(text, args.severity)
+    except UnparseableMessageError as exc:
+        print(f"error: {args.file}: not a notification the router can parse: {exc}", file=stderr)
+        return EXIT_UNPARSEABLE
+    json.dump(preview_payload(alert, args.channel), stdout, indent=2, ensure_ascii=False)
+    stdout.write("\n")
+    return 0
