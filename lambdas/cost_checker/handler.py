@@ -1,0 +1,100 @@
+"""Entry point: ``cost_checker.handler.handler``, invoked hourly by an EventBridge schedule.
+
+Each run makes one paginated Cost Explorer query, prints EMF lines (estimated hourly cost, cost so far today,
+yesterday's cost by service) and a one-line JSON status. It never raises on throttling, lag or empty data:
+a failed run would be retried by Lambda (more $0.01 requests) and no data must not look like an alarm.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from .emf import dumps, snapshot_documents
+from .estimate import summarize, top_services
+from .explorer import CostDataUnavailableError, query_daily_costs
+from .settings import Settings, SettingsError, read_settings
+
+__all__ = ["handler", "run"]
+
+# Cost Explorer is a global API served from us-east-1, whatever region the function runs in.
+CE_REGION = "us-east-1"
+_client: Any = None
+
+
+def handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]:
+    """Lambda handler. The scheduled event's ``time`` is the run's clock, so a delayed retry reads the same days.
+
+    Example
+    -------
+    >>> handler({"time": "2026-01-02T12:00:00Z"})  # doctest: +SKIP
+    {'status': 'ok', ...}
+    """
+    try:
+        settings = read_settings()
+    except SettingsError as exc:
+        return _log({"status": "misconfigured", "error": str(exc)})
+    return run(_ce_client(), settings, _event_time(event), print)
+
+
+def run(client: Any, settings: Settings, now: datetime, emit: Callable[[str], None]) -> dict[str, Any]:
+    """One check: query, summarize, emit EMF through ``emit``; returns (and logs) the status.
+
+    Example
+    -------
+    >>> run(boto3.client("ce"), settings, datetime.now(timezone.utc), print)  # doctest: +SKIP
+    """
+    try:
+        result = query_daily_costs(client, now.date(), settings.tag_key)
+    except CostDataUnavailableError as exc:
+        return _log({"status": "unavailable", "reason": str(exc)}, emit)
+    snapshot = summarize(result.rows, now, settings.environment, settings.min_hours_for_today_rate)
+    by_service = top_services(snapshot.yesterday.by_service, settings.top_services) if snapshot.yesterday else {}
+    documents = snapshot_documents(
+        settings.namespace,
+        settings.environment,
+        {"account": snapshot.hourly_account, "environment": snapshot.hourly_environment},
+        snapshot.today.total if snapshot.today else None,
+        by_service,
+        now,
+    )
+    for document in documents:
+        emit(dumps(document))
+    return _log(
+        {
+            "status": "ok" if snapshot.hourly_account is not None else "no-data",
+            "requests": result.pages,
+            "hourly_account": snapshot.hourly_account,
+            "hourly_environment": snapshot.hourly_environment,
+            "metrics_emitted": len(documents),
+        },
+        emit,
+    )
+
+
+def _event_time(event: dict[str, Any] | None) -> datetime:
+    raw = (event or {}).get("time")
+    if isinstance(raw, str):
+        try:
+            return datetime.fromisoformat(raw.replace("Z", "+00:00")).astimezone(timezone.utc)
+        except ValueError:
+            pass
+    return datetime.now(timezone.utc)
+
+
+def _ce_client() -> Any:
+    global _client
+    if _client is None:
+        import boto3
+        from botocore.config import Config
+
+        # botocore's standard retry mode backs off on ThrottlingException before we give up for this hour.
+        _client = boto3.client("ce", region_name=CE_REGION, config=Config(retries={"mode": "standard", "max_attempts": 5}))
+    return _client
+
+
+def _log(status: dict[str, Any], emit: Callable[[str], None] = print) -> dict[str, Any]:
+    emit(json.dumps({"level": "WARNING" if status["status"] != "ok" else "INFO", "message": "cost check", **status}))
+    return status
+
+
