@@ -12,9 +12,8 @@ from typing import Any, Callable
 import pytest
 
 LAYER_PATH = Path(__file__).resolve().parents[3] / "lambdas" / "layer" / "python"
-for path in (LAYER_PATH, Path(__file__).resolve().parent):  # the layer package; emf_spec beside this file
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
+if str(LAYER_PATH) not in sys.path:  # as in Lambda, where the layer sits on the import path (/opt/python)
+    sys.path.insert(0, str(LAYER_PATH))
 
 from observability.runtime import Runtime  # noqa: E402
 from observability.settings import load_settings  # noqa: E402

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from emf_spec import emf_violations
+from tests.lambdas.layer.emf_spec import emf_violations
 
 from observability import instrument
 from observability.business import BusinessMetricError, CardinalityGuard, business_metric

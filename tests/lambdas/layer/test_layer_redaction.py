@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from observability import instrument, redact
@@ -160,6 +160,9 @@ def records(draw):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(record=records())
+# Found by this test: a JSON-escaped newline ("\n4000...") and an escaped CJK char ("\u9de2 4000...").
+@example(record=("4000000000006", "event", {"payload": json.dumps({"note": "\n4000000000006 "})}))
+@example(record=("4000000000006", "event", {"payload": json.dumps({"note": "\u9de2 4000000000006 "})}))
 def test_property_no_generated_pii_reaches_the_output(make_runtime_once, capsys, lambda_context, record):
     # GIVEN any record with an e-mail, phone or valid card number anywhere in it
     secret, message, extra = record

@@ -20,10 +20,11 @@ DEFAULT_SENSITIVE_FIELDS = (
 )
 
 _EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-_CARD = r"(?<![\w-])[2-6](?:[ -]?\d){12,18}(?![\w-])"
+# Letters may touch the number: inside JSON text a newline before it reads as "\n4111...".
+_CARD = r"(?<![\d-])[2-6](?:[ -]?\d){12,18}(?!\d)"
 # International (+CC ...) or North-American (555) 123-4567 / 555-123-4567 / 555.123.4567 forms.
-_PHONE = (r"(?<![\w+])(?:\+[1-9]\d{0,2}[ .-]?(?:\(?\d{1,4}\)?[ .-]?){1,4}\d{2,4}"
-          r"|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4})(?![\w])")
+_PHONE = (r"(?<![\d+])(?:\+[1-9]\d{0,2}[ .-]?(?:\(?\d{1,4}\)?[ .-]?){1,4}\d{2,4}"
+          r"|(?<![\d(])\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4})(?!\d)")
 _PII = re.compile(f"(?P<email>{_EMAIL})|(?P<card>{_CARD})|(?P<phone>{_PHONE})")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD_SPLIT = re.compile(r"[^a-z0-9]+")
@@ -54,7 +55,10 @@ def _replace(match: re.Match[str]) -> str:
     if match.lastgroup == "card":
         digits = re.sub(r"\D", "", match.group(0))
         if not (13 <= len(digits) <= 19 and luhn_valid(digits)):
-            return match.group(0)
+            # The run may have swallowed a card (e.g. "\u9de2 4111..." reads "2 4111..."): rescan from the next
+            # character, so a shorter valid card inside it is still found.
+            text = match.group(0)
+            return text[0] + _PII.sub(_replace, text[1:])
     return REDACTED
 
 
