@@ -1,0 +1,221 @@
+"""The evaluation clock: metric alarms, then composites, then actions (mutes, suppressors), once a minute.
+
+CloudWatch evaluates alarms with periods up to a day every minute on the periods that end now; alarms whose
+Period x EvaluationPeriods exceeds a day are evaluated at the top of each hour. A state change runs the actions
+for the new state unless actions are disabled, an AlarmMuteRule mutes the alarm, or (composites) the
+ActionsSuppressor holds them: while the suppressor is in ALARM, for ExtensionPeriod after it leaves ALARM, and
+for up to WaitPeriod after the change, waiting to see whether the suppressor goes into ALARM.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tools.alarmsim.datapoints import (AlarmDatapoints, compute_datapoints, evaluation_range_size,
+                                       period_minutes)
+from tools.alarmsim.evaluation import ALARM, INSUFFICIENT_DATA, OK, STATES, evaluate_range
+from tools.alarmsim.model import AlarmSet, CompositeAlarm, MetricAlarm
+from tools.alarmsim.series import SeriesStore, time_of_minute
+
+__all__ = ["Transition", "Simulator", "SimulationError"]
+
+
+class SimulationError(ValueError):
+    """Simulation settings that cannot work (bad initial state, end before start)."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One state change and what happened to its actions.
+
+    ``actions_minute`` is when the actions ran (later than ``minute`` after a WaitPeriod); ``held_by`` says why
+    they did not run (muted, suppressed, disabled) when they did not.
+    """
+
+    minute: int
+    alarm: str
+    from_state: str
+    to_state: str
+    actions: tuple[str, ...] = ()
+    actions_minute: int | None = None
+    held_by: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The CLI's JSON line.
+
+        Example
+        -------
+        >>> Transition(0, "a", "OK", "ALARM", ("topic",), 0).to_json()["actions"]
+        ['topic']
+        """
+        line: dict[str, Any] = {"time": time_of_minute(self.minute), "alarm": self.alarm, "from": self.from_state,
+                                "to": self.to_state, "actions": list(self.actions)}
+        if self.actions and self.actions_minute is not None and self.actions_minute != self.minute:
+            line["actions_time"] = time_of_minute(self.actions_minute)
+        if self.held_by:
+            line["actions_held_by"] = self.held_by
+        return line
+
+
+@dataclass
+class _Pending:
+    transition_index: int
+    composite: CompositeAlarm
+    deadline: int
+
+
+@dataclass
+class _Clock:
+    states: dict[str, str]
+    transitions: list[Transition] = field(default_factory=list)
+    suppressor_left_alarm: dict[str, int] = field(default_factory=dict)
+    pending: list[_Pending] = field(default_factory=list)
+
+
+def _composite_order(composites: list[CompositeAlarm]) -> tuple[list[CompositeAlarm], list[str]]:
+    by_name = {c.name: c for c in composites}
+    order: list[CompositeAlarm] = []
+    visiting: set[str] = set()
+    done: set[str] = set()
+    problems: list[str] = []
+
+    def visit(composite: CompositeAlarm) -> None:
+        if composite.name in done:
+            return
+        if composite.name in visiting:
+            problems.append(f"{composite.name}: composite rule cycle, skipped")
+            return
+        visiting.add(composite.name)
+        for child in composite.rule.alarm_names():
+            if child in by_name:
+                visit(by_name[child])
+        visiting.discard(composite.name)
+        done.add(composite.name)
+        order.append(composite)
+
+    for composite in composites:
+        visit(composite)
+    return order, problems
+
+
+class Simulator:
+    """Evaluate an alarm set over a series store.
+
+    Example
+    -------
+    >>> Simulator(alarm_set, store).run(start_minute, end_minute)  # doctest: +SKIP
+    """
+
+    def __init__(self, alarms: AlarmSet, store: SeriesStore, initial_state: str = INSUFFICIENT_DATA) -> None:
+        if initial_state not in STATES:
+            raise SimulationError(f"initial state {initial_state!r} is not one of {', '.join(STATES)}")
+        self.alarms = alarms
+        self.store = store
+        self.initial_state = initial_state
+        self.composite_order, self.warnings = _composite_order(alarms.composites)
+
+    def run(self, start_minute: int, end_minute: int) -> list[Transition]:
+        """Evaluate every minute in ``[start_minute, end_minute]`` and return the state changes in time order."""
+        if end_minute < start_minute:
+            raise SimulationError(f"end ({time_of_minute(end_minute)}) is before start ({time_of_minute(start_minute)})")
+        plans = [self._plan(alarm, start_minute, end_minute) for alarm in self.alarms.metric_alarms]
+        muted = {rule.name: (set(rule.alarm_names), rule.schedule.muted_minutes(start_minute, end_minute))
+                 for rule in self.alarms.mute_rules}
+        clock = _Clock({name: self.initial_state for name in self.alarms.names()})
+        for minute in range(start_minute, end_minute + 1):
+            changed = False
+            for alarm, data, pm, size, hourly, treat, low_limit in plans:
+                if hourly and minute % 60:
+                    continue
+                current = clock.states[alarm.name]
+                at = data.index(minute)
+                if low_limit is not None and data.counts[at] < low_limit:
+                    continue  # EvaluateLowSampleCountPercentile=ignore: keep the state while samples are few
+                points = [data.breaching[at - k * pm] if at - k * pm >= 0 else None for k in range(size - 1, -1, -1)]
+                new = evaluate_range(points, alarm.evaluation_periods, alarm.datapoints_to_alarm, treat, current)
+                if new != current:
+                    self._change(clock, alarm, current, new, minute, muted)
+                    changed = True
+            if changed or minute == start_minute:
+                for composite in self.composite_order:
+                    new = ALARM if composite.rule.evaluate(clock.states) else OK
+                    current = clock.states[composite.name]
+                    if new != current:
+                        self._change(clock, composite, current, new, minute, muted)
+            self._resolve_pending(clock, minute, muted)
+        for pending in clock.pending:
+            held = clock.transitions[pending.transition_index]
+            clock.transitions[pending.transition_index] = Transition(
+                held.minute, held.alarm, held.from_state, held.to_state, (), None, "WaitPeriod (simulation ended)")
+        return sorted(clock.transitions, key=lambda t: t.minute)
+
+    def _plan(self, alarm: MetricAlarm, start: int, end: int) -> tuple:
+        pm = period_minutes(alarm.period)
+        size = evaluation_range_size(alarm.evaluation_periods)
+        data: AlarmDatapoints = compute_datapoints(alarm, self.store, start - (size - 1) * pm, end)
+        hourly = alarm.period * alarm.evaluation_periods > 86400
+        dynamo = any(m.key.namespace == "AWS/DynamoDB" for m in alarm.metrics())
+        treat = "ignore" if dynamo else alarm.treat_missing  # AWS/DynamoDB alarms always ignore missing data
+        low_limit = None
+        if alarm.metric is not None and alarm.evaluate_low_sample == "ignore":
+            low_limit = alarm.metric.statistic.low_sample_limit()
+        return alarm, data, pm, size, hourly, treat, low_limit
+
+    def _muted_by(self, name: str, minute: int, muted: dict[str, tuple[set[str], set[int]]]) -> str | None:
+        for rule_name, (targets, minutes) in muted.items():
+            if name in targets and minute in minutes:
+                return f"AlarmMuteRule:{rule_name}"
+        return None
+
+    def _change(self, clock: _Clock, alarm: MetricAlarm | CompositeAlarm, old: str, new: str, minute: int,
+                muted: dict[str, tuple[set[str], set[int]]]) -> None:
+        clock.states[alarm.name] = new
+        if old == ALARM:
+            clock.suppressor_left_alarm[alarm.name] = minute
+        actions = alarm.actions_for(new)
+        held: str | None = None
+        if not actions:
+            pass
+        elif not alarm.actions_enabled:
+            held = "ActionsEnabled=false"
+        elif (mute := self._muted_by(alarm.name, minute, muted)) is not None:
+            held = mute
+        elif isinstance(alarm, CompositeAlarm) and alarm.suppressor:
+            suppressor_state = clock.states.get(alarm.suppressor, INSUFFICIENT_DATA)
+            left = clock.suppressor_left_alarm.get(alarm.suppressor)
+            if suppressor_state == ALARM:
+                held = f"ActionsSuppressor:{alarm.suppressor}"
+            elif left is not None and (minute - left) * 60 < alarm.extension_period:
+                held = f"ExtensionPeriod:{alarm.suppressor}"
+            elif alarm.wait_period > 0:
+                clock.transitions.append(Transition(minute, alarm.name, old, new))
+                deadline = minute + -(-alarm.wait_period // 60)
+                clock.pending.append(_Pending(len(clock.transitions) - 1, alarm, deadline))
+                return
+        if held:
+            clock.transitions.append(Transition(minute, alarm.name, old, new, (), None, held))
+        else:
+            clock.transitions.append(Transition(minute, alarm.name, old, new, tuple(actions), minute if actions else None))
+
+    def _resolve_pending(self, clock: _Clock, minute: int, muted: dict[str, tuple[set[str], set[int]]]) -> None:
+        still: list[_Pending] = []
+        for pending in clock.pending:
+            transition = clock.transitions[pending.transition_index]
+            composite = pending.composite
+            if clock.states.get(composite.suppressor or "", INSUFFICIENT_DATA) == ALARM:
+                held = f"ActionsSuppressor:{composite.suppressor} (within WaitPeriod)"
+                clock.transitions[pending.transition_index] = Transition(
+                    transition.minute, transition.alarm, transition.from_state, transition.to_state, (), None, held)
+            elif minute >= pending.deadline:
+                if clock.states[composite.name] != transition.to_state:
+                    held = "state changed again within WaitPeriod"
+                    actions: tuple[str, ...] = ()
+                else:
+                    held = self._muted_by(composite.name, minute, muted)
+                    actions = () if held else composite.actions_for(transition.to_state)
+                clock.transitions[pending.transition_index] = Transition(
+                    transition.minute, transition.alarm, transition.from_state, transition.to_state, tuple(actions),
+                    minute if actions else None, held)
+            else:
+                still.append(pending)
+        clock.pending = still

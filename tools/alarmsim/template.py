@@ -1,0 +1,201 @@
+"""Read alarms, composite alarms and mute rules from synthesized CloudFormation templates."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from tools.alarmsim.composite import RuleError, alarm_name_from_reference, parse_rule
+from tools.alarmsim.evaluation import TREAT_MISSING
+from tools.alarmsim.intrinsics import Resolver
+from tools.alarmsim.mathexpr import MathError, parse_expression
+from tools.alarmsim.model import COMPARISONS, AlarmSet, CompositeAlarm, MetricAlarm, MetricStat, MuteRule, Query
+from tools.alarmsim.schedule import MuteSchedule, ScheduleError
+from tools.alarmsim.series import MetricKey
+from tools.alarmsim.statistics import StatisticError, parse_statistic
+
+__all__ = ["TemplateError", "load_alarms", "read_templates", "alarms_from_templates"]
+
+
+class TemplateError(ValueError):
+    """A template file that cannot be read; the message is one line naming the file and the problem."""
+
+
+def read_templates(paths: Iterable[Path | str]) -> dict[str, dict[str, Any]]:
+    """Read templates from files or directories (a directory gives its ``*.template.json``, as in cdk.out).
+
+    Raises
+    ------
+    TemplateError
+        Missing file, invalid JSON, or no ``Resources`` mapping.
+
+    Example
+    -------
+    >>> read_templates(["cdk.out"])  # doctest: +SKIP
+    """
+    templates: dict[str, dict[str, Any]] = {}
+    for raw in paths:
+        path = Path(raw)
+        files = sorted(path.glob("*.template.json")) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            raise TemplateError(f"{path}: directory holds no *.template.json (run `make synth` first)")
+        for file in files:
+            try:
+                data = json.loads(file.read_text())
+            except OSError as error:
+                raise TemplateError(f"{file}: cannot read template ({error.strerror})") from None
+            except json.JSONDecodeError as error:
+                raise TemplateError(f"{file}: not valid JSON (line {error.lineno}: {error.msg})") from None
+            if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
+                raise TemplateError(f"{file}: not a CloudFormation template (needs a Resources mapping)")
+            templates[file.name.removesuffix(".template.json").removesuffix(".json")] = data
+    return templates
+
+
+def _exports(templates: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    exports: dict[str, str] = {}
+    for template in templates.values():
+        resolver = Resolver(template)
+        for output in (template.get("Outputs") or {}).values():
+            export = (output.get("Export") or {}).get("Name")
+            if export is not None:
+                exports[resolver.text(export)] = resolver.text(output.get("Value"))
+    return exports
+
+
+def _actions(resolver: Resolver, values: Any) -> tuple[str, ...]:
+    return tuple(resolver.text(v) for v in values) if isinstance(values, list) else ()
+
+
+def _metric_stat(resolver: Resolver, metric: Mapping[str, Any], stat: str, period: int) -> MetricStat:
+    dims = {resolver.text(d.get("Name")): resolver.text(d.get("Value")) for d in metric.get("Dimensions") or []}
+    key = MetricKey.of(resolver.text(metric.get("Namespace")), resolver.text(metric.get("MetricName")), dims)
+    return MetricStat(key, parse_statistic(stat), stat, period)
+
+
+def _metric_alarm(logical_id: str, props: Mapping[str, Any], resolver: Resolver, stack: str) -> MetricAlarm:
+    name = resolver.physical_name(logical_id)
+    comparison = resolver.text(props.get("ComparisonOperator"))
+    if comparison not in COMPARISONS:
+        raise ValueError(f"ComparisonOperator {comparison!r} is not simulated (allowed: {', '.join(COMPARISONS)})")
+    if props.get("ThresholdMetricId"):
+        raise ValueError("anomaly-detection alarms (ThresholdMetricId) are not simulated")
+    evaluation_periods = int(props.get("EvaluationPeriods", 1))
+    treat = resolver.text(props.get("TreatMissingData") or "missing")
+    if treat not in TREAT_MISSING:
+        raise ValueError(f"TreatMissingData {treat!r} is not one of {', '.join(TREAT_MISSING)}")
+    common = dict(
+        name=name, logical_id=logical_id, comparison=comparison, threshold=float(props.get("Threshold", 0)),
+        evaluation_periods=evaluation_periods,
+        datapoints_to_alarm=int(props.get("DatapointsToAlarm", evaluation_periods)),
+        treat_missing=treat,
+        evaluate_low_sample=resolver.text(props.get("EvaluateLowSampleCountPercentile") or "evaluate"),
+        actions_enabled=props.get("ActionsEnabled", True) not in (False, "false"),
+        alarm_actions=_actions(resolver, props.get("AlarmActions")),
+        ok_actions=_actions(resolver, props.get("OKActions")),
+        insufficient_data_actions=_actions(resolver, props.get("InsufficientDataActions")),
+        description=resolver.text(props.get("AlarmDescription") or ""), stack=stack,
+    )
+    if props.get("Metrics"):
+        queries = []
+        periods = []
+        for entry in props["Metrics"]:
+            query_id = resolver.text(entry.get("Id"))
+            returns = entry.get("ReturnData", True) not in (False, "false")
+            if entry.get("MetricStat"):
+                stat = entry["MetricStat"]
+                period = int(stat.get("Period", 60))
+                periods.append(period)
+                metric = _metric_stat(resolver, stat.get("Metric") or {}, resolver.text(stat.get("Stat")), period)
+                queries.append(Query(query_id, metric=metric, return_data=returns))
+            elif entry.get("Expression"):
+                if entry.get("Period"):
+                    periods.append(int(entry["Period"]))
+                queries.append(Query(query_id, expression=parse_expression(resolver.text(entry["Expression"])),
+                                     return_data=returns))
+        if sum(q.return_data for q in queries) != 1:
+            raise ValueError("a metric-math alarm must return exactly one series (one ReturnData: true)")
+        return MetricAlarm(period=max(periods or [60]), queries=tuple(queries), **common)
+    stat = props.get("ExtendedStatistic") or props.get("Statistic")
+    if not props.get("MetricName") or not stat:
+        raise ValueError("needs MetricName with Statistic/ExtendedStatistic, or Metrics")
+    period = int(props.get("Period", 60))
+    metric = _metric_stat(resolver, props, resolver.text(stat), period)
+    return MetricAlarm(period=period, metric=metric, **common)
+
+
+def _composite(logical_id: str, props: Mapping[str, Any], resolver: Resolver, stack: str) -> CompositeAlarm:
+    suppressor = props.get("ActionsSuppressor")
+    return CompositeAlarm(
+        name=resolver.physical_name(logical_id), logical_id=logical_id,
+        rule=parse_rule(resolver.text(props.get("AlarmRule"))),
+        actions_enabled=props.get("ActionsEnabled", True) not in (False, "false"),
+        alarm_actions=_actions(resolver, props.get("AlarmActions")),
+        ok_actions=_actions(resolver, props.get("OKActions")),
+        insufficient_data_actions=_actions(resolver, props.get("InsufficientDataActions")),
+        suppressor=alarm_name_from_reference(resolver.text(suppressor)) if suppressor else None,
+        wait_period=int(props.get("ActionsSuppressorWaitPeriod", 0) or 0),
+        extension_period=int(props.get("ActionsSuppressorExtensionPeriod", 0) or 0),
+        description=resolver.text(props.get("AlarmDescription") or ""), stack=stack,
+    )
+
+
+def _date(resolver: Resolver, value: Any) -> datetime | None:
+    if not value:
+        return None
+    from tools.alarmsim.series import parse_time
+    return parse_time(resolver.text(value))
+
+
+def _mute_rule(logical_id: str, props: Mapping[str, Any], resolver: Resolver) -> MuteRule:
+    schedule = (props.get("Rule") or {}).get("Schedule") or {}
+    names = ((props.get("MuteTargets") or {}).get("AlarmNames")) or []
+    return MuteRule(
+        name=resolver.text(props.get("Name")) if props.get("Name") else logical_id,
+        schedule=MuteSchedule.parse(resolver.text(schedule.get("Expression")), resolver.text(schedule.get("Duration")),
+                                    resolver.text(schedule["Timezone"]) if schedule.get("Timezone") else None,
+                                    _date(resolver, props.get("StartDate")), _date(resolver, props.get("ExpireDate"))),
+        alarm_names=tuple(alarm_name_from_reference(resolver.text(n)) for n in names),
+    )
+
+
+def alarms_from_templates(templates: Mapping[str, Mapping[str, Any]]) -> AlarmSet:
+    """Build the alarm set from parsed templates; what cannot be simulated becomes a one-line warning.
+
+    Example
+    -------
+    >>> alarms_from_templates({"S": {"Resources": {}}}).names()
+    []
+    """
+    result = AlarmSet()
+    exports = _exports(templates)
+    builders = {"AWS::CloudWatch::Alarm": "metric", "AWS::CloudWatch::CompositeAlarm": "composite",
+                "AWS::CloudWatch::AlarmMuteRule": "mute"}
+    for stack, template in templates.items():
+        resolver = Resolver(template, exports)
+        for logical_id, resource in template["Resources"].items():
+            kind = builders.get((resource or {}).get("Type", ""))
+            if kind is None:
+                continue
+            props = resource.get("Properties") or {}
+            try:
+                if kind == "metric":
+                    result.metric_alarms.append(_metric_alarm(logical_id, props, resolver, stack))
+                elif kind == "composite":
+                    result.composites.append(_composite(logical_id, props, resolver, stack))
+                else:
+                    result.mute_rules.append(_mute_rule(logical_id, props, resolver))
+            except (ValueError, TypeError, KeyError, StatisticError, MathError, RuleError, ScheduleError) as error:
+                result.warnings.append(f"{stack}/{logical_id}: skipped, {error}")
+    return result
+
+
+def load_alarms(paths: Iterable[Path | str]) -> AlarmSet:
+    """Read templates (files or cdk.out directories) and build the alarm set.
+
+    Example
+    -------
+    >>> load_alarms(["cdk.out"]).names()  # doctest: +SKIP
+    """
+    return alarms_from_templates(read_templates(paths))
