@@ -15,7 +15,7 @@ from config.cost import CostConfig
 from config.dashboards import DashboardsConfig
 from config.routing import RoutingConfig
 from config.services import ServiceConfig
-from config.telemetry import LogsConfig
+from config.telemetry import LogsConfig, SyntheticsConfig, TracingDefaults
 
 __all__ = ["EnvironmentConfig", "Notifications", "SeverityEndpoints", "Tags", "SEVERITIES", "LOG_RETENTION_DAYS"]
 
@@ -114,6 +114,8 @@ class EnvironmentConfig(StrictModel):
     routing: RoutingConfig = RoutingConfig()
     cost: CostConfig = CostConfig()
     logs: LogsConfig = LogsConfig()
+    synthetics: SyntheticsConfig = SyntheticsConfig()  # issue 6: canary schedule, extra regions, artifacts
+    tracing: TracingDefaults = TracingDefaults()  # issue 6: X-Ray sampling defaults, debug switch
     dashboards: DashboardsConfig = DashboardsConfig()  # owned by issue 8 (config/dashboards.py)
 
     @field_validator("log_retention_days")
