@@ -1,0 +1,45 @@
+"""Lambda entry point (handler ``alert_router.app.handler``). The router and its AWS clients are built on the
+first invocation and reused while the execution environment lives."""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from .router import Router
+from .settings import RouterSettings
+
+__all__ = ["handler", "build_router"]
+
+logger = Logger(service=os.environ.get("POWERTOOLS_SERVICE_NAME", "alert-router"))
+_router: Router | None = None
+
+
+def build_router(settings: RouterSettings | None = None) -> Router:
+    """A Router wired to real boto3 clients (moto in tests).
+
+    Example
+    -------
+    >>> build_router().settings.dedup_window_seconds  # doctest: +SKIP
+    300
+    """
+    import boto3  # from the Lambda runtime; imported here so a cold import of this module stays cheap
+
+    settings = settings or RouterSettings.from_env()
+    return Router(settings, sqs=boto3.client("sqs"), sns=boto3.client("sns"), dynamodb=boto3.client("dynamodb"),
+                  secrets=boto3.client("secretsmanager"), logger=logger)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Route one SNS event (or a redrive request) to the configured channels.
+
+    Example
+    -------
+    >>> handler({"Records": [{"Sns": {"Message": "..."}}]}, context)  # doctest: +SKIP
+    """
+    global _router
+    if _router is None:
+        _router = build_router()
+    remaining = context.get_remaining_time_in_millis() if hasattr(context, "get_remaining_time_in_millis") else 60_000
+    return _router.handle(event, remaining)

@@ -1,0 +1,61 @@
+"""De-duplication: the first (dedup key, state) within the window wins a DynamoDB conditional write."""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable
+
+from .model import Alert
+
+__all__ = ["Deduplicator", "dedup_id"]
+
+
+def dedup_id(alert: Alert) -> str:
+    """The item key: the alert's dedup key and state.
+
+    Example
+    -------
+    >>> dedup_id(alert)  # doctest: +SKIP
+    'arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical#ALARM'
+    """
+    return f"{alert.dedup_key}#{alert.state}"
+
+
+class Deduplicator:
+    """Claims (dedup key, state) for ``window_seconds``; TTL removes old items, the condition ignores
+    expired ones still present (DynamoDB deletes expired items lazily, hours later).
+
+    Example
+    -------
+    >>> Deduplicator(boto3.client("dynamodb"), "watchtower-prod-alert-dedup", 300).claim(alert)  # doctest: +SKIP
+    True
+    """
+
+    def __init__(self, client: Any, table_name: str, window_seconds: int, clock: Callable[[], float] = time.time):
+        self._client = client
+        self._table = table_name
+        self._window = window_seconds
+        self._clock = clock
+
+    def claim(self, alert: Alert) -> bool:
+        """True when this alert is the first in its window (deliver it), False for a duplicate.
+
+        Raises whatever DynamoDB raises other than the condition failing: the caller decides to fail open.
+        """
+        if self._window <= 0:
+            return True
+        now = int(self._clock())
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item={
+                    "dedup_id": {"S": dedup_id(alert)},
+                    "expires_at": {"N": str(now + self._window)},
+                    "alarm_name": {"S": alert.alarm_name[:1024]},
+                    "state": {"S": alert.state},
+                },
+                ConditionExpression="attribute_not_exists(dedup_id) OR expires_at <= :now",
+                ExpressionAttributeValues={":now": {"N": str(now)}},
+            )
+        except self._client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
