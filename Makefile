@@ -51,3 +51,8 @@ diff: setup
 
 clean:
 	rm -rf cdk.out .pytest_cache
+
+# Benchmarks: every tools/bench/bench_*.py writes its own section of BENCHMARKS.md / BENCHMARKS.json.
+.PHONY: bench
+bench: setup
+	$(PY) -m tools.bench

@@ -7,12 +7,10 @@ trace metadata; annotations (ColdStart, Service, correlation_id, user) are alway
 from __future__ import annotations
 
 import functools
-import random
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
 from .correlation import correlation_id, user_id
-from .fingerprint import fingerprint
 from .runtime import Runtime, runtime
 
 __all__ = ["instrument"]
@@ -33,6 +31,8 @@ def _context_keys(context: Any) -> dict[str, Any]:
 def _log_uncaught(rt: Runtime, error: BaseException) -> None:
     if getattr(error, _LOGGED, False):  # nested instrumented calls: log once, at the innermost level
         return
+    from .fingerprint import fingerprint  # lazy: only the error path pays for traceback/sysconfig
+
     found = fingerprint(error)
     rt.logger.exception(
         "Uncaught exception in handler",
@@ -47,6 +47,8 @@ def _log_uncaught(rt: Runtime, error: BaseException) -> None:
 
 def _traced_call(rt: Runtime, handler: Callable[..., Any], name: str, cold: bool, keys: dict[str, Any],
                  args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    import random  # lazy: only traced invocations sample
+
     tracer, settings = rt.tracer, rt.settings
     with tracer.provider.in_subsegment(name=f"## {name}") as subsegment:
         subsegment.put_annotation(key="ColdStart", value=cold)

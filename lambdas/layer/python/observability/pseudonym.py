@@ -6,8 +6,6 @@ user getting different pseudonyms in different containers.
 """
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 from collections.abc import Callable
 
@@ -77,4 +75,7 @@ class Pseudonymizer:
         """
         if self._salt is None:
             self._salt = self._load_salt()
+        import hashlib  # lazy: OpenSSL loads in ~2 ms, and functions without users never need it
+        import hmac
+
         return hmac.new(self._salt, raw_user_id.encode(), hashlib.sha256).hexdigest()[:24]
