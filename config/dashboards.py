@@ -1,4 +1,4 @@
-"""What the dashboards need beyond services: the layer's business metrics and where runbooks are read (issue 8)."""
+"""What the dashboards need beyond services: the business metrics services emit through the layer (issue 8)."""
 from __future__ import annotations
 
 from typing import Literal
@@ -27,15 +27,6 @@ class BusinessMetric(StrictModel):
 
 
 class DashboardsConfig(StrictModel):
-    """Dashboard settings of one environment.
+    """Dashboard settings of one environment. A business metric lands in its service's metrics namespace."""
 
-    ``layer_namespace`` must equal the METRICS_NAMESPACE the layer's functions are deployed with.
-    """
-
-    layer_namespace: str = Field(default="Observability", pattern=r"^[A-Za-z0-9_./#:-]{1,255}$")
-    runbook_base_url: str = Field(
-        default="https://github.com/example-org/watchtower/blob/main/docs/runbooks/",
-        pattern=r"^https://\S+/$",
-        description="where docs/runbooks/<family>.md is read; ends with '/'",
-    )
     business_metrics: tuple[BusinessMetric, ...] = ()

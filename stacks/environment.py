@@ -32,4 +32,13 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     alerting = AlertingStack(app, stack_name(cfg, "Alerting"), cfg=cfg, **props("Alerting"))
     stacks["Alerting"] = alerting
     # New stacks: one block each below, receiving what they need from the stacks above.
+    # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
+    # (monitoring, synthetics, cost) feeds the alarm widgets.
+    from stacks.dashboards_stack import DashboardsStack
+
+    stacks["Dashboards"] = DashboardsStack(
+        app, stack_name(cfg, "Dashboards"), cfg=cfg,
+        alarm_refs=[ref for stack in stacks.values() for ref in getattr(stack, "alarm_refs", ())],
+        **props("Dashboards"),
+    )
     return stacks

@@ -1,0 +1,87 @@
+"""Operations: every composite's state, what is in ALARM now, router health, DLQ depth, canaries, recent errors."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from config.schema import EnvironmentConfig
+from dashboards.common import region_of, threshold_lines, title_block
+from dashboards.inventory import services_of
+from dashboards.layout import Grid
+from dashboards.model import AlarmRef, AppResources
+from dashboards.widgets import alarm_status, graph, log_query, metric
+
+__all__ = ["build", "TIME_RANGE", "RECENT_ERRORS_QUERY", "log_groups_of"]
+
+TIME_RANGE = "-PT3H"
+# The layer logs JSON with Powertools' keys: level, message, service, correlation_id.
+RECENT_ERRORS_QUERY = ("fields @timestamp, service, message, correlation_id, error_fingerprint "
+                       "| filter level = 'ERROR' | sort @timestamp desc | limit 50")
+_ROUTER = "alert-router"  # AlarmRef.service of the router's own alarms
+
+
+def log_groups_of(cfg: EnvironmentConfig, resources: AppResources) -> list[str]:
+    """Log groups the recent-errors query reads: each service function's and the router's, without repeats.
+
+    Example
+    -------
+    >>> log_groups_of(cfg, AppResources(router_function="r"))  # doctest: +SKIP
+    ['/aws/lambda/orders-api', '/aws/lambda/r']
+    """
+    groups = [f"/aws/lambda/{fn}" for view in services_of(cfg) for fn in view.functions]
+    groups += [g for gs in resources.log_groups.values() for g in gs]
+    if resources.router_function:
+        groups.append(f"/aws/lambda/{resources.router_function}")
+    return list(dict.fromkeys(groups))
+
+
+def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+          resources: AppResources = AppResources()) -> dict[str, Any]:
+    """The operations body of ``cfg``'s environment.
+
+    Example
+    -------
+    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    '-PT3H'
+    """
+    region = region_of(cfg)
+    grid = Grid()
+    grid.header(title_block(cfg, "operations", "What is firing, and is the alerting path itself healthy?",
+                            alarm_refs), height=3)
+    composites = sorted((r for r in alarm_refs if r.kind == "composite"), key=lambda r: r.name)
+    grid.rows(alarm_status("Composite alarms", [r.arn for r in composites]), per_row=1, height=4)
+    firing = alarm_status("Alarms in ALARM now", [r.arn for r in sorted(alarm_refs, key=lambda r: r.name)])
+    for widget in firing:
+        widget["properties"]["states"] = ["ALARM"]
+    grid.rows(firing, per_row=1, height=4)
+    if not alarm_refs:
+        grid.header("No alarms are deployed in this environment yet.")
+    health = []
+    if resources.router_function:
+        fn = {"FunctionName": resources.router_function}
+        health.append(graph("Alert router: invocations and errors", [
+            metric("AWS/Lambda", "Invocations", fn, stat="Sum", label="invocations"),
+            metric("AWS/Lambda", "Errors", fn, stat="Sum", label="errors"),
+            metric("AWS/Lambda", "Throttles", fn, stat="Sum", label="throttles"),
+        ], unit="Count", region=region, annotations=threshold_lines(alarm_refs, _ROUTER, ["RouterErrors"])))
+    if resources.router_dlq:
+        health.append(graph("Alert router: DLQ depth", [
+            metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": resources.router_dlq},
+                   stat="Maximum", label="messages waiting"),
+        ], unit="Messages", region=region, stat="Maximum",
+            annotations=threshold_lines(alarm_refs, _ROUTER, ["RouterDLQ", "DLQDepth"])))
+    if resources.canaries:
+        health.append(graph("Canary success", [
+            metric("CloudWatchSynthetics", "SuccessPercent", {"CanaryName": name}, stat="Average", label=service)
+            for service, name in sorted(resources.canaries.items())
+        ], unit="Percent", region=region, stat="Average", y_max=100,
+            annotations=[a for service in sorted(resources.canaries)
+                         for a in threshold_lines(alarm_refs, service, ["CanarySuccess", "Canary"])]))
+    if health:
+        grid.header("## Alerting path and synthetic checks")
+        grid.rows(health, per_row=len(health) if len(health) <= 4 else 4)
+    groups = log_groups_of(cfg, resources)
+    if groups:
+        grid.row([log_query("Recent errors (Logs Insights)", groups, RECENT_ERRORS_QUERY, region=region)],
+                 height=8)
+    return grid.body(TIME_RANGE)

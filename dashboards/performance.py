@@ -1,0 +1,92 @@
+"""Performance: Lambda duration, memory, cold starts, concurrency and throttles; DynamoDB latency and throttles."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from config.schema import EnvironmentConfig
+from dashboards.common import region_of, runbook_links, threshold_lines, title_block
+from dashboards.inventory import ServiceView, services_of
+from dashboards.layout import Grid
+from dashboards.model import AlarmRef, AppResources
+from dashboards.widgets import expression, graph, metric
+
+__all__ = ["build", "TIME_RANGE", "DYNAMODB_OPERATIONS"]
+
+TIME_RANGE = "-PT6H"
+DYNAMODB_OPERATIONS = ("GetItem", "PutItem", "Query")
+
+
+def _lambda_row(cfg: EnvironmentConfig, view: ServiceView, refs: Sequence[AlarmRef], region: str) -> list[dict]:
+    fns = view.functions
+    namespace = view.namespace
+    cold = [metric(namespace, "ColdStart", {"function_name": fn, "service": view.name}, stat="Sum", id=f"c{i}",
+                   visible=False) for i, fn in enumerate(fns)]
+    invocations = [metric("AWS/Lambda", "Invocations", {"FunctionName": fn}, stat="Sum", id=f"i{i}", visible=False)
+                   for i, fn in enumerate(fns)]
+    cold_pct = [expression(f"100*c{i}/i{i}", f"{fn} cold starts %", f"cs{i}") for i, fn in enumerate(fns)]
+    return [
+        graph(f"{view.name}: Lambda duration p99", [metric("AWS/Lambda", "Duration", {"FunctionName": fn},
+                                                           stat="p99", label=fn) for fn in fns],
+              unit="Milliseconds", region=region, stat="p99",
+              annotations=threshold_lines(refs, view.name, ["Duration", "DurationNearTimeout"])),
+        graph(f"{view.name}: memory used (Lambda Insights)",
+              [metric("LambdaInsights", "memory_utilization", {"function_name": fn}, stat="Maximum", label=fn)
+               for fn in fns], unit="Percent", region=region, stat="Maximum", y_max=100,
+              annotations=threshold_lines(refs, view.name, ["MemoryPressure"])),
+        graph(f"{view.name}: cold starts", cold + invocations + cold_pct, unit="Percent", region=region,
+              annotations=threshold_lines(refs, view.name, ["ColdStarts"])),
+        graph(f"{view.name}: concurrency and throttles",
+              [metric("AWS/Lambda", "ConcurrentExecutions", {"FunctionName": fn}, stat="Maximum",
+                      label=f"{fn} concurrent") for fn in fns]
+              + [metric("AWS/Lambda", "Throttles", {"FunctionName": fn}, stat="Sum", label=f"{fn} throttles")
+                 for fn in fns], unit="Count", region=region),
+    ]
+
+
+def _dynamodb_row(view: ServiceView, refs: Sequence[AlarmRef], region: str) -> list[dict]:
+    tables = view.tables
+    return [
+        graph(f"{view.name}: DynamoDB latency", [
+            metric("AWS/DynamoDB", "SuccessfulRequestLatency", {"TableName": t, "Operation": op}, stat="Average",
+                   label=f"{t} {op}") for t in tables for op in DYNAMODB_OPERATIONS],
+              unit="Milliseconds", region=region, stat="Average"),
+        graph(f"{view.name}: DynamoDB throttles", [
+            metric("AWS/DynamoDB", name, {"TableName": t}, stat="Sum", label=f"{t} {name}")
+            for t in tables for name in ("ReadThrottleEvents", "WriteThrottleEvents")],
+              unit="Count", region=region, annotations=threshold_lines(refs, view.name, ["DatabaseThrottling"])),
+        graph(f"{view.name}: DynamoDB consumed capacity", [
+            metric("AWS/DynamoDB", name, {"TableName": t}, stat="Sum", label=f"{t} {name}")
+            for t in tables for name in ("ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits")],
+              unit="Capacity units", region=region),
+        graph(f"{view.name}: DynamoDB errors", [
+            metric("AWS/DynamoDB", "SystemErrors", {"TableName": t, "Operation": op}, stat="Sum",
+                   label=f"{t} {op}") for t in tables for op in DYNAMODB_OPERATIONS],
+              unit="Count", region=region),
+    ]
+
+
+def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+          resources: AppResources = AppResources()) -> dict[str, Any]:
+    """The performance body of ``cfg``'s environment: one Lambda row and one DynamoDB row per service.
+
+    Example
+    -------
+    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    '-PT6H'
+    """
+    region = region_of(cfg)
+    grid = Grid()
+    grid.header(title_block(cfg, "performance", "Where does the time go, and what is being throttled?",
+                            alarm_refs), height=3)
+    views = [v for v in services_of(cfg) if v.functions or v.tables]
+    if not views:
+        grid.header("No functions or tables are configured in this environment yet.")
+    for view in views:
+        refs = [r for r in alarm_refs if r.service == view.name]
+        grid.header(f"## {view.name}\n{runbook_links(cfg, (r.family for r in refs))}")
+        if view.functions:
+            grid.row(_lambda_row(cfg, view, refs, region))
+        if view.tables:
+            grid.row(_dynamodb_row(view, refs, region))
+    return grid.body(TIME_RANGE)

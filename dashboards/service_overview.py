@@ -1,0 +1,59 @@
+"""Service overview: per service, requests, error rate, p50/p95/p99 latency, availability and alarm status."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from config.schema import EnvironmentConfig
+from dashboards.common import region_of, runbook_links, service_signals, threshold_lines, title_block
+from dashboards.inventory import services_of
+from dashboards.layout import Grid
+from dashboards.model import AlarmRef, AppResources
+from dashboards.widgets import alarm_status, annotation, graph
+
+__all__ = ["build", "TIME_RANGE"]
+
+TIME_RANGE = "-PT3H"  # on-call looks at the last few hours
+
+
+def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+          resources: AppResources = AppResources()) -> dict[str, Any]:
+    """The service overview body of ``cfg``'s environment.
+
+    Example
+    -------
+    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    '-PT3H'
+    """
+    region = region_of(cfg)
+    grid = Grid()
+    grid.header(title_block(cfg, "service overview", "Is each service up, fast and quiet?", alarm_refs), height=3)
+    views = services_of(cfg)
+    if not views:
+        grid.header("No services are configured in this environment yet (config `services:`).")
+    for view in views:
+        refs = [r for r in alarm_refs if r.service == view.name]
+        grid.header(f"## {view.name}\n{runbook_links(cfg, (r.family for r in refs))}")
+        signals = service_signals(view)
+        if signals is None:
+            grid.header(f"{view.name} has no API or function configured: nothing to chart.")
+        else:
+            grid.row([
+                graph(f"{view.name}: requests", signals.requests, unit="Count", region=region),
+                graph(f"{view.name}: error rate", signals.hidden() + [signals.error_rate()], unit="Percent",
+                      region=region, annotations=threshold_lines(refs, view.name, ["HighErrorRate"])),
+                graph(f"{view.name}: latency p50/p95/p99", signals.latency, unit=signals.latency_unit,
+                      region=region, stat="p99", annotations=threshold_lines(refs, view.name, ["Latency"])),
+                graph(f"{view.name}: availability", signals.hidden() + [signals.availability()], unit="Percent",
+                      region=region, y_max=100,
+                      annotations=[annotation(view.objective, f"objective {view.objective}%", "#2ca02c")]
+                      + threshold_lines(refs, view.name, ["ServiceDown"])),
+            ])
+        status = alarm_status(f"{view.name}: alarms", [r.arn for r in sorted(refs, key=_composites_first)])
+        if status:
+            grid.rows(status, per_row=1, height=4)
+    return grid.body(TIME_RANGE)
+
+
+def _composites_first(ref: AlarmRef) -> tuple[int, str]:
+    return (0 if ref.kind == "composite" else 1, ref.name)

@@ -1,0 +1,122 @@
+"""Every dashboard, built from one config: limits, known metrics, alarm references and the layout rules."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from dashboards.catalog import unknown_metrics
+from dashboards.limits import GRID_COLUMNS, body_problems
+from dashboards.model import AppResources
+from dashboards.registry import DASHBOARDS, build_all
+from tests.unit.dashboards.conftest import make_config, make_refs
+
+_DURATION = re.compile(r"^-P(T\d+[HM]|\d+D)$")
+
+
+def _graphs(body):
+    return [w for w in body["widgets"] if w["type"] == "metric" and w["properties"].get("view") != "singleValue"]
+
+
+@pytest.mark.parametrize("name", list(DASHBOARDS))
+def test_body_is_json_within_limits_and_names_only_known_metrics(name, cfg, refs, resources):
+    # GIVEN a config with three services and the alarms created for them
+    # WHEN the dashboard is built
+    body = DASHBOARDS[name](cfg, refs, resources)
+    # THEN it survives a JSON round trip, fits CloudWatch's limits and every metric is AWS's or the layer's
+    assert json.loads(json.dumps(body)) == body
+    assert body_problems(body) == []
+    assert unknown_metrics(cfg, body) == []
+
+
+@pytest.mark.parametrize("name", list(DASHBOARDS))
+def test_layout_rules_hold(name, cfg, refs, resources):
+    # GIVEN a built dashboard
+    body = DASHBOARDS[name](cfg, refs, resources)
+    # THEN it has a default time range, every graph labels its axis, and rows fill the grid without overlap
+    assert _DURATION.match(body["start"]), body["start"]
+    for widget in _graphs(body):
+        assert widget["properties"]["yAxis"]["left"]["label"].strip(), widget["properties"]["title"]
+    rows: dict[int, list[dict]] = {}
+    for widget in body["widgets"]:
+        rows.setdefault(widget["y"], []).append(widget)
+    for y, row in rows.items():
+        assert sum(w["width"] for w in row) == GRID_COLUMNS, f"row at y={y} does not fill the grid"
+        assert len({w["width"] for w in row}) == 1, f"row at y={y} mixes widths"
+        assert len({w["height"] for w in row}) == 1
+    ys = sorted(rows)
+    for above, below in zip(ys, ys[1:]):
+        assert above + rows[above][0]["height"] == below, "rows overlap or leave a gap"
+
+
+@pytest.mark.parametrize("name", list(DASHBOARDS))
+def test_alarm_widgets_reference_only_given_alarms_and_text_links_their_runbooks(name, cfg, refs, resources):
+    body = DASHBOARDS[name](cfg, refs, resources)
+    arns = {r.arn: r for r in refs}
+    shown = [arn for w in body["widgets"] if w["type"] == "alarm" for arn in w["properties"]["alarms"]]
+    assert set(shown) <= set(arns)
+    markdown = "\n".join(w["properties"]["markdown"] for w in body["widgets"] if w["type"] == "text")
+    for family in {arns[arn].family for arn in shown}:
+        assert f"/docs/runbooks/{family}.md)" in markdown, f"{name}: no runbook link for {family}"
+
+
+def test_operations_shows_every_composite_and_the_alerting_path(cfg, refs, resources):
+    body = DASHBOARDS["Operations"](cfg, refs, resources)
+    shown = {arn for w in body["widgets"] if w["type"] == "alarm" for arn in w["properties"]["alarms"]}
+    assert {r.arn for r in refs if r.kind == "composite"} <= shown
+    titles = [w["properties"].get("title", "") for w in body["widgets"]]
+    assert "Alert router: DLQ depth" in titles and "Canary success" in titles
+    log = next(w for w in body["widgets"] if w["type"] == "log")
+    assert "SOURCE '/aws/lambda/orders-api'" in log["properties"]["query"]
+    assert "SOURCE '/aws/lambda/watchtower-prod-alert-router'" in log["properties"]["query"]
+
+
+def test_alarm_thresholds_are_drawn_on_the_graphs_they_watch(cfg, refs):
+    body = DASHBOARDS["ServiceOverview"](cfg, refs, AppResources())
+    lines = {(w["properties"]["title"], a["value"]) for w in _graphs(body)
+             for a in w["properties"].get("annotations", {}).get("horizontal", [])}
+    for service in ("orders", "payments", "search"):
+        assert (f"{service}: error rate", 5.0) in lines and (f"{service}: error rate", 10.0) in lines
+        assert (f"{service}: latency p50/p95/p99", 10000.0) in lines
+        assert (f"{service}: availability", 50.0) in lines
+    assert ("payments: availability", 99.5) in lines  # the service's own objective
+
+
+def test_slo_burn_rates_use_each_window_as_period_and_mark_every_factor(cfg, refs):
+    body = DASHBOARDS["SLO"](cfg, refs, AppResources())
+    page = next(w for w in body["widgets"] if w["properties"].get("title") == "payments: burn rate, page windows")
+    periods = {m[-1]["period"] for m in page["properties"]["metrics"] if isinstance(m[0], dict)}
+    assert periods == {300, 1800, 3600, 21600}
+    assert {a["value"] for a in page["properties"]["annotations"]["horizontal"]} == {14.4, 6.0}
+    # 99.5% leaves a budget of 0.005: the expression divides the error ratio by it
+    assert any("/0.005" in m[0]["expression"] for m in page["properties"]["metrics"] if isinstance(m[0], dict))
+
+
+def test_business_dashboard_charts_declared_metrics_in_the_service_namespace(cfg, refs):
+    body = DASHBOARDS["Business"](cfg, refs, AppResources())
+    named = {(m[0], m[1]) for w in body["widgets"] for m in w.get("properties", {}).get("metrics", [])}
+    assert named == {("orders", "OrdersPlaced"), ("Payments", "ChargeAmount")}
+
+
+def test_environment_without_services_still_gets_every_dashboard():
+    bodies = build_all(make_config(services=[], business=[]), [])
+    assert set(bodies) == set(DASHBOARDS)
+    assert all(body_problems(b) == [] for b in bodies.values())
+
+
+@settings(max_examples=25, deadline=None)
+@given(count=st.integers(min_value=0, max_value=40), with_api=st.booleans())
+def test_any_number_of_services_up_to_forty_fits_cloudwatch(count, with_api):
+    # GIVEN 0..40 services, each with functions and a table (and an API)
+    resources = {"functions": ["a", "b"], "tables": ["t"]}
+    if with_api:
+        resources["rest_apis"] = ["api"]
+    cfg = make_config([{"name": f"svc{i}", "resources": resources} for i in range(count)], business=[])
+    # WHEN every dashboard is built with the alarms of those services
+    bodies = build_all(cfg, make_refs(cfg), AppResources(router_function="r", router_dlq="q"))
+    # THEN every body fits CloudWatch's limits and names only known metrics
+    for name, body in bodies.items():
+        assert body_problems(body) == [], name
+        assert unknown_metrics(cfg, body) == [], name
