@@ -19,7 +19,8 @@ class AnomalyConfig(StrictModel):
     """
 
     service_monitor: bool = True
-    tag_key: str = Field(default="Project", min_length=1, max_length=128, description="tag the tag monitor watches")
+    # One of the four tags every resource carries (config tags), so the monitor's value is known at synth.
+    tag_key: Literal["Project", "Environment", "Owner", "CostCenter"] = "Project"
     min_impact_usd: float = Field(default=50.0, gt=0, le=1_000_000, description="absolute impact that notifies")
 
 

@@ -32,6 +32,12 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     alerting = AlertingStack(app, stack_name(cfg, "Alerting"), cfg=cfg, **props("Alerting"))
     stacks["Alerting"] = alerting
     # New stacks: one block each below, receiving what they need from the stacks above.
+    if cfg.cost.enabled:
+        from stacks.cost_stack import CostStack
+
+        stacks["Cost"] = CostStack(
+            app, stack_name(cfg, "Cost"), cfg=cfg, warning_topic=alerting.topics["warning"], **props("Cost")
+        )
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
     from stacks.dashboards_stack import DashboardsStack

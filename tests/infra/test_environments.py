@@ -20,7 +20,8 @@ UNTAGGABLE = {"AWS::CDK::Metadata", "AWS::KMS::Alias", "AWS::SNS::Subscription",
               "AWS::Logs::QueryDefinition", "AWS::CloudWatch::InsightRule", "AWS::Events::Rule",
               "AWS::Budgets::Budget", "AWS::XRay::Group", "AWS::Lambda::Url", "AWS::Logs::ResourcePolicy",
               "Custom::LogRetention", "AWS::CloudFormation::CustomResource", "AWS::ApiGateway::Stage",
-              "AWS::SNS::TopicInlinePolicy", "AWS::KMS::ReplicaKey"}
+              "AWS::SNS::TopicInlinePolicy", "AWS::KMS::ReplicaKey",
+              "AWS::CE::AnomalyMonitor", "AWS::CE::AnomalySubscription"}  # CE: ResourceTags, checked in test_cost_stack
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

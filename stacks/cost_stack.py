@@ -1,0 +1,47 @@
+"""``<app>-<env>-Cost``: anomaly detection, the monthly budget, and the hourly cost check with its alarm."""
+from __future__ import annotations
+
+from aws_cdk import Stack, aws_sns as sns
+from constructs import Construct
+
+from config.schema import EnvironmentConfig
+from dashboards.model import AlarmRef
+from stacks.cost import AnomalyDetection, CostChecker, HourlyCostAlarm, MonthlyBudget
+from stacks.cost.alarm import FAMILY, SERVICE, SEVERITY
+
+__all__ = ["CostStack"]
+
+
+class CostStack(Stack):
+    """Composes the cost constructs; every notification goes to ``warning_topic``.
+
+    Exposes ``hourly_cost_alarm`` (or None when the checker is disabled) and ``alarm_refs`` for dashboards.
+
+    Example
+    -------
+    >>> CostStack(app, "watchtower-dev-Cost", cfg=cfg, warning_topic=alerting.topics["warning"])  # doctest: +SKIP
+    """
+
+    def __init__(
+        self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, warning_topic: sns.ITopic, **kwargs
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.anomaly = AnomalyDetection(self, "Anomaly", cfg=cfg, topic=warning_topic)
+        self.budget = MonthlyBudget(self, "Budget", cfg=cfg, topic=warning_topic)
+        self.checker: CostChecker | None = None
+        self.hourly_cost_alarm: HourlyCostAlarm | None = None
+        self.alarm_refs: list[AlarmRef] = []
+        if cfg.cost.checker.enabled:
+            self.checker = CostChecker(self, "Checker", cfg=cfg)
+            self.hourly_cost_alarm = HourlyCostAlarm(self, "HourlyCost", cfg=cfg, topic=warning_topic)
+            self.alarm_refs.append(
+                AlarmRef(
+                    name=self.hourly_cost_alarm.name,
+                    arn=self.hourly_cost_alarm.alarm.alarm_arn,
+                    service=SERVICE,
+                    severity=SEVERITY,
+                    kind="metric",
+                    family=FAMILY,
+                    resource=self.hourly_cost_alarm.resource,
+                )
+            )
