@@ -203,6 +203,16 @@ class HealthChecks:
                 self._cached = (now, self._run_all())
             return self._cached[1]
 
+    def clear_cache(self) -> None:
+        """Forget the cached results, so the next call runs the checks.
+
+        Example
+        -------
+        >>> HealthChecks({}).clear_cache()
+        """
+        with self._lock:
+            self._cached = None
+
     def live(self) -> HealthResult:
         """200 while the process can answer at all.
 
