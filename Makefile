@@ -56,3 +56,8 @@ clean:
 .PHONY: bench
 bench: setup
 	$(PY) -m tools.bench
+
+# Dashboard previews: synthesize ENV, then draw each of its dashboards (the deployed body) to cdk.out/preview/.
+.PHONY: preview
+preview: synth
+	$(PY) -m dashboards.preview $(OUT) cdk.out/preview

@@ -1,0 +1,44 @@
+"""The preview reads bodies back from templates and draws them; bad input gets one line, not a traceback."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from PIL import Image
+
+from dashboards.preview.__main__ import main
+from dashboards.preview.render import render
+from dashboards.preview.resolve import PreviewError, dashboards_in, resolve
+from dashboards.registry import build_all
+from tests.unit.dashboards.conftest import make_refs
+
+
+def test_tokens_become_markers_tests_can_follow():
+    value = {"Fn::Join": ["", ['{"a":"', {"Fn::ImportValue": "Exp1"}, '","b":"', {"Fn::GetAtt": ["Al", "Arn"]}, '"}']]}
+    assert json.loads(resolve(value)) == {"a": "<import:Exp1>", "b": "<getatt:Al.Arn>"}
+    with pytest.raises(PreviewError, match="cannot read back"):
+        resolve({"Fn::Sub": "x"})
+
+
+def test_every_widget_type_is_drawn(cfg, tmp_path, resources):
+    bodies = build_all(cfg, make_refs(cfg), resources)
+    for name, body in bodies.items():
+        path = render(body, name, tmp_path / f"{name}.png")
+        with Image.open(path) as image:
+            rows = max(w["y"] + w["height"] for w in body["widgets"])
+            assert image.height > rows * 30  # one grid row is drawn 34 px high
+            # a drawn dashboard is not a blank canvas
+            assert len(image.getcolors(maxcolors=100_000) or []) > 10
+
+
+def test_cli_says_what_is_missing_in_one_line(tmp_path, capsys):
+    assert main([str(tmp_path), str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "make synth" in error
+    assert main([]) == 2
+
+
+def test_a_template_without_valid_body_is_reported(tmp_path):
+    template = {"Resources": {"D": {"Type": "AWS::CloudWatch::Dashboard", "Properties": {"DashboardBody": "{"}}}}
+    with pytest.raises(PreviewError, match="not valid JSON"):
+        dashboards_in(template)
