@@ -1,0 +1,1 @@
+"""The observability layer as CDK: the AWS-managed Powertools layer ARN, and our own LayerVersion."""
