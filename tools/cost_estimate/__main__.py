@@ -1,0 +1,35 @@
+"""``python -m tools.cost_estimate cdk.out/ENV [--env ENV] [--report]``: print the monthly bill; with --report,
+also write it into BENCHMARKS.md / BENCHMARKS.json (section ``cost-<env>``)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tools.cost_estimate.estimate import EstimateError, estimate_dir
+from tools.cost_estimate.prices import PricesError
+from tools.cost_estimate.schedule import ScheduleError
+from tools.report import Section, write_section
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.cost_estimate", description=__doc__)
+    parser.add_argument("outdir", type=Path, help="cloud assembly folder, e.g. cdk.out/dev")
+    parser.add_argument("--env", help="environment whose config gives the assumptions (default: the folder name)")
+    parser.add_argument("--report", action="store_true", help="write the bill into BENCHMARKS.md/.json")
+    args = parser.parse_args(argv)
+    env = args.env or args.outdir.name
+    try:
+        bill = estimate_dir(args.outdir, env)
+    except (EstimateError, PricesError, ScheduleError) as exc:
+        print(f"cost estimate: {exc}", file=sys.stderr)
+        return 2
+    print(bill.text(f"Estimated monthly bill of what `{env}` deploys (prices: tools/cost_estimate/prices.yaml)"))
+    if args.report:
+        write_section(Section(name=f"cost-{env}", title=f"Cost estimate: {env}",
+                              markdown=bill.markdown(), data={"env": env, **bill.data()}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

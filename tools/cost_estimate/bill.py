@@ -1,0 +1,119 @@
+"""Price the usage: one line per usage, subtotals per service, the total; rendered as text, Markdown or data.
+
+Amounts are exact Decimals; rounding to cents happens only when shown (half up).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from tools.cost_estimate.prices import Price, PriceBook
+from tools.cost_estimate.usage import Usage, UsageReport
+
+__all__ = ["BillLine", "Bill", "price_usage", "cents"]
+
+
+def cents(amount: Decimal) -> str:
+    """``amount`` rounded half up to cents, e.g. ``'10.37'``.
+
+    Example
+    -------
+    >>> cents(Decimal("10.368"))
+    '10.37'
+    """
+    return str(amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class BillLine:
+    """One priced line."""
+
+    usage: Usage
+    price: Price
+    cost: Decimal
+
+
+@dataclass(frozen=True)
+class Bill:
+    """A priced month. ``by_service`` keeps the order services first appear in."""
+
+    lines: tuple[BillLine, ...]
+    region: str
+    not_priced: dict[str, int]
+    notes: tuple[str, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.cost for line in self.lines), Decimal(0))
+
+    @property
+    def by_service(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = {}
+        for line in self.lines:
+            totals[line.price.service] = totals.get(line.price.service, Decimal(0)) + line.cost
+        return totals
+
+    def text(self, title: str) -> str:
+        """The bill for a terminal: lines grouped by service, subtotals, total, then sources."""
+        out = [title, ""]
+        for service, subtotal in self.by_service.items():
+            out.append(f"{service:<58} ${cents(subtotal):>10}")
+            for line in (l for l in self.lines if l.price.service == service):
+                quantity = _quantity(line.usage.quantity)
+                out.append(f"  {line.usage.item:<34} {quantity:>12} x {line.price.shown():<34} ${cents(line.cost):>10}")
+                out.append(f"      {line.usage.detail}")
+        out += ["", f"{'Estimated monthly total (' + self.region + ')':<58} ${cents(self.total):>10}", "", "Prices:"]
+        for price in self._prices():
+            mark = "verified" if price.verified else "UNVERIFIED"
+            out.append(f"  {price.key:<36} {price.shown():<34} {mark:<10} {price.source}")
+        if self.not_priced:
+            out.append("Not priced resource types: " + ", ".join(f"{t} {n}" for t, n in self.not_priced.items()))
+        out += list(self.notes)
+        return "\n".join(out)
+
+    def markdown(self) -> str:
+        """The bill as a Markdown table for BENCHMARKS.md."""
+        rows = ["| service | item | quantity | unit price | monthly (USD) | source |", "|---|---|---:|---|---:|---|"]
+        for line in self.lines:
+            flag = "" if line.price.verified else " (unverified)"
+            rows.append(f"| {line.price.service} | {line.usage.item} | {_quantity(line.usage.quantity)} | "
+                        f"{line.price.shown()} | {cents(line.cost)} | [{line.price.key}]({line.price.source}){flag} |")
+        for service, subtotal in self.by_service.items():
+            rows.append(f"| **{service}** | subtotal | | | **{cents(subtotal)}** | |")
+        rows.append(f"| **total** | | | | **{cents(self.total)}** | |")
+        return "\n".join(rows + [""] + [f"- {n}" for n in self.notes])
+
+    def data(self) -> dict[str, Any]:
+        """JSON-friendly figures (amounts as strings of exact cents)."""
+        return {
+            "region": self.region,
+            "total_usd": cents(self.total),
+            "by_service_usd": {s: cents(v) for s, v in self.by_service.items()},
+            "lines": [{"price": l.price.key, "item": l.usage.item, "quantity": str(l.usage.quantity),
+                       "usd": cents(l.cost), "verified": l.price.verified} for l in self.lines],
+        }
+
+    def _prices(self) -> list[Price]:
+        seen: dict[str, Price] = {}
+        for line in self.lines:
+            seen.setdefault(line.price.key, line.price)
+        return list(seen.values())
+
+
+def price_usage(report: UsageReport, book: PriceBook) -> Bill:
+    """Price every usage line with ``book``.
+
+    Example
+    -------
+    >>> price_usage(measure(templates, EstimateAssumptions()), load_prices()).total  # doctest: +SKIP
+    Decimal('27.10')
+    """
+    lines = tuple(BillLine(u, book.get(u.price_key), book.get(u.price_key).cost(u.quantity)) for u in report.usages)
+    return Bill(lines=lines, region=book.region, not_priced=report.not_priced, notes=tuple(report.notes))
+
+
+def _quantity(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
