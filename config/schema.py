@@ -111,6 +111,10 @@ class EnvironmentConfig(StrictModel):
     powertools_layer_version: int = Field(ge=1, le=1000)
     demo_service: bool = False
     services: tuple[ServiceConfig, ...] = ()
+    # Where alarm descriptions link to docs/runbooks/<family>.md; a service may set its own runbook_base_url.
+    runbook_base_url: str = Field(
+        default="https://github.com/acme/watchtower/blob/main/docs/runbooks", pattern=r"^https://\S+[^/]$"
+    )
     routing: RoutingConfig = RoutingConfig()
     cost: CostConfig = CostConfig()
     logs: LogsConfig = LogsConfig()

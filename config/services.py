@@ -1,17 +1,282 @@
-"""What to monitor: services and the resources they run on (extended by the monitoring work, issue 4)."""
+"""What to monitor: services, the resources they run on, threshold overrides, maintenance windows and SLOs.
+
+A service lists its resources by name or ARN, or points at its synthesized CloudFormation template
+(``template:``) from which the resources are discovered at synth (stacks/monitoring/discovery.py).
+Thresholds come from the alarm catalog (stacks/monitoring/catalog.py); ``overrides`` change them per service
+or per resource, keyed ``Family`` (every severity) or ``Family.severity`` (one).
+"""
 from __future__ import annotations
 
-from pydantic import Field
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
 
 from config.base import StrictModel
 from config.telemetry import CanaryConfig, TracingConfig
 
-__all__ = ["ServiceConfig"]
+__all__ = [
+    "ALARM_FAMILIES",
+    "RESOURCE_KINDS",
+    "AlarmOverride",
+    "FunctionRef",
+    "RestApiRef",
+    "HttpApiRef",
+    "TableRef",
+    "QueueRef",
+    "StateMachineRef",
+    "EventRuleRef",
+    "TopicRef",
+    "ServiceResources",
+    "MaintenanceWindow",
+    "SloConfig",
+    "ServiceConfig",
+]
+
+# Every alarm family of the catalog (stacks/monitoring/catalog.py checks it matches). Listed here so config can
+# reject an override of a family that does not exist without importing stacks/.
+ALARM_FAMILIES: tuple[str, ...] = (
+    "ServiceDown", "HighErrorRate", "DatabaseThrottling", "Latency", "MemoryPressure", "ColdStarts",
+    "Throttles", "DurationNearTimeout", "IteratorAge", "AsyncFailures", "ErrorLogs", "Api4xxRate",
+    "TrafficDrop", "QueueMessageAge", "DlqDepth", "StepFunctionsFailures", "EventDeliveryFailures",
+    "NotificationFailures",
+)
+RESOURCE_KINDS: tuple[str, ...] = (
+    "functions", "rest_apis", "http_apis", "tables", "queues", "state_machines", "event_rules", "topics",
+)
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_OVERRIDE_KEY = re.compile(r"^(?P<family>[A-Za-z0-9]+)(\.(?P<severity>critical|warning|info))?$")
+_NAME = r"^[A-Za-z0-9_.:/$-]{1,256}$"
+
+
+class AlarmOverride(StrictModel):
+    """Changes to one catalog default. Unset fields keep the default; ``enabled: false`` drops the alarm."""
+
+    enabled: bool = True
+    threshold: float | None = None
+    period_seconds: int | None = Field(default=None, ge=10, le=86400)
+    evaluation_periods: int | None = Field(default=None, ge=1, le=1440)
+    datapoints_to_alarm: int | None = Field(default=None, ge=1, le=1440)
+    min_requests: int | None = Field(default=None, ge=0)
+
+    @field_validator("period_seconds")
+    @classmethod
+    def _valid_period(cls, period: int | None) -> int | None:
+        if period is not None and period not in (10, 20, 30) and period % 60:
+            raise ValueError("period_seconds must be 10, 20, 30 or a multiple of 60 (CloudWatch alarm periods)")
+        return period
+
+
+Overrides = dict[str, AlarmOverride]
+
+
+def _check_override_keys(overrides: Overrides) -> Overrides:
+    for key in overrides:
+        match = _OVERRIDE_KEY.match(key)
+        if not match or match["family"] not in ALARM_FAMILIES:
+            raise ValueError(
+                f"override key '{key}' must be Family or Family.severity; families: {', '.join(ALARM_FAMILIES)}"
+            )
+    return overrides
+
+
+def _name_from_arn(value: Any, marker: str) -> Any:
+    """``arn:...<marker>NAME`` -> NAME, so config accepts a name or an ARN for the same resource."""
+    if isinstance(value, str) and value.startswith("arn:"):
+        if marker not in value:
+            raise ValueError(f"'{value}' is not an ARN of this resource kind (expected '...{marker}NAME')")
+        return value.rsplit(marker, 1)[1]
+    return value
+
+
+class _ResourceRef(StrictModel):
+    """A monitored resource: its name (an ARN is accepted and reduced to the name) and its overrides."""
+
+    name: str = Field(pattern=_NAME)
+    overrides: Overrides = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        # A bare string in YAML is the resource's name or ARN.
+        return {"name": value} if isinstance(value, str) else value
+
+    @field_validator("overrides")
+    @classmethod
+    def _valid_overrides(cls, overrides: Overrides) -> Overrides:
+        return _check_override_keys(overrides)
+
+
+class FunctionRef(_ResourceRef):
+    """A Lambda function. ``timeout_seconds`` enables DurationNearTimeout; the flags enable the alarms of
+    stream sources (IteratorAge) and asynchronous invocation (AsyncFailures)."""
+
+    timeout_seconds: int | None = Field(default=None, ge=1, le=900)
+    stream_source: bool = False
+    async_invoked: bool = False
+    log_group: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./#-]{1,512}$")
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _arn(cls, value: Any) -> Any:
+        return _name_from_arn(value, ":function:")
+
+
+class RestApiRef(_ResourceRef):
+    """An API Gateway REST API, by its name (the ApiName metric dimension), and the stage to watch."""
+
+    stage: str = Field(default="prod", pattern=r"^[A-Za-z0-9_-]{1,128}$")
+
+
+class HttpApiRef(_ResourceRef):
+    """An API Gateway HTTP API. Its metrics are keyed by ApiId, so ``api_id`` is required; ``name`` labels it."""
+
+    api_id: str = Field(pattern=r"^[a-z0-9]{10}$")
+    stage: str = Field(default="$default", pattern=r"^[A-Za-z0-9_$-]{1,128}$")
+
+
+class TableRef(_ResourceRef):
+    """A DynamoDB table."""
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _arn(cls, value: Any) -> Any:
+        return _name_from_arn(value, ":table/")
+
+
+class QueueRef(_ResourceRef):
+    """An SQS queue and, optionally, its dead-letter queue (name or ARN)."""
+
+    dlq: str | None = Field(default=None, pattern=_NAME)
+
+    @field_validator("name", "dlq", mode="before")
+    @classmethod
+    def _arn(cls, value: Any) -> Any:
+        return value.rsplit(":", 1)[1] if isinstance(value, str) and value.startswith("arn:") else value
+
+
+class StateMachineRef(_ResourceRef):
+    """A Step Functions state machine (the ARN is built in the monitoring stack's account and region)."""
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _arn(cls, value: Any) -> Any:
+        return _name_from_arn(value, ":stateMachine:")
+
+
+class EventRuleRef(_ResourceRef):
+    """An EventBridge rule on ``event_bus`` (default: the account's default bus)."""
+
+    event_bus: str = Field(default="default", pattern=r"^[A-Za-z0-9/_.-]{1,256}$")
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _arn(cls, value: Any) -> Any:
+        return _name_from_arn(value, "/") if isinstance(value, str) and value.startswith("arn:") else value
+
+
+class TopicRef(_ResourceRef):
+    """An SNS topic."""
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _arn(cls, value: Any) -> Any:
+        return value.rsplit(":", 1)[1] if isinstance(value, str) and value.startswith("arn:") else value
+
+
+class ServiceResources(StrictModel):
+    """The resources of one service, by kind."""
+
+    functions: tuple[FunctionRef, ...] = ()
+    rest_apis: tuple[RestApiRef, ...] = ()
+    http_apis: tuple[HttpApiRef, ...] = ()
+    tables: tuple[TableRef, ...] = ()
+    queues: tuple[QueueRef, ...] = ()
+    state_machines: tuple[StateMachineRef, ...] = ()
+    event_rules: tuple[EventRuleRef, ...] = ()
+    topics: tuple[TopicRef, ...] = ()
+
+    def count(self) -> int:
+        """How many resources are listed, all kinds together."""
+        return sum(len(getattr(self, kind)) for kind in RESOURCE_KINDS)
+
+    def merged(self, other: "ServiceResources") -> "ServiceResources":
+        """These resources plus ``other``'s, without repeating a name within a kind (these win)."""
+        merged: dict[str, tuple] = {}
+        for kind in RESOURCE_KINDS:
+            mine = getattr(self, kind)
+            names = {r.name for r in mine}
+            merged[kind] = mine + tuple(r for r in getattr(other, kind) if r.name not in names)
+        return ServiceResources(**merged)
+
+
+class MaintenanceWindow(StrictModel):
+    """A scheduled window during which the service's paging composites are muted (AlarmMuteRule)."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
+    cron: str = Field(description="cron fields 'minute hour day-of-month month day-of-week', e.g. '0 2 * * SUN'")
+    duration_minutes: int = Field(ge=1, le=21600)
+    timezone: str = Field(default="UTC", pattern=r"^[A-Za-z_]+(/[A-Za-z_+-]+)*$")
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, cron: str) -> str:
+        fields = cron.split()
+        if len(fields) != 5 or not all(re.match(r"^[A-Za-z0-9*?,/#L-]+$", f) for f in fields):
+            raise ValueError("cron must have 5 fields 'minute hour day-of-month month day-of-week', e.g. '0 2 * * SUN'")
+        return cron
+
+
+class SloConfig(StrictModel):
+    """Availability and latency objectives of a service, over ``period_days``.
+
+    ``source`` names the API or function whose traffic defines the SLO (default: the first API, else the first
+    function). Latency is the share of requests answered within ``latency_threshold_ms``.
+    """
+
+    availability: float | None = Field(default=99.9, gt=50, lt=100)
+    latency: float | None = Field(default=99.9, gt=50, lt=100)
+    latency_threshold_ms: int = Field(default=1000, ge=1, le=900_000)
+    period_days: Literal[30] = 30
+    source: str | None = None
 
 
 class ServiceConfig(StrictModel):
-    """One monitored service."""
+    """One monitored service: who owns it, what it runs on, and how it is alarmed."""
 
     name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
+    owner: str = Field(default="platform-team", min_length=1, max_length=128)
+    tier: Literal[1, 2, 3] = 2
+    runbook_base_url: str | None = Field(default=None, pattern=r"^https://\S+[^/]$")
+    resources: ServiceResources = ServiceResources()
+    template: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./-]+\.json$")
+    metrics_namespace: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./#:-]{1,255}$")
+    overrides: Overrides = {}
+    maintenance_windows: tuple[MaintenanceWindow, ...] = ()
+    slo: SloConfig | None = SloConfig()
     canary: CanaryConfig | None = None  # owned by issue 6 (config/telemetry.py)
     tracing: TracingConfig = TracingConfig()  # owned by issue 6 (config/telemetry.py)
+
+    @field_validator("overrides")
+    @classmethod
+    def _valid_overrides(cls, overrides: Overrides) -> Overrides:
+        return _check_override_keys(overrides)
+
+    @field_validator("template")
+    @classmethod
+    def _template_exists(cls, template: str | None) -> str | None:
+        if template is not None and not (REPO_ROOT / template).is_file():
+            raise ValueError(f"template '{template}' does not exist (paths are relative to the repository root)")
+        return template
+
+    @model_validator(mode="after")
+    def _something_to_monitor(self) -> "ServiceConfig":
+        if self.resources.count() == 0 and self.template is None:
+            raise ValueError(f"service '{self.name}' lists no resources: give resources: or template:")
+        return self
+
+    @property
+    def powertools_namespace(self) -> str:
+        """Namespace of the service's Powertools metrics (POWERTOOLS_METRICS_NAMESPACE); default: its name."""
+        return self.metrics_namespace or self.name

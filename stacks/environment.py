@@ -38,6 +38,10 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
         stacks["Cost"] = CostStack(
             app, stack_name(cfg, "Cost"), cfg=cfg, warning_topic=alerting.topics["warning"], **props("Cost")
         )
+    # Monitoring (issue 4): the maintenance switch, then one stack per service (plus part stacks for big ones).
+    from stacks.monitoring_stack import build_monitoring
+
+    stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props))
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
     from stacks.dashboards_stack import DashboardsStack

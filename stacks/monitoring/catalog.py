@@ -1,0 +1,187 @@
+"""The alarm catalog: every alarm family, the resource kinds it applies to, and its default thresholds.
+
+One readable table. The seed numbers of DESIGN.md are the first rows: ServiceDown, HighErrorRate,
+DatabaseThrottling, Latency, MemoryPressure, ColdStarts. Rates are percentages (0-100), times milliseconds.
+A threshold's duration is ``period x evaluation_periods``; ``min_requests`` is the traffic guard of rate alarms
+(requests per period below which the rate counts as healthy, so one failed request in a quiet hour never pages).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Mapping
+
+from config.services import ALARM_FAMILIES, AlarmOverride
+
+__all__ = ["Threshold", "AlarmDefault", "CATALOG", "CatalogError", "resolve_threshold", "defaults_for_kind"]
+
+GT, GTE, LT = "GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold"
+LOWER_BAND = "LessThanLowerThreshold"
+NOT_BREACHING, BREACHING, MISSING, IGNORE = "notBreaching", "breaching", "missing", "ignore"
+
+FUNCTION, REST_API, HTTP_API = "functions", "rest_apis", "http_apis"
+TABLE, QUEUE, STATE_MACHINE, EVENT_RULE, TOPIC = "tables", "queues", "state_machines", "event_rules", "topics"
+APIS = (REST_API, HTTP_API)
+
+
+class CatalogError(ValueError):
+    """An override produced settings CloudWatch would reject."""
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """When one severity of an alarm fires: ``value`` breached in ``datapoints_to_alarm`` of
+    ``evaluation_periods`` periods of ``period`` seconds.
+
+    Example
+    -------
+    >>> Threshold(10, period=60, evaluation_periods=5).duration_seconds
+    300
+    """
+
+    value: float
+    period: int = 60
+    evaluation_periods: int = 1
+    datapoints_to_alarm: int | None = None
+    min_requests: int = 0
+
+    @property
+    def duration_seconds(self) -> int:
+        return self.period * self.evaluation_periods
+
+    @property
+    def datapoints(self) -> int:
+        return self.datapoints_to_alarm or self.evaluation_periods
+
+
+@dataclass(frozen=True)
+class AlarmDefault:
+    """One catalog row: a family, where it applies, how it compares, and its thresholds by severity."""
+
+    family: str
+    kinds: tuple[str, ...]
+    comparison: str
+    treat_missing: str
+    unit: str
+    what: str
+    thresholds: Mapping[str, Threshold] = field(default_factory=dict)
+
+
+def _row(family: str, kinds: tuple[str, ...], comparison: str, treat_missing: str, unit: str, what: str,
+         **thresholds: Threshold) -> AlarmDefault:
+    return AlarmDefault(family, kinds, comparison, treat_missing, unit, what, MappingProxyType(thresholds))
+
+
+# fmt: off
+_ROWS = (
+    # --- seeds (DESIGN.md alarm catalog) ---------------------------------------------------------------------
+    _row("ServiceDown", (FUNCTION, *APIS), LT, NOT_BREACHING, "%", "success rate (non-5xx / requests)",
+         critical=Threshold(50, period=60, evaluation_periods=2, min_requests=5)),
+    _row("HighErrorRate", (FUNCTION, *APIS), GT, NOT_BREACHING, "%", "error rate",
+         critical=Threshold(10, period=300, evaluation_periods=1, min_requests=10),
+         warning=Threshold(5, period=300, evaluation_periods=1, min_requests=10)),
+    _row("DatabaseThrottling", (TABLE,), GT, NOT_BREACHING, "count", "throttled read and write requests",
+         critical=Threshold(0, period=60, evaluation_periods=1)),
+    _row("Latency", (FUNCTION, *APIS), GT, NOT_BREACHING, "ms", "p99 latency",
+         critical=Threshold(10_000, period=300, evaluation_periods=1),
+         warning=Threshold(5_000, period=300, evaluation_periods=2)),
+    _row("MemoryPressure", (FUNCTION,), GT, NOT_BREACHING, "%", "Lambda Insights memory utilization",
+         warning=Threshold(80, period=300, evaluation_periods=1)),
+    _row("ColdStarts", (FUNCTION,), GT, NOT_BREACHING, "%", "cold starts per invocation (Powertools ColdStart)",
+         warning=Threshold(20, period=900, evaluation_periods=1, min_requests=20)),
+    # --- anchors: defaults chosen for the remaining signals ------------------------------------------------
+    _row("Throttles", (FUNCTION,), GT, NOT_BREACHING, "%", "throttled invocations per request",
+         warning=Threshold(1, period=300, evaluation_periods=2, min_requests=10)),
+    _row("DurationNearTimeout", (FUNCTION,), GT, NOT_BREACHING, "% of timeout", "p99 duration",
+         warning=Threshold(90, period=300, evaluation_periods=2)),
+    _row("IteratorAge", (FUNCTION,), GT, NOT_BREACHING, "ms", "maximum stream iterator age",
+         warning=Threshold(60_000, period=300, evaluation_periods=1)),
+    _row("AsyncFailures", (FUNCTION,), GT, NOT_BREACHING, "count",
+         "failed async deliveries (DeadLetterErrors + DestinationDeliveryFailures + AsyncEventsDropped)",
+         warning=Threshold(0, period=300, evaluation_periods=1)),
+    _row("ErrorLogs", (FUNCTION,), GT, NOT_BREACHING, "count", "ERROR-level log lines",
+         warning=Threshold(10, period=300, evaluation_periods=1)),
+    _row("Api4xxRate", APIS, GT, NOT_BREACHING, "%", "4xx rate",
+         warning=Threshold(20, period=300, evaluation_periods=3, min_requests=50)),
+    # Band width in standard deviations; missing data is fine (canaries keep a live API above zero).
+    _row("TrafficDrop", APIS, LOWER_BAND, NOT_BREACHING, "std devs", "request count below its expected band",
+         warning=Threshold(3, period=300, evaluation_periods=3)),
+    _row("QueueMessageAge", (QUEUE,), GT, NOT_BREACHING, "s", "age of the oldest message",
+         warning=Threshold(900, period=300, evaluation_periods=1)),
+    _row("DlqDepth", (QUEUE,), GT, NOT_BREACHING, "count", "messages in the dead-letter queue",
+         warning=Threshold(0, period=60, evaluation_periods=1)),
+    _row("StepFunctionsFailures", (STATE_MACHINE,), GT, NOT_BREACHING, "count",
+         "failed, timed-out and aborted executions",
+         warning=Threshold(0, period=300, evaluation_periods=1)),
+    _row("EventDeliveryFailures", (EVENT_RULE,), GT, NOT_BREACHING, "count", "failed target invocations",
+         warning=Threshold(0, period=300, evaluation_periods=1)),
+    _row("NotificationFailures", (TOPIC,), GT, NOT_BREACHING, "count", "failed notification deliveries",
+         warning=Threshold(0, period=300, evaluation_periods=1)),
+)
+# fmt: on
+
+CATALOG: Mapping[str, AlarmDefault] = MappingProxyType({row.family: row for row in _ROWS})
+if tuple(CATALOG) != ALARM_FAMILIES:  # config validates override keys against ALARM_FAMILIES
+    raise RuntimeError("config.services.ALARM_FAMILIES and the alarm catalog disagree")
+
+
+def defaults_for_kind(kind: str) -> list[AlarmDefault]:
+    """Catalog rows that apply to resources of ``kind`` (a ServiceResources field name), in catalog order.
+
+    Example
+    -------
+    >>> [row.family for row in defaults_for_kind("tables")]
+    ['DatabaseThrottling']
+    """
+    return [row for row in CATALOG.values() if kind in row.kinds]
+
+
+def resolve_threshold(family: str, severity: str, *override_maps: Mapping[str, AlarmOverride]) -> Threshold | None:
+    """The catalog threshold of ``family``/``severity`` with overrides applied, or None when disabled.
+
+    Later maps win (pass service overrides, then resource overrides); within a map, ``Family.severity`` beats
+    ``Family``.
+
+    Example
+    -------
+    >>> resolve_threshold("HighErrorRate", "warning", {"HighErrorRate": AlarmOverride(threshold=3)}).value
+    3.0
+    """
+    threshold = CATALOG[family].thresholds.get(severity)
+    if threshold is None:
+        return None
+    enabled = True
+    for overrides in override_maps:
+        for key in (family, f"{family}.{severity}"):
+            change = overrides.get(key)
+            if change is None:
+                continue
+            enabled = change.enabled
+            updates = {
+                name: value
+                for name, value in (
+                    ("value", change.threshold),
+                    ("period", change.period_seconds),
+                    ("evaluation_periods", change.evaluation_periods),
+                    ("datapoints_to_alarm", change.datapoints_to_alarm),
+                    ("min_requests", change.min_requests),
+                )
+                if value is not None
+            }
+            threshold = replace(threshold, **updates)
+    if not enabled:
+        return None
+    _check_limits(family, severity, threshold)
+    return threshold
+
+
+def _check_limits(family: str, severity: str, threshold: Threshold) -> None:
+    """CloudWatch's limits (FACTS.md): neither CDK nor cfn-lint checks them."""
+    where = f"{family}.{severity}"
+    if threshold.datapoints > threshold.evaluation_periods:
+        raise CatalogError(f"{where}: datapoints_to_alarm ({threshold.datapoints}) must be <= evaluation_periods "
+                           f"({threshold.evaluation_periods})")
+    limit = 7 * 86400 if threshold.period >= 3600 else 86400
+    if threshold.duration_seconds > limit:
+        raise CatalogError(f"{where}: period x evaluation_periods = {threshold.duration_seconds} s exceeds "
+                           f"CloudWatch's {limit} s ({'7 days' if limit > 86400 else '1 day for periods < 1 h'})")

@@ -1,0 +1,125 @@
+"""Composite alarms: "any of these children", nested when CloudWatch's rule limits would bite.
+
+A composite rule holds at most 100 children and 10,240 characters (FACTS.md). ``any_of`` keeps each rule under
+``MAX_CHILDREN`` children and ``MAX_RULE_CHARS`` characters by grouping children into intermediate composites
+(which only feed their parent and never act).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from aws_cdk import Duration, Token, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from config.schema import EnvironmentConfig
+from dashboards.model import AlarmRef
+from stacks.monitoring.alarm_factory import describe, runbook_url, tag_alarm
+from stacks.naming import alarm_name
+
+__all__ = ["Child", "CompositeSpec", "any_of", "rule_length", "MAX_CHILDREN", "MAX_RULE_CHARS"]
+
+MAX_CHILDREN = 50  # CloudWatch allows 100; half leaves room for children added by other features
+MAX_RULE_CHARS = 10_240
+# ALARM("arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>") OR  -- the longest partition and region.
+_PER_CHILD = len('ALARM("arn:aws-us-gov:cloudwatch:ap-southeast-5:123456789012:alarm:") OR ')
+_UNKNOWN_NAME = 255  # a name that is a token (another stack's alarm) counts as the longest allowed
+
+
+@dataclass(frozen=True)
+class Child:
+    """A child alarm and its name (for rule-length accounting)."""
+
+    alarm: cloudwatch.IAlarm
+    name: str
+
+
+@dataclass(frozen=True)
+class CompositeSpec:
+    """How a composite is named and whom it notifies.
+
+    ``resource`` and ``signal`` fill the alarm name; ``topic`` gets ALARM and OK notifications; ``suppressor``
+    holds the actions while it is in ALARM (the manual maintenance switch).
+    """
+
+    service: str
+    resource: str
+    signal: str
+    severity: str
+    what: str
+    family: str = "Composite"
+    topic: sns.ITopic | None = None
+    suppressor: cloudwatch.IAlarm | None = None
+    refs: list[AlarmRef] = field(default_factory=list)
+
+
+def rule_length(names: Sequence[str]) -> int:
+    """Upper bound of the resolved rule length of ``ALARM(arn) OR ...`` over alarms named ``names``.
+
+    Example
+    -------
+    >>> rule_length(["a" * 100]) < 200
+    True
+    """
+    return sum(_PER_CHILD + (_UNKNOWN_NAME if Token.is_unresolved(n) else len(n)) for n in names)
+
+
+def _groups(children: Sequence[Child]) -> list[list[Child]]:
+    groups: list[list[Child]] = [[]]
+    for child in children:
+        current = groups[-1]
+        if current and (len(current) >= MAX_CHILDREN or
+                        rule_length([c.name for c in current + [child]]) > MAX_RULE_CHARS):
+            groups.append([])
+        groups[-1].append(child)
+    return groups
+
+
+def any_of(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, spec: CompositeSpec,
+           children: Sequence[Child], runbook_base_url: str) -> cloudwatch.CompositeAlarm | None:
+    """A composite in ALARM when any child is; None when there are no children.
+
+    Over the limits, children are grouped into intermediate composites named ``<resource>-groupN``.
+
+    Example
+    -------
+    >>> critical = any_of(stack, "Critical", cfg=cfg, spec=CompositeSpec("orders", "service", "Critical",
+    ...                   "critical", "any critical alarm"), children=children,
+    ...                   runbook_base_url=cfg.runbook_base_url)  # doctest: +SKIP
+    """
+    if not children:
+        return None
+    groups = _groups(children)
+    if len(groups) > 1:
+        nested = []
+        for index, group in enumerate(groups, start=1):
+            group_spec = CompositeSpec(service=spec.service, resource=f"{spec.resource}-group{index}",
+                                       signal=spec.signal, severity=spec.severity, what=spec.what,
+                                       family=spec.family, refs=spec.refs)
+            composite = any_of(scope, f"{construct_id}Group{index}", cfg=cfg, spec=group_spec, children=group,
+                               runbook_base_url=runbook_base_url)
+            assert composite is not None
+            nested.append(Child(composite, alarm_name(cfg, spec.service, group_spec.resource, spec.signal,
+                                                      spec.severity)))
+        return any_of(scope, construct_id, cfg=cfg, spec=spec, children=nested, runbook_base_url=runbook_base_url)
+
+    name = alarm_name(cfg, spec.service, spec.resource, spec.signal, spec.severity)
+    summary = f"{spec.severity.upper()} {spec.what} of service {spec.service}: one of {len(children)} child " \
+              f"alarm(s) is in ALARM"
+    rule = cloudwatch.AlarmRule.any_of(*(cloudwatch.AlarmRule.from_alarm(c.alarm, cloudwatch.AlarmState.ALARM)
+                                         for c in children))
+    composite = cloudwatch.CompositeAlarm(
+        scope, construct_id, composite_alarm_name=name, alarm_rule=rule,
+        alarm_description=describe(summary, runbook_url(runbook_base_url, spec.family)),
+        actions_suppressor=spec.suppressor,
+        actions_suppressor_wait_period=Duration.seconds(60) if spec.suppressor else None,
+        actions_suppressor_extension_period=Duration.seconds(60) if spec.suppressor else None,
+    )
+    if spec.topic is not None:
+        composite.add_alarm_action(actions.SnsAction(spec.topic))
+        composite.add_ok_action(actions.SnsAction(spec.topic))  # so pages resolve
+    tag_alarm(composite, cfg, spec.service, spec.severity)
+    spec.refs.append(AlarmRef(name=name, arn=composite.alarm_arn, service=spec.service, severity=spec.severity,
+                              kind="composite", family=spec.family, resource=spec.resource))
+    return composite

@@ -1,0 +1,92 @@
+"""Maintenance windows: a manual switch (an alarm held in ALARM by hand) and scheduled mutes from config.
+
+The manual switch is the ActionsSuppressor of every paging composite. It watches a metric nobody publishes
+and ignores missing data, so a state set with ``set-alarm-state`` stays until it is set back (``make
+maintenance ENV=x STATE=on|off``); real AWS starts it in INSUFFICIENT_DATA, which suppresses nothing.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from aws_cdk import Duration, TimeZone, aws_cloudwatch as cloudwatch
+from constructs import Construct
+
+from config.schema import EnvironmentConfig
+from config.services import MaintenanceWindow
+from dashboards.model import AlarmRef
+from stacks.monitoring.alarm_factory import describe, runbook_url, tag_alarm
+from stacks.naming import alarm_name, resource_name
+
+__all__ = ["MaintenanceSwitch", "maintenance_alarm_name", "mute_rules", "MAINTENANCE_SERVICE"]
+
+MAINTENANCE_SERVICE = "all"  # the switch covers every service of the environment
+
+
+def maintenance_alarm_name(cfg: EnvironmentConfig) -> str:
+    """Name of the environment's manual maintenance alarm (what ``make maintenance`` flips).
+
+    Example
+    -------
+    >>> maintenance_alarm_name(cfg)  # doctest: +SKIP
+    'watchtower-prod-all-maintenance-Maintenance-info'
+    """
+    return alarm_name(cfg, MAINTENANCE_SERVICE, "maintenance", "Maintenance", "info")
+
+
+class MaintenanceSwitch(Construct):
+    """The manual maintenance alarm of one environment; ``alarm`` suppresses the paging composites.
+
+    Example
+    -------
+    >>> switch = MaintenanceSwitch(stack, "Maintenance", cfg=cfg)  # doctest: +SKIP
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig) -> None:
+        super().__init__(scope, construct_id)
+        name = maintenance_alarm_name(cfg)
+        self.alarm = cloudwatch.Alarm(
+            self, "Alarm",
+            alarm_name=name,
+            alarm_description=describe(
+                f"Manual maintenance switch of {cfg.app} {cfg.env}: while in ALARM, paging composites change "
+                f"state but hold their notifications. Flip with `make maintenance ENV={cfg.env} STATE=on|off`",
+                runbook_url(cfg.runbook_base_url, "Maintenance")),
+            metric=cloudwatch.Metric(namespace=f"{cfg.app}/{cfg.env}/Maintenance", metric_name="MaintenanceMode",
+                                     statistic="Maximum", period=Duration.minutes(1)),
+            threshold=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=1,
+            # 'ignore' keeps the state set by hand: nobody publishes the metric, so it never re-evaluates it away.
+            treat_missing_data=cloudwatch.TreatMissingData.IGNORE,
+        )
+        tag_alarm(self.alarm, cfg, MAINTENANCE_SERVICE, "info")
+        self.ref = AlarmRef(name=name, arn=self.alarm.alarm_arn, service=MAINTENANCE_SERVICE, severity="info",
+                            kind="metric", family="Maintenance", resource="maintenance")
+
+
+def mute_rules(scope: Construct, cfg: EnvironmentConfig, service: str, windows: Sequence[MaintenanceWindow],
+               alarms: Sequence[cloudwatch.IAlarm]) -> list[cloudwatch.AlarmMuteRule]:
+    """One AlarmMuteRule per scheduled window, muting ``alarms`` (the service's paging composites).
+
+    Example
+    -------
+    >>> mute_rules(stack, cfg, "orders", svc.maintenance_windows, [critical])  # doctest: +SKIP
+    """
+    rules = []
+    for window in windows:
+        minute, hour, day, month, weekday = window.cron.split()
+        schedule = cloudwatch.ScheduleExpression.cron(
+            minute=minute, hour=hour, month=month, time_zone=TimeZone.of(window.timezone),
+            **({"week_day": weekday} if day in ("*", "?") and weekday not in ("*", "?") else {"day": day}),
+        )
+        rule = cloudwatch.AlarmMuteRule(
+            scope, f"Mute{window.name.title().replace('-', '')}",
+            alarm_mute_rule_name=resource_name(cfg, service, "mute", window.name),
+            description=f"Scheduled maintenance '{window.name}' of {service}: cron {window.cron} {window.timezone}, "
+                        f"{window.duration_minutes} min",
+            schedule=schedule,
+            duration=Duration.minutes(window.duration_minutes),
+            alarms=list(alarms)[:100],  # AlarmMuteRule takes up to 100 alarms
+        )
+        rules.append(rule)
+    return rules

@@ -1,0 +1,96 @@
+"""Building blocks shared by the metric factories: plain metrics, guarded rates and sums of counters."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from aws_cdk import Duration, aws_cloudwatch as cloudwatch
+
+from stacks.monitoring.catalog import Threshold
+
+__all__ = ["MetricContext", "Signal", "SignalBuilder", "metric", "guarded_percent", "guarded_success", "total"]
+
+
+@dataclass(frozen=True)
+class MetricContext:
+    """What factories need beyond the resource: where ERROR-log counts and Powertools metrics live.
+
+    Example
+    -------
+    >>> MetricContext(error_log_namespace="watchtower/prod/ErrorLogs", powertools_namespace="orders",
+    ...               powertools_service="orders")  # doctest: +SKIP
+    """
+
+    error_log_namespace: str
+    powertools_namespace: str
+    powertools_service: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    """What an alarm watches. The alarm threshold is the catalog value times ``scale`` (e.g. % of a timeout
+    in milliseconds); ``percentile`` marks a percentile statistic (low sample counts keep the state)."""
+
+    metric: cloudwatch.IMetric
+    scale: float = 1.0
+    percentile: bool = False
+    anomaly: bool = False
+
+
+SignalBuilder = Callable[[Threshold], Signal]
+
+
+def metric(namespace: str, name: str, dimensions: Mapping[str, str], statistic: str, period: int,
+           label: str | None = None) -> cloudwatch.Metric:
+    """A CloudWatch metric with an explicit period, so every alarm's period is visible in its template.
+
+    Example
+    -------
+    >>> metric("AWS/Lambda", "Errors", {"FunctionName": "orders-api"}, "Sum", 60)  # doctest: +SKIP
+    """
+    return cloudwatch.Metric(namespace=namespace, metric_name=name, dimensions_map=dict(dimensions),
+                             statistic=statistic, period=Duration.seconds(period), label=label)
+
+
+def guarded_percent(bad: cloudwatch.IMetric, requests: cloudwatch.IMetric, threshold: Threshold,
+                    label: str) -> cloudwatch.MathExpression:
+    """``100 * bad / requests`` while at least ``threshold.min_requests`` requests arrived, else 0 (healthy).
+
+    Example
+    -------
+    >>> guarded_percent(errors, invocations, Threshold(10, period=300, min_requests=10), "error rate")  # doctest: +SKIP
+    """
+    return cloudwatch.MathExpression(
+        expression=f"IF(requests >= {threshold.min_requests}, 100 * FILL(bad, 0) / requests, 0)",
+        using_metrics={"bad": bad, "requests": requests},
+        label=label,
+        period=Duration.seconds(threshold.period),
+    )
+
+
+def guarded_success(bad: cloudwatch.IMetric, requests: cloudwatch.IMetric, threshold: Threshold,
+                    label: str) -> cloudwatch.MathExpression:
+    """``100 - 100 * bad / requests`` while at least ``threshold.min_requests`` requests arrived, else 100.
+
+    Example
+    -------
+    >>> guarded_success(errors, invocations, Threshold(50, min_requests=5), "success rate")  # doctest: +SKIP
+    """
+    return cloudwatch.MathExpression(
+        expression=f"IF(requests >= {threshold.min_requests}, 100 - 100 * FILL(bad, 0) / requests, 100)",
+        using_metrics={"bad": bad, "requests": requests},
+        label=label,
+        period=Duration.seconds(threshold.period),
+    )
+
+
+def total(metrics: Mapping[str, cloudwatch.IMetric], period: int, label: str) -> cloudwatch.MathExpression:
+    """The sum of several counters, each missing point counted as 0.
+
+    Example
+    -------
+    >>> total({"reads": r, "writes": w}, 60, "throttled requests")  # doctest: +SKIP
+    """
+    expression = " + ".join(f"FILL({metric_id}, 0)" for metric_id in metrics)
+    return cloudwatch.MathExpression(expression=expression, using_metrics=dict(metrics), label=label,
+                                     period=Duration.seconds(period))

@@ -1,0 +1,107 @@
+"""Alarms for the resources of one service (or one part of a big service), from the catalog and overrides."""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from aws_cdk import aws_logs as logs, aws_sns as sns
+from constructs import Construct
+
+from config.schema import EnvironmentConfig
+from config.services import RESOURCE_KINDS, FunctionRef, ServiceConfig, ServiceResources
+from stacks.monitoring.alarm_factory import AlarmSpec, CreatedAlarm, create_alarm
+from stacks.monitoring.catalog import CATALOG, resolve_threshold
+from stacks.monitoring.metrics import MetricContext, signals_for
+from stacks.monitoring.metrics.lambda_ import error_log_metric_name
+from stacks.naming import resource_name
+
+__all__ = ["ServiceAlarms", "planned_alarms", "metric_context", "error_log_namespace"]
+
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+
+
+def error_log_namespace(cfg: EnvironmentConfig) -> str:
+    """Namespace of the ERROR-log counts published by the metric filters."""
+    return f"{cfg.app}/{cfg.env}/ErrorLogs"
+
+
+def metric_context(cfg: EnvironmentConfig, service: ServiceConfig) -> MetricContext:
+    """The MetricContext of ``service`` in ``cfg``."""
+    return MetricContext(error_log_namespace=error_log_namespace(cfg),
+                         powertools_namespace=service.powertools_namespace, powertools_service=service.name)
+
+
+def _resources(resources: ServiceResources) -> Iterator[tuple[str, Any]]:
+    for kind in RESOURCE_KINDS:
+        for ref in getattr(resources, kind):
+            yield kind, ref
+
+
+def planned_alarms(service: ServiceConfig, resources: ServiceResources) -> list[tuple[str, Any, str, str]]:
+    """``(kind, resource, family, severity)`` of every alarm the catalog and overrides give these resources.
+
+    Example
+    -------
+    >>> [(f, s) for _, _, f, s in planned_alarms(svc, ServiceResources(tables=("orders",)))]  # doctest: +SKIP
+    [('DatabaseThrottling', 'critical')]
+    """
+    ctx = MetricContext("", "", "")
+    planned = []
+    for kind, ref in _resources(resources):
+        for family in signals_for(kind, ref, ctx):
+            for severity in CATALOG[family].thresholds:
+                if resolve_threshold(family, severity, service.overrides, ref.overrides) is not None:
+                    planned.append((kind, ref, family, severity))
+    return planned
+
+
+class ServiceAlarms(Construct):
+    """Every catalog alarm of ``resources``; ``created`` lists them, children of the service composites.
+
+    Children notify ``info_topic`` (context in chat) and never page: paging is the composites' job.
+
+    Example
+    -------
+    >>> alarms = ServiceAlarms(stack, "Alarms", cfg=cfg, service=svc, resources=svc.resources,
+    ...                        info_topic=alerting.topics["info"])  # doctest: +SKIP
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
+                 resources: ServiceResources, info_topic: sns.ITopic | None) -> None:
+        super().__init__(scope, construct_id)
+        self.created: list[CreatedAlarm] = []
+        ctx = metric_context(cfg, service)
+        base_url = service.runbook_base_url or cfg.runbook_base_url
+        filtered: set[str] = set()
+        for kind, ref, family, severity in planned_alarms(service, resources):
+            row = CATALOG[family]
+            threshold = resolve_threshold(family, severity, service.overrides, ref.overrides)
+            assert threshold is not None  # planned_alarms keeps enabled ones only
+            if family == "ErrorLogs" and ref.name not in filtered:
+                self._error_log_filter(cfg, ref, ctx)
+                filtered.add(ref.name)
+            signal = signals_for(kind, ref, ctx)[family](threshold)
+            spec = AlarmSpec(service=service.name, resource=ref.name, family=family, severity=severity,
+                             signal=signal, threshold=threshold, comparison=row.comparison,
+                             treat_missing=row.treat_missing, what=row.what, unit=row.unit)
+            construct_id_ = _ID_UNSAFE.sub("", f"{kind}-{ref.name}-{family}-{severity}".title())
+            self.created.append(create_alarm(self, construct_id_, cfg=cfg, spec=spec, runbook_base_url=base_url,
+                                             notify=info_topic))
+
+    def _error_log_filter(self, cfg: EnvironmentConfig, fn: FunctionRef, ctx: MetricContext) -> None:
+        """Count Powertools JSON log lines at ERROR or CRITICAL level (the ErrorLogs alarm's metric)."""
+        group_name = fn.log_group or f"/aws/lambda/{fn.name}"
+        node_id = _ID_UNSAFE.sub("", fn.name.title())
+        group = logs.LogGroup.from_log_group_name(self, f"{node_id}LogGroup", group_name)
+        logs.MetricFilter(
+            self, f"{node_id}ErrorLogFilter",
+            log_group=group,
+            filter_name=resource_name(cfg, fn.name, "error-logs"),
+            filter_pattern=logs.FilterPattern.any(
+                logs.FilterPattern.string_value("$.level", "=", "ERROR"),
+                logs.FilterPattern.string_value("$.level", "=", "CRITICAL"),
+            ),
+            metric_namespace=ctx.error_log_namespace,
+            metric_name=error_log_metric_name(fn),
+            metric_value="1",
+        )

@@ -1,0 +1,141 @@
+"""Monitoring stacks: ``<app>-<env>-Maintenance`` (the manual switch) and, per service,
+``<app>-<env>-Monitoring-<service>`` with its composites and SLOs, plus ``...-partN`` stacks when the service is
+too big for one template."""
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+from aws_cdk import App, Stack, aws_cloudwatch as cloudwatch, aws_sns as sns
+from constructs import Construct
+
+from config.schema import EnvironmentConfig
+from config.services import ServiceConfig, ServiceResources
+from dashboards.model import AlarmRef
+from stacks.monitoring.composites import Child, CompositeSpec, any_of
+from stacks.monitoring.discovery import service_resources
+from stacks.monitoring.maintenance import MaintenanceSwitch, mute_rules
+from stacks.monitoring.partition import partition
+from stacks.monitoring.service_alarms import ServiceAlarms
+from stacks.naming import alarm_name, stack_name
+
+__all__ = ["MaintenanceStack", "MonitoringStack", "MonitoringPartStack", "build_monitoring"]
+
+ExtraChildren = Mapping[str, Sequence[tuple[cloudwatch.IAlarm, str]]]
+
+
+def _children(alarms: ServiceAlarms, severity: str) -> list[Child]:
+    return [Child(c.alarm, c.ref.name) for c in alarms.created if c.severity == severity]
+
+
+class MaintenanceStack(Stack):
+    """Holds the manual maintenance alarm every paging composite uses as its ActionsSuppressor."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.switch = MaintenanceSwitch(self, "Switch", cfg=cfg)
+        self.alarm = self.switch.alarm
+        self.alarm_refs: list[AlarmRef] = [self.switch.ref]
+
+
+class MonitoringPartStack(Stack):
+    """Alarms of one part of a big service, rolled up into part composites that feed the service's composites."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
+                 resources: ServiceResources, part: int, info_topic: sns.ITopic, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        base_url = service.runbook_base_url or cfg.runbook_base_url
+        alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources, info_topic=info_topic)
+        self.alarm_refs: list[AlarmRef] = [c.ref for c in alarms.created]
+        self.rollups: dict[str, Child] = {}
+        for severity in ("critical", "warning"):
+            spec = CompositeSpec(service=service.name, resource=f"part{part}", signal=severity.title(),
+                                 severity=severity, what=f"part {part} rollup", refs=self.alarm_refs)
+            composite = any_of(self, f"{severity.title()}Rollup", cfg=cfg, spec=spec,
+                               children=_children(alarms, severity), runbook_base_url=base_url)
+            if composite is not None:
+                self.rollups[severity] = Child(composite, alarm_name(cfg, service.name, f"part{part}",
+                                                                     severity.title(), severity))
+
+
+class MonitoringStack(Stack):
+    """One service: its alarms (first part), SLOs, and the critical / warning / health composites.
+
+    ``extra_children`` are alarms built elsewhere (e.g. canary alarms) as ``[(alarm, severity)]``; they join the
+    composites of their severity. ``alarm_refs`` lists every alarm of the service for dashboards.
+
+    Example
+    -------
+    >>> MonitoringStack(app, "watchtower-prod-Monitoring-orders", cfg=cfg, service=svc,
+    ...                 resources=svc.resources, topics=alerting.topics,
+    ...                 maintenance=maintenance.alarm)  # doctest: +SKIP
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
+                 resources: ServiceResources, topics: Mapping[str, sns.ITopic], maintenance: cloudwatch.IAlarm,
+                 parts: Sequence[MonitoringPartStack] = (),
+                 extra_children: Sequence[tuple[cloudwatch.IAlarm, str]] = (), **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        base_url = service.runbook_base_url or cfg.runbook_base_url
+        alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources,
+                               info_topic=topics["info"])
+        self.alarm_refs: list[AlarmRef] = [c.ref for c in alarms.created]
+        for part in parts:
+            self.alarm_refs.extend(part.alarm_refs)
+
+        children: dict[str, list[Child]] = {severity: _children(alarms, severity) for severity in topics}
+        for part in parts:
+            for severity, rollup in part.rollups.items():
+                children[severity].append(rollup)
+        for alarm, severity in extra_children:
+            children[severity].append(Child(alarm, alarm.alarm_name))
+
+        def composite(severity: str, signal: str, what: str, kids: list[Child], topic: sns.ITopic,
+                      suppressor: cloudwatch.IAlarm | None = None) -> cloudwatch.CompositeAlarm | None:
+            spec = CompositeSpec(service=service.name, resource="service", signal=signal, severity=severity,
+                                 what=what, topic=topic, suppressor=suppressor, refs=self.alarm_refs)
+            return any_of(self, signal, cfg=cfg, spec=spec, children=kids, runbook_base_url=base_url)
+
+        # Only this composite pages; the maintenance switch holds its actions.
+        self.critical = composite("critical", "Critical", "paging composite", children["critical"],
+                                  topics["critical"], suppressor=maintenance)
+        self.warning = composite("warning", "Warning", "warning composite", children["warning"], topics["warning"])
+        health_children = [Child(c, c.alarm_name) for c in (self.critical, self.warning) if c is not None]
+        health_children += children["info"]
+        self.health = composite("info", "Health", "health composite (anything wrong)", health_children,
+                                topics["info"])
+        self.paging = [c for c in (self.critical,) if c is not None]
+        if service.maintenance_windows and self.paging:
+            mute_rules(self, cfg, service.name, service.maintenance_windows, self.paging)
+
+
+def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic],
+                     props: Callable[[str], dict], extra_children: ExtraChildren | None = None) -> dict[str, Stack]:
+    """The maintenance stack and every service's monitoring stacks, keyed by concern.
+
+    Example
+    -------
+    >>> stacks = build_monitoring(app, cfg, topics=alerting.topics, props=props)  # doctest: +SKIP
+    >>> sorted(stacks)  # doctest: +SKIP
+    ['Maintenance', 'Monitoring-orders']
+    """
+    extra_children = extra_children or {}
+    unknown = sorted(set(extra_children) - {s.name for s in cfg.services})
+    if unknown:
+        raise ValueError(f"extra_children name unknown services: {', '.join(unknown)}")
+    stacks: dict[str, Stack] = {}
+    maintenance = MaintenanceStack(app, stack_name(cfg, "Maintenance"), cfg=cfg, **props("Maintenance"))
+    stacks["Maintenance"] = maintenance
+    for service in cfg.services:
+        first, *rest = partition(service, service_resources(service))
+        parts = []
+        for index, resources in enumerate(rest, start=2):
+            concern = f"Monitoring-{service.name}-part{index}"
+            parts.append(MonitoringPartStack(app, stack_name(cfg, concern), cfg=cfg, service=service,
+                                             resources=resources, part=index, info_topic=topics["info"],
+                                             **props(concern)))
+            stacks[concern] = parts[-1]
+        concern = f"Monitoring-{service.name}"
+        stacks[concern] = MonitoringStack(app, stack_name(cfg, concern), cfg=cfg, service=service, resources=first,
+                                          topics=topics, maintenance=maintenance.alarm, parts=parts,
+                                          extra_children=extra_children.get(service.name, ()), **props(concern))
+    return stacks

@@ -1,0 +1,88 @@
+"""The alarm catalog and override resolution, as pure logic (no synth)."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from config.services import ALARM_FAMILIES, AlarmOverride
+from stacks.monitoring.catalog import CATALOG, CatalogError, Threshold, defaults_for_kind, resolve_threshold
+
+SEEDS = {  # DESIGN.md's alarm catalog: (family, severity) -> (threshold, duration in seconds or None)
+    ("ServiceDown", "critical"): (50, 120),
+    ("HighErrorRate", "critical"): (10, 300),
+    ("HighErrorRate", "warning"): (5, 300),
+    ("DatabaseThrottling", "critical"): (0, 60),
+    ("Latency", "critical"): (10_000, None),
+    ("Latency", "warning"): (5_000, 600),
+    ("MemoryPressure", "warning"): (80, 300),
+    ("ColdStarts", "warning"): (20, None),
+}
+
+
+@pytest.mark.parametrize(("family", "severity"), sorted(SEEDS))
+def test_catalog_defaults_are_the_seed_numbers(family, severity):
+    value, duration = SEEDS[(family, severity)]
+    threshold = CATALOG[family].thresholds[severity]
+    assert threshold.value == value
+    if duration is not None:
+        assert threshold.duration_seconds == duration
+
+
+def test_catalog_and_config_agree_on_the_families():
+    assert tuple(CATALOG) == ALARM_FAMILIES
+
+
+def test_rate_alarms_carry_a_traffic_guard_and_tolerate_missing_data():
+    for family in ("ServiceDown", "HighErrorRate", "ColdStarts", "Throttles", "Api4xxRate"):
+        row = CATALOG[family]
+        assert row.treat_missing == "notBreaching"
+        assert all(t.min_requests > 0 for t in row.thresholds.values()), family
+
+
+def test_defaults_per_kind_cover_the_issue_list():
+    assert [r.family for r in defaults_for_kind("tables")] == ["DatabaseThrottling"]
+    assert {r.family for r in defaults_for_kind("queues")} == {"QueueMessageAge", "DlqDepth"}
+    assert {r.family for r in defaults_for_kind("rest_apis")} == {
+        "ServiceDown", "HighErrorRate", "Latency", "Api4xxRate", "TrafficDrop"}
+
+
+def test_service_override_changes_every_severity_and_resource_override_wins():
+    # GIVEN a service-wide override of HighErrorRate and a resource override of its warning only
+    service = {"HighErrorRate": AlarmOverride(threshold=20, period_seconds=60, evaluation_periods=3)}
+    resource = {"HighErrorRate.warning": AlarmOverride(threshold=7)}
+    # WHEN thresholds resolve
+    critical = resolve_threshold("HighErrorRate", "critical", service, resource)
+    warning = resolve_threshold("HighErrorRate", "warning", service, resource)
+    # THEN the service override applies to both, the resource override on top for warning
+    assert critical == Threshold(20, period=60, evaluation_periods=3, min_requests=10)
+    assert warning == Threshold(7, period=60, evaluation_periods=3, min_requests=10)
+
+
+def test_enabled_false_drops_one_severity_or_the_whole_family():
+    assert resolve_threshold("Latency", "warning", {"Latency.warning": AlarmOverride(enabled=False)}) is None
+    assert resolve_threshold("Latency", "critical", {"Latency.warning": AlarmOverride(enabled=False)}) is not None
+    assert resolve_threshold("Latency", "critical", {"Latency": AlarmOverride(enabled=False)}) is None
+    # a resource can re-enable what its service disabled
+    assert resolve_threshold("Latency", "critical", {"Latency": AlarmOverride(enabled=False)},
+                             {"Latency": AlarmOverride(enabled=True)}) is not None
+
+
+def test_a_family_without_that_severity_resolves_to_none():
+    assert resolve_threshold("MemoryPressure", "critical") is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(period=st.sampled_from([60, 300, 900, 3600, 21600]), evaluations=st.integers(1, 400))
+def test_overrides_beyond_cloudwatch_limits_are_rejected(period, evaluations):
+    override = {"Latency": AlarmOverride(period_seconds=period, evaluation_periods=evaluations)}
+    limit = 86400 if period < 3600 else 7 * 86400
+    if period * evaluations > limit:
+        with pytest.raises(CatalogError, match="exceeds CloudWatch"):
+            resolve_threshold("Latency", "warning", override)
+    else:
+        assert resolve_threshold("Latency", "warning", override).duration_seconds == period * evaluations
+
+
+def test_datapoints_beyond_evaluation_periods_are_rejected():
+    with pytest.raises(CatalogError, match="datapoints_to_alarm"):
+        resolve_threshold("Latency", "warning", {"Latency": AlarmOverride(datapoints_to_alarm=5)})

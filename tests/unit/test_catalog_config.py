@@ -1,0 +1,69 @@
+"""Service config: bad input gets one clear line naming the field and what is allowed."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from config.loader import ConfigError, load_config
+from config.services import ServiceConfig
+
+BASE = {
+    "app": "watchtower", "env": "test",
+    "tags": {"Project": "w", "Environment": "test", "Owner": "o", "CostCenter": "c"},
+    "powertools_layer_version": 27,
+}
+
+
+def _load(tmp_path: Path, services: list) -> ConfigError | None:
+    (tmp_path / "test.yaml").write_text(yaml.safe_dump({**BASE, "services": services}))
+    try:
+        load_config("test", tmp_path)
+    except ConfigError as exc:
+        return exc
+    return None
+
+
+def test_an_override_of_an_unknown_family_names_the_allowed_families(tmp_path):
+    error = _load(tmp_path, [{"name": "orders", "resources": {"tables": ["orders"]},
+                              "overrides": {"HighErrorRat": {"threshold": 3}}}])
+    assert error is not None and len(error.lines) == 1
+    assert "services.0.overrides" in error.lines[0]
+    assert "'HighErrorRat' must be Family or Family.severity" in error.lines[0]
+    assert "ServiceDown" in error.lines[0]
+
+
+def test_a_service_without_resources_or_template_is_rejected(tmp_path):
+    error = _load(tmp_path, [{"name": "orders"}])
+    assert error is not None and "lists no resources" in error.lines[0]
+
+
+def test_a_missing_template_file_is_one_line(tmp_path):
+    error = _load(tmp_path, [{"name": "orders", "template": "nowhere/Orders.template.json"}])
+    assert error is not None and error.lines == [
+        f"{tmp_path / 'test.yaml'}: services.0.template: template 'nowhere/Orders.template.json' does not exist "
+        "(paths are relative to the repository root) (got 'nowhere/Orders.template.json')"]
+
+
+def test_an_invalid_alarm_period_names_the_allowed_values(tmp_path):
+    error = _load(tmp_path, [{"name": "orders", "resources": {"tables": [
+        {"name": "orders", "overrides": {"DatabaseThrottling": {"period_seconds": 45}}}]}}])
+    assert error is not None and "10, 20, 30 or a multiple of 60" in error.lines[0]
+
+
+@pytest.mark.parametrize(("kind", "arn", "name"), [
+    ("functions", "arn:aws:lambda:eu-west-1:123456789012:function:orders-api", "orders-api"),
+    ("tables", "arn:aws:dynamodb:eu-west-1:123456789012:table/orders", "orders"),
+    ("queues", "arn:aws:sqs:eu-west-1:123456789012:orders-q", "orders-q"),
+    ("state_machines", "arn:aws:states:eu-west-1:123456789012:stateMachine:fulfil", "fulfil"),
+    ("topics", "arn:aws:sns:eu-west-1:123456789012:order-events", "order-events"),
+])
+def test_resources_are_accepted_by_name_or_arn(kind, arn, name):
+    service = ServiceConfig(name="orders", resources={kind: [arn]})
+    assert getattr(service.resources, kind)[0].name == name
+
+
+def test_an_arn_of_the_wrong_kind_is_rejected():
+    with pytest.raises(ValueError, match="not an ARN of this resource kind"):
+        ServiceConfig(name="orders", resources={"tables": ["arn:aws:sqs:eu-west-1:123456789012:orders"]})
