@@ -37,7 +37,7 @@ def test_every_taggable_resource_carries_the_cost_allocation_tags(synth, env):
     expected = cfg.tags.as_dict()
     untagged = []
     for stack, template in synth.templates(env).items():
-        for logical_id, resource in template["Resources"].items():
+        for logical_id, resource in template.get("Resources", {}).items():
             if resource["Type"] in UNTAGGABLE or resource["Type"].startswith("Custom::"):
                 continue
             tags = resource.get("Properties", {}).get("Tags")
