@@ -61,3 +61,10 @@ bench: setup
 .PHONY: preview
 preview: synth
 	$(PY) -m dashboards.preview $(OUT) cdk.out/preview
+
+# Cost estimate: price what ENV deploys from cdk.out/ENV (synthesized first if missing), print the bill and write
+# the `cost-ENV` section of BENCHMARKS.md / BENCHMARKS.json. Prices: tools/cost_estimate/prices.yaml.
+.PHONY: cost
+cost: setup
+	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
+	$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) --report

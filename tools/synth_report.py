@@ -69,7 +69,19 @@ def main(argv: list[str]) -> int:
     except (FileNotFoundError, json.JSONDecodeError, KeyError) as exc:
         print(f"synth report: {exc}", file=sys.stderr)
         return 2
+    print(_estimated_cost(Path(argv[0])))
     return 0
+
+
+def _estimated_cost(outdir: Path) -> str:
+    """One line with the monthly estimate (tools/cost_estimate); a failing estimate never fails the synth."""
+    try:
+        from tools.cost_estimate import estimate_dir
+        from tools.cost_estimate.bill import cents
+
+        return f"Estimated monthly cost: ${cents(estimate_dir(outdir).total)} (make cost ENV={outdir.name} for the bill)"
+    except Exception as exc:  # noqa: BLE001 - the summary above is the point of this tool
+        return f"Estimated monthly cost: unavailable ({exc})"
 
 
 if __name__ == "__main__":
