@@ -17,7 +17,8 @@ TIME_RANGE = "-PT3H"
 # The layer logs JSON with Powertools' keys: level, message, service, correlation_id.
 RECENT_ERRORS_QUERY = ("fields @timestamp, service, message, correlation_id, error_fingerprint "
                        "| filter level = 'ERROR' | sort @timestamp desc | limit 50")
-_ROUTER = "alert-router"  # AlarmRef.service of the router's own alarms
+_ROUTER, _ROUTER_FAMILY = "alerting", "alert-router"  # AlarmRef service and family of the router's alarms
+_CANARY_FAMILIES = ("CanaryFailure",)
 
 
 def log_groups_of(cfg: EnvironmentConfig, resources: AppResources) -> list[str]:
@@ -63,20 +64,20 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
             metric("AWS/Lambda", "Invocations", fn, stat="Sum", label="invocations"),
             metric("AWS/Lambda", "Errors", fn, stat="Sum", label="errors"),
             metric("AWS/Lambda", "Throttles", fn, stat="Sum", label="throttles"),
-        ], unit="Count", region=region, annotations=threshold_lines(alarm_refs, _ROUTER, ["RouterErrors"])))
+        ], unit="Count", region=region, annotations=threshold_lines(alarm_refs, _ROUTER, [_ROUTER_FAMILY])))
     if resources.router_dlq:
         health.append(graph("Alert router: DLQ depth", [
             metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": resources.router_dlq},
                    stat="Maximum", label="messages waiting"),
         ], unit="Messages", region=region, stat="Maximum",
-            annotations=threshold_lines(alarm_refs, _ROUTER, ["RouterDLQ", "DLQDepth"])))
+            annotations=threshold_lines(alarm_refs, _ROUTER, [_ROUTER_FAMILY])))
     if resources.canaries:
         health.append(graph("Canary success", [
             metric("CloudWatchSynthetics", "SuccessPercent", {"CanaryName": name}, stat="Average", label=service)
             for service, name in sorted(resources.canaries.items())
         ], unit="Percent", region=region, stat="Average", y_max=100,
             annotations=[a for service in sorted(resources.canaries)
-                         for a in threshold_lines(alarm_refs, service, ["CanarySuccess", "Canary"])]))
+                         for a in threshold_lines(alarm_refs, service, _CANARY_FAMILIES)]))
     if health:
         grid.header("## Alerting path and synthetic checks")
         grid.rows(health, per_row=len(health) if len(health) <= 4 else 4)

@@ -44,11 +44,11 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props))
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
-    from stacks.dashboards_stack import DashboardsStack
+    from stacks.dashboards_stack import DashboardsStack, dashboard_inputs
 
     stacks["Dashboards"] = DashboardsStack(
         app, stack_name(cfg, "Dashboards"), cfg=cfg,
-        alarm_refs=[ref for stack in stacks.values() for ref in getattr(stack, "alarm_refs", ())],
+        **dashboard_inputs(cfg, stacks.values()),
         **props("Dashboards"),
     )
     return stacks
