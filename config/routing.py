@@ -1,14 +1,135 @@
-"""How the alert router behaves (extended by the routing work, issue 5)."""
+"""How the alert router behaves: de-duplication, maintenance windows, retries and the function's size.
+
+Endpoints (which channel gets which severity) live in ``notifications``; this section holds everything else.
+``RoutingConfig.maintenance_json()`` is the exact JSON the router Lambda reads from MAINTENANCE_WINDOWS.
+"""
 from __future__ import annotations
 
-from pydantic import Field
+import json
+import re
+from datetime import datetime, timezone
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
 
 from config.base import StrictModel
 
-__all__ = ["RoutingConfig"]
+__all__ = ["RoutingConfig", "MaintenanceWindowConfig", "WeeklySchedule", "RetryConfig", "RouterFunctionConfig"]
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Severity = Literal["critical", "warning", "info"]
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class WeeklySchedule(StrictModel):
+    """A window that recurs every week, in UTC: ``days`` at ``start`` for ``duration_minutes``."""
+
+    days: tuple[Weekday, ...] = Field(min_length=1)
+    start: str = Field(description="HH:MM, UTC")
+    duration_minutes: int = Field(ge=1, le=7 * 24 * 60)
+
+    @field_validator("start")
+    @classmethod
+    def _valid_start(cls, value: str) -> str:
+        if not _HHMM.match(value):
+            raise ValueError(f"start '{value}' must be HH:MM (00:00-23:59, UTC)")
+        return value
+
+
+class MaintenanceWindowConfig(StrictModel):
+    """While a window is open, alerts it matches are not delivered (the suppression is logged).
+
+    Give either ``starts_at`` and ``ends_at`` (one-off, with a timezone) or ``weekly``.
+    """
+
+    name: str = Field(min_length=1, max_length=100)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    weekly: WeeklySchedule | None = None
+    alarm_patterns: tuple[str, ...] = Field(default=("*",), min_length=1, description="globs on alarm names")
+    severities: tuple[Severity, ...] = Field(default=("critical", "warning", "info"), min_length=1)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "MaintenanceWindowConfig":
+        one_off = self.starts_at is not None or self.ends_at is not None
+        if one_off == (self.weekly is not None):
+            raise ValueError(f"window '{self.name}': give either starts_at and ends_at, or weekly (not both)")
+        if one_off:
+            if self.starts_at is None or self.ends_at is None:
+                raise ValueError(f"window '{self.name}': starts_at and ends_at go together")
+            if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
+                raise ValueError(f"window '{self.name}': times need a timezone, e.g. 2026-12-01T02:00:00Z")
+            if self.ends_at <= self.starts_at:
+                raise ValueError(f"window '{self.name}': ends_at must be after starts_at")
+        return self
+
+    def as_router_doc(self) -> dict:
+        """The window as the router Lambda reads it (see lambdas/alert_router/maintenance.py)."""
+        doc: dict = {"name": self.name, "alarm_patterns": list(self.alarm_patterns), "severities": list(self.severities)}
+        if self.weekly:
+            doc["weekly"] = {"days": list(self.weekly.days), "start": self.weekly.start,
+                             "duration_minutes": self.weekly.duration_minutes}
+        else:
+            doc["starts_at"] = self.starts_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+            doc["ends_at"] = self.ends_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return doc
+
+
+class RetryConfig(StrictModel):
+    """Retries for Slack, PagerDuty and Teams: exponential backoff with jitter on 429, 5xx and timeouts."""
+
+    max_attempts: int = Field(default=4, ge=1, le=10)
+    base_delay_ms: int = Field(default=500, ge=0, le=60_000)
+    max_delay_ms: int = Field(default=8_000, ge=0, le=300_000)
+    http_timeout_ms: int = Field(default=5_000, ge=50, le=300_000)
+
+
+class RouterFunctionConfig(StrictModel):
+    """Size of the router Lambda. Reserved concurrency bounds how hard a storm of alarms hits the webhooks."""
+
+    memory_mb: int = Field(default=256, ge=128, le=10_240)
+    timeout_seconds: int = Field(default=60, ge=10, le=900)
+    reserved_concurrency: int = Field(default=5, ge=1, le=1000)
 
 
 class RoutingConfig(StrictModel):
-    """Router settings that are not endpoints (endpoints live in ``notifications``)."""
+    """Router settings that are not endpoints (endpoints live in ``notifications``).
+
+    Example
+    -------
+    >>> RoutingConfig(dedup_window_seconds=600).retry.max_attempts
+    4
+    """
 
     dedup_window_seconds: int = Field(default=300, ge=0, le=86400)
+    maintenance_windows: tuple[MaintenanceWindowConfig, ...] = ()
+    retry: RetryConfig = RetryConfig()
+    function: RouterFunctionConfig = RouterFunctionConfig()
+    secret_cache_seconds: int = Field(default=300, ge=0, le=86400)
+    dlq_retention_days: int = Field(default=14, ge=1, le=14)
+
+    @model_validator(mode="after")
+    def _retries_fit_the_timeout(self) -> "RoutingConfig":
+        # Worst case one channel spends every attempt timing out, plus backoff; it must end before the Lambda does.
+        worst_ms = self.retry.max_attempts * self.retry.http_timeout_ms + (self.retry.max_attempts - 1) * self.retry.max_delay_ms
+        if worst_ms > (self.function.timeout_seconds - 5) * 1000:
+            # Not fatal at run time (the router stops retrying when time runs out), but the config is then misleading.
+            raise ValueError(
+                f"retry worst case {worst_ms / 1000:.0f}s (attempts x timeout + backoff) exceeds the router timeout "
+                f"{self.function.timeout_seconds}s minus 5s; lower retry.max_attempts/http_timeout_ms or raise "
+                "function.timeout_seconds"
+            )
+        names = [w.name for w in self.maintenance_windows]
+        if len(set(names)) != len(names):
+            raise ValueError("maintenance window names must be unique")
+        return self
+
+    def maintenance_json(self) -> str:
+        """MAINTENANCE_WINDOWS for the router Lambda.
+
+        Example
+        -------
+        >>> RoutingConfig().maintenance_json()
+        '[]'
+        """
+        return json.dumps([w.as_router_doc() for w in self.maintenance_windows], separators=(",", ":"))

@@ -32,6 +32,12 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     alerting = AlertingStack(app, stack_name(cfg, "Alerting"), cfg=cfg, **props("Alerting"))
     stacks["Alerting"] = alerting
     # New stacks: one block each below, receiving what they need from the stacks above.
+    from stacks.routing_stack import RoutingStack
+
+    stacks["Routing"] = RoutingStack(
+        app, stack_name(cfg, "Routing"), cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+        ops_topic=alerting.ops_topic, key=alerting.key, **props("Routing"),
+    )
     if cfg.cost.enabled:
         from stacks.cost_stack import CostStack
 

@@ -1,0 +1,173 @@
+"""The router Lambda with its DLQ, de-duplication table and least-privilege role, subscribed to the three
+severity topics. Environment variables carry secret NAMES only; values are read at run time."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from aws_cdk import Aws, Duration, IgnoreMode, RemovalPolicy, Stack
+from aws_cdk import aws_dynamodb as dynamodb, aws_iam as iam, aws_kms as kms, aws_lambda as lambda_
+from aws_cdk import aws_logs as logs, aws_sns as sns, aws_sqs as sqs
+from constructs import Construct
+
+from config.schema import SEVERITIES, EnvironmentConfig
+from stacks.nag import suppress
+from stacks.naming import resource_name
+from stacks.routing.layers import router_layers
+
+__all__ = ["AlertRouter", "router_environment", "ROUTER_PACKAGE", "SECRET_FIELDS"]
+
+LAMBDAS = Path(__file__).resolve().parents[2] / "lambdas"
+ROUTER_PACKAGE = "alert_router"
+SECRET_FIELDS = {"slack": "slack_secret", "pagerduty": "pagerduty_secret", "teams": "teams_secret"}
+
+
+def _routes(cfg: EnvironmentConfig) -> dict[str, dict[str, str | None]]:
+    routes: dict[str, dict[str, str | None]] = {}
+    for severity in SEVERITIES:
+        endpoints = cfg.notifications.for_severity(severity)
+        channels: dict[str, str | None] = {}
+        for channel, field in SECRET_FIELDS.items():
+            if getattr(endpoints, field):
+                channels[channel] = getattr(endpoints, field)
+        if endpoints.emails:
+            channels["email"] = None  # the e-mail topic's subscriptions hold the addresses
+        if channels:
+            routes[severity] = channels
+    return routes
+
+
+def router_environment(cfg: EnvironmentConfig, *, topics: dict[str, sns.ITopic], email_topic: sns.ITopic,
+                       dlq_url: str, table_name: str, scope: Construct) -> dict[str, str]:
+    """The router's environment variables (see lambdas/alert_router/settings.py): names and numbers only.
+
+    Example
+    -------
+    >>> router_environment(cfg, topics=..., email_topic=..., dlq_url=..., table_name=..., scope=stack)["DEDUP_WINDOW_SECONDS"]  # doctest: +SKIP
+    '300'
+    """
+    routing = cfg.routing
+    stack = Stack.of(scope)
+    return {
+        "ROUTES": json.dumps(_routes(cfg), separators=(",", ":"), sort_keys=True),
+        "TOPIC_SEVERITIES": stack.to_json_string({topics[s].topic_arn: s for s in SEVERITIES}),
+        "DLQ_URL": dlq_url,
+        "EMAIL_TOPIC_ARN": email_topic.topic_arn,
+        "DEDUP_TABLE_NAME": table_name,
+        "DEDUP_WINDOW_SECONDS": str(routing.dedup_window_seconds),
+        "MAINTENANCE_WINDOWS": routing.maintenance_json(),
+        "RETRY_MAX_ATTEMPTS": str(routing.retry.max_attempts),
+        "RETRY_BASE_DELAY_MS": str(routing.retry.base_delay_ms),
+        "RETRY_MAX_DELAY_MS": str(routing.retry.max_delay_ms),
+        "HTTP_TIMEOUT_MS": str(routing.retry.http_timeout_ms),
+        "SECRET_CACHE_SECONDS": str(routing.secret_cache_seconds),
+        "ROUTER_NAME": f"{cfg.app}-{cfg.env} alert router",
+        "POWERTOOLS_SERVICE_NAME": "alert-router",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
+
+
+class AlertRouter(Construct):
+    """``function`` (named ``<app>-<env>-alert-router``), ``dlq``, ``table`` and ``role``.
+
+    Example
+    -------
+    >>> AlertRouter(stack, "Router", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+    ...             key=alerting.key)  # doctest: +SKIP
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: dict[str, sns.ITopic],
+                 email_topic: sns.ITopic, key: kms.IKey, observability_layer: lambda_.ILayerVersion | None = None) -> None:
+        super().__init__(scope, construct_id)
+        name = resource_name(cfg, "alert-router")
+        self.function_name = name
+        self.dlq = sqs.Queue(
+            self, "DeadLetters",
+            queue_name=f"{name}-dlq",  # RoutingStack.dlq_name repeats this for dashboards
+            retention_period=Duration.days(cfg.routing.dlq_retention_days),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+        suppress(self.dlq, "AwsSolutions-SQS3",
+                 "this queue is itself the dead-letter queue of the router (function, subscriptions and failed deliveries)")
+        self.table = dynamodb.Table(
+            self, "Dedup",
+            table_name=resource_name(cfg, "alert-dedup"),
+            partition_key=dynamodb.Attribute(name="dedup_id", type=dynamodb.AttributeType.STRING),
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            time_to_live_attribute="expires_at",
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True),
+            encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            # Only de-duplication state lives here (minutes of TTL): nothing to keep when the stack goes.
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.log_group = logs.LogGroup(self, "Logs", log_group_name=f"/aws/lambda/{name}",
+                                       removal_policy=RemovalPolicy.DESTROY)
+        self.log_group.node.default_child.retention_in_days = cfg.log_retention_days
+        self.role = self._role(cfg, name, email_topic, key)
+        self.function = lambda_.Function(
+            self, "Function",
+            function_name=name,
+            description="Routes alerts from the severity topics to Slack, PagerDuty, Teams and e-mail",
+            runtime=lambda_.Runtime.PYTHON_3_12,
+            architecture=lambda_.Architecture.ARM_64,
+            handler=f"{ROUTER_PACKAGE}.app.handler",
+            code=lambda_.Code.from_asset(str(LAMBDAS), exclude=_others(), ignore_mode=IgnoreMode.GIT),
+            layers=router_layers(self, cfg, observability_layer),
+            memory_size=cfg.routing.function.memory_mb,
+            timeout=Duration.seconds(cfg.routing.function.timeout_seconds),
+            reserved_concurrent_executions=cfg.routing.function.reserved_concurrency,
+            role=self.role,
+            log_group=self.log_group,
+            environment=router_environment(cfg, topics=topics, email_topic=email_topic, dlq_url=self.dlq.queue_url,
+                                           table_name=self.table.table_name, scope=self),
+        )
+        cfn_function: lambda_.CfnFunction = self.function.node.default_child
+        # Crashes and timeouts (the handler itself never raises on bad input) land in the same DLQ, after Lambda's
+        # default two async retries. Set on the L1: the L2 option re-adds a DependsOn on the role (cfn-lint W3005);
+        # the role already may send to the queue.
+        cfn_function.dead_letter_config = lambda_.CfnFunction.DeadLetterConfigProperty(target_arn=self.dlq.queue_arn)
+        # Lambda makes the function DependsOn the role, which the Role GetAtt already implies (cfn-lint W3005);
+        # keep only the wait for the role's policy, so the first invocation can already read secrets.
+        policy = self.role.node.find_child("DefaultPolicy").node.default_child
+        cfn_function.add_override("DependsOn", [Stack.of(self).get_logical_id(policy)])
+        suppress(self.function, "AwsSolutions-L1",
+                 "python3.12 is the project's pinned Lambda runtime (docs/DEVELOPING.md); upgrades go through review")
+        self._subscribe(topics)
+
+    def _role(self, cfg: EnvironmentConfig, name: str, email_topic: sns.ITopic, key: kms.IKey) -> iam.Role:
+        role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+                        description=f"{name}: read its secrets, write dedup items, publish e-mails, dead-letter")
+        self.log_group.grant_write(role)
+        self.dlq.grant_send_messages(role)
+        self.table.grant(role, "dynamodb:PutItem")
+        role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=[email_topic.topic_arn]))
+        # Publishing to a KMS-encrypted topic needs the key; an identity policy avoids a cross-stack key-policy edit.
+        role.add_to_policy(iam.PolicyStatement(actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[key.key_arn]))
+        secret_names = sorted({getattr(cfg.notifications.for_severity(s), f)
+                               for s in SEVERITIES for f in SECRET_FIELDS.values()} - {None})
+        if secret_names:
+            role.add_to_policy(iam.PolicyStatement(
+                actions=["secretsmanager:GetSecretValue"],
+                # Secrets Manager appends 6 random characters to every secret ARN.
+                resources=[f"arn:{Aws.PARTITION}:secretsmanager:{Aws.REGION}:{Aws.ACCOUNT_ID}:secret:{n}-??????"
+                           for n in secret_names],
+            ))
+        return role
+
+    def _subscribe(self, topics: dict[str, sns.ITopic]) -> None:
+        # Subscriptions live in this stack (not via topic.add_subscription) so the alerting stack never
+        # depends on the router stack.
+        for severity in SEVERITIES:
+            topic = topics[severity]
+            sns.Subscription(self, f"{severity.capitalize()}Subscription", topic=topic,
+                             endpoint=self.function.function_arn, protocol=sns.SubscriptionProtocol.LAMBDA,
+                             dead_letter_queue=self.dlq)
+            self.function.add_permission(f"Invoke{severity.capitalize()}", principal=iam.ServicePrincipal("sns.amazonaws.com"),
+                                         source_arn=topic.topic_arn)
+
+
+def _others() -> list[str]:
+    """Asset exclusions: everything under lambdas/ except the router package (anchored, git-ignore style)."""
+    return [f"/{p.name}" for p in LAMBDAS.iterdir() if p.name != ROUTER_PACKAGE] + ["__pycache__", "*.pyc"]

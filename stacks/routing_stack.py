@@ -1,0 +1,40 @@
+"""``<app>-<env>-Routing``: the alert router, subscribed to the alerting stack's severity topics, and the
+alarms that watch it."""
+from __future__ import annotations
+
+from aws_cdk import Stack, aws_kms as kms, aws_lambda as lambda_, aws_sns as sns
+from constructs import Construct
+
+from config.schema import EnvironmentConfig
+from dashboards.model import AlarmRef
+from stacks.routing import AlertRouter, RouterHealthAlarms
+from stacks.routing.health_alarms import ROUTER_SERVICE, RUNBOOK_FAMILY
+
+__all__ = ["RoutingStack"]
+
+
+class RoutingStack(Stack):
+    """Composes the router and its health alarms. Exposes ``router``, ``health``, ``alarm_refs`` (for dashboards),
+    ``function_name`` and ``dlq_name``.
+
+    Example
+    -------
+    >>> RoutingStack(app, "watchtower-dev-Routing", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+    ...              ops_topic=alerting.ops_topic, key=alerting.key)  # doctest: +SKIP
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: dict[str, sns.ITopic],
+                 email_topic: sns.ITopic, ops_topic: sns.ITopic, key: kms.IKey,
+                 observability_layer: lambda_.ILayerVersion | None = None, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.router = AlertRouter(self, "Router", cfg=cfg, topics=topics, email_topic=email_topic, key=key,
+                                  observability_layer=observability_layer)
+        self.health = RouterHealthAlarms(self, "Health", cfg=cfg, function=self.router.function, dlq=self.router.dlq,
+                                         ops_topic=ops_topic)
+        self.function_name = self.router.function_name
+        self.dlq_name = f"{self.router.function_name}-dlq"
+        self.alarm_refs = [
+            AlarmRef(name=self.health.names[signal], arn=alarm.alarm_arn, service=ROUTER_SERVICE, severity="critical",
+                     kind="metric", family=RUNBOOK_FAMILY, resource="router", threshold=0.0)
+            for signal, alarm in self.health.alarms.items()
+        ]

@@ -1,0 +1,127 @@
+"""GIVEN an environment's config, WHEN the Routing stack is synthesized, THEN the router runs on arm64 with
+the Powertools layer, reserved concurrency and a DLQ, least-privilege IAM, an on-demand encrypted dedup table
+with TTL and PITR, a subscription per severity topic, and alarms that bypass the router."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from aws_cdk import App, assertions
+
+from config.loader import load_config
+from stacks.alerting_stack import AlertingStack
+from stacks.routing_stack import RoutingStack
+
+ENVIRONMENTS = ("dev", "staging", "prod")
+
+
+@pytest.fixture(scope="module")
+def prod(tmp_path_factory):
+    cfg = load_config("prod")
+    app = App(outdir=str(tmp_path_factory.mktemp("routing")))
+    alerting = AlertingStack(app, "Alerting", cfg=cfg)
+    routing = RoutingStack(app, "Routing", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+                           ops_topic=alerting.ops_topic, key=alerting.key)
+    assembly = app.synth()
+    return cfg, routing, assertions.Template.from_stack(routing), Path(assembly.directory)
+
+
+def test_function_is_arm64_python312_with_powertools_layer_concurrency_and_dlq(prod):
+    cfg, _, template, _ = prod
+    template.has_resource_properties("AWS::Lambda::Function", {
+        "FunctionName": "watchtower-prod-alert-router",
+        "Architectures": ["arm64"],
+        "Runtime": "python3.12",
+        "Handler": "alert_router.app.handler",
+        "ReservedConcurrentExecutions": cfg.routing.function.reserved_concurrency,
+        "DeadLetterConfig": {"TargetArn": assertions.Match.any_value()},
+    })
+    [function] = template.find_resources("AWS::Lambda::Function").values()
+    assert "AWSLambdaPowertoolsPythonV3-python312-arm64:27" in json.dumps(function["Properties"]["Layers"])
+    template.has_resource_properties("AWS::Logs::LogGroup", {
+        "LogGroupName": "/aws/lambda/watchtower-prod-alert-router", "RetentionInDays": cfg.log_retention_days})
+
+
+def test_environment_holds_secret_names_never_values(prod):
+    _, _, template, _ = prod
+    [function] = template.find_resources("AWS::Lambda::Function").values()
+    variables = function["Properties"]["Environment"]["Variables"]
+    routes = json.loads(variables["ROUTES"])
+    assert routes["critical"]["pagerduty"] == "watchtower/prod/pagerduty-routing-key"
+    assert routes["critical"]["email"] is None and "email" not in routes["info"]
+    flat = json.dumps(variables)
+    assert "hooks.slack.com" not in flat and "https://" not in flat and "routing_key" not in flat
+
+
+def test_dedup_table_is_on_demand_with_ttl_pitr_and_encryption(prod):
+    _, _, template, _ = prod
+    template.has_resource_properties("AWS::DynamoDB::Table", {
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": "dedup_id", "KeyType": "HASH"}],
+        "TimeToLiveSpecification": {"AttributeName": "expires_at", "Enabled": True},
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+        "SSESpecification": {"SSEEnabled": True},
+    })
+
+
+def test_one_lambda_subscription_per_severity_topic_with_a_dlq(prod):
+    _, _, template, _ = prod
+    subscriptions = template.find_resources("AWS::SNS::Subscription")
+    assert len(subscriptions) == 3
+    for subscription in subscriptions.values():
+        props = subscription["Properties"]
+        assert props["Protocol"] == "lambda" and "RedrivePolicy" in props
+    template.resource_count_is("AWS::Lambda::Permission", 3)
+
+
+def test_iam_is_least_privilege(prod):
+    _, _, template, _ = prod
+    [policy] = template.find_resources("AWS::IAM::Policy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    actions = sorted(a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
+    assert not [a for a in actions if a.endswith("*") or a == "*"]
+    assert "dynamodb:PutItem" in actions and "dynamodb:GetItem" not in actions
+    for statement in statements:
+        assert statement["Resource"] != "*"
+        if statement["Action"] == "secretsmanager:GetSecretValue":
+            joined = json.dumps(statement["Resource"])
+            assert joined.count(":secret:watchtower/prod/") == 3 and joined.count("-??????") == 3
+    template.resource_properties_count_is("AWS::IAM::Role", {"ManagedPolicyArns": assertions.Match.any_value()}, 0)
+
+
+def test_health_alarms_notify_the_ops_topic_directly(prod):
+    _, routing, template, _ = prod
+    alarms = template.find_resources("AWS::CloudWatch::Alarm")
+    names = sorted(a["Properties"]["AlarmName"] for a in alarms.values())
+    assert names == ["watchtower-prod-alerting-router-DeadLetters-critical",
+                     "watchtower-prod-alerting-router-Errors-critical",
+                     "watchtower-prod-alerting-router-Throttles-critical"]
+    for alarm in alarms.values():
+        actions = json.dumps(alarm["Properties"]["AlarmActions"])
+        assert "OpsTopic" in actions and "CriticalTopic" not in actions
+        assert "Runbook: https://" in alarm["Properties"]["AlarmDescription"]
+    assert [ref.family for ref in routing.alarm_refs] == ["alert-router"] * 3
+
+
+def test_code_asset_holds_only_the_router_and_imports_as_lambda_would(prod):
+    _, _, template, outdir = prod
+    [function] = template.find_resources("AWS::Lambda::Function").values()
+    asset_hash = function["Properties"]["Code"]["S3Key"].removesuffix(".zip")
+    asset = outdir / f"asset.{asset_hash}"
+    assert sorted(p.name for p in asset.iterdir()) == ["alert_router"]
+    assert not list(asset.rglob("__pycache__"))
+    # The asset directory is the Lambda code root: the handler module must import from there alone.
+    probe = "import sys; sys.path.insert(0, sys.argv[1]); import alert_router.app as a; print(callable(a.handler))"
+    done = subprocess.run([sys.executable, "-I", "-c", probe, str(asset)], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "True", done.stderr
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_environment_has_a_routing_stack(synth, env):
+    templates = synth.templates(env)
+    template = templates[f"watchtower-{env}-Routing"]
+    functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
+    assert [f["Properties"]["FunctionName"] for f in functions] == [f"watchtower-{env}-alert-router"]
