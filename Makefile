@@ -68,3 +68,8 @@ preview: synth
 cost: setup
 	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
 	$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) --report
+
+# Alert routing (issue 5): replay the router's dead-letter queue through the router (needs AWS credentials).
+.PHONY: redrive
+redrive: setup
+	$(PY) -m tools.redrive $(ENV)

@@ -1,0 +1,63 @@
+"""GIVEN dead letters in the router's DLQ, WHEN `make redrive` replays them through the router (in-process
+here, Lambda invoke in production), THEN what now succeeds is delivered once and deleted, and the rest stays."""
+from __future__ import annotations
+
+import json
+
+from tests.lambdas.alert_router.conftest import sns_event
+from tests.lambdas.alert_router.helpers import fixture_text
+from tools.redrive import Redrive, redrive_request
+
+
+def queued(world):
+    attributes = world.sqs.get_queue_attributes(QueueUrl=world.dlq_url, AttributeNames=["ApproximateNumberOfMessages",
+                                                                                       "ApproximateNumberOfMessagesNotVisible"])
+    return sum(int(v) for v in attributes["Attributes"].values())
+
+
+def test_failed_channel_is_replayed_alone_and_deleted(world):
+    router = world.router()
+    world.receiver.behaviour["/slack"] = [500]
+    router.handle(sns_event(fixture_text("metric_alarm.json"), world.topics["critical"]), 20_000)
+    assert queued(world) == 1 and len(world.receiver.bodies("/v2/enqueue")) == 1
+    world.receiver.behaviour["/slack"] = [200]  # the receiver has recovered
+    summary = Redrive(world.sqs, world.dlq_url, invoke=lambda request: router.handle(request, 20_000)).run()
+    assert (summary.replayed, summary.still_failing, summary.unrecognised) == (1, 0, 0)
+    assert queued(world) == 0
+    assert len(world.receiver.bodies("/v2/enqueue")) == 1  # PagerDuty was not paged twice
+    assert world.receiver.bodies("/slack")[-1]["attachments"][0]["blocks"][0]["type"] == "header"
+
+
+def test_what_still_fails_stays_in_the_dlq_without_duplicates(world):
+    router = world.router()
+    router.handle(sns_event("not a notification", world.topics["warning"]), 20_000)
+    world.sqs.send_message(QueueUrl=world.dlq_url, MessageBody="something else entirely")
+    summary = Redrive(world.sqs, world.dlq_url, invoke=lambda request: router.handle(request, 20_000),
+                      visibility_seconds=0).run(limit=2)
+    assert (summary.replayed, summary.still_failing, summary.unrecognised) == (0, 1, 1)
+    assert queued(world) == 2  # both kept, none added by the replay
+
+
+def test_lambda_and_subscription_dlq_shapes_are_replayed(world):
+    router = world.router()
+    event = sns_event(fixture_text("cost_anomaly.json"), world.topics["warning"])
+    world.sqs.send_message(QueueUrl=world.dlq_url, MessageBody=json.dumps(event))  # what Lambda's DLQ holds
+    sns_message = dict(event["Records"][0]["Sns"], Message=fixture_text("budget.txt"))
+    world.sqs.send_message(QueueUrl=world.dlq_url, MessageBody=json.dumps(sns_message))  # a subscription's DLQ
+    summary = Redrive(world.sqs, world.dlq_url, invoke=lambda request: router.handle(request, 20_000)).run()
+    assert summary.replayed == 2 and queued(world) == 0
+    assert len(world.receiver.bodies("/teams")) == 2
+
+
+def test_unknown_bodies_are_not_requests():
+    assert redrive_request("plain text") is None
+    assert redrive_request('{"record_type": "something"}') is None
+    assert redrive_request("[1]") is None
+
+
+def test_unknown_environment_is_one_line_exit_2(capsys):
+    from tools.redrive import main
+
+    assert main(["no-such-env"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "config error" in err
