@@ -2,7 +2,7 @@
 alarms that watch it."""
 from __future__ import annotations
 
-from aws_cdk import Stack, aws_kms as kms, aws_lambda as lambda_, aws_sns as sns
+from aws_cdk import Stack, aws_kms as kms, aws_lambda as lambda_, aws_sns as sns, aws_ssm as ssm
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
@@ -14,7 +14,8 @@ __all__ = ["RoutingStack"]
 
 
 class RoutingStack(Stack):
-    """Composes the router and its health alarms. Exposes ``router``, ``health``, ``alarm_refs`` (for dashboards),
+    """Composes the router and its health alarms; ``observability_layer_parameter`` (the SSM name holding the
+    observability layer's ARN) adds that layer to the function. Exposes ``router``, ``health``, ``alarm_refs`` (for dashboards),
     ``function_name`` and ``dlq_name``.
 
     Example
@@ -25,8 +26,13 @@ class RoutingStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: dict[str, sns.ITopic],
                  email_topic: sns.ITopic, ops_topic: sns.ITopic, key: kms.IKey,
-                 observability_layer: lambda_.ILayerVersion | None = None, **kwargs) -> None:
+                 observability_layer_parameter: str | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        observability_layer = None
+        if observability_layer_parameter:
+            # The layer stack publishes its ARN in SSM; reading it at deploy time keeps the stacks loosely coupled.
+            arn = ssm.StringParameter.value_for_string_parameter(self, observability_layer_parameter)
+            observability_layer = lambda_.LayerVersion.from_layer_version_arn(self, "ObservabilityLayer", arn)
         self.router = AlertRouter(self, "Router", cfg=cfg, topics=topics, email_topic=email_topic, key=key,
                                   observability_layer=observability_layer)
         self.health = RouterHealthAlarms(self, "Health", cfg=cfg, function=self.router.function, dlq=self.router.dlq,

@@ -125,3 +125,18 @@ def test_every_environment_has_a_routing_stack(synth, env):
     template = templates[f"watchtower-{env}-Routing"]
     functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
     assert [f["Properties"]["FunctionName"] for f in functions] == [f"watchtower-{env}-alert-router"]
+
+
+def test_observability_layer_is_added_from_its_ssm_parameter(tmp_path):
+    cfg = load_config("dev")
+    app = App(outdir=str(tmp_path))
+    alerting = AlertingStack(app, "Alerting", cfg=cfg)
+    routing = RoutingStack(app, "Routing", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+                           ops_topic=alerting.ops_topic, key=alerting.key,
+                           observability_layer_parameter="/watchtower/dev/observability-layer-arn")
+    template = assertions.Template.from_stack(routing)
+    [function] = template.find_resources("AWS::Lambda::Function").values()
+    layers = function["Properties"]["Layers"]
+    assert len(layers) == 2 and "AWSLambdaPowertoolsPythonV3" in json.dumps(layers[0])
+    parameters = template.to_json()["Parameters"]
+    assert any(p.get("Default") == "/watchtower/dev/observability-layer-arn" for p in parameters.values())
