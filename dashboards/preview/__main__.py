@@ -9,9 +9,45 @@ import sys
 from pathlib import Path
 
 from dashboards.preview.render import render
-from dashboards.preview.resolve import PreviewError, dashboards_in
+from dashboards.preview.resolve import MARKER, PreviewError, dashboards_in
 
-__all__ = ["main", "preview_directory"]
+__all__ = ["main", "preview_directory", "alarm_names"]
+
+_ALARMS = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
+
+
+def alarm_names(templates: dict[str, dict]) -> dict[str, str]:
+    """Marker target -> alarm name, for ``getatt`` (same stack) and ``import`` (an export of another stack).
+
+    Example
+    -------
+    >>> alarm_names({"S": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
+    ...                                         "Properties": {"AlarmName": "x"}}}}})
+    {'A.Arn': 'x'}
+    """
+    by_logical = {}
+    names: dict[str, str] = {}
+    for template in templates.values():
+        for logical_id, resource in template.get("Resources", {}).items():
+            alarm = resource.get("Properties", {}).get("AlarmName")
+            if resource.get("Type") in _ALARMS and isinstance(alarm, str):
+                by_logical[logical_id] = names[f"{logical_id}.Arn"] = alarm
+    for template in templates.values():
+        for output in template.get("Outputs", {}).values():
+            export, value = output.get("Export", {}).get("Name"), output.get("Value")
+            if isinstance(value, dict) and "Fn::GetAtt" in value and value["Fn::GetAtt"][0] in by_logical:
+                names[export] = by_logical[value["Fn::GetAtt"][0]]
+    return names
+
+
+def _named(body: dict, names: dict[str, str]) -> dict:
+    """``body`` with alarm ARN markers replaced by the alarm names a reader knows."""
+    for widget in body.get("widgets", []):
+        if widget.get("type") == "alarm":
+            widget["properties"]["alarms"] = [
+                names.get(found.group(2), arn) if (found := MARKER.search(arn)) else arn
+                for arn in widget["properties"]["alarms"]]
+    return body
 
 
 def preview_directory(assembly: Path, out: Path) -> list[Path]:
@@ -30,10 +66,12 @@ def preview_directory(assembly: Path, out: Path) -> list[Path]:
     templates = sorted(assembly.glob("*.template.json"))
     if not templates:
         raise PreviewError(f"no templates in {assembly}: run 'make synth ENV=<env>' first")
+    loaded = {path.name: json.loads(path.read_text()) for path in templates}
+    names = alarm_names(loaded)
     written = []
-    for path in templates:
-        for name, body in dashboards_in(json.loads(path.read_text())).items():
-            written.append(render(body, name, out / f"{name}.png"))
+    for template in loaded.values():
+        for name, body in dashboards_in(template).items():
+            written.append(render(_named(body, names), name, out / f"{name}.png"))
     if not written:
         raise PreviewError(f"no AWS::CloudWatch::Dashboard in the templates of {assembly}")
     return written

@@ -1,0 +1,75 @@
+"""DashboardsStack wiring: inputs read from other stacks, limits enforced at synth, and a full environment
+with services whose monitoring alarms appear, thresholds drawn, on the dashboards."""
+from __future__ import annotations
+
+import pytest
+from aws_cdk import App, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+
+from dashboards.catalog import unknown_metrics
+from dashboards.limits import DashboardLimitError, body_problems
+from dashboards.model import AlarmRef
+from dashboards.preview.resolve import MARKER, dashboards_in
+from stacks.dashboards_stack import DashboardsStack, dashboard_inputs
+from tests.synth import synthesize
+from tests.unit.dashboards.conftest import make_config
+
+
+class _RouterLike(Stack):
+    """A stack shaped like the routing stack: one alarm, its ref without threshold, router names."""
+
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id)
+        alarm = cloudwatch.Alarm(self, "Errors", alarm_name="wt-prod-router-errors", threshold=3,
+                                 evaluation_periods=1, metric=cloudwatch.Metric(namespace="AWS/Lambda",
+                                                                                metric_name="Errors"))
+        self.alarm_refs = [AlarmRef("wt-prod-router-errors", alarm.alarm_arn, "alerting", "critical", "metric",
+                                    "alert-router")]
+        self.function_name, self.dlq_name = "wt-prod-router", "wt-prod-router-dlq"
+
+
+def test_inputs_take_thresholds_from_the_alarms_and_names_from_the_router():
+    # GIVEN a stack exposing alarm_refs without thresholds and router names
+    app = App()
+    cfg = make_config()
+    router = _RouterLike(app, "Router")
+    # WHEN the dashboards' inputs are read from it
+    inputs = dashboard_inputs(cfg, [router])
+    # THEN the ref carries the alarm's own threshold, and the router's function and DLQ are known
+    assert [r.threshold for r in inputs["alarm_refs"]] == [3.0]
+    assert (inputs["resources"].router_function, inputs["resources"].router_dlq) == ("wt-prod-router",
+                                                                                      "wt-prod-router-dlq")
+
+
+def test_a_config_too_big_for_cloudwatch_stops_synth_with_one_line():
+    # GIVEN 80 services with functions and a table: the performance dashboard would need over 500 widgets
+    cfg = make_config([{"name": f"s{i}", "resources": {"functions": ["f"], "tables": ["t"]}} for i in range(80)],
+                      business=[])
+    # WHEN the stack is built THEN it refuses with one line naming the dashboard and the limit
+    with pytest.raises(DashboardLimitError) as raised:
+        DashboardsStack(App(), "D", cfg=cfg)
+    assert "\n" not in str(raised.value) and "Performance" in str(raised.value) and "at most 500" in str(raised.value)
+
+
+@pytest.fixture(scope="module")
+def with_services(tmp_path_factory):
+    """One synth of an environment with three services, shared by the tests below."""
+    result = synthesize("prod", tmp_path_factory.mktemp("dash-services"), cfg=make_config())
+    assert result.templates, result.error
+    return result
+
+
+def test_monitoring_alarms_of_services_appear_with_their_thresholds(with_services):
+    templates = with_services.templates
+    bodies = {name: body for t in templates.values() for name, body in dashboards_in(t).items()}
+    overview = bodies["watchtower-prod-ServiceOverview"]
+    assert body_problems(overview) == [] and unknown_metrics(with_services.cfg, overview) == []
+    alarm_ids = {f"{stack}/{lid}" for stack, t in templates.items() for lid, r in t["Resources"].items()
+                 if r["Type"] in ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")}
+    shown = [MARKER.search(a) for w in overview["widgets"] if w["type"] == "alarm" for a in w["properties"]["alarms"]]
+    assert shown and all(shown), "every alarm in the overview is a reference to a resource of the app"
+    # thresholds of the error-rate alarms are drawn on the error-rate graphs
+    lines = [a for w in overview["widgets"] if "error rate" in w["properties"].get("title", "")
+             for a in w["properties"].get("annotations", {}).get("horizontal", [])]
+    assert any(a["label"].startswith("HighErrorRate") for a in lines), lines
+    assert alarm_ids
