@@ -17,6 +17,7 @@ from stacks.monitoring.maintenance import MaintenanceSwitch, mute_rules
 from stacks.monitoring.partition import partition
 from stacks.monitoring.service_alarms import ServiceAlarms
 from stacks.naming import alarm_name, stack_name
+from stacks.slo.burn_rate import ServiceSlos
 
 __all__ = ["MaintenanceStack", "MonitoringStack", "MonitoringPartStack", "build_monitoring"]
 
@@ -61,7 +62,8 @@ class MonitoringStack(Stack):
     """One service: its alarms (first part), SLOs, and the critical / warning / health composites.
 
     ``extra_children`` are alarms built elsewhere (e.g. canary alarms) as ``[(alarm, severity)]``; they join the
-    composites of their severity. ``alarm_refs`` lists every alarm of the service for dashboards.
+    composites of their severity. SLOs are measured on ``all_resources`` (default: ``resources``), since a big
+    service's API may sit in another part. ``alarm_refs`` lists every alarm of the service for dashboards.
 
     Example
     -------
@@ -73,7 +75,8 @@ class MonitoringStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
                  resources: ServiceResources, topics: Mapping[str, sns.ITopic], maintenance: cloudwatch.IAlarm,
                  parts: Sequence[MonitoringPartStack] = (),
-                 extra_children: Sequence[tuple[cloudwatch.IAlarm, str]] = (), **kwargs) -> None:
+                 extra_children: Sequence[tuple[cloudwatch.IAlarm, str]] = (),
+                 all_resources: ServiceResources | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         base_url = service.runbook_base_url or cfg.runbook_base_url
         alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources,
@@ -99,11 +102,16 @@ class MonitoringStack(Stack):
         self.critical = composite("critical", "Critical", "paging composite", children["critical"],
                                   topics["critical"], suppressor=maintenance)
         self.warning = composite("warning", "Warning", "warning composite", children["warning"], topics["warning"])
-        health_children = [Child(c, c.alarm_name) for c in (self.critical, self.warning) if c is not None]
+        # SLO pages act on their own (critical topic, suppressed by maintenance); tickets on the warning topic.
+        self.slos = ServiceSlos(self, "Slo", cfg=cfg, service=service, resources=all_resources or resources,
+                                topics=dict(topics), maintenance=maintenance)
+        self.alarm_refs.extend(self.slos.alarm_refs)
+        health_children = [Child(c, c.alarm_name) for c in (self.critical, self.warning, *self.slos.page,
+                                                            *self.slos.ticket) if c is not None]
         health_children += children["info"]
         self.health = composite("info", "Health", "health composite (anything wrong)", health_children,
                                 topics["info"])
-        self.paging = [c for c in (self.critical,) if c is not None]
+        self.paging = [c for c in (self.critical, *self.slos.page) if c is not None]
         if service.maintenance_windows and self.paging:
             mute_rules(self, cfg, service.name, service.maintenance_windows, self.paging)
 
@@ -126,7 +134,8 @@ def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, s
     maintenance = MaintenanceStack(app, stack_name(cfg, "Maintenance"), cfg=cfg, **props("Maintenance"))
     stacks["Maintenance"] = maintenance
     for service in cfg.services:
-        first, *rest = partition(service, service_resources(service))
+        resources = service_resources(service)
+        first, *rest = partition(service, resources)
         parts = []
         for index, resources in enumerate(rest, start=2):
             concern = f"Monitoring-{service.name}-part{index}"
@@ -137,5 +146,6 @@ def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, s
         concern = f"Monitoring-{service.name}"
         stacks[concern] = MonitoringStack(app, stack_name(cfg, concern), cfg=cfg, service=service, resources=first,
                                           topics=topics, maintenance=maintenance.alarm, parts=parts,
-                                          extra_children=extra_children.get(service.name, ()), **props(concern))
+                                          extra_children=extra_children.get(service.name, ()),
+                                          all_resources=resources, **props(concern))
     return stacks

@@ -151,10 +151,10 @@ def test_no_orphans_every_alarm_acts_or_feeds_a_composite_that_acts(synth):
 def test_the_critical_composite_references_exactly_the_services_critical_alarms(synth):
     template = synth.templates("prod")["watchtower-prod-Monitoring-payments"]
     resources = template["Resources"]
-    critical = {logical_id for logical_id, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"
-                and tags(r)["severity"] == "critical"}
-    warning = {logical_id for logical_id, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"
-               and tags(r)["severity"] == "warning"}
+    resource_alarms = {logical_id: r for logical_id, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"
+                       and "-slo-" not in r["Properties"]["AlarmName"]}  # SLO windows feed their own composites
+    critical = {logical_id for logical_id, r in resource_alarms.items() if tags(r)["severity"] == "critical"}
+    warning = {logical_id for logical_id, r in resource_alarms.items() if tags(r)["severity"] == "warning"}
     composites = {r["Properties"]["AlarmName"]: r for r in resources.values()
                   if r["Type"] == "AWS::CloudWatch::CompositeAlarm"}
     critical_rule = composites["watchtower-prod-payments-service-Critical-critical"]["Properties"]["AlarmRule"]
@@ -167,15 +167,16 @@ def test_the_critical_composite_references_exactly_the_services_critical_alarms(
                                "watchtower-prod-payments-service-Warning-warning"}
 
 
-def test_scheduled_maintenance_mutes_the_paging_composite(synth):
+def test_scheduled_maintenance_mutes_the_paging_composites(synth):
     template = synth.templates("prod")["watchtower-prod-Monitoring-orders"]
     rules = [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::AlarmMuteRule"]
     assert len(rules) == 1
     rule = rules[0]
     assert rule["Rule"]["Schedule"] == {"Duration": "PT1H", "Expression": "cron(0 2 * * SUN)", "Timezone": "UTC"}
-    (target,) = rule["MuteTargets"]["AlarmNames"]
-    assert template["Resources"][target["Ref"]]["Properties"]["AlarmName"] == \
-        "watchtower-prod-orders-service-Critical-critical"
+    targets = {template["Resources"][t["Ref"]]["Properties"]["AlarmName"] for t in rule["MuteTargets"]["AlarmNames"]}
+    assert targets == {"watchtower-prod-orders-service-Critical-critical",
+                       "watchtower-prod-orders-slo-availability-SloPage-critical",
+                       "watchtower-prod-orders-slo-latency-SloPage-critical"}
 
 
 def test_the_manual_maintenance_switch_keeps_a_state_set_by_hand(synth):

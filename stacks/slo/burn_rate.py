@@ -1,0 +1,105 @@
+"""Burn-rate alarms of one service's SLOs: per SLI, one metric-math alarm per window, an AND composite per
+pair, a page composite (OR of the page pairs, on the critical topic) and a ticket composite (warning topic)."""
+from __future__ import annotations
+
+from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_sns as sns
+from constructs import Construct
+
+from config.schema import EnvironmentConfig
+from config.services import ServiceConfig, ServiceResources
+from dashboards.model import AlarmRef
+from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm, describe, runbook_url, tag_alarm
+from stacks.monitoring.catalog import GT, NOT_BREACHING, Threshold
+from stacks.monitoring.metrics.common import Signal
+from stacks.naming import alarm_name
+from stacks.slo.signals import bad_ratio, pick_source
+from stacks.slo.windows import BURN_PAIRS, BurnPair, burn_threshold, min_events, window_label
+
+__all__ = ["ServiceSlos", "FAMILY"]
+
+FAMILY = "SloBurnRate"
+_SEVERITY = {"page": "critical", "ticket": "warning"}
+
+
+class ServiceSlos(Construct):
+    """The SLO alarms of one service. ``page`` and ``ticket`` hold the acting composites per SLI;
+    ``alarm_refs`` lists everything for dashboards.
+
+    Example
+    -------
+    >>> slos = ServiceSlos(stack, "Slo", cfg=cfg, service=svc, resources=svc.resources, topics=alerting.topics,
+    ...                    maintenance=switch.alarm)  # doctest: +SKIP
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
+                 resources: ServiceResources, topics: dict[str, sns.ITopic],
+                 maintenance: cloudwatch.IAlarm | None) -> None:
+        super().__init__(scope, construct_id)
+        self.alarm_refs: list[AlarmRef] = []
+        self.page: list[cloudwatch.CompositeAlarm] = []
+        self.ticket: list[cloudwatch.CompositeAlarm] = []
+        slo = service.slo
+        source = pick_source(service.name, slo, resources) if slo else None
+        if slo is None or source is None:
+            return
+        self._cfg, self._service = cfg, service
+        self._base_url = service.runbook_base_url or cfg.runbook_base_url
+        for sli, objective in (("availability", slo.availability), ("latency", slo.latency)):
+            if objective is None:
+                continue
+            resource = f"slo-{sli}"
+            pairs: dict[str, list[cloudwatch.IAlarm]] = {"page": [], "ticket": []}
+            for pair in BURN_PAIRS:
+                windows = [self._window(sli, resource, objective, pair, w, source, slo.latency_threshold_ms)
+                           for w in (pair.long_window, pair.short_window)]
+                pairs[pair.action].append(self._composite(
+                    resource, f"Burn{pair.name}", _SEVERITY[pair.action],
+                    cloudwatch.AlarmRule.all_of(*(cloudwatch.AlarmRule.from_alarm(a, cloudwatch.AlarmState.ALARM)
+                                                  for a in windows)),
+                    f"{sli} SLO {objective}% burning {pair.factor:g}x over {window_label(pair.long_window)} and "
+                    f"{window_label(pair.short_window)}", topic=None, suppressor=None))
+            self.page.append(self._composite(
+                resource, "SloPage", "critical", self._any(pairs["page"]),
+                f"{sli} SLO {objective}% fast burn (page)", topics["critical"], maintenance))
+            self.ticket.append(self._composite(
+                resource, "SloTicket", "warning", self._any(pairs["ticket"]),
+                f"{sli} SLO {objective}% slow burn (ticket)", topics["warning"], None))
+
+    @staticmethod
+    def _any(alarms: list[cloudwatch.IAlarm]) -> cloudwatch.IAlarmRule:
+        return cloudwatch.AlarmRule.any_of(*(cloudwatch.AlarmRule.from_alarm(a, cloudwatch.AlarmState.ALARM)
+                                             for a in alarms))
+
+    def _window(self, sli: str, resource: str, objective: float, pair: BurnPair, window: int, source,
+                latency_threshold_ms: int) -> cloudwatch.Alarm:
+        threshold_value = burn_threshold(pair.factor, objective)
+        label = window_label(window)
+        spec = AlarmSpec(
+            service=self._service.name, resource=resource, family=FAMILY, severity=_SEVERITY[pair.action],
+            signal=Signal(bad_ratio(source, sli, window, min_events(threshold_value), latency_threshold_ms)),
+            threshold=Threshold(threshold_value, period=window, evaluation_periods=1),
+            comparison=GT, treat_missing=NOT_BREACHING, unit="",
+            what=f"{sli} bad-event ratio over {label} ({pair.factor:g}x burn of a {objective}% objective)",
+            signal_name=f"Burn{pair.name}{'Long' if window == pair.long_window else 'Short'}")
+        created = create_alarm(self, f"{sli.title()}{pair.name}{label}", cfg=self._cfg, spec=spec,
+                               runbook_base_url=self._base_url, notify=None)
+        self.alarm_refs.append(created.ref)
+        return created.alarm
+
+    def _composite(self, resource: str, signal: str, severity: str, rule: cloudwatch.IAlarmRule, what: str,
+                   topic: sns.ITopic | None, suppressor: cloudwatch.IAlarm | None) -> cloudwatch.CompositeAlarm:
+        name = alarm_name(self._cfg, self._service.name, resource, signal, severity)
+        composite = cloudwatch.CompositeAlarm(
+            self, f"{resource.title().replace('-', '')}{signal}", composite_alarm_name=name, alarm_rule=rule,
+            alarm_description=describe(f"{severity.upper()} {what} of service {self._service.name}",
+                                       runbook_url(self._base_url, FAMILY)),
+            actions_suppressor=suppressor,
+            actions_suppressor_wait_period=Duration.seconds(60) if suppressor else None,
+            actions_suppressor_extension_period=Duration.seconds(60) if suppressor else None)
+        if topic is not None:
+            composite.add_alarm_action(actions.SnsAction(topic))
+            composite.add_ok_action(actions.SnsAction(topic))
+        tag_alarm(composite, self._cfg, self._service.name, severity)
+        self.alarm_refs.append(AlarmRef(name=name, arn=composite.alarm_arn, service=self._service.name,
+                                        severity=severity, kind="composite", family=FAMILY, resource=resource))
+        return composite

@@ -1,0 +1,77 @@
+"""Multi-window, multi-burn-rate alerting for a 30-day SLO (Google SRE workbook ch. 5; sloth's windows).
+
+Each pair fires when both its long and short window burn the error budget faster than ``factor``:
+pages at 1 h & 5 min (14.4x) and 6 h & 30 min (6x), tickets at 1 d & 2 h (3x) and 3 d & 6 h (1x).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["BurnPair", "BURN_PAIRS", "burn_threshold", "min_events", "window_label", "SloError"]
+
+
+class SloError(ValueError):
+    """An SLO that cannot be built; the message is one line naming the service and what is allowed."""
+
+
+@dataclass(frozen=True)
+class BurnPair:
+    """Two windows (seconds) that must both burn faster than ``factor``; ``action`` is page or ticket.
+
+    Example
+    -------
+    >>> BURN_PAIRS[0].name
+    'Page1h'
+    """
+
+    name: str
+    long_window: int
+    short_window: int
+    factor: float
+    action: str  # "page" | "ticket"
+
+
+BURN_PAIRS: tuple[BurnPair, ...] = (
+    BurnPair("Page1h", 3600, 300, 14.4, "page"),
+    BurnPair("Page6h", 21600, 1800, 6.0, "page"),
+    BurnPair("Ticket1d", 86400, 7200, 3.0, "ticket"),
+    BurnPair("Ticket3d", 259200, 21600, 1.0, "ticket"),
+)
+
+
+def burn_threshold(factor: float, objective_percent: float) -> float:
+    """The bad-event ratio at which the budget burns ``factor`` times too fast: factor x (1 - objective).
+
+    Example
+    -------
+    >>> round(burn_threshold(14.4, 99.9), 6)
+    0.0144
+    """
+    return round(factor * (1 - objective_percent / 100), 9)
+
+
+def min_events(threshold: float) -> int:
+    """Events a window needs before its ratio counts: more than 1/threshold, so a single bad event in a quiet
+    window can never breach on its own (1 bad of N events is 1/N, below the threshold once N > 1/threshold).
+
+    Example
+    -------
+    >>> min_events(0.0144)
+    70
+    """
+    return math.floor(1 / threshold) + 1
+
+
+def window_label(seconds: int) -> str:
+    """``300 -> '5m'``, ``3600 -> '1h'``, ``86400 -> '1d'``.
+
+    Example
+    -------
+    >>> window_label(21600)
+    '6h'
+    """
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
