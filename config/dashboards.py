@@ -24,6 +24,8 @@ class BusinessMetric(StrictModel):
     unit: Unit = "Count"
     stat: Literal["Sum", "Average", "Maximum", "Minimum", "p50", "p90", "p95", "p99"] = "Sum"
     description: str = Field(default="", max_length=200)
+    # Where the service's functions write metrics (METRICS_NAMESPACE); default: the service's own namespace.
+    namespace: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./#:-]{1,255}$")
 
 
 class DashboardsConfig(StrictModel):

@@ -76,7 +76,8 @@ def layer_metrics(cfg: EnvironmentConfig) -> dict[str, frozenset[str]]:
     namespaces = {view.name: view.namespace for view in services_of(cfg)}
     emitted: dict[str, set[str]] = {ns: set(LAYER_METRICS) for ns in namespaces.values()}
     for item in cfg.dashboards.business_metrics:
-        emitted.setdefault(namespaces.get(item.service, item.service), set(LAYER_METRICS)).add(item.name)
+        namespace = item.namespace or namespaces.get(item.service, item.service)
+        emitted.setdefault(namespace, set(LAYER_METRICS)).add(item.name)
     return {ns: frozenset(names) for ns, names in emitted.items()}
 
 

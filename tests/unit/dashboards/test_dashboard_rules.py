@@ -120,3 +120,18 @@ def test_any_number_of_services_up_to_forty_fits_cloudwatch(count, with_api):
     for name, body in bodies.items():
         assert body_problems(body) == [], name
         assert unknown_metrics(cfg, body) == [], name
+
+
+def test_demo_business_metrics_of_dev_are_what_the_demo_service_emits():
+    # GIVEN dev's declared business metrics and the demo handler's source
+    from pathlib import Path
+
+    from config.loader import load_config
+
+    cfg = load_config("dev")
+    source = (Path(__file__).resolve().parents[3] / "lambdas" / "demo_service" / "demo_api.py").read_text()
+    # THEN every declared metric is one the handler actually emits, so no business graph stays empty
+    for item in cfg.dashboards.business_metrics:
+        assert f'"{item.name}"' in source, item.name
+    body = DASHBOARDS["Business"](cfg, [], AppResources())
+    assert unknown_metrics(cfg, body) == [] and body_problems(body) == []
