@@ -19,6 +19,7 @@ help:
 	@echo "make test                         install everything, synthesize every environment, run the suite"
 	@echo "make deploy ENV=prod              cdk deploy every stack of that environment"
 	@echo "make bench | simulate | cost      write the report files (BENCHMARKS.md / .json)"
+	@echo "make preview ENV=prod             draw every dashboard of ENV to cdk.out/preview/*.png"
 
 setup: $(VENV)/.installed node_modules/.installed
 
