@@ -2,7 +2,7 @@
 bypassing the router, because a broken router cannot deliver its own alarms."""
 from __future__ import annotations
 
-from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
+from aws_cdk import Duration, Tags, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
 from aws_cdk import aws_lambda as lambda_, aws_sns as sns, aws_sqs as sqs
 from constructs import Construct
 
@@ -56,4 +56,7 @@ class RouterHealthAlarms(Construct):
             )
             alarm.add_alarm_action(actions.SnsAction(ops_topic))
             alarm.add_ok_action(actions.SnsAction(ops_topic))
+            # Same tags as the service alarms, so one tag query finds every alarm of the environment.
+            for key, value in (("service", ROUTER_SERVICE), ("severity", "critical"), ("env", cfg.env)):
+                Tags.of(alarm).add(key, value)
             self.alarms[signal] = alarm

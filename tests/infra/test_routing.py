@@ -102,7 +102,9 @@ def test_health_alarms_notify_the_ops_topic_directly(prod):
     for alarm in alarms.values():
         actions = json.dumps(alarm["Properties"]["AlarmActions"])
         assert "OpsTopic" in actions and "CriticalTopic" not in actions
-        assert "Runbook: https://" in alarm["Properties"]["AlarmDescription"]
+        assert alarm["Properties"]["AlarmDescription"].endswith("/docs/runbooks/alert-router.md")
+        tags = {t["Key"]: t["Value"] for t in alarm["Properties"]["Tags"]}
+        assert (tags["service"], tags["severity"], tags["env"]) == ("alerting", "critical", "prod")
     assert [ref.family for ref in routing.alarm_refs] == ["alert-router"] * 3
 
 

@@ -1,0 +1,78 @@
+"""GIVEN the Lambda entry point and its environment variables, WHEN invoked as Lambda would, THEN settings are
+read from names only and a bad variable is one clear error; the HTTP client retries only what is transient."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lambdas.alert_router import app
+from lambdas.alert_router.delivery import Deadline, EndpointError, RetryPolicy, post_json, validate_endpoint
+from lambdas.alert_router.settings import RouterConfigError, RouterSettings
+from tests.lambdas.alert_router.conftest import sns_event
+from tests.lambdas.alert_router.helpers import fixture_text
+
+
+class _Context:
+    def get_remaining_time_in_millis(self) -> int:
+        return 20_000
+
+
+def test_lambda_handler_reads_its_environment_and_routes(world, monkeypatch):
+    environment = {
+        "ROUTES": json.dumps({"critical": {"slack": "test/slack", "email": None}}),
+        "TOPIC_SEVERITIES": json.dumps({world.topics["critical"]: "critical"}),
+        "DLQ_URL": world.dlq_url, "EMAIL_TOPIC_ARN": world.email_topic, "DEDUP_TABLE_NAME": world.table,
+        "DEDUP_WINDOW_SECONDS": "300", "MAINTENANCE_WINDOWS": "[]", "RETRY_MAX_ATTEMPTS": "2",
+        "HTTP_TIMEOUT_MS": "500", "DEADLINE_RESERVE_MS": "0",
+    }
+    for key, value in environment.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(app, "_router", None)
+    result = app.handler(sns_event(fixture_text("metric_alarm.json"), world.topics["critical"]), _Context())
+    assert {(r["channel"], r["outcome"]) for r in result["records"]} == {("slack", "delivered"), ("email", "delivered")}
+    assert world.emails()[0]["severity"] == "critical"
+
+
+@pytest.mark.parametrize("override, says", [
+    ({"DLQ_URL": ""}, "DLQ_URL is required"),
+    ({"ROUTES": "{not json"}, "ROUTES is not valid JSON"),
+    ({"ROUTES": '{"page": {}}'}, "ROUTES key 'page'"),
+    ({"ROUTES": '{"critical": {"sms": "x"}}'}, "unknown channel 'sms'"),
+    ({"ROUTES": '{"critical": {"slack": null}}'}, "secret name"),
+    ({"RETRY_MAX_ATTEMPTS": "many"}, "not an integer"),
+    ({"DEDUP_WINDOW_SECONDS": "-1"}, "outside"),
+    ({"MAINTENANCE_WINDOWS": '[{"name": "w", "weekly": {"days": ["xyz"], "start": "01:00", "duration_minutes": 5}}]'}, "MAINTENANCE_WINDOWS"),
+])
+def test_bad_environment_is_one_clear_error(override, says):
+    environment = {"ROUTES": "{}", "DLQ_URL": "q", "EMAIL_TOPIC_ARN": "arn:aws:sns:us-east-1:1:e",
+                   "DEDUP_TABLE_NAME": "t", **override}
+    with pytest.raises(RouterConfigError) as caught:
+        RouterSettings.from_env(environment)
+    assert says in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("url", ["http://example.com/hook", "file:///etc/passwd", "ftp://x/y", "https://", "hooks"])
+def test_only_https_or_loopback_endpoints_are_accepted(url):
+    with pytest.raises(EndpointError):
+        validate_endpoint(url)
+    assert validate_endpoint("http://127.0.0.1:8080/x") == "http://127.0.0.1:8080/x"
+
+
+def test_backoff_grows_exponentially_with_a_cap_and_jitter():
+    policy = RetryPolicy(base_delay_ms=100, max_delay_ms=1000)
+    assert [policy.backoff_s(n, rng=lambda: 1.0) for n in (1, 2, 3, 4, 5)] == [0.1, 0.2, 0.4, 0.8, 1.0]
+    assert policy.backoff_s(3, rng=lambda: 0.0) == 0.2  # jitter never goes below half
+
+
+def test_retry_after_is_honoured_and_sleeps_are_bounded(world):
+    world.receiver.behaviour["/slack"] = [(429, {"Retry-After": "0.02"}), 200]
+    slept: list[float] = []
+    result = post_json(f"{world.receiver.base_url}/slack", {"text": "x"}, RetryPolicy(max_delay_ms=50),
+                       Deadline(10), sleep=slept.append)
+    assert result.ok and result.attempts == 2 and slept == [0.02]
+
+
+def test_no_time_left_means_no_attempt(world):
+    result = post_json(f"{world.receiver.base_url}/slack", {"text": "x"}, RetryPolicy(), Deadline(0))
+    assert not result.ok and result.attempts == 0 and world.receiver.requests == []
