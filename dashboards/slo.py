@@ -74,7 +74,7 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
         refs = [r for r in slo_refs if r.service == view.name]
         budget = (100 - view.objective) / 100
         grid.header(f"## {view.name}: availability objective {view.objective}% over 30 days\n"
-                    f"{runbook_links(cfg, (r.family for r in refs) if refs else ['SLO'])}")
+                    f"{runbook_links(cfg, (r.family for r in refs) if refs else ['SloBurnRate'])}")
         requests, errors = signals.sums()
         remaining = expression(f"100*(1-({errors}/{requests})/{budget:g})", "budget remaining %", "budget")
         grid.row([

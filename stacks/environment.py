@@ -44,6 +44,17 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
         stacks["Cost"] = CostStack(
             app, stack_name(cfg, "Cost"), cfg=cfg, warning_topic=alerting.topics["warning"], **props("Cost")
         )
+    # The observability layer (issue 3), and the demo service that uses it where config asks for it.
+    from stacks.layer_stack import LayerStack
+
+    layer = stacks["Layer"] = LayerStack(app, stack_name(cfg, "Layer"), cfg=cfg, **props("Layer"))
+    if cfg.demo_service:
+        from stacks.demo_service_stack import DemoServiceStack
+
+        stacks["DemoService"] = DemoServiceStack(
+            app, stack_name(cfg, "DemoService"), cfg=cfg, layer_parameter_name=layer.parameter_name,
+            layer_build_id=layer.build_id, **props("DemoService"))
+        stacks["DemoService"].add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
     # Monitoring (issue 4): the maintenance switch, then one stack per service (plus part stacks for big ones).
     from stacks.monitoring_stack import build_monitoring
 

@@ -70,3 +70,15 @@ def test_previews_are_drawn_for_every_dashboard(synth, env, tmp_path):
     for path in written:
         with Image.open(path) as image:
             assert image.format == "PNG" and image.width > 1000 and image.height > 100
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_every_runbook_link_points_at_a_runbook_in_the_repository(synth, env):
+    from pathlib import Path
+    import re
+
+    runbooks = Path(__file__).resolve().parents[2] / "docs" / "runbooks"
+    for name, body in _deployed(synth, env).items():
+        for widget in (w for w in body["widgets"] if w["type"] == "text"):
+            for family in re.findall(r"/docs/runbooks/([^/)]+)\.md\)", widget["properties"]["markdown"]):
+                assert (runbooks / f"{family}.md").exists(), f"{name}: no docs/runbooks/{family}.md"

@@ -45,7 +45,7 @@ def make_refs(cfg: EnvironmentConfig) -> list[AlarmRef]:
                                  "composite", "Composite"))
         name = f"watchtower-prod-{service.name}-slo-page"
         refs.append(AlarmRef(name, f"arn:aws:cloudwatch:eu-west-1:1:alarm:{name}", service.name, "critical",
-                             "composite", "SLO"))
+                             "composite", "SloBurnRate"))
     refs.append(AlarmRef("watchtower-prod-cost-hourly", "arn:aws:cloudwatch:eu-west-1:1:alarm:cost", "cost",
                          "warning", "metric", "CostAnomaly", "account", 10.0))
     return refs

@@ -1,0 +1,34 @@
+"""DemoServiceStack: the demo weight-validation service, using the layer published by LayerStack."""
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_ssm as ssm
+from constructs import Construct
+
+from config.schema import EnvironmentConfig
+from stacks.demo.service import DemoService
+
+__all__ = ["DemoServiceStack"]
+
+
+class DemoServiceStack(Stack):
+    """Deploys the demo service; the observability layer ARN is read from SSM at deploy time.
+
+    A stack export would pin the layer: CloudFormation refuses to change an export while another stack
+    imports it, and every layer change publishes a new ARN. Deploy LayerStack first (the environment adds
+    that dependency).
+
+    Example
+    -------
+    >>> DemoServiceStack(app, "watchtower-dev-DemoService", cfg=cfg, layer_parameter_name=p)  # doctest: +SKIP
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, layer_parameter_name: str,
+                 layer_build_id: str = "", **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        layer_arn = ssm.StringParameter.value_for_string_parameter(self, layer_parameter_name)
+        layer = lambda_.LayerVersion.from_layer_version_arn(self, "ObservabilityLayer", layer_arn)
+        self.service = DemoService(self, "Demo", cfg=cfg, observability_layer=layer, layer_build_id=layer_build_id)
+        self.names = self.service.names
+        CfnOutput(self, "ApiUrl", value=self.service.api.url, description="Demo API base URL")

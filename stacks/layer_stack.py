@@ -1,0 +1,29 @@
+"""LayerStack: the observability Lambda layer of one environment and its ARN in SSM."""
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from config.schema import EnvironmentConfig
+from stacks.layer.observability_layer import ObservabilityLayer, layer_arn_parameter_name
+
+__all__ = ["LayerStack"]
+
+
+class LayerStack(Stack):
+    """Publishes the ``observability`` layer; ``.layer`` is the LayerVersion, ``.parameter_name`` its SSM path.
+
+    Example
+    -------
+    >>> LayerStack(app, "watchtower-dev-Layer", cfg=cfg)  # doctest: +SKIP
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        self.observability = ObservabilityLayer(self, "Observability", cfg=cfg)
+        self.layer = self.observability.layer_version
+        # The plain name (not the parameter's token): other stacks resolve it at deploy time.
+        self.parameter_name = layer_arn_parameter_name(cfg)
+        # The layer zip's content hash (a plain string, not a token): consumers put it in their template so a
+        # new layer version changes them too, and CloudFormation re-reads the ARN from SSM on that deploy.
+        self.build_id = self.layer.node.default_child.content.s3_key.split(".")[0][:16]
