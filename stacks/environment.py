@@ -59,6 +59,11 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     from stacks.monitoring_stack import build_monitoring
 
     stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props))
+    # Synthetics, X-Ray and logs (issue 6). Canary alarms of configured services join their service composites.
+    from stacks.telemetry_stacks import build_telemetry
+
+    telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props)
+    stacks.update(telemetry.stacks)
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
     from stacks.dashboards_stack import DashboardsStack, dashboard_inputs

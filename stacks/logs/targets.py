@@ -1,0 +1,30 @@
+"""The log groups of a service's functions: ``/aws/lambda/<name>`` unless the function names its own."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["MonitoredFunction", "monitored_functions"]
+
+
+@dataclass(frozen=True)
+class MonitoredFunction:
+    """A function whose logs this app manages, and its log group."""
+
+    service: str
+    name: str
+    log_group: str
+
+
+def monitored_functions(service: str, resources: Any) -> list[MonitoredFunction]:
+    """Functions of ``resources`` (a ServiceResources) with their log group names.
+
+    Example
+    -------
+    >>> [f.log_group for f in monitored_functions("orders", svc.resources)]  # doctest: +SKIP
+    ['/aws/lambda/orders-create']
+    """
+    return [
+        MonitoredFunction(service, fn.name, getattr(fn, "log_group", None) or f"/aws/lambda/{fn.name}")
+        for fn in getattr(resources, "functions", ())
+    ]

@@ -1,0 +1,71 @@
+"""``<app>-<env>-Logs``: retention, archive, metric filters, Contributor Insights and saved queries for the
+log groups of every monitored function."""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from aws_cdk import Stack
+from constructs import Construct
+
+from config.schema import EnvironmentConfig
+from stacks.logs import (
+    FunctionLogMetrics,
+    FunctionLogRetention,
+    LogArchive,
+    MonitoredFunction,
+    ServiceContributorInsights,
+    ServiceSavedQueries,
+    monitored_functions,
+)
+
+__all__ = ["LogsStack"]
+
+
+def _cid(text: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in text.replace("_", "-").replace(".", "-").split("-"))
+
+
+class LogsStack(Stack):
+    """Everything ``logs:`` configures, for the functions each service lists (or discovers).
+
+    ``resources_of`` returns a service's resources (default: as listed in config; the environment passes the
+    monitoring work's discovery so template-discovered functions are covered too). ``extra_functions`` adds
+    functions the environment deploys itself (the demo service).
+
+    Example
+    -------
+    >>> LogsStack(app, "watchtower-prod-Logs", cfg=cfg, services=cfg.services)  # doctest: +SKIP
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, services: Sequence[Any],
+                 resources_of: Callable[[Any], Any] = lambda service: getattr(service, "resources", None),
+                 extra_functions: Sequence[MonitoredFunction] = (), **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        functions: list[MonitoredFunction] = []
+        for service in services:
+            functions.extend(monitored_functions(service.name, resources_of(service)))
+        functions.extend(extra_functions)
+        seen: set[str] = set()
+        self.functions = [f for f in functions if not (f.log_group in seen or seen.add(f.log_group))]
+        groups = [f.log_group for f in self.functions]
+        self.retention = FunctionLogRetention(self, "Retention", log_groups=groups, days=cfg.log_retention_days)
+        self.archive = LogArchive(self, "Archive", cfg=cfg) if cfg.logs.archive and groups else None
+        self.metrics: dict[str, FunctionLogMetrics] = {}
+        for fn in self.functions:
+            made_by_retention = self.retention.retention[fn.log_group]
+            if self.archive is not None:
+                self.archive.subscribe(_cid(fn.log_group), fn.log_group).node.add_dependency(made_by_retention)
+            if cfg.logs.metric_filters:
+                self.metrics[fn.name] = FunctionLogMetrics(self, f"{_cid(fn.name)}Metrics", cfg=cfg, function=fn)
+                self.metrics[fn.name].node.add_dependency(made_by_retention)
+        self.insights: dict[str, ServiceContributorInsights] = {}
+        self.queries: dict[str, ServiceSavedQueries] = {}
+        for service in dict.fromkeys(f.service for f in self.functions):
+            service_groups = [f.log_group for f in self.functions if f.service == service]
+            if cfg.logs.contributor_insights:
+                self.insights[service] = ServiceContributorInsights(
+                    self, f"{_cid(service)}Insights", cfg=cfg, service=service, log_groups=service_groups)
+            if cfg.logs.saved_queries:
+                self.queries[service] = ServiceSavedQueries(
+                    self, f"{_cid(service)}Queries", cfg=cfg, service=service, log_groups=service_groups)

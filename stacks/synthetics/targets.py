@@ -1,0 +1,50 @@
+"""Which canaries an environment runs: every service with a ``canary:`` section, with its base URL."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from config.loader import ConfigError
+from config.schema import EnvironmentConfig
+from config.telemetry import CanaryConfig
+
+__all__ = ["CanaryTarget", "canary_targets"]
+
+
+@dataclass(frozen=True)
+class CanaryTarget:
+    """One service's canary and the URL it checks (a CloudFormation token when another stack supplies it)."""
+
+    service: str
+    config: CanaryConfig
+    base_url: str
+
+
+def canary_targets(cfg: EnvironmentConfig, supplied_urls: Mapping[str, str] | None = None,
+                   extra: Mapping[str, CanaryConfig] | None = None) -> list[CanaryTarget]:
+    """The canaries of ``cfg``: configured services first, then ``extra`` ones (e.g. the demo service).
+
+    ``supplied_urls`` (service -> URL) fills in ``base_url`` for services the environment deploys itself.
+
+    Raises
+    ------
+    ConfigError
+        One line per service whose canary has no URL from config or from the environment.
+
+    Example
+    -------
+    >>> [t.service for t in canary_targets(cfg)]  # doctest: +SKIP
+    ['orders']
+    """
+    supplied = dict(supplied_urls or {})
+    wanted = [(s.name, s.canary) for s in cfg.services if s.canary is not None] + list((extra or {}).items())
+    targets, problems = [], []
+    for service, canary in wanted:
+        url = supplied.get(service) or canary.base_url
+        if not url:
+            problems.append(f"services.{service}.canary.base_url: required (https://host[/prefix] of the service)")
+            continue
+        targets.append(CanaryTarget(service, canary, url))
+    if problems:
+        raise ConfigError(problems)
+    return targets

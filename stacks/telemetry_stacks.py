@@ -1,0 +1,64 @@
+"""The synthetics, tracing and logs stacks of one environment (issue 6), built in one call from
+``build_environment`` so that file keeps one short block per concern."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_cdk import App, Environment, Stack, aws_cloudwatch as cloudwatch, aws_sns as sns
+
+from config.schema import EnvironmentConfig
+from stacks.logs import monitored_functions
+from stacks.logs_stack import LogsStack
+from stacks.naming import stack_name
+from stacks.synthetics.targets import canary_targets
+from stacks.synthetics_stack import SyntheticsStack
+from stacks.tracing_stack import TracingStack
+
+__all__ = ["TelemetryStacks", "build_telemetry"]
+
+
+@dataclass
+class TelemetryStacks:
+    """What ``build_telemetry`` made: ``stacks`` by concern, and canary alarms for the service composites."""
+
+    stacks: dict[str, Stack] = field(default_factory=dict)
+    canary_children: dict[str, list[tuple[cloudwatch.IAlarm, str]]] = field(default_factory=dict)
+
+
+def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic],
+                    props: Callable[[str], dict], resources_of: Callable[[Any], Any] | None = None) -> TelemetryStacks:
+    """Synthetics (home region plus one stack per extra region), Tracing and Logs.
+
+    ``canary_children`` only holds services of ``cfg.services`` (the ones with composites); other canaries
+    notify ``topics`` directly.
+
+    Example
+    -------
+    >>> made = build_telemetry(app, cfg, topics=alerting.topics, props=props)  # doctest: +SKIP
+    >>> sorted(made.stacks)  # doctest: +SKIP
+    ['Logs', 'Synthetics', 'Synthetics-us-east-1', 'Tracing']
+    """
+    made = TelemetryStacks()
+    configured = {s.name for s in cfg.services}
+    targets = canary_targets(cfg)
+    if targets:
+        home = SyntheticsStack(app, stack_name(cfg, "Synthetics"), cfg=cfg, targets=targets, notify=topics,
+                               composed=configured, **props("Synthetics"))
+        made.stacks["Synthetics"] = home
+        made.canary_children = {s: kids for s, kids in home.children.items() if s in configured}
+        for region in cfg.synthetics.extra_regions:
+            if region == cfg.region:
+                continue
+            concern = f"Synthetics-{region}"
+            regional_props = {**props(concern), "env": Environment(account=cfg.account, region=region)}
+            made.stacks[concern] = SyntheticsStack(app, stack_name(cfg, concern), cfg=cfg, targets=targets,
+                                                   extra_region=region, **regional_props)
+    made.stacks["Tracing"] = TracingStack(app, stack_name(cfg, "Tracing"), cfg=cfg, services=cfg.services,
+                                          warning_topic=topics["warning"], **props("Tracing"))
+    resources_of = resources_of or (lambda service: getattr(service, "resources", None))
+    if any(monitored_functions(s.name, resources_of(s)) for s in cfg.services):  # no empty stack (cfn-lint F0001)
+        made.stacks["Logs"] = LogsStack(app, stack_name(cfg, "Logs"), cfg=cfg, services=cfg.services,
+                                        resources_of=resources_of, **props("Logs"))
+    return made

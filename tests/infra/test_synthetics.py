@@ -1,0 +1,155 @@
+"""Synthetics: canaries on the Python runtime with the handler laid out right, artifacts, alarms, regions."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from aws_cdk import App, Environment
+from aws_cdk.assertions import Match, Template
+
+from config.loader import ConfigError, load_config
+from config.telemetry import CanaryConfig, EndpointCheck, SyntheticsConfig
+from stacks.synthetics import CANARY_HANDLER
+from stacks.synthetics.targets import canary_targets
+from stacks.synthetics_stack import SyntheticsStack
+
+ORDERS = CanaryConfig(
+    base_url="https://orders.example.com/v1", headers_secret="watchtower/prod/orders-canary",
+    checks=[EndpointCheck(name="get-order", path="/orders/o-1", json_path="id", json_equals="o-1",
+                          latency_budget_ms=1500)],
+)
+
+
+def _cfg(**synthetics):
+    return load_config("prod").model_copy(update={"synthetics": SyntheticsConfig(**synthetics)})
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """One app: the home-region stack (orders composed, demo direct) and one extra-region stack, synthesized."""
+    cfg = _cfg(extra_regions=("us-east-1",))
+    outdir = tmp_path_factory.mktemp("synthetics")
+    app = App(outdir=str(outdir))
+    targets = canary_targets(cfg, supplied_urls={"demo": "https://demo.example.com/"},
+                             extra={"orders": ORDERS, "demo": CanaryConfig(schedule_minutes=1)})
+    from aws_cdk import Stack, aws_sns as sns
+    topics_stack = Stack(app, "Topics", env=Environment(account="123456789012", region="eu-west-1"))
+    topics = {s: sns.Topic(topics_stack, s) for s in ("critical", "warning", "info")}
+    home = SyntheticsStack(app, "Home", cfg=cfg, targets=targets, notify=topics, composed={"orders"},
+                           env=Environment(account="123456789012", region="eu-west-1"))
+    extra = SyntheticsStack(app, "Extra", cfg=cfg, targets=targets, extra_region="us-east-1",
+                            env=Environment(account="123456789012", region="us-east-1"))
+    assembly = app.synth()
+    return {"home": home, "extra": extra, "outdir": outdir,
+            "home_t": Template.from_json(assembly.get_stack_by_name("Home").template),
+            "extra_t": Template.from_json(assembly.get_stack_by_name("Extra").template)}
+
+
+def test_each_canary_runs_python_with_the_handler_and_asset_laid_out_for_synthetics(built):
+    # GIVEN the synthesized home stack  THEN every canary uses a Python runtime and canary_handler.handler
+    canaries = built["home_t"].find_resources("AWS::Synthetics::Canary")
+    assert len(canaries) == 2
+    for canary in canaries.values():
+        props = canary["Properties"]
+        assert props["RuntimeVersion"].startswith("syn-python-selenium-")
+        assert props["Code"]["Handler"] == CANARY_HANDLER == "canary_handler.handler"
+        # AND the zipped asset holds python/canary_handler.py beside the check module it imports
+        asset = built["outdir"] / f"asset.{props['Code']['S3Key'].removesuffix('.zip')}"
+        files = {p.relative_to(asset).as_posix() for p in asset.rglob("*.py")}
+        assert {"python/canary_handler.py", "python/endpoint_checks.py"} <= files
+        assert "def handler(" in (asset / "python" / "canary_handler.py").read_text()
+        assert not any("__pycache__" in f for f in files)
+
+
+def test_checks_schedule_and_secret_reach_the_canary_as_names_only(built):
+    template = built["home_t"]
+    template.has_resource_properties("AWS::Synthetics::Canary", {
+        "Name": "watchtower-prod-orders",
+        "Schedule": {"Expression": "rate(5 minutes)", "DurationInSeconds": "0"},
+        "RunConfig": Match.object_like({"EnvironmentVariables": Match.object_like(
+            {"CANARY_BASE_URL": "https://orders.example.com/v1"})}),
+    })
+    # A per-service schedule overrides the environment's default (demo: every minute).
+    template.has_resource_properties("AWS::Synthetics::Canary", {
+        "Name": "watchtower-prod-demo", "Schedule": Match.object_like({"Expression": "rate(1 minute)"})})
+    orders = next(c for c in template.find_resources("AWS::Synthetics::Canary").values()
+                  if c["Properties"]["Name"] == "watchtower-prod-orders")
+    checks = json.loads(orders["Properties"]["RunConfig"]["EnvironmentVariables"]["CANARY_CHECKS"])
+    assert [c["path"] for c in checks] == ["/health/live", "/health/ready", "/orders/o-1"]
+    assert {c["headers_secret"] for c in checks} == {"watchtower/prod/orders-canary"}
+    # AND the role may read exactly that secret (its ARN plus Secrets Manager's 6-character suffix)
+    (policy,) = template.find_resources("AWS::IAM::Policy").values()
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Action"] == "secretsmanager:GetSecretValue"
+    assert json.dumps(statement["Resource"]).endswith(':secret:watchtower/prod/orders-canary-??????"]]}')
+
+
+def test_artifacts_bucket_is_encrypted_tls_only_and_expires(built):
+    template = built["home_t"]
+    template.has_resource_properties("AWS::S3::Bucket", {
+        "BucketEncryption": {"ServerSideEncryptionConfiguration": [
+            {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+        "LifecycleConfiguration": {"Rules": Match.array_with([Match.object_like(
+            {"ExpirationInDays": 30, "Status": "Enabled"})])},
+        "PublicAccessBlockConfiguration": Match.object_like({"BlockPublicAcls": True}),
+    })
+    template.has_resource_properties("AWS::S3::BucketPolicy", {"PolicyDocument": {"Statement": Match.array_with([
+        Match.object_like({"Effect": "Deny", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})])}})
+
+
+def test_success_alarm_breaches_on_missing_data_and_duration_alarm_uses_the_budgets(built):
+    template = built["home_t"]
+    template.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "AlarmName": "watchtower-prod-orders-canary-CanaryFailure-critical",
+        "MetricName": "SuccessPercent", "Namespace": "CloudWatchSynthetics",
+        "ComparisonOperator": "LessThanThreshold", "Threshold": 100, "TreatMissingData": "breaching",
+        "EvaluationPeriods": 2, "DatapointsToAlarm": 2, "Period": 300,
+        "AlarmDescription": Match.string_like_regexp(r".*Runbook: https://.*/CanaryFailure\.md$"),
+    })
+    template.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "AlarmName": "watchtower-prod-orders-canary-CanaryLatency-warning", "MetricName": "Duration",
+        "ComparisonOperator": "GreaterThanThreshold", "Threshold": 1000 + 2000 + 1500 + 5000,
+    })
+
+
+def test_composed_services_hand_alarms_to_composites_and_others_notify_directly(built):
+    home, template = built["home"], built["home_t"]
+    # GIVEN orders is composed (its composite acts) and demo is not
+    assert {s: [sev for _, sev in kids] for s, kids in home.children.items()} == {
+        "orders": ["critical", "warning"], "demo": ["critical", "warning"]}
+    alarms = template.find_resources("AWS::CloudWatch::Alarm")
+    actions = {a["Properties"]["AlarmName"]: a["Properties"].get("AlarmActions") for a in alarms.values()}
+    assert actions["watchtower-prod-orders-canary-CanaryFailure-critical"] is None
+    assert actions["watchtower-prod-demo-canary-CanaryFailure-critical"]
+    assert {r.family for r in home.alarm_refs} == {"CanaryFailure", "CanaryLatency"}
+
+
+def test_an_extra_region_alarms_to_a_topic_of_its_own_region(built):
+    template = built["extra_t"]
+    template.resource_count_is("AWS::Synthetics::Canary", 2)
+    template.has_resource_properties("AWS::SNS::Topic", {
+        "TopicName": "watchtower-prod-canary-alerts-us-east-1", "KmsMasterKeyId": Match.any_value()})
+    template.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "AlarmName": "watchtower-prod-orders-canary-us-east-1-CanaryFailure-critical",
+        "AlarmActions": [{"Ref": Match.string_like_regexp("RegionalAlertsTopic")}]})
+    # Every critical e-mail address of the environment is subscribed there.
+    template.resource_count_is("AWS::SNS::Subscription", len(load_config("prod").notifications.critical.emails))
+
+
+def test_a_canary_without_any_url_is_one_config_error_line():
+    cfg = load_config("prod")
+    with pytest.raises(ConfigError) as error:
+        canary_targets(cfg, extra={"demo": CanaryConfig()})
+    assert error.value.lines == [
+        "services.demo.canary.base_url: required (https://host[/prefix] of the service)"]
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_environments_run_a_canary_for_every_service_that_configures_one(synth, env):
+    cfg = synth.app_config(env)
+    wanted = {f"{cfg.app}-{cfg.env}-{s.name}" for s in cfg.services if s.canary}
+    names = {c["Properties"]["Name"] for c in synth.result(env).resources("AWS::Synthetics::Canary").values()}
+    extra = len(cfg.synthetics.extra_regions)
+    assert set(names) == wanted
+    assert len(synth.result(env).resources("AWS::Synthetics::Canary")) == len(wanted) * (1 + extra)
