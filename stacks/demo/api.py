@@ -4,12 +4,11 @@ from __future__ import annotations
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
+from stacks.demo.log_group import retained_log_group
 from stacks.demo.names import DemoNames
-from stacks.logs.retention import retention_days_enum
 from stacks.nag import suppress
 
 __all__ = ["DemoApi", "ROUTES"]
@@ -30,9 +29,7 @@ class DemoApi(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, names: DemoNames,
                  function: lambda_.IFunction) -> None:
         super().__init__(scope, construct_id)
-        self.access_logs = logs.LogGroup(
-            self, "AccessLogs", log_group_name=names.access_log_group,
-            retention=retention_days_enum(cfg.log_retention_days), removal_policy=RemovalPolicy.DESTROY)
+        self.access_logs = retained_log_group(self, "AccessLogs", names.access_log_group, cfg.log_retention_days)
         self.rest_api = apigw.RestApi(
             self, "RestApi",
             rest_api_name=names.api,

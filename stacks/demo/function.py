@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
+from stacks.demo.log_group import retained_log_group
 from stacks.demo.names import DemoNames
 from stacks.layer.powertools import powertools_layer
-from stacks.logs.retention import retention_days_enum
 from stacks.nag import suppress
 
 __all__ = ["DemoFunction", "DEMO_CODE", "RUNTIME", "ARCHITECTURE"]
@@ -35,9 +34,7 @@ class DemoFunction(Construct):
                  table: dynamodb.ITable, observability_layer: lambda_.ILayerVersion,
                  layer_build_id: str = "") -> None:
         super().__init__(scope, construct_id)
-        self.log_group = logs.LogGroup(
-            self, "Logs", log_group_name=names.log_group, retention=retention_days_enum(cfg.log_retention_days),
-            removal_policy=RemovalPolicy.DESTROY)
+        self.log_group = retained_log_group(self, "Logs", names.log_group, cfg.log_retention_days)
         self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
                              description=f"{names.function}: write its logs, use its table, send traces")
         self.role.add_to_policy(iam.PolicyStatement(

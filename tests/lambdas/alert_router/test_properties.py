@@ -44,7 +44,7 @@ messages = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(message=messages, severity=st.sampled_from(["critical", "warning", "info"]))
 def test_handler_never_raises_and_accounts_for_every_message(world, message, severity):
     router = world.router()
