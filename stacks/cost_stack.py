@@ -7,7 +7,6 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
 from stacks.cost import AnomalyDetection, CostChecker, HourlyCostAlarm, MonthlyBudget
-from stacks.cost.alarm import FAMILY, SERVICE, SEVERITY
 
 __all__ = ["CostStack"]
 
@@ -34,14 +33,4 @@ class CostStack(Stack):
         if cfg.cost.checker.enabled:
             self.checker = CostChecker(self, "Checker", cfg=cfg)
             self.hourly_cost_alarm = HourlyCostAlarm(self, "HourlyCost", cfg=cfg, topic=warning_topic)
-            self.alarm_refs.append(
-                AlarmRef(
-                    name=self.hourly_cost_alarm.name,
-                    arn=self.hourly_cost_alarm.alarm.alarm_arn,
-                    service=SERVICE,
-                    severity=SEVERITY,
-                    kind="metric",
-                    family=FAMILY,
-                    resource=self.hourly_cost_alarm.resource,
-                )
-            )
+            self.alarm_refs.append(self.hourly_cost_alarm.ref)

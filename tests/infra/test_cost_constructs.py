@@ -27,7 +27,7 @@ def test_environment_scoped_alarm_watches_the_environment_series():
         "AlarmName": "watchtower-dev-cost-environment-CostAnomaly-warning",
         "Dimensions": [{"Name": "Scope", "Value": "dev"}],
         "Threshold": 2.5,
-        "AlarmDescription": Match.string_like_regexp(r"above \$2\.5/hour"),
+        "AlarmDescription": Match.string_like_regexp(r"estimated hourly cost .* > 2\.5 USD/h .*Runbook: https://\S+/CostAnomaly\.md$"),
     })
 
 
