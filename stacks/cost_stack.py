@@ -14,7 +14,8 @@ __all__ = ["CostStack"]
 class CostStack(Stack):
     """Composes the cost constructs; every notification goes to ``warning_topic``.
 
-    Exposes ``hourly_cost_alarm`` (or None when the checker is disabled) and ``alarm_refs`` for dashboards.
+    Exposes ``hourly_cost_alarm`` (or None when the checker is disabled), ``alarm_refs`` for dashboards, and
+    ``checker_function_name`` (a literal string, '' when disabled) for the operations/cost dashboards.
 
     Example
     -------
@@ -30,7 +31,9 @@ class CostStack(Stack):
         self.checker: CostChecker | None = None
         self.hourly_cost_alarm: HourlyCostAlarm | None = None
         self.alarm_refs: list[AlarmRef] = []
+        self.checker_function_name = ""
         if cfg.cost.checker.enabled:
             self.checker = CostChecker(self, "Checker", cfg=cfg)
+            self.checker_function_name = self.checker.name
             self.hourly_cost_alarm = HourlyCostAlarm(self, "HourlyCost", cfg=cfg, topic=warning_topic)
             self.alarm_refs.append(self.hourly_cost_alarm.ref)

@@ -43,6 +43,7 @@ class CostChecker(Construct):
         super().__init__(scope, construct_id)
         settings = cfg.cost.checker
         name = resource_name(cfg, "cost-checker")
+        self.name = name  # literal, unlike function.function_name, so dashboards can print it
         self.log_group = logs.LogGroup(self, "Logs", log_group_name=f"/aws/lambda/{name}")
         # RetentionDays is an enum of names; the config holds CloudWatch's day count, already validated.
         self.log_group.node.default_child.retention_in_days = cfg.log_retention_days

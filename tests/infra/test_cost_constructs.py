@@ -56,3 +56,33 @@ def test_tag_monitor_follows_the_configured_tag_key():
 def test_threshold_expression_writes_dollars_without_float_noise():
     assert json.loads(threshold_expression(0.1))["Dimensions"]["Values"] == ["0.1"]
     assert json.loads(threshold_expression(1000.0))["Dimensions"]["Values"] == ["1000"]
+
+
+def test_cost_stack_without_checker_keeps_anomaly_and_budget_but_no_lambda_or_alarm():
+    # GIVEN the checker disabled in config
+    from stacks.cost_stack import CostStack
+
+    base = load_config("dev")
+    cfg = base.model_copy(update={"cost": base.cost.model_validate({**base.cost.model_dump(), "checker": {"enabled": False}})})
+    app = App()
+    topic = sns.Topic(Stack(app, "Alerting"), "Warning")
+    # WHEN the cost stack is built
+    stack = CostStack(app, "Cost", cfg=cfg, warning_topic=topic)
+    template = Template.from_stack(stack)
+    # THEN monitors, subscription and budget remain; no function, schedule or alarm; nothing for dashboards
+    template.resource_count_is("AWS::CE::AnomalySubscription", 1)
+    template.resource_count_is("AWS::Budgets::Budget", 1)
+    template.resource_count_is("AWS::Lambda::Function", 0)
+    template.resource_count_is("AWS::CloudWatch::Alarm", 0)
+    assert stack.alarm_refs == [] and stack.checker_function_name == ""
+
+
+def test_cost_stack_exposes_its_alarm_and_checker_name_for_dashboards():
+    from stacks.cost_stack import CostStack
+
+    app = App()
+    topic = sns.Topic(Stack(app, "Alerting"), "Warning")
+    stack = CostStack(app, "Cost", cfg=load_config("dev"), warning_topic=topic)
+    (ref,) = stack.alarm_refs
+    assert (ref.family, ref.severity, ref.service) == ("CostAnomaly", "warning", "cost")
+    assert stack.checker_function_name == "watchtower-dev-cost-checker"
