@@ -46,17 +46,56 @@ class AlarmDatapoints:
     counts: list[float]
     breaching: list[bool | None]
 
+    def decided_states(self, stride: int, evaluation_periods: int, datapoints_to_alarm: int) -> list[str | None]:
+        """Per window end: ALARM/OK when the N most recent periods all hold real data (TreatMissingData is then
+        irrelevant, the guide's first two cases), else None (the caller runs the full evaluation).
+
+        Example
+        -------
+        >>> AlarmDatapoints(0, [1.0, 2.0], [1, 1], [True, False]).decided_states(1, 2, 1)
+        [None, 'ALARM']
+        """
+        size = len(self.breaching)
+        real = [0] * size
+        breach = [0] * size
+        for i, flag in enumerate(self.breaching):
+            back = i - stride
+            real[i] = (flag is not None) + (real[back] if back >= 0 else 0)
+            breach[i] = (flag is True) + (breach[back] if back >= 0 else 0)
+        span = evaluation_periods * stride
+        result: list[str | None] = []
+        for i in range(size):
+            j = i - span
+            real_n = real[i] - (real[j] if j >= 0 else 0)
+            if real_n < evaluation_periods or j < -stride:
+                result.append(None)
+            else:
+                result.append("ALARM" if breach[i] - (breach[j] if j >= 0 else 0) >= datapoints_to_alarm else "OK")
+        return result
+
     def index(self, window_end: int) -> int:
         """Position of a window end in the lists (negative when before the computed span)."""
         return window_end - self.first_end
 
 
-def _metric_series(store: SeriesStore, metric: MetricStat, ends: range) -> tuple[list[float | None], list[float]]:
+SeriesCache = dict
+
+
+def _metric_series(store: SeriesStore, metric: MetricStat, ends: range,
+                   cache: SeriesCache | None) -> tuple[list[float | None], list[float]]:
+    # Alarms of one resource share metrics (Errors and Invocations feed four alarms): compute each once.
+    cache_key = (metric.key, metric.statistic, metric.period, ends.start, ends.stop)
+    if cache is not None and cache_key in cache:
+        return cache[cache_key]
     points = window_values(store.buckets(metric.key), metric.statistic, period_minutes(metric.period), ends)
-    return [v for v, _ in points], [c for _, c in points]
+    result = ([v for v, _ in points], [c for _, c in points])
+    if cache is not None:
+        cache[cache_key] = result
+    return result
 
 
-def compute_datapoints(alarm: MetricAlarm, store: SeriesStore, first_end: int, last_end: int) -> AlarmDatapoints:
+def compute_datapoints(alarm: MetricAlarm, store: SeriesStore, first_end: int, last_end: int,
+                       cache: SeriesCache | None = None) -> AlarmDatapoints:
     """Compute the alarm's datapoints for every window end in ``[first_end, last_end]``.
 
     Raises
@@ -70,14 +109,14 @@ def compute_datapoints(alarm: MetricAlarm, store: SeriesStore, first_end: int, l
     """
     ends = range(first_end, last_end + 1)
     if alarm.metric is not None:
-        values, counts = _metric_series(store, alarm.metric, ends)
+        values, counts = _metric_series(store, alarm.metric, ends, cache)
     else:
         length = len(ends)
         variables: dict[str, list[float | None]] = {}
         counts = [0.0] * length
         for query in alarm.queries:
             if query.metric is not None:
-                variables[query.id], query_counts = _metric_series(store, query.metric, ends)
+                variables[query.id], query_counts = _metric_series(store, query.metric, ends, cache)
                 counts = [max(a, b) for a, b in zip(counts, query_counts)]
         pending = [q for q in alarm.queries if q.expression is not None]
         while pending:

@@ -71,7 +71,7 @@ class MetricKey:
         return ";".join(f"{name}={value}" for name, value in self.dimensions)
 
 
-@dataclass
+@dataclass(slots=True)
 class Bucket:
     """All samples of one metric in one minute.
 
@@ -84,6 +84,13 @@ class Bucket:
     minimum: float = math.inf
     maximum: float = -math.inf
     points: list[tuple[float, float]] = field(default_factory=list)
+    _sorted: list[tuple[float, float]] | None = None
+
+    def sorted_points(self) -> list[tuple[float, float]]:
+        """``points`` in value order, computed once (buckets are complete before an alarm reads them)."""
+        if self._sorted is None or len(self._sorted) != len(self.points):
+            self._sorted = sorted(self.points)
+        return self._sorted
 
     def add(self, value: float) -> None:
         """Add one raw sample.
@@ -100,8 +107,11 @@ class Bucket:
         self.points.append((value, 1.0))
 
     def add_summary(self, count: float, total: float, minimum: float, maximum: float,
-                    representative: Sequence[float] = ()) -> None:
+                    representative: Sequence[float] = (),
+                    weighted: Sequence[tuple[float, float]] | None = None) -> None:
         """Add a pre-aggregated set of ``count`` samples (a CloudWatch StatisticSet plus percentile points).
+
+        ``representative`` values share the count equally; ``weighted`` gives (value, share of count) pairs.
 
         Example
         -------
@@ -114,6 +124,9 @@ class Bucket:
         self.total += total
         self.minimum = min(self.minimum, minimum)
         self.maximum = max(self.maximum, maximum)
+        if weighted:
+            self.points += [(value, share * count) for value, share in weighted]
+            return
         values = list(representative) or [total / count]
         weight = count / len(values)
         self.points.extend((value, weight) for value in values)
@@ -196,10 +209,11 @@ class SeriesStore:
         self._data.setdefault(key, {}).setdefault(minute, Bucket()).add(value)
 
     def add_summary(self, key: MetricKey, minute: int, count: float, total: float, minimum: float,
-                    maximum: float, representative: Sequence[float] = ()) -> None:
+                    maximum: float, representative: Sequence[float] = (),
+                    weighted: Sequence[tuple[float, float]] | None = None) -> None:
         """Add a whole-minute summary (see :meth:`Bucket.add_summary`)."""
         self._data.setdefault(key, {}).setdefault(minute, Bucket()).add_summary(
-            count, total, minimum, maximum, representative)
+            count, total, minimum, maximum, representative, weighted)
 
     def bucket(self, key: MetricKey, minute: int) -> Bucket | None:
         """The bucket of a metric at a minute, or None when nothing was published."""

@@ -118,21 +118,32 @@ class Simulator:
         """Evaluate every minute in ``[start_minute, end_minute]`` and return the state changes in time order."""
         if end_minute < start_minute:
             raise SimulationError(f"end ({time_of_minute(end_minute)}) is before start ({time_of_minute(start_minute)})")
-        plans = [self._plan(alarm, start_minute, end_minute) for alarm in self.alarms.metric_alarms]
+        cache: dict = {}
+        # One span of window ends for every alarm, so alarms sharing a metric share its computed series.
+        first_end = start_minute - max((period_minutes(a.period) * (evaluation_range_size(a.evaluation_periods) - 1)
+                                        for a in self.alarms.metric_alarms), default=0)
+        span = self.store.span()
+        if span is not None:
+            # Window ends before the first sample hold no data; the evaluation treats them as missing anyway.
+            first_end = min(start_minute, max(first_end, span[0]))
+        plans = [self._plan(alarm, first_end, end_minute, cache) for alarm in self.alarms.metric_alarms]
         muted = {rule.name: (set(rule.alarm_names), rule.schedule.muted_minutes(start_minute, end_minute))
                  for rule in self.alarms.mute_rules}
         clock = _Clock({name: self.initial_state for name in self.alarms.names()})
         for minute in range(start_minute, end_minute + 1):
             changed = False
-            for alarm, data, pm, size, hourly, treat, low_limit in plans:
+            for alarm, data, pm, size, hourly, treat, low_limit, decided in plans:
                 if hourly and minute % 60:
                     continue
                 current = clock.states[alarm.name]
                 at = data.index(minute)
                 if low_limit is not None and data.counts[at] < low_limit:
                     continue  # EvaluateLowSampleCountPercentile=ignore: keep the state while samples are few
-                points = [data.breaching[at - k * pm] if at - k * pm >= 0 else None for k in range(size - 1, -1, -1)]
-                new = evaluate_range(points, alarm.evaluation_periods, alarm.datapoints_to_alarm, treat, current)
+                new = decided[at]
+                if new is None:
+                    points = [data.breaching[at - k * pm] if at - k * pm >= 0 else None
+                              for k in range(size - 1, -1, -1)]
+                    new = evaluate_range(points, alarm.evaluation_periods, alarm.datapoints_to_alarm, treat, current)
                 if new != current:
                     self._change(clock, alarm, current, new, minute, muted)
                     changed = True
@@ -149,17 +160,18 @@ class Simulator:
                 held.minute, held.alarm, held.from_state, held.to_state, (), None, "WaitPeriod (simulation ended)")
         return sorted(clock.transitions, key=lambda t: t.minute)
 
-    def _plan(self, alarm: MetricAlarm, start: int, end: int) -> tuple:
+    def _plan(self, alarm: MetricAlarm, first_end: int, end: int, cache: dict) -> tuple:
         pm = period_minutes(alarm.period)
         size = evaluation_range_size(alarm.evaluation_periods)
-        data: AlarmDatapoints = compute_datapoints(alarm, self.store, start - (size - 1) * pm, end)
+        data: AlarmDatapoints = compute_datapoints(alarm, self.store, first_end, end, cache)
         hourly = alarm.period * alarm.evaluation_periods > 86400
         dynamo = any(m.key.namespace == "AWS/DynamoDB" for m in alarm.metrics())
         treat = "ignore" if dynamo else alarm.treat_missing  # AWS/DynamoDB alarms always ignore missing data
         low_limit = None
         if alarm.metric is not None and alarm.evaluate_low_sample == "ignore":
             low_limit = alarm.metric.statistic.low_sample_limit()
-        return alarm, data, pm, size, hourly, treat, low_limit
+        decided = data.decided_states(pm, alarm.evaluation_periods, alarm.datapoints_to_alarm)
+        return alarm, data, pm, size, hourly, treat, low_limit, decided
 
     def _muted_by(self, name: str, minute: int, muted: dict[str, tuple[set[str], set[int]]]) -> str | None:
         for rule_name, (targets, minutes) in muted.items():

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import itemgetter
 from typing import Sequence
 
 from tools.alarmsim.series import Bucket
@@ -17,6 +20,8 @@ __all__ = ["Statistic", "StatisticError", "parse_statistic", "window_values", "D
 _SIMPLE = {"sum": "Sum", "average": "Average", "avg": "Average", "minimum": "Minimum", "min": "Minimum",
            "maximum": "Maximum", "max": "Maximum", "samplecount": "SampleCount"}
 _PERCENTILE = re.compile(r"^p(\d{1,2}(?:\.\d+)?|100)$", re.IGNORECASE)
+_NUMBER = r"(-?\d+(?:\.\d+)?)?"
+_RANK = re.compile(r"^PR\(" + _NUMBER + r":" + _NUMBER + r"\)$", re.IGNORECASE)
 
 #: (value or None when the period has no sample, number of samples in the period)
 Datapoint = tuple[float | None, float]
@@ -38,6 +43,8 @@ class Statistic:
 
     kind: str
     percentile: float | None = None
+    low: float | None = None    # PercentileRank bounds (None: unbounded)
+    high: float | None = None
 
     def low_sample_limit(self) -> float | None:
         """Samples below which a percentile is 'low sample' (user guide: 10/(1-p) for p >= 0.5, else 10/p).
@@ -65,8 +72,8 @@ def parse_statistic(text: str) -> Statistic:
 
     Example
     -------
-    >>> parse_statistic("Average").kind, parse_statistic("p99.9").percentile
-    ('Average', 99.9)
+    >>> parse_statistic("Average").kind, parse_statistic("p99.9").percentile, parse_statistic("PR(:800)").high
+    ('Average', 99.9, 800.0)
     """
     cleaned = text.strip()
     if cleaned.lower() in _SIMPLE:
@@ -74,21 +81,35 @@ def parse_statistic(text: str) -> Statistic:
     match = _PERCENTILE.match(cleaned)
     if match:
         return Statistic("Percentile", float(match.group(1)))
+    match = _RANK.match(cleaned)
+    if match and (match.group(1) or match.group(2)):
+        low, high = (float(g) if g else None for g in match.groups())
+        return Statistic("PercentileRank", None, low, high)
     raise StatisticError(
-        f"statistic {text!r} is not supported (allowed: Sum, Average, Minimum, Maximum, SampleCount, pNN)")
+        f"statistic {text!r} is not supported (allowed: Sum, Average, Minimum, Maximum, SampleCount, pNN, PR(n:m))")
 
 
-def _percentile(points: list[tuple[float, float]], percentile: float) -> float:
-    """Weighted nearest-rank percentile: the smallest value whose cumulative weight reaches p% of the total."""
-    points.sort()
-    total = sum(weight for _, weight in points)
-    target = total * percentile / 100.0
-    running = 0.0
-    for value, weight in points:
-        running += weight
-        if running >= target - 1e-9:
-            return value
-    return points[-1][0]
+_WEIGHT = itemgetter(1)
+
+
+def _percentile(sorted_runs: list[list[tuple[float, float]]], percentile: float) -> float:
+    """Weighted nearest-rank percentile over sorted runs of (value, weight): the smallest value whose
+    cumulative weight reaches p% of the total."""
+    # Timsort merges the already-sorted runs in C: much faster than heapq.merge here.
+    points = sorted_runs[0] if len(sorted_runs) == 1 else sorted([p for run in sorted_runs for p in run])
+    cumulative = list(accumulate(map(_WEIGHT, points)))
+    target = cumulative[-1] * percentile / 100.0 - 1e-9
+    return points[min(bisect_left(cumulative, target), len(points) - 1)][0]
+
+
+def _in_range(bucket: Bucket, low: float | None, high: float | None) -> tuple[float, float]:
+    """(weight with low <= value <= high, total weight) of one bucket: PR(low:high), bounds inclusive."""
+    inside = total = 0.0
+    for value, weight in bucket.points:
+        total += weight
+        if (low is None or value >= low) and (high is None or value <= high):
+            inside += weight
+    return inside, total
 
 
 def window_values(buckets: dict[int, Bucket], statistic: Statistic, period_minutes: int,
@@ -126,6 +147,16 @@ def window_values(buckets: dict[int, Bucket], statistic: Statistic, period_minut
             if low <= minute < high:
                 extremes[minute - low] = bucket.minimum if kind == "Minimum" else bucket.maximum
         reduce = min if kind == "Minimum" else max
+    if kind == "PercentileRank":
+        # Percent of samples in range over a window = in-range weight / weight: prefix sums keep day-long
+        # windows (the SLO ticket alarms) as cheap as minute ones.
+        prefix_inside = [0.0] * (size + 1)
+        prefix_weight = [0.0] * (size + 1)
+        per_minute = {m - low: _in_range(b, statistic.low, statistic.high) for m, b in buckets.items() if low <= m < high}
+        for i in range(size):
+            inside, weight = per_minute.get(i, (0.0, 0.0))
+            prefix_inside[i + 1] = prefix_inside[i] + inside
+            prefix_weight[i + 1] = prefix_weight[i] + weight
 
     result: list[Datapoint] = []
     for end in window_ends:
@@ -142,12 +173,12 @@ def window_values(buckets: dict[int, Bucket], statistic: Statistic, period_minut
             value = (prefix_total[end_index] - prefix_total[start_index]) / count
         elif kind in ("Minimum", "Maximum"):
             value = reduce(extremes[start_index:end_index])
+        elif kind == "PercentileRank":
+            weight = prefix_weight[end_index] - prefix_weight[start_index]
+            value = 100.0 * (prefix_inside[end_index] - prefix_inside[start_index]) / weight if weight else 0.0
         else:
-            points: list[tuple[float, float]] = []
-            for minute in range(end - period_minutes, end):
-                bucket = buckets.get(minute)
-                if bucket is not None:
-                    points.extend(bucket.points)
-            value = _percentile(points, statistic.percentile or 0.0)
+            runs = [bucket.sorted_points() for minute in range(end - period_minutes, end)
+                    if (bucket := buckets.get(minute)) is not None and bucket.points]
+            value = _percentile(runs, statistic.percentile or 0.0)
         result.append((value, count))
     return result

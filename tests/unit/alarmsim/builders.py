@@ -20,7 +20,7 @@ def metric_alarm(name: str, *, metric: str = "Errors", namespace: str = "AWS/Lam
         "MetricName": metric, "Namespace": namespace, "Period": period, "Threshold": threshold,
         "Dimensions": [{"Name": k, "Value": v} for k, v in (dimensions or FUNCTION).items()],
     }
-    props["ExtendedStatistic" if statistic.startswith("p") else "Statistic"] = statistic
+    props["ExtendedStatistic" if statistic[0] in "pP" else "Statistic"] = statistic
     if datapoints is not None:
         props["DatapointsToAlarm"] = datapoints
     if treat is not None:

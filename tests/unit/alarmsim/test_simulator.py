@@ -48,11 +48,13 @@ def test_statistics_decide_the_datapoint():
     store = SeriesStore()
     for value in (1.0, 2.0, 3.0, 10.0):
         store.add_sample(ERRORS, T0, value)
-    expected = {"Sum": 16, "Average": 4, "Minimum": 1, "Maximum": 10, "SampleCount": 4, "p50": 2, "p90": 10}
+    expected = {"Sum": 16, "Average": 4, "Minimum": 1, "Maximum": 10, "SampleCount": 4, "p50": 2, "p90": 10,
+                "PR(:2.5)": 50, "PR(2:10)": 75}
     resources = {}
     for stat, value in expected.items():
-        resources[f"{stat}Above"] = metric_alarm(f"{stat}-above", statistic=stat, threshold=value - 0.5)
-        resources[f"{stat}Below"] = metric_alarm(f"{stat}-below", statistic=stat, threshold=value + 0.5)
+        logical = "".join(c for c in stat if c.isalnum())
+        resources[f"{logical}Above"] = metric_alarm(f"{stat}-above", statistic=stat, threshold=value - 0.5)
+        resources[f"{logical}Below"] = metric_alarm(f"{stat}-below", statistic=stat, threshold=value + 0.5)
     # WHEN evaluated one minute later
     transitions = _run(resources, store, 1)
     states = {t.alarm: t.to_state for t in transitions if t.minute == T0 + 1}
@@ -143,3 +145,21 @@ def test_with_full_data_only_the_last_n_points_count(points, n, data, mode):
     state = evaluate_range(points, n, m, mode, "INSUFFICIENT_DATA")
     # THEN the state is M-out-of-N over the N most recent points
     assert state == ("ALARM" if sum(points[-n:]) >= m else "OK")
+
+
+@settings(max_examples=150, deadline=None)
+@given(flags=st.lists(st.sampled_from([True, False, None]), min_size=1, max_size=40), stride=st.integers(1, 3),
+       n=st.integers(1, 4), data=st.data())
+def test_fast_path_agrees_with_the_full_evaluation(flags, stride, n, data):
+    # GIVEN any breaching/missing history, period stride and M <= N
+    from tools.alarmsim.datapoints import AlarmDatapoints
+    m = data.draw(st.integers(1, n))
+    points = AlarmDatapoints(0, [None] * len(flags), [0.0] * len(flags), flags)
+    # WHEN the precomputed decisions are compared with evaluate_range on the evaluation range (N + 2 points)
+    decided = points.decided_states(stride, n, m)
+    for at, state in enumerate(decided):
+        window = [flags[at - k * stride] if at - k * stride >= 0 else None for k in range(n + 1, -1, -1)]
+        # THEN wherever the fast path decides, every TreatMissingData mode agrees with it
+        if state is not None:
+            assert all(evaluate_range(window, n, m, mode, "OK") == state
+                       for mode in ("missing", "ignore", "breaching", "notBreaching"))
