@@ -2,7 +2,8 @@
 
 Trace sampling happens upstream (X-Ray decides at the first traced hop), so TRACE_SAMPLE_RATE and
 ERROR_TRACE_SAMPLE_RATE choose how often a traced invocation records its response, or its exception, as
-trace metadata; annotations (ColdStart, Service, correlation_id, user) are always recorded.
+trace metadata (as Powertools' capture_response / capture_error do). Annotations (ColdStart, Service,
+correlation_id, user) and the fault with its cause (type, stack, redacted message) are always recorded.
 """
 from __future__ import annotations
 
@@ -45,12 +46,28 @@ def _log_uncaught(rt: Runtime, error: BaseException) -> None:
         pass
 
 
+def _record_exception(rt: Runtime, subsegment: Any, error: Exception) -> None:
+    import traceback
+
+    stack = traceback.extract_tb(error.__traceback__, limit=getattr(rt.tracer.provider, "max_trace_back", 10))
+    subsegment.add_exception(error, stack)
+    if rt.redactor is not None:  # the trace keeps the type and stack; PII in the message is redacted as in logs
+        for throwable in subsegment.cause.get("exceptions", []) if isinstance(subsegment.cause, dict) else []:
+            if isinstance(getattr(throwable, "message", None), str):
+                throwable.message = rt.redactor.redact_text(throwable.message)
+
+
 def _traced_call(rt: Runtime, handler: Callable[..., Any], name: str, cold: bool, keys: dict[str, Any],
                  args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     import random  # lazy: only traced invocations sample
 
     tracer, settings = rt.tracer, rt.settings
-    with tracer.provider.in_subsegment(name=f"## {name}") as subsegment:
+    recorder = tracer.provider
+    # begin/end rather than the SDK's context manager: that one records exceptions with their raw message.
+    subsegment = recorder.begin_subsegment(name=f"## {name}")
+    if subsegment is None:  # no active trace segment: run untraced rather than fail
+        return handler(*args, **kwargs)
+    try:
         subsegment.put_annotation(key="ColdStart", value=cold)
         subsegment.put_annotation(key="Service", value=settings.service)
         if keys.get("correlation_id"):
@@ -60,12 +77,16 @@ def _traced_call(rt: Runtime, handler: Callable[..., Any], name: str, cold: bool
         try:
             response = handler(*args, **kwargs)
         except Exception as error:
+            _record_exception(rt, subsegment, error)
             if random.random() < settings.error_trace_sample_rate:
-                subsegment.add_exception(error, stack=None)
+                tracer.put_metadata(key=f"{name} error", value=rt.redactor.redact_text(repr(error))
+                                    if rt.redactor else repr(error))
             raise
         if random.random() < settings.trace_sample_rate:
             tracer.put_metadata(key=f"{name} response", value=response)
         return response
+    finally:
+        recorder.end_subsegment()
 
 
 def _wrap(handler: Handler, user_id_from: Callable[[Any], str | None] | None, rt: Runtime | None) -> Handler:

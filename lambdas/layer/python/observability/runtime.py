@@ -55,7 +55,7 @@ class Runtime:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        redactor = Redactor(settings.redact_fields) if settings.redact_pii else None
+        redactor = self.redactor = Redactor(settings.redact_fields) if settings.redact_pii else None
         self.logger = Logger(
             service=settings.service, level=settings.log_level, stream=_CurrentStdout(),  # type: ignore[arg-type]
             logger_formatter=RedactingFormatter(redactor, utc=True),
