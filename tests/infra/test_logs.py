@@ -1,0 +1,99 @@
+"""Logs: retention on every monitored log group, the archive path, metric filters, insights rules, saved queries."""
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from aws_cdk import App
+from aws_cdk.assertions import Match, Template
+
+from config.loader import load_config
+from config.schema import LOG_RETENTION_DAYS
+from stacks.logs import SAVED_QUERIES, monitored_functions, retention_days_enum
+from stacks.logs_stack import LogsStack
+
+FUNCTIONS = [SimpleNamespace(name="orders-create", log_group=None),
+             SimpleNamespace(name="orders-get", log_group="/custom/orders-get")]
+
+
+@pytest.fixture(scope="module")
+def template() -> Template:
+    cfg = load_config("prod")
+    service = SimpleNamespace(name="orders", resources=SimpleNamespace(functions=FUNCTIONS))
+    return Template.from_stack(LogsStack(App(), "Logs", cfg=cfg, services=[service]))
+
+
+def test_retention_is_set_on_every_monitored_log_group(template):
+    groups = {r["Properties"]["LogGroupName"]: r["Properties"]["RetentionInDays"]
+              for r in template.find_resources("Custom::LogRetention").values()}
+    assert groups == {"/aws/lambda/orders-create": 30, "/custom/orders-get": 30}
+
+
+def test_every_allowed_retention_maps_to_the_same_number_of_days():
+    # The enum names are hand-mapped; synthesizing each proves the number CloudFormation receives.
+    from aws_cdk import Stack, aws_logs as logs
+    stack = Stack(App(), "Check")
+    for days in LOG_RETENTION_DAYS:
+        logs.LogRetention(stack, f"R{days}", log_group_name=f"/g/{days}", retention=retention_days_enum(days))
+    got = {r["Properties"]["LogGroupName"]: r["Properties"]["RetentionInDays"]
+           for r in Template.from_stack(stack).find_resources("Custom::LogRetention").values()}
+    assert got == {f"/g/{d}": d for d in LOG_RETENTION_DAYS}
+
+
+def test_archive_path_runs_from_each_group_through_firehose_to_a_lifecycled_bucket(template):
+    streams = template.find_resources("AWS::KinesisFirehose::DeliveryStream")
+    (stream_id, stream), = streams.items()
+    s3 = stream["Properties"]["ExtendedS3DestinationConfiguration"]
+    assert s3["Prefix"].startswith("logs/")
+    assert stream["Properties"]["DeliveryStreamEncryptionConfigurationInput"]["KeyType"] == "AWS_OWNED_CMK"
+    subscriptions = template.find_resources("AWS::Logs::SubscriptionFilter")
+    assert sorted(s["Properties"]["LogGroupName"] for s in subscriptions.values()) == [
+        "/aws/lambda/orders-create", "/custom/orders-get"]
+    assert all(s["Properties"]["DestinationArn"] == {"Fn::GetAtt": [stream_id, "Arn"]} for s in subscriptions.values())
+    template.has_resource_properties("AWS::S3::Bucket", {"LifecycleConfiguration": {"Rules": [Match.object_like({
+        "Transitions": [{"StorageClass": "GLACIER_IR", "TransitionInDays": 30}], "ExpirationInDays": 365})]},
+        "LoggingConfiguration": Match.object_like({"LogFilePrefix": "archive/"})})
+
+
+def test_timeouts_and_cold_starts_are_counted_per_function(template):
+    filters = template.find_resources("AWS::Logs::MetricFilter")
+    by_metric = {f["Properties"]["MetricTransformations"][0]["MetricName"]: f["Properties"]["FilterPattern"]
+                 for f in filters.values()}
+    assert by_metric == {
+        "Timeouts-orders-create": '"Task timed out"', "ColdStarts-orders-create": '"REPORT" "Init Duration"',
+        "Timeouts-orders-get": '"Task timed out"', "ColdStarts-orders-get": '"REPORT" "Init Duration"'}
+
+
+def test_contributor_insights_rank_error_fingerprints_and_callers(template):
+    bodies = {r["Properties"]["RuleName"]: json.loads(r["Properties"]["RuleBody"])
+              for r in template.find_resources("AWS::CloudWatch::InsightRule").values()}
+    fingerprints = bodies["watchtower-prod-orders-top-error-fingerprints"]
+    assert fingerprints["Contribution"]["Keys"][0] == "$.error_fingerprint"
+    assert fingerprints["LogGroupNames"] == ["/aws/lambda/orders-create", "/custom/orders-get"]
+    assert bodies["watchtower-prod-orders-top-callers-by-errors"]["Contribution"]["Keys"] == ["$.user"]
+
+
+def test_saved_queries_cover_errors_slowest_correlation_and_cold_starts(template):
+    queries = {q["Properties"]["Name"]: q["Properties"]
+               for q in template.find_resources("AWS::Logs::QueryDefinition").values()}
+    assert set(queries) == {f"watchtower/prod/orders/{title}" for title in SAVED_QUERIES}
+    by_id = queries["watchtower/prod/orders/Request by correlation id"]
+    assert "{{correlationId}}" in by_id["QueryString"]
+    assert by_id["Parameters"][0]["Name"] == "correlationId"
+    assert "sort @duration desc" in queries["watchtower/prod/orders/Slowest requests"]["QueryString"]
+
+
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_environment_retention_covers_every_monitored_function(synth, env):
+    cfg = synth.app_config(env)
+    wanted = {f.log_group for s in cfg.services for f in monitored_functions(s.name, getattr(s, "resources", None))}
+    result = synth.result(env)
+    # Only the Logs stack's retention: other stacks (demo, router) set retention on their own groups.
+    got = {r["Properties"]["LogGroupName"]: r["Properties"]["RetentionInDays"]
+           for key, r in result.resources("Custom::LogRetention").items() if key.startswith(f"{cfg.app}-{env}-Logs/")}
+    assert set(got) == wanted
+    assert set(got.values()) <= {cfg.log_retention_days}
+    queries = result.resources("AWS::Logs::QueryDefinition")
+    services_with_functions = {s.name for s in cfg.services if monitored_functions(s.name, getattr(s, "resources", None))}
+    assert len(queries) == len(SAVED_QUERIES) * len(services_with_functions) or not cfg.logs.saved_queries
