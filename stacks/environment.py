@@ -32,12 +32,6 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     alerting = AlertingStack(app, stack_name(cfg, "Alerting"), cfg=cfg, **props("Alerting"))
     stacks["Alerting"] = alerting
     # New stacks: one block each below, receiving what they need from the stacks above.
-    from stacks.routing_stack import RoutingStack
-
-    stacks["Routing"] = RoutingStack(
-        app, stack_name(cfg, "Routing"), cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
-        ops_topic=alerting.ops_topic, key=alerting.key, **props("Routing"),
-    )
     if cfg.cost.enabled:
         from stacks.cost_stack import CostStack
 
@@ -55,6 +49,15 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
             app, stack_name(cfg, "DemoService"), cfg=cfg, layer_parameter_name=layer.parameter_name,
             layer_build_id=layer.build_id, **props("DemoService"))
         stacks["DemoService"].add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
+    # Alert routing (issue 5): the router subscribes to the severity topics and runs with the observability layer.
+    from stacks.routing_stack import RoutingStack
+
+    stacks["Routing"] = RoutingStack(
+        app, stack_name(cfg, "Routing"), cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+        ops_topic=alerting.ops_topic, key=alerting.key, observability_layer_parameter=layer.parameter_name,
+        layer_build_id=layer.build_id, **props("Routing"),
+    )
+    stacks["Routing"].add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
     # Monitoring (issue 4): the maintenance switch, then one stack per service (plus part stacks for big ones).
     from stacks.monitoring_stack import build_monitoring
 

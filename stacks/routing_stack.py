@@ -15,7 +15,7 @@ __all__ = ["RoutingStack"]
 
 class RoutingStack(Stack):
     """Composes the router and its health alarms; ``observability_layer_parameter`` (the SSM name holding the
-    observability layer's ARN) adds that layer to the function. Exposes ``router``, ``health``, ``alarm_refs`` (for dashboards),
+    observability layer's ARN) adds that layer to the function, ``layer_build_id`` re-reads it when it changes. Exposes ``router``, ``health``, ``alarm_refs`` (for dashboards),
     ``function_name`` and ``dlq_name``.
 
     Example
@@ -26,7 +26,7 @@ class RoutingStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: dict[str, sns.ITopic],
                  email_topic: sns.ITopic, ops_topic: sns.ITopic, key: kms.IKey,
-                 observability_layer_parameter: str | None = None, **kwargs) -> None:
+                 observability_layer_parameter: str | None = None, layer_build_id: str = "", **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         observability_layer = None
         if observability_layer_parameter:
@@ -35,6 +35,9 @@ class RoutingStack(Stack):
             observability_layer = lambda_.LayerVersion.from_layer_version_arn(self, "ObservabilityLayer", arn)
         self.router = AlertRouter(self, "Router", cfg=cfg, topics=topics, email_topic=email_topic, key=key,
                                   observability_layer=observability_layer)
+        if layer_build_id:
+            # A new layer build changes this template, so CloudFormation re-reads the layer ARN from SSM.
+            self.router.function.add_environment("OBSERVABILITY_LAYER_BUILD", layer_build_id)
         self.health = RouterHealthAlarms(self, "Health", cfg=cfg, function=self.router.function, dlq=self.router.dlq,
                                          ops_topic=ops_topic)
         self.function_name = self.router.function_name

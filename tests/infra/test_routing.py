@@ -127,6 +127,10 @@ def test_every_environment_has_a_routing_stack(synth, env):
     template = templates[f"watchtower-{env}-Routing"]
     functions = [r for r in template["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
     assert [f["Properties"]["FunctionName"] for f in functions] == [f"watchtower-{env}-alert-router"]
+    layers = json.dumps(functions[0]["Properties"]["Layers"])
+    assert "AWSLambdaPowertoolsPythonV3-python312-arm64" in layers and len(functions[0]["Properties"]["Layers"]) == 2
+    assert any(p.get("Default") == f"/watchtower/{env}/observability-layer-arn"
+               for p in template.get("Parameters", {}).values())  # the observability layer, read from SSM
 
 
 def test_observability_layer_is_added_from_its_ssm_parameter(tmp_path):
