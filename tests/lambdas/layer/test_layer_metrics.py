@@ -154,3 +154,19 @@ def test_the_spec_checker_rejects_broken_blobs():
     broken_unit = {**base, "_aws": {"Timestamp": 1, "CloudWatchMetrics": [
         {"Namespace": "N", "Dimensions": [["service"]], "Metrics": [{"Name": "M", "Unit": "Widgets"}]}]}}
     assert emf_violations(broken_unit)
+
+
+def test_a_handler_called_without_a_lambda_context_still_works(make_runtime, output):
+    # GIVEN a local call with context None (scripts, unit tests of service code)
+    rt = make_runtime()
+
+    @instrument(runtime=rt)
+    def handler(event, context):
+        rt.logger.info("local")
+        return "ok"
+
+    output()
+    # THEN it runs and logs, without a ColdStart metric (there is no function to attribute it to)
+    assert handler({}, None) == "ok"
+    out = output()
+    assert [log["message"] for log in out.logs] == ["local"] and not any("ColdStart" in b for b in out.emf)

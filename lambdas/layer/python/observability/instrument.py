@@ -104,7 +104,7 @@ def _wrap(handler: Handler, user_id_from: Callable[[Any], str | None] | None, rt
         keys["user"] = current.pseudonymize(raw_user) if raw_user else None  # None removes last call's user
         logger.append_keys(**keys)
         enabled = current.settings.enable_metrics
-        if cold and enabled:
+        if cold and enabled and keys["function_name"]:  # no context (local call): no function to attribute it to
             metrics.provider.add_cold_start_metric(context=context)
         try:
             if current.tracing_enabled:
