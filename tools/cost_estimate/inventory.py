@@ -14,8 +14,9 @@ __all__ = ["Resource", "AlarmCount", "FunctionUse", "resources", "count_alarms",
 
 # Resource metadata a stack sets when it knows more than the template shows (see stacks/cost/checker.py).
 COST_METADATA_KEY = "watchtower:cost"
-# A function whose environment names a metrics namespace emits metrics through the observability layer.
-LAYER_ENV_VARS = ("METRICS_NAMESPACE", "POWERTOOLS_METRICS_NAMESPACE")
+# A function whose environment names a metrics namespace, or carries the observability layer's build id (set by
+# the stacks that attach the layer), emits the layer's metrics.
+LAYER_ENV_VARS = ("METRICS_NAMESPACE", "POWERTOOLS_METRICS_NAMESPACE", "OBSERVABILITY_LAYER_BUILD")
 
 
 @dataclass(frozen=True)
