@@ -6,9 +6,10 @@ from typing import Any
 
 from config.schema import EnvironmentConfig
 from dashboards import business, cost, executive, operations, performance, service_overview, slo
+from dashboards.limits import body_problems
 from dashboards.model import AlarmRef, AppResources
 
-__all__ = ["DASHBOARDS", "build_all"]
+__all__ = ["DASHBOARDS", "build_all", "build_parts"]
 
 Builder = Callable[[EnvironmentConfig, Sequence[AlarmRef], AppResources], dict[str, Any]]
 DASHBOARDS: dict[str, Builder] = {
@@ -32,3 +33,30 @@ def build_all(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
     ['Business', 'Cost', 'Executive', 'Operations', 'Performance', 'SLO', 'ServiceOverview']
     """
     return {name: builder(cfg, alarm_refs, resources) for name, builder in DASHBOARDS.items()}
+
+
+def build_parts(name: str, cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+                resources: AppResources = AppResources()) -> dict[str, dict[str, Any]]:
+    """Dashboard ``name`` as one body, or split by services into ``name-1``, ``name-2``... when one body would
+    break CloudWatch's limits (500 widgets, 2,500 metrics, 1 MB).
+
+    Services keep their config order across parts. A single service that breaks a limit on its own stays one
+    (invalid) body, for the caller's limit check to report.
+
+    Example
+    -------
+    >>> sorted(build_parts("Performance", cfg_with_80_services, []))  # doctest: +SKIP
+    ['Performance-1', 'Performance-2']
+    """
+    builder = DASHBOARDS[name]
+    chunks = [tuple(cfg.services)]
+    while True:
+        bodies = [builder(cfg.model_copy(update={"services": chunk}), alarm_refs, resources) for chunk in chunks]
+        broken = [i for i, body in enumerate(bodies) if body_problems(body) and len(chunks[i]) > 1]
+        if not broken:
+            break
+        chunks = [half for i, chunk in enumerate(chunks)
+                  for half in ((chunk[:len(chunk) // 2], chunk[len(chunk) // 2:]) if i in broken else (chunk,))]
+    if len(bodies) == 1:
+        return {name: bodies[0]}
+    return {f"{name}-{n}": body for n, body in enumerate(bodies, start=1)}

@@ -13,7 +13,7 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from dashboards.limits import check_body
 from dashboards.model import AlarmRef, AppResources
-from dashboards.registry import DASHBOARDS
+from dashboards.registry import DASHBOARDS, build_parts
 from dashboards.widgets import REGION_PLACEHOLDER
 from stacks.naming import resource_name
 
@@ -87,10 +87,12 @@ def dashboard_inputs(cfg: EnvironmentConfig, stacks: Iterable[Stack]) -> dict[st
 
 
 class DashboardsStack(Stack):
-    """One AWS::CloudWatch::Dashboard per entry of dashboards.registry.DASHBOARDS.
+    """One AWS::CloudWatch::Dashboard per entry of dashboards.registry.DASHBOARDS (split by services into
+    ``<Name>-1``, ``<Name>-2``... when one body would break CloudWatch's limits).
 
     ``bodies`` keeps each body as deployed (before CloudFormation resolves tokens), for tests and the preview.
-    A body over CloudWatch's limits stops synth with one line naming the breach.
+    A body still over CloudWatch's limits (one service too big on its own) stops synth with one line naming
+    the breach.
 
     Example
     -------
@@ -102,11 +104,12 @@ class DashboardsStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.bodies: dict[str, dict[str, Any]] = {}
         self.dashboards: dict[str, cloudwatch.CfnDashboard] = {}
-        for name, builder in DASHBOARDS.items():
-            dashboard_name = resource_name(cfg, name)
-            body = builder(cfg, list(alarm_refs), resources)
-            check_body(dashboard_name, body)
-            body = with_region(body, self.region)
-            self.bodies[name] = body
-            self.dashboards[name] = cloudwatch.CfnDashboard(
-                self, name, dashboard_name=dashboard_name, dashboard_body=json.dumps(body, separators=(",", ":")))
+        for kind in DASHBOARDS:
+            for name, body in build_parts(kind, cfg, list(alarm_refs), resources).items():
+                dashboard_name = resource_name(cfg, name)
+                check_body(dashboard_name, body)
+                body = with_region(body, self.region)
+                self.bodies[name] = body
+                self.dashboards[name] = cloudwatch.CfnDashboard(
+                    self, name.replace("-", ""), dashboard_name=dashboard_name,
+                    dashboard_body=json.dumps(body, separators=(",", ":")))

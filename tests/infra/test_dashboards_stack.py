@@ -41,14 +41,31 @@ def test_inputs_take_thresholds_from_the_alarms_and_names_from_the_router():
                                                                                       "wt-prod-router-dlq")
 
 
-def test_a_config_too_big_for_cloudwatch_stops_synth_with_one_line():
-    # GIVEN 80 services with functions and a table: the performance dashboard would need over 500 widgets
-    cfg = make_config([{"name": f"s{i}", "resources": {"functions": ["f"], "tables": ["t"]}} for i in range(80)],
+def test_many_services_split_a_dashboard_into_parts_that_each_fit():
+    # GIVEN 80 services with functions and a table: one performance dashboard would need over 500 widgets
+    cfg = make_config([{"name": f"s{i:02d}", "resources": {"functions": ["f"], "tables": ["t"]}} for i in range(80)],
                       business=[])
+    # WHEN the stack is built
+    stack = DashboardsStack(App(), "D", cfg=cfg)
+    # THEN the performance dashboard comes in parts, each within the limits, services in config order
+    parts = [name for name in stack.bodies if name.startswith("Performance")]
+    assert len(parts) >= 2 and parts[0] == "Performance-1"
+    assert all(body_problems(stack.bodies[name]) == [] for name in parts)
+    headers = [w["properties"]["markdown"].split("\n")[0] for name in parts for w in stack.bodies[name]["widgets"]
+               if w["type"] == "text" and w["properties"]["markdown"].startswith("## ")]
+    assert headers == [f"## s{i:02d}" for i in range(80)]
+    # AND dashboards that fit stay whole, under their stable name
+    assert "Cost" in stack.bodies and "Cost-1" not in stack.bodies
+
+
+def test_a_single_service_too_big_for_cloudwatch_stops_synth_with_one_line():
+    # GIVEN one service with 200 functions: its p50/p95/p99 latency graph alone would hold 600 metrics
+    cfg = make_config([{"name": "huge", "resources": {"functions": [f"f{i}" for i in range(200)]}}], business=[])
     # WHEN the stack is built THEN it refuses with one line naming the dashboard and the limit
     with pytest.raises(DashboardLimitError) as raised:
         DashboardsStack(App(), "D", cfg=cfg)
-    assert "\n" not in str(raised.value) and "Performance" in str(raised.value) and "at most 500" in str(raised.value)
+    message = str(raised.value)
+    assert "\n" not in message and "ServiceOverview" in message and "at most 500 per widget" in message
 
 
 @pytest.fixture(scope="module")
