@@ -74,3 +74,16 @@ cost: setup
 .PHONY: redrive
 redrive: setup
 	$(PY) -m tools.redrive $(ENV)
+
+# Alarm simulator (issue 9): run every incident scenario against ENV's alarms from cdk.out/ENV (synthesized
+# first if missing) and write the `simulate-ENV` section of BENCHMARKS.md / BENCHMARKS.json.
+.PHONY: simulate
+simulate: setup
+	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
+	$(PY) -m tools.alarmsim.scenarios --env $(ENV) --templates $(OUT)
+
+# Fire drill (issue 9, needs AWS credentials): set each alarm of ENV (or ALARM=name) to ALARM and check the
+# router delivered it; prints a table, exits non-zero when anything was not delivered.
+.PHONY: drill
+drill: setup
+	$(PY) -m tools.drill --env $(ENV) $(if $(ALARM),--alarm $(ALARM))
