@@ -58,15 +58,16 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
         layer_build_id=layer.build_id, **props("Routing"),
     )
     stacks["Routing"].add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
-    # Monitoring (issue 4): the maintenance switch, then one stack per service (plus part stacks for big ones).
-    from stacks.monitoring_stack import build_monitoring
-
-    stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props))
     # Synthetics, X-Ray and logs (issue 6). Canary alarms of configured services join their service composites.
     from stacks.telemetry_stacks import build_telemetry
 
     telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props)
     stacks.update(telemetry.stacks)
+    # Monitoring (issue 4): the maintenance switch, then one stack per service (plus part stacks for big ones).
+    from stacks.monitoring_stack import build_monitoring
+
+    stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props,
+                                   extra_children=telemetry.canary_children))
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
     from stacks.dashboards_stack import DashboardsStack, dashboard_inputs

@@ -11,6 +11,7 @@ from aws_cdk import App, Environment, Stack, aws_cloudwatch as cloudwatch, aws_s
 from config.schema import EnvironmentConfig
 from stacks.logs import monitored_functions
 from stacks.logs_stack import LogsStack
+from stacks.monitoring.discovery import service_resources
 from stacks.naming import stack_name
 from stacks.synthetics.targets import canary_targets
 from stacks.synthetics_stack import SyntheticsStack
@@ -57,7 +58,8 @@ def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sn
                                                    extra_region=region, **regional_props)
     made.stacks["Tracing"] = TracingStack(app, stack_name(cfg, "Tracing"), cfg=cfg, services=cfg.services,
                                           warning_topic=topics["warning"], **props("Tracing"))
-    resources_of = resources_of or (lambda service: getattr(service, "resources", None))
+    # Default: the monitoring work's resolution, so functions discovered from a service's template are covered.
+    resources_of = resources_of or service_resources
     if any(monitored_functions(s.name, resources_of(s)) for s in cfg.services):  # no empty stack (cfn-lint F0001)
         made.stacks["Logs"] = LogsStack(app, stack_name(cfg, "Logs"), cfg=cfg, services=cfg.services,
                                         resources_of=resources_of, **props("Logs"))
