@@ -52,6 +52,7 @@ class ServiceView:
     apis: tuple[Api, ...] = ()
     tables: tuple[str, ...] = ()
     queues: tuple[str, ...] = ()
+    dlqs: tuple[str, ...] = ()
     state_machines: tuple[str, ...] = ()
     objective: float = DEFAULT_OBJECTIVE
     latency_threshold_ms: float | None = None
@@ -88,6 +89,7 @@ def view_of(service: Any) -> ServiceView:
         apis=apis,
         tables=_names(getattr(resources, "tables", ())),
         queues=_names(getattr(resources, "queues", ())),
+        dlqs=tuple(q.dlq for q in getattr(resources, "queues", ()) if getattr(q, "dlq", None)),
         state_machines=_names(getattr(resources, "state_machines", ())),
         objective=float(availability) if availability else DEFAULT_OBJECTIVE,
         latency_threshold_ms=getattr(slo, "latency_threshold_ms", None),

@@ -71,6 +71,14 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
                    stat="Maximum", label="messages waiting"),
         ], unit="Messages", region=region, stat="Maximum",
             annotations=threshold_lines(alarm_refs, _ROUTER, [_ROUTER_FAMILY])))
+    service_dlqs = [(view.name, dlq) for view in services_of(cfg) for dlq in view.dlqs]
+    if service_dlqs:
+        health.append(graph("Service DLQ depth", [
+            metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": dlq}, stat="Maximum",
+                   label=f"{service} {dlq}") for service, dlq in service_dlqs
+        ], unit="Messages", region=region, stat="Maximum",
+            annotations=[a for service in dict.fromkeys(s for s, _ in service_dlqs)
+                         for a in threshold_lines(alarm_refs, service, ["DlqDepth"])]))
     if resources.canaries:
         health.append(graph("Canary success", [
             metric("CloudWatchSynthetics", "SuccessPercent", {"CanaryName": name}, stat="Average", label=service)

@@ -17,6 +17,7 @@ def make_config(services: list[dict] | None = None, business: list[dict] | None 
     if services is None:
         services = [
             {"name": "orders", "resources": {"functions": ["orders-api", "orders-worker"], "tables": ["orders"],
+                                             "queues": [{"name": "orders-jobs", "dlq": "orders-jobs-dlq"}],
                                              "rest_apis": [{"name": "orders-api", "stage": "prod"}]}},
             {"name": "payments", "metrics_namespace": "Payments", "slo": {"availability": 99.5},
              "resources": {"functions": ["payments-charge"]}},

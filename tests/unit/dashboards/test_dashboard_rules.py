@@ -67,7 +67,7 @@ def test_operations_shows_every_composite_and_the_alerting_path(cfg, refs, resou
     shown = {arn for w in body["widgets"] if w["type"] == "alarm" for arn in w["properties"]["alarms"]}
     assert {r.arn for r in refs if r.kind == "composite"} <= shown
     titles = [w["properties"].get("title", "") for w in body["widgets"]]
-    assert "Alert router: DLQ depth" in titles and "Canary success" in titles
+    assert "Alert router: DLQ depth" in titles and "Canary success" in titles and "Service DLQ depth" in titles
     log = next(w for w in body["widgets"] if w["type"] == "log")
     assert "SOURCE '/aws/lambda/orders-api'" in log["properties"]["query"]
     assert "SOURCE '/aws/lambda/watchtower-prod-alert-router'" in log["properties"]["query"]
@@ -135,3 +135,22 @@ def test_demo_business_metrics_of_dev_are_what_the_demo_service_emits():
         assert f'"{item.name}"' in source, item.name
     body = DASHBOARDS["Business"](cfg, [], AppResources())
     assert unknown_metrics(cfg, body) == [] and body_problems(body) == []
+
+
+def test_services_appear_in_config_order_on_every_per_service_dashboard(cfg, refs):
+    # GIVEN services listed orders, payments, search
+    expected = [s.name for s in cfg.services]
+    for name in ("ServiceOverview", "Performance", "SLO"):
+        body = DASHBOARDS[name](cfg, refs, AppResources())
+        headers = [w["properties"]["markdown"][3:].split(":")[0].split("\n")[0] for w in body["widgets"]
+                   if w["type"] == "text" and w["properties"]["markdown"].startswith("## ")]
+        # THEN each dashboard walks them in that order (a reader finds a service at the same place)
+        assert [h for h in headers if h in expected] == [s for s in expected if s in headers], name
+        # AND every service row holds the same graphs in the same columns
+        rows = {}
+        for w in body["widgets"]:
+            title = w["properties"].get("title", "")
+            if ": " in title:
+                rows.setdefault(title.split(": ")[0], []).append((w["x"], title.split(": ", 1)[1]))
+        layouts = {tuple(v) for k, v in rows.items() if k in expected}
+        assert len(layouts) <= 2 if name == "Performance" else len(layouts) == 1, (name, layouts)
