@@ -29,7 +29,7 @@ def _lambda_row(cfg: EnvironmentConfig, view: ServiceView, refs: Sequence[AlarmR
         graph(f"{view.name}: Lambda duration p99", [metric("AWS/Lambda", "Duration", {"FunctionName": fn},
                                                            stat="p99", label=fn) for fn in fns],
               unit="Milliseconds", region=region, stat="p99",
-              annotations=threshold_lines(refs, view.name, ["Duration", "DurationNearTimeout"])),
+              annotations=threshold_lines(refs, view.name, ["Latency", "DurationNearTimeout"])),
         graph(f"{view.name}: memory used (Lambda Insights)",
               [metric("LambdaInsights", "memory_utilization", {"function_name": fn}, stat="Maximum", label=fn)
                for fn in fns], unit="Percent", region=region, stat="Maximum", y_max=100,
