@@ -89,12 +89,16 @@ def describe(summary: str, url: str) -> str:
 def tag_alarm(alarm: Construct, cfg: EnvironmentConfig, service: str, severity: str) -> None:
     """Real CloudWatch tags (service, severity, env) so alarms can be filtered and routed by tag.
 
+    Works on one alarm or on a scope holding many alarms of one service and severity (one aspect for all:
+    an aspect per alarm costs seconds at synth for big services).
+
     Example
     -------
     >>> tag_alarm(alarm, cfg, "orders", "critical")  # doctest: +SKIP
     """
+    tags = Tags.of(alarm)
     for key, value in (("service", service), ("severity", severity), ("env", cfg.env)):
-        Tags.of(alarm).add(key, value)
+        tags.add(key, value)
 
 
 def _summary(spec: AlarmSpec) -> str:
@@ -108,11 +112,12 @@ def _summary(spec: AlarmSpec) -> str:
 
 
 def create_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, spec: AlarmSpec,
-                 runbook_base_url: str, notify: sns.ITopic | None = None) -> CreatedAlarm:
+                 runbook_base_url: str, notify: sns.ITopic | None = None, tag: bool = True) -> CreatedAlarm:
     """Create the metric (or metric-math, or anomaly) alarm described by ``spec``.
 
     ``notify`` gets ALARM notifications: pass the info topic for context on children, or nothing when a
-    composite acts for the alarm.
+    composite acts for the alarm. ``tag=False`` leaves tagging to the caller, who tags a whole scope of
+    alarms of one service and severity with ``tag_alarm`` instead.
 
     Example
     -------
@@ -146,7 +151,8 @@ def create_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
         kind = "math" if isinstance(metric, cloudwatch.MathExpression) else "metric"
     if notify is not None:
         alarm.add_alarm_action(actions.SnsAction(notify))
-    tag_alarm(alarm, cfg, spec.service, spec.severity)
+    if tag:
+        tag_alarm(alarm, cfg, spec.service, spec.severity)
     ref = AlarmRef(name=name, arn=alarm.alarm_arn, service=spec.service, severity=spec.severity, kind=kind,
                    family=spec.family, resource=spec.resource)
     return CreatedAlarm(alarm=alarm, ref=ref, severity=spec.severity)

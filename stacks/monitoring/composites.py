@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from aws_cdk import Duration, Token, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
+from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
@@ -54,6 +54,11 @@ class CompositeSpec:
     refs: list[AlarmRef] = field(default_factory=list)
 
 
+def _child_length(name: str) -> int:
+    # A name that is still a token (another stack's alarm) renders as "${Token[...]}" until deploy.
+    return _PER_CHILD + (_UNKNOWN_NAME if "${Token[" in name else len(name))
+
+
 def rule_length(names: Sequence[str]) -> int:
     """Upper bound of the resolved rule length of ``ALARM(arn) OR ...`` over alarms named ``names``.
 
@@ -62,17 +67,19 @@ def rule_length(names: Sequence[str]) -> int:
     >>> rule_length(["a" * 100]) < 200
     True
     """
-    return sum(_PER_CHILD + (_UNKNOWN_NAME if Token.is_unresolved(n) else len(n)) for n in names)
+    return sum(_child_length(n) for n in names)
 
 
 def _groups(children: Sequence[Child]) -> list[list[Child]]:
     groups: list[list[Child]] = [[]]
+    length = 0
     for child in children:
-        current = groups[-1]
-        if current and (len(current) >= MAX_CHILDREN or
-                        rule_length([c.name for c in current + [child]]) > MAX_RULE_CHARS):
+        child_length = _child_length(child.name)
+        if groups[-1] and (len(groups[-1]) >= MAX_CHILDREN or length + child_length > MAX_RULE_CHARS):
             groups.append([])
+            length = 0
         groups[-1].append(child)
+        length += child_length
     return groups
 
 

@@ -7,9 +7,9 @@ from stacks.monitoring.service_alarms import planned_alarms
 
 __all__ = ["partition", "PART_RESOURCE_BUDGET"]
 
-# Alarms + metric filters per stack. A math alarm renders to ~1.5 KB of template, so 250 stays near 400 KB
-# and leaves 250 resources of headroom for composites, SLOs and outputs.
-PART_RESOURCE_BUDGET = 250
+# Alarms + metric filters per stack. A math alarm renders to ~1.7 KB of template, so 350 stays near 600 KB
+# and leaves 150 resources of headroom for composites, SLOs and extra children.
+PART_RESOURCE_BUDGET = 350
 
 
 def _weight(service: ServiceConfig, kind: str, ref) -> int:

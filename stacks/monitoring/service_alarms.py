@@ -9,7 +9,7 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from config.services import RESOURCE_KINDS, FunctionRef, ServiceConfig, ServiceResources
-from stacks.monitoring.alarm_factory import AlarmSpec, CreatedAlarm, create_alarm
+from stacks.monitoring.alarm_factory import AlarmSpec, CreatedAlarm, create_alarm, tag_alarm
 from stacks.monitoring.catalog import CATALOG, resolve_threshold
 from stacks.monitoring.metrics import MetricContext, signals_for
 from stacks.monitoring.metrics.lambda_ import error_log_metric_name
@@ -73,6 +73,15 @@ class ServiceAlarms(Construct):
         ctx = metric_context(cfg, service)
         base_url = service.runbook_base_url or cfg.runbook_base_url
         filtered: set[str] = set()
+        # One scope per severity, tagged once: alarm tags come from these scopes' aspects.
+        scopes: dict[str, Construct] = {}
+
+        def scope_of(severity: str) -> Construct:
+            if severity not in scopes:
+                scopes[severity] = Construct(self, severity.title())
+                tag_alarm(scopes[severity], cfg, service.name, severity)
+            return scopes[severity]
+
         for kind, ref, family, severity in planned_alarms(service, resources):
             row = CATALOG[family]
             threshold = resolve_threshold(family, severity, service.overrides, ref.overrides)
@@ -85,8 +94,8 @@ class ServiceAlarms(Construct):
                              signal=signal, threshold=threshold, comparison=row.comparison,
                              treat_missing=row.treat_missing, what=row.what, unit=row.unit)
             construct_id_ = _ID_UNSAFE.sub("", f"{kind}-{ref.name}-{family}-{severity}".title())
-            self.created.append(create_alarm(self, construct_id_, cfg=cfg, spec=spec, runbook_base_url=base_url,
-                                             notify=info_topic))
+            self.created.append(create_alarm(scope_of(severity), construct_id_, cfg=cfg, spec=spec,
+                                             runbook_base_url=base_url, notify=info_topic, tag=False))
 
     def _error_log_filter(self, cfg: EnvironmentConfig, fn: FunctionRef, ctx: MetricContext) -> None:
         """Count Powertools JSON log lines at ERROR or CRITICAL level (the ErrorLogs alarm's metric)."""

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Mapping
 
 from aws_cdk import Duration, aws_cloudwatch as cloudwatch
 
 from stacks.monitoring.catalog import Threshold
 
-__all__ = ["MetricContext", "Signal", "SignalBuilder", "metric", "guarded_percent", "guarded_success", "total"]
+__all__ = ["MetricContext", "Signal", "SignalBuilder", "seconds", "metric", "guarded_percent", "guarded_success", "total"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,13 @@ class Signal:
 SignalBuilder = Callable[[Threshold], Signal]
 
 
+@lru_cache(maxsize=None)
+def seconds(value: int) -> Duration:
+    """A shared Duration per period: each new one is a round trip to the jsii runtime, which adds up at
+    thousands of alarms."""
+    return Duration.seconds(value)
+
+
 def metric(namespace: str, name: str, dimensions: Mapping[str, str], statistic: str, period: int,
            label: str | None = None) -> cloudwatch.Metric:
     """A CloudWatch metric with an explicit period, so every alarm's period is visible in its template.
@@ -49,7 +57,7 @@ def metric(namespace: str, name: str, dimensions: Mapping[str, str], statistic: 
     >>> metric("AWS/Lambda", "Errors", {"FunctionName": "orders-api"}, "Sum", 60)  # doctest: +SKIP
     """
     return cloudwatch.Metric(namespace=namespace, metric_name=name, dimensions_map=dict(dimensions),
-                             statistic=statistic, period=Duration.seconds(period), label=label)
+                             statistic=statistic, period=seconds(period), label=label)
 
 
 def guarded_percent(bad: cloudwatch.IMetric, requests: cloudwatch.IMetric, threshold: Threshold,
@@ -64,7 +72,7 @@ def guarded_percent(bad: cloudwatch.IMetric, requests: cloudwatch.IMetric, thres
         expression=f"IF(requests >= {threshold.min_requests}, 100 * FILL(bad, 0) / requests, 0)",
         using_metrics={"bad": bad, "requests": requests},
         label=label,
-        period=Duration.seconds(threshold.period),
+        period=seconds(threshold.period),
     )
 
 
@@ -80,7 +88,7 @@ def guarded_success(bad: cloudwatch.IMetric, requests: cloudwatch.IMetric, thres
         expression=f"IF(requests >= {threshold.min_requests}, 100 - 100 * FILL(bad, 0) / requests, 100)",
         using_metrics={"bad": bad, "requests": requests},
         label=label,
-        period=Duration.seconds(threshold.period),
+        period=seconds(threshold.period),
     )
 
 
@@ -93,4 +101,4 @@ def total(metrics: Mapping[str, cloudwatch.IMetric], period: int, label: str) ->
     """
     expression = " + ".join(f"FILL({metric_id}, 0)" for metric_id in metrics)
     return cloudwatch.MathExpression(expression=expression, using_metrics=dict(metrics), label=label,
-                                     period=Duration.seconds(period))
+                                     period=seconds(period))
