@@ -100,3 +100,19 @@ def test_lambda_errors_never_exceed_invocations_in_generated_traffic():
     assert all(store.bucket(errors, m).total <= store.bucket(calls, m).total for m in range(200))
     rate = sum(store.bucket(errors, m).total for m in range(200)) / sum(store.bucket(calls, m).total for m in range(200))
     assert 0.17 < rate < 0.23
+
+
+def test_incidents_hit_only_the_monitored_services_metrics():
+    # GIVEN a service alarm and an infrastructure (router) alarm on different functions
+    from tests.unit.alarmsim.builders import metric_alarm, template
+    from tools.alarmsim.scenarios.runner import affected_metrics
+    alarms = alarms_from_templates({"S": template(
+        Svc=metric_alarm("app-prod-orders-fn-Errors-critical", dimensions={"FunctionName": "orders"}),
+        Infra=metric_alarm("app-prod-alerting-router-Errors-critical", dimensions={"FunctionName": "router"}))})
+    orders = MetricKey.of("AWS/Lambda", "Errors", {"FunctionName": "orders"})
+    router = MetricKey.of("AWS/Lambda", "Errors", {"FunctionName": "router"})
+    # WHEN the affected metrics are chosen by service prefix THEN only the service's metrics are hit;
+    # no service at all hits nothing, and no names at all hits everything
+    assert affected_metrics(alarms, ["app-prod-orders-"]) == {orders}
+    assert affected_metrics(alarms, []) == set()
+    assert affected_metrics(alarms, None) == {orders, router}

@@ -55,15 +55,18 @@ def is_page(transition: Transition, marker: str = "critical") -> bool:
 
 
 def affected_metrics(alarms: AlarmSet, service_prefixes: Iterable[str] | None) -> set[MetricKey]:
-    """Metrics an incident affects: those read by alarms named after a monitored service (all, without names).
+    """Metrics an incident affects: those read by alarms named after a monitored service (None: every metric;
+    an empty list: none, e.g. an environment that monitors no service yet).
 
     Example
     -------
     >>> affected_metrics(alarm_set, ["watchtower-prod-orders-"])  # doctest: +SKIP
     """
-    prefixes = tuple(service_prefixes or ())
+    if service_prefixes is None:
+        return {metric.key for alarm in alarms.metric_alarms for metric in alarm.metrics()}
+    prefixes = tuple(service_prefixes)
     return {metric.key for alarm in alarms.metric_alarms for metric in alarm.metrics()
-            if not prefixes or alarm.name.startswith(prefixes)}
+            if prefixes and alarm.name.startswith(prefixes)}
 
 
 def _paged_at(page: Transition) -> int:
