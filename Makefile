@@ -20,6 +20,7 @@ help:
 	@echo "make deploy ENV=prod              cdk deploy every stack of that environment"
 	@echo "make bench | simulate | cost      write the report files (BENCHMARKS.md / .json)"
 	@echo "make preview ENV=prod             draw every dashboard of ENV to cdk.out/preview/*.png"
+	@echo "make maintenance ENV=prod STATE=on|off [REASON=...]  hold / release paging (needs credentials)"
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -87,3 +88,9 @@ simulate: setup
 .PHONY: drill
 drill: setup
 	$(PY) -m tools.drill --env $(ENV) $(if $(ALARM),--alarm $(ALARM))
+
+# Manual maintenance (issue 4, needs AWS credentials): STATE=on holds every paging composite's notifications of
+# ENV (the maintenance alarm is their ActionsSuppressor), STATE=off releases them. REASON is recorded on the alarm.
+.PHONY: maintenance
+maintenance: setup
+	$(PY) -m stacks.monitoring.switch $(ENV) $(STATE) "$(REASON)"
