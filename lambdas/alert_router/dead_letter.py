@@ -66,8 +66,11 @@ class DeadLetters:
         self._sender = sender
 
     def send(self, sns: dict[str, Any], reason: str, severity: str, alert: Alert | None = None,
-             channel: str | None = None, fallback: bool = True) -> tuple[bool, bool]:
+             channel: str | None = None, fallback_severity: str | None = None) -> tuple[bool, bool]:
         """Queue the dead letter and publish the fallback; returns (queued, e-mailed).
+
+        ``severity`` is the alert's (a redrive replays it as such); ``fallback_severity`` (default the same) is
+        the e-mail's ``severity`` attribute, which decides who receives the fallback.
 
         Raises DeliveryLostError when both fail, so the message is never silently dropped.
         """
@@ -79,15 +82,14 @@ class DeadLetters:
             queued = True
         except Exception as exc:  # any SDK failure: try the other path, then decide
             errors.append(f"DLQ: {type(exc).__name__}")
-        if fallback:
-            where = f"{channel}: " if channel else ""
-            try:
-                self._sns.publish(TopicArn=self._topic,
-                                  **fallback_email_message(f"{where}{reason}", severity, body["sns"]["Message"],
-                                                           self._sender))
-                emailed = True
-            except Exception as exc:
-                errors.append(f"fallback e-mail: {type(exc).__name__}")
+        where = f"{channel}: " if channel else ""
+        try:
+            self._sns.publish(TopicArn=self._topic,
+                              **fallback_email_message(f"{where}{reason}", fallback_severity or severity,
+                                                       body["sns"]["Message"], self._sender))
+            emailed = True
+        except Exception as exc:
+            errors.append(f"fallback e-mail: {type(exc).__name__}")
         if not queued and not emailed:
             raise DeliveryLostError(f"could not dead-letter ({'; '.join(errors)}): {reason}")
         return queued, emailed

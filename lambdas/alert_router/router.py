@@ -125,7 +125,8 @@ class Router:
                 if redrive:
                     result = _Outcome("dead_lettered", f"redrive failed, left in the DLQ: {result.detail}", result.attempts)
                 else:
-                    self._dead.send(sns, result.detail, alert.severity, alert, channel)
+                    self._dead.send(sns, result.detail, alert.severity, alert, channel,
+                                    fallback_severity=self._fallback_severity(alert.severity))
                     result = _Outcome("dead_lettered", result.detail, result.attempts)
             records.append(self._record(alert, channel, result, sns))
         return records
@@ -176,6 +177,11 @@ class Router:
                                 outcome.outcome, outcome.detail, str(sns.get("MessageId") or ""), outcome.attempts)
         self._logger.info("delivery", extra=record.as_log())
         return record
+
+    def _fallback_severity(self, severity: str) -> str:
+        # The e-mail topic's subscriptions filter on severity: when nobody reads e-mail at this severity, the
+        # fallback goes out as critical so that it reaches someone.
+        return severity if "email" in self.settings.routes.get(severity, {}) else "critical"
 
     def _topic_severity(self, topic_arn: Any) -> str | None:
         if not isinstance(topic_arn, str):

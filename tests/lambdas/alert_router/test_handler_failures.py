@@ -153,3 +153,30 @@ def test_every_message_is_accounted_for_under_mixed_failures(world):
     assert counts["deduplicated"] == 3 + 3 + 1
     assert len(world.dead_letters()) == counts["dead_lettered"]
     assert counts["dead_lettered"] >= 2 + 9  # two unparseable + every slack/teams delivery
+
+
+def test_fallback_reaches_someone_when_the_severity_has_no_email(world):
+    world.receiver.behaviour["/slack"] = [500]
+    router = world.router()  # info routes to Slack only
+    router.handle(sns_event(fixture_text("synthetics_failure.json"), world.topics["info"]), 20_000)
+    [fallback] = world.emails()
+    assert fallback["severity"] == "critical" and fallback["subject"].startswith("Alert router fallback")
+    assert [letter["severity"] for letter in world.dead_letters()] == ["info"]  # a redrive replays it as info
+
+
+def test_fallback_keeps_the_severity_that_has_email(world):
+    world.receiver.behaviour["/teams"] = [500]
+    world.router().handle(sns_event(fixture_text("cost_anomaly.json"), world.topics["warning"]), 20_000)
+    fallbacks = [m for m in world.emails() if m["subject"].startswith("Alert router fallback")]
+    assert [m["severity"] for m in fallbacks] == ["warning"]
+
+
+def test_message_is_never_silently_lost_when_both_dlq_and_fallback_fail(world):
+    from lambdas.alert_router.dead_letter import DeliveryLostError
+
+    broken = world.router(dlq_url=world.dlq_url + "-missing", email_topic_arn=world.email_topic + "-missing")
+    with pytest.raises(DeliveryLostError):  # Lambda then retries, and finally uses the function's own DLQ
+        broken.handle(sns_event("garbage", world.topics["info"]), 20_000)
+    half = world.router(dlq_url=world.dlq_url + "-missing")
+    result = half.handle(sns_event("garbage", world.topics["info"]), 20_000)  # the fallback e-mail still went
+    assert [r["outcome"] for r in result["records"]] == ["dead_lettered"] and len(world.emails()) == 1
