@@ -73,3 +73,29 @@ def test_unsimulatable_alarms_become_warnings_not_crashes():
     assert alarms.names() == ["good"]
     assert len(alarms.warnings) == 3 and all("\n" not in w for w in alarms.warnings)
     assert any("S/Stat" in w and "tm99" in w for w in alarms.warnings)
+
+
+def _intrinsic_values():
+    from hypothesis import strategies as st
+    leaf = st.one_of(st.text(max_size=8), st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+    names = st.sampled_from(["Ref", "Fn::GetAtt", "Fn::Join", "Fn::Sub", "Fn::Select", "Fn::ImportValue", "Fn::If",
+                             "Fn::Split", "Fn::FindInMap"])
+    return st.recursive(leaf, lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.builds(lambda k, v: {k: v}, names, inner),
+        st.dictionaries(st.text(max_size=5), inner, max_size=3)), max_leaves=12)
+
+
+def test_resolver_never_raises_on_any_intrinsic_shape():
+    # GIVEN arbitrary nestings of intrinsics, lists and scalars (malformed ones included)
+    from hypothesis import given, settings
+
+    resolver = Resolver({"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm", "Properties": {"AlarmName": "a"}}},
+                         "Parameters": {"P": {"Default": "p"}}})
+
+    @settings(max_examples=200, deadline=None)
+    @given(_intrinsic_values())
+    def check(value):
+        # WHEN resolved THEN the result is a string, never an exception
+        assert isinstance(resolver.text(value), str)
+
+    check()
