@@ -10,8 +10,8 @@ from typing import Any
 
 from config.schema import EnvironmentConfig
 
-__all__ = ["Api", "ServiceView", "services_of", "view_of", "DEFAULT_OBJECTIVE", "DEFAULT_RUNBOOK_BASE_URL",
-           "runbook_base_url"]
+__all__ = ["Api", "ServiceView", "SliSource", "services_of", "view_of", "DEFAULT_OBJECTIVE",
+           "DEFAULT_RUNBOOK_BASE_URL", "runbook_base_url"]
 
 DEFAULT_OBJECTIVE = 99.9  # percent over 30 days (DESIGN.md, SLO alarms)
 DEFAULT_RUNBOOK_BASE_URL = "https://github.com/acme/watchtower/blob/main/docs/runbooks"
@@ -38,6 +38,25 @@ class Api:
 
 
 @dataclass(frozen=True)
+class SliSource:
+    """Where a service's SLO events come from, chosen as the SLO alarms choose it (stacks/slo/signals.py):
+    ``slo.source`` by name, else the first REST API, then HTTP API, then function.
+
+    Example
+    -------
+    >>> SliSource("f", "AWS/Lambda", (("FunctionName", "f"),), "Invocations", "Errors", "Duration").errors
+    'Errors'
+    """
+
+    label: str
+    namespace: str
+    dimensions: tuple[tuple[str, str], ...]
+    requests: str
+    errors: str
+    latency: str
+
+
+@dataclass(frozen=True)
 class ServiceView:
     """One service as dashboards see it: resource names by kind, objectives, and its layer namespace.
 
@@ -57,6 +76,9 @@ class ServiceView:
     objective: float = DEFAULT_OBJECTIVE
     latency_threshold_ms: float | None = None
     metrics_namespace: str = ""
+    slo_source: SliSource | None = None
+    availability_slo: float | None = None  # percent; None: no availability SLO
+    latency_slo: float | None = None  # percent of requests within latency_threshold_ms; None: no latency SLO
 
     @property
     def namespace(self) -> str:
@@ -66,6 +88,23 @@ class ServiceView:
 
 def _names(items: Any) -> tuple[str, ...]:
     return tuple(getattr(item, "name", item) for item in items or ())
+
+
+def _sli_source(slo: Any, resources: Any) -> SliSource | None:
+    rest = [(a.name, (("ApiName", a.name), ("Stage", a.stage)), "AWS/ApiGateway", "Count", "5XXError", "Latency")
+            for a in getattr(resources, "rest_apis", ())]
+    http = [(a.name, (("ApiId", a.api_id), ("Stage", a.stage)), "AWS/ApiGateway", "Count", "5xx", "Latency")
+            for a in getattr(resources, "http_apis", ())]
+    functions = [(f.name, (("FunctionName", f.name),), "AWS/Lambda", "Invocations", "Errors", "Duration")
+                 for f in getattr(resources, "functions", ())]
+    candidates = rest + http + functions
+    wanted = getattr(slo, "source", None)
+    if wanted is not None:
+        candidates = [c for c in candidates if c[0] == wanted]
+    if not candidates:
+        return None
+    label, dims, namespace, requests, errors, latency = candidates[0]
+    return SliSource(label, namespace, dims, requests, errors, latency)
 
 
 def view_of(service: Any) -> ServiceView:
@@ -94,6 +133,9 @@ def view_of(service: Any) -> ServiceView:
         objective=float(availability) if availability else DEFAULT_OBJECTIVE,
         latency_threshold_ms=getattr(slo, "latency_threshold_ms", None),
         metrics_namespace=getattr(service, "metrics_namespace", None) or "",
+        slo_source=_sli_source(slo, resources) if slo is not None else None,
+        availability_slo=availability,
+        latency_slo=getattr(slo, "latency", None),
     )
 
 

@@ -86,12 +86,34 @@ def test_alarm_thresholds_are_drawn_on_the_graphs_they_watch(cfg, refs):
 
 def test_slo_burn_rates_use_each_window_as_period_and_mark_every_factor(cfg, refs):
     body = DASHBOARDS["SLO"](cfg, refs, AppResources())
-    page = next(w for w in body["widgets"] if w["properties"].get("title") == "payments: burn rate, page windows")
+    titles = {w["properties"].get("title") for w in body["widgets"]}
+    page = next(w for w in body["widgets"]
+                if w["properties"].get("title") == "payments availability: burn rate, page windows")
     periods = {m[-1]["period"] for m in page["properties"]["metrics"] if isinstance(m[0], dict)}
     assert periods == {300, 1800, 3600, 21600}
     assert {a["value"] for a in page["properties"]["annotations"]["horizontal"]} == {14.4, 6.0}
     # 99.5% leaves a budget of 0.005: the expression divides the error ratio by it
     assert any("/0.005" in m[0]["expression"] for m in page["properties"]["metrics"] if isinstance(m[0], dict))
+    # every service has an availability and a latency SLO by default
+    for service in ("orders", "payments", "search"):
+        assert f"{service} latency: burn rate, ticket windows" in titles
+
+
+def test_slo_events_come_from_the_source_the_slo_alarms_use():
+    # GIVEN a service whose SLO is measured at its second function, with a 300 ms latency threshold
+    cfg = make_config([{"name": "orders", "resources": {"functions": ["a", "b"]},
+                        "slo": {"source": "b", "latency_threshold_ms": 300}}], business=[])
+    body = DASHBOARDS["SLO"](cfg, [], AppResources())
+    metrics = [m for w in body["widgets"] for m in w.get("properties", {}).get("metrics", []) if isinstance(m[0], str)]
+    # THEN only function b is read, and latency counts requests within 300 ms by percentile rank
+    assert {tuple(m[2:4]) for m in metrics} == {("FunctionName", "b")}
+    assert {m[-1]["stat"] for m in metrics if m[1] == "Duration"} == {"PR(0:300)"}
+
+
+def test_service_without_slo_gets_no_slo_row():
+    cfg = make_config([{"name": "orders", "resources": {"functions": ["a"]}, "slo": None}], business=[])
+    body = DASHBOARDS["SLO"](cfg, [], AppResources())
+    assert not [w for w in body["widgets"] if w["type"] == "metric"]
 
 
 def test_business_dashboard_charts_declared_metrics_in_the_service_namespace(cfg, refs):
