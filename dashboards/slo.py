@@ -35,7 +35,7 @@ def bad_ratio_inputs(view: ServiceView, sli: str, tag: str, period: int | None =
     Example
     -------
     >>> inputs, bad = bad_ratio_inputs(view, "availability", "x")  # doctest: +SKIP
-    >>> bad
+    >>> bad  # doctest: +SKIP
     '(ex/rx)'
     """
     source = view.slo_source
