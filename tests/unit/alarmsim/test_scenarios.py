@@ -116,3 +116,12 @@ def test_incidents_hit_only_the_monitored_services_metrics():
     assert affected_metrics(alarms, ["app-prod-orders-"]) == {orders}
     assert affected_metrics(alarms, []) == set()
     assert affected_metrics(alarms, None) == {orders, router}
+
+
+def test_incident_scenarios_are_not_applicable_without_a_monitored_service():
+    # GIVEN only an infrastructure alarm and no monitored service
+    from tests.unit.alarmsim.builders import metric_alarm, template
+    alarms = alarms_from_templates({"S": template(Infra=metric_alarm("app-dev-alerting-router-Errors-critical"))})
+    # WHEN an incident scenario runs THEN it is n/a rather than a miss; a no-page scenario still runs
+    assert run_scenario(alarms, BY_NAME["hard-outage"], service_prefixes=[]).verdict == "n/a"
+    assert run_scenario(alarms, BY_NAME["traffic-drop"], service_prefixes=[]).verdict == "pass"

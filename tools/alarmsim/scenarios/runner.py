@@ -156,6 +156,8 @@ def run_scenario(alarms: AlarmSet, scenario: Scenario, profile: Profile | None =
     if scenario.in_maintenance:
         service_prefixes = _muted_prefixes(alarms, service_prefixes)
     affected = affected_metrics(alarms, service_prefixes)
+    if scenario.expect_page and not affected:
+        return ScenarioResult(scenario, "n/a", "no monitored service in these templates")
     store = generate(alarms, scenario, onset, chosen, affected, objectives)
     if progress:
         progress(f"{scenario.name}: simulating {len(alarms.names())} alarms over {scenario.duration} min")
