@@ -38,15 +38,24 @@ def runbook_links(cfg: EnvironmentConfig, families: Iterable[str]) -> str:
     """
     unique = sorted({f for f in families if f})
     if not unique:
-        return "Runbooks: none (no alarms on this view yet)"
+        return "Runbooks: none for this view (it shows no alarms)"
     base = runbook_base_url(cfg)
     return "Runbooks: " + " · ".join(f"[{family}]({base}/{family}.md)" for family in unique)
 
 
-def title_block(cfg: EnvironmentConfig, title: str, purpose: str, refs: Sequence[AlarmRef]) -> str:
-    """The markdown of a dashboard's top text widget: what it is for, and runbook links of its alarms."""
+def title_block(cfg: EnvironmentConfig, title: str, purpose: str, refs: Sequence[AlarmRef],
+                families: Iterable[str] = ()) -> str:
+    """The markdown of a dashboard's top text widget: what it is for, and runbook links of its alarms' families
+    plus ``families`` (runbooks behind the numbers of a view that shows no alarm).
+
+    Example
+    -------
+    >>> title_block(cfg, "cost", "What it costs.", [], ["CostAnomaly"]).splitlines()[0]  # doctest: +SKIP
+    '# watchtower prod: cost'
+    """
+    links = runbook_links(cfg, [*(r.family for r in refs), *families])
     return (f"# {cfg.app} {cfg.env}: {title}\n{purpose} Generated from config/{cfg.env}.yaml; "
-            f"edit the code, not the console.\n\n{runbook_links(cfg, (r.family for r in refs))}")
+            f"edit the code, not the console.\n\n{links}")
 
 
 def threshold_lines(refs: Iterable[AlarmRef], service: str, families: Iterable[str],

@@ -17,6 +17,15 @@ TIME_RANGE = "-P30D"
 COST_FAMILIES = ("CostAnomaly", "HourlyCost", "Budget")
 
 
+def _budget_lines(limit: float, alerts: Sequence[Any]) -> list[dict[str, Any]]:
+    """One line per distinct alert level; alerts at the same level (actual and forecasted 100%) share a label."""
+    levels: dict[float, list[str]] = {}
+    for alert in alerts:
+        levels.setdefault(alert.percent, []).append(f"{alert.type.lower()} {alert.percent:g}%")
+    return [annotation(limit * percent / 100, " / ".join(labels), "#ff7f0e" if percent < 100 else "#d62728")
+            for percent, labels in sorted(levels.items())]
+
+
 def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
           resources: AppResources = AppResources()) -> dict[str, Any]:
     """The cost body: the cost checker's EMF metrics, AWS billing, and the cost alarms.
@@ -54,8 +63,7 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
         graph("Month-to-date charges vs budget", [metric("AWS/Billing", "EstimatedCharges", {"Currency": "USD"},
                                                          stat="Maximum", label="estimated charges")],
               unit="USD", region=BILLING_REGION, stat="Maximum", period=21600,
-              annotations=[annotation(budget.monthly_limit_usd * a.percent / 100, f"{a.type.lower()} {a.percent:g}%",
-                                      "#ff7f0e" if a.percent < 100 else "#d62728") for a in budget.alerts]),
+              annotations=_budget_lines(budget.monthly_limit_usd, budget.alerts)),
     ])
     status = alarm_status("Cost alarms", [r.arn for r in sorted(refs, key=lambda r: r.name)])
     grid.rows(status, per_row=1, height=3)

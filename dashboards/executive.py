@@ -28,7 +28,9 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
     """
     region = region_of(cfg)
     grid = Grid()
-    grid.header(title_block(cfg, "executive summary", "Availability, volume and cost over 30 days.", []), height=3)
+    # No alarm widget here, but the two runbooks behind these numbers: SLO burn and cost.
+    grid.header(title_block(cfg, "executive summary", "Availability, volume and cost over 30 days.", [],
+                            ["SloBurnRate", "CostAnomaly"]), height=3)
     availability: list[list[Any]] = []
     volume: list[list[Any]] = []
     for n, view in enumerate(services_of(cfg)):

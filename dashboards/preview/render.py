@@ -49,6 +49,12 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, width: int, size: int) -> list[s
     return lines
 
 
+def _search_label(entry: dict[str, Any]) -> str:
+    """A SEARCH has one line per match in the console; the preview draws one, named after what it finds."""
+    found = re.search(r'MetricName="([^"]+)"', entry.get("expression", ""))
+    return f"{found.group(1)} (one line per match)" if found else entry.get("expression", "?")
+
+
 def _visible(properties: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(label, options) of each metric entry the graph shows (hidden math inputs are skipped)."""
     shown = []
@@ -56,7 +62,7 @@ def _visible(properties: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         options = entry[-1] if isinstance(entry[-1], dict) else {}
         if options.get("visible") is False:
             continue
-        label = options.get("label") or (entry[1] if isinstance(entry[0], str) else options.get("expression", "?"))
+        label = options.get("label") or (entry[1] if isinstance(entry[0], str) else _search_label(entry[0]))
         shown.append((label or options.get("id", "series"), options))
     return shown
 
