@@ -59,4 +59,10 @@ def build_parts(name: str, cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef
                   for half in ((chunk[:len(chunk) // 2], chunk[len(chunk) // 2:]) if i in broken else (chunk,))]
     if len(bodies) == 1:
         return {name: bodies[0]}
+    for n, (body, chunk) in enumerate(zip(bodies, chunks), start=1):
+        # The title says which part this is and which services it holds, so a reader knows where to look.
+        title = body["widgets"][0]["properties"]
+        first, _, rest = title["markdown"].partition("\n")
+        title["markdown"] = (f"{first} (part {n} of {len(bodies)}: {chunk[0].name} to {chunk[-1].name})"
+                             f"\n{rest}")
     return {f"{name}-{n}": body for n, body in enumerate(bodies, start=1)}

@@ -54,6 +54,8 @@ def test_many_services_split_a_dashboard_into_parts_that_each_fit():
     headers = [w["properties"]["markdown"].split("\n")[0] for name in parts for w in stack.bodies[name]["widgets"]
                if w["type"] == "text" and w["properties"]["markdown"].startswith("## ")]
     assert headers == [f"## s{i:02d}" for i in range(80)]
+    assert stack.bodies["Performance-1"]["widgets"][0]["properties"]["markdown"].split("\n")[0].endswith(
+        f"(part 1 of {len(parts)}: s00 to s{80 // len(parts) - 1:02d})")
     # AND dashboards that fit stay whole, under their stable name
     assert "Cost" in stack.bodies and "Cost-1" not in stack.bodies
 
