@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tools.alarmsim.anomaly import band_breaching
 from tools.alarmsim.mathexpr import MathError
 from tools.alarmsim.model import COMPARISONS, MetricAlarm, MetricStat
 from tools.alarmsim.series import SeriesStore
@@ -130,6 +131,11 @@ def compute_datapoints(alarm: MetricAlarm, store: SeriesStore, first_end: int, l
                 pending.remove(query)
         returned = next(q for q in alarm.queries if q.return_data)
         values = variables[returned.id]
+    if alarm.band is not None:
+        # The band is fitted on history before the alarm's own evaluation periods, so an anomaly does not
+        # widen the band that judges it.
+        skip = alarm.evaluation_periods * period_minutes(alarm.period)
+        return AlarmDatapoints(first_end, values, counts, band_breaching(values, alarm.band[1], alarm.comparison, skip))
     compare = COMPARISONS[alarm.comparison]
     breaching = [None if v is None else compare(v, alarm.threshold) for v in values]
     return AlarmDatapoints(first_end, values, counts, breaching)

@@ -65,6 +65,7 @@ class MetricAlarm:
     insufficient_data_actions: tuple[str, ...] = ()
     description: str = ""
     stack: str = ""
+    band: tuple[str, float] | None = None  # anomaly-detection alarm: (metric id, band width in std devs)
 
     def metrics(self) -> list[MetricStat]:
         """Every metric the alarm reads (one for a plain alarm, all MetricStat queries for math)."""

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from tools.alarmsim.anomaly import BAND_COMPARISONS, parse_band
 from tools.alarmsim.composite import RuleError, alarm_name_from_reference, parse_rule
 from tools.alarmsim.evaluation import TREAT_MISSING
 from tools.alarmsim.intrinsics import Resolver
@@ -77,10 +78,10 @@ def _metric_stat(resolver: Resolver, metric: Mapping[str, Any], stat: str, perio
 def _metric_alarm(logical_id: str, props: Mapping[str, Any], resolver: Resolver, stack: str) -> MetricAlarm:
     name = resolver.physical_name(logical_id)
     comparison = resolver.text(props.get("ComparisonOperator"))
-    if comparison not in COMPARISONS:
-        raise ValueError(f"ComparisonOperator {comparison!r} is not simulated (allowed: {', '.join(COMPARISONS)})")
-    if props.get("ThresholdMetricId"):
-        raise ValueError("anomaly-detection alarms (ThresholdMetricId) are not simulated")
+    band_id = resolver.text(props["ThresholdMetricId"]) if props.get("ThresholdMetricId") else None
+    allowed = BAND_COMPARISONS if band_id else tuple(COMPARISONS)
+    if comparison not in allowed:
+        raise ValueError(f"ComparisonOperator {comparison!r} is not simulated here (allowed: {', '.join(allowed)})")
     evaluation_periods = int(props.get("EvaluationPeriods", 1))
     treat = resolver.text(props.get("TreatMissingData") or "missing")
     if treat not in TREAT_MISSING:
@@ -100,9 +101,15 @@ def _metric_alarm(logical_id: str, props: Mapping[str, Any], resolver: Resolver,
     if props.get("Metrics"):
         queries = []
         periods = []
+        band = None
         for entry in props["Metrics"]:
             query_id = resolver.text(entry.get("Id"))
             returns = entry.get("ReturnData", True) not in (False, "false")
+            if band_id is not None and query_id == band_id:
+                band = parse_band(resolver.text(entry.get("Expression")))
+                if band is None:
+                    raise ValueError(f"ThresholdMetricId {band_id!r} is not an ANOMALY_DETECTION_BAND(id, k) expression")
+                continue
             if entry.get("MetricStat"):
                 stat = entry["MetricStat"]
                 period = int(stat.get("Period", 60))
@@ -114,9 +121,17 @@ def _metric_alarm(logical_id: str, props: Mapping[str, Any], resolver: Resolver,
                     periods.append(int(entry["Period"]))
                 queries.append(Query(query_id, expression=parse_expression(resolver.text(entry["Expression"])),
                                      return_data=returns))
+        if band is not None:
+            queries = [Query(q.id, q.metric, q.expression, q.id == band[0]) for q in queries]
+            if not any(q.return_data for q in queries):
+                raise ValueError(f"the anomaly band reads {band[0]!r}, which the alarm does not define")
+        elif band_id is not None:
+            raise ValueError(f"ThresholdMetricId {band_id!r} names no query of the alarm")
         if sum(q.return_data for q in queries) != 1:
             raise ValueError("a metric-math alarm must return exactly one series (one ReturnData: true)")
-        return MetricAlarm(period=max(periods or [60]), queries=tuple(queries), **common)
+        return MetricAlarm(period=max(periods or [60]), queries=tuple(queries), band=band, **common)
+    if band_id is not None:
+        raise ValueError("ThresholdMetricId needs Metrics holding an ANOMALY_DETECTION_BAND expression")
     stat = props.get("ExtendedStatistic") or props.get("Statistic")
     if not props.get("MetricName") or not stat:
         raise ValueError("needs MetricName with Statistic/ExtendedStatistic, or Metrics")

@@ -163,3 +163,26 @@ def test_fast_path_agrees_with_the_full_evaluation(flags, stride, n, data):
         if state is not None:
             assert all(evaluate_range(window, n, m, mode, "OK") == state
                        for mode in ("missing", "ignore", "breaching", "notBreaching"))
+
+
+def test_anomaly_band_alarm_fires_on_a_traffic_step_and_not_on_steady_traffic():
+    # GIVEN a TrafficDrop-style alarm (Count below ANOMALY_DETECTION_BAND(m0, 3), 3 of 3 five-minute periods)
+    count = MetricKey.of("AWS/ApiGateway", "Count", {"ApiName": "orders-api"})
+    resources = {"Drop": {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+        "AlarmName": "drop", "ComparisonOperator": "LessThanLowerThreshold", "EvaluationPeriods": 3,
+        "DatapointsToAlarm": 3, "ThresholdMetricId": "band", "TreatMissingData": "notBreaching",
+        "Metrics": [{"Id": "band", "Expression": "ANOMALY_DETECTION_BAND(m0, 3)", "ReturnData": True},
+                    {"Id": "m0", "ReturnData": True, "MetricStat": {"Period": 300, "Stat": "Sum", "Metric": {
+                        "Namespace": "AWS/ApiGateway", "MetricName": "Count",
+                        "Dimensions": [{"Name": "ApiName", "Value": "orders-api"}]}}}]}}}
+    import random
+    rng = random.Random(3)
+    steady = [1000 + rng.gauss(0, 30) for _ in range(240)]
+    dropped = steady[:180] + [100 + rng.gauss(0, 10) for _ in range(60)]
+    # WHEN steady traffic and traffic that drops to 10% at minute 180 are simulated
+    quiet = _run(resources, store_of({count: steady}), 240, initial="OK")
+    step = _run(resources, store_of({count: dropped}), 240, initial="OK")
+    # THEN steady traffic never alarms; the drop alarms within the three 5-minute periods after it
+    assert [t for t in quiet if t.to_state == "ALARM"] == []
+    alarmed = [t.minute - T0 for t in step if t.to_state == "ALARM"]
+    assert alarmed and 180 < alarmed[0] <= 180 + 20
