@@ -74,7 +74,7 @@ def dashboard_inputs(cfg: EnvironmentConfig, stacks: Iterable[Stack]) -> dict[st
     canaries: dict[str, str] = {}
     for stack in stacks:  # the home region's synthetics stack comes first; extra regions chart their own
         for service, canary in getattr(stack, "canaries", {}).items():
-            name = getattr(getattr(canary, "canary", None), "canary_name", None)
+            name = getattr(canary, "name", None) or getattr(getattr(canary, "canary", None), "canary_name", None)
             literal = isinstance(name, str) and not Token.is_unresolved(name)
             # Synthetics names canaries {app}-{env}-{service}, lower-case (stacks/synthetics/canary.py).
             canaries.setdefault(service, name if literal else resource_name(cfg, service).lower())

@@ -73,7 +73,13 @@ def test_a_single_service_too_big_for_cloudwatch_stops_synth_with_one_line():
 @pytest.fixture(scope="module")
 def with_services(tmp_path_factory):
     """One synth of an environment with three services, shared by the tests below."""
-    result = synthesize("prod", tmp_path_factory.mktemp("dash-services"), cfg=make_config())
+    services = [
+        {"name": "orders", "canary": {"base_url": "https://orders.example.com"},
+         "resources": {"functions": ["orders-api"], "tables": ["orders"],
+                       "rest_apis": [{"name": "orders-rest", "stage": "prod"}]}},
+        {"name": "payments", "resources": {"functions": ["payments-charge"]}},
+    ]
+    result = synthesize("prod", tmp_path_factory.mktemp("dash-services"), cfg=make_config(services, business=[]))
     assert result.templates, result.error
     return result
 
@@ -92,3 +98,14 @@ def test_monitoring_alarms_of_services_appear_with_their_thresholds(with_service
              for a in w["properties"].get("annotations", {}).get("horizontal", [])]
     assert any(a["label"].startswith("HighErrorRate") for a in lines), lines
     assert alarm_ids
+
+
+def test_canaries_and_router_of_the_environment_are_charted_on_operations(with_services):
+    bodies = {name: body for t in with_services.templates.values() for name, body in dashboards_in(t).items()}
+    operations = bodies["watchtower-prod-Operations"]
+    widgets = {w["properties"].get("title"): w for w in operations["widgets"]}
+    canary = widgets["Canary success"]["properties"]
+    # THEN the canary is charted by its deployed name, with the failure alarm's threshold drawn
+    assert [m[3] for m in canary["metrics"]] == ["watchtower-prod-orders"]
+    assert [a["value"] for a in canary["annotations"]["horizontal"]] == [100.0]
+    assert widgets["Alert router: DLQ depth"]["properties"]["metrics"][0][3].endswith("-dlq")
