@@ -18,8 +18,8 @@ DEV = "watchtower-dev-DemoService"
 @pytest.fixture(scope="module")
 def demo():
     cfg = load_config("dev")
-    stack = DemoServiceStack(App(), "DemoUnderTest", cfg=cfg, layer_parameter_name="/watchtower/dev/observability-layer-arn",
-                             layer_build_id="abc123")
+    stack = DemoServiceStack(App(), "DemoUnderTest", cfg=cfg,
+                             layer_parameter_name="/watchtower/dev/observability-layer-arn", layer_build_id="abc123")
     return cfg, Template.from_stack(stack)
 
 

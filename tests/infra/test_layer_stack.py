@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from aws_cdk import App
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Template
 
 from config.loader import load_config
 from stacks.layer.bundle import LayerBundling

@@ -263,8 +263,9 @@ discarding sink; median of 7 repeats x 2000 invocations, variants interleaved.
 |---|---:|---:|
 {rows}
 
-`@instrument` / bare Powertools: **{data['invocation_ratio_vs_powertools']}x** (target ≤ 1.15); vs Logger+Metrics only:
-{data['invocation_ratio_vs_powertools_logger_metrics']}x; vs hand-written JSON: {data['invocation_ratio_vs_hand_written']}x.
+`@instrument` / bare Powertools: **{data['invocation_ratio_vs_powertools']}x** (target ≤ 1.15);
+vs Logger+Metrics only: {data['invocation_ratio_vs_powertools_logger_metrics']}x;
+vs hand-written JSON: {data['invocation_ratio_vs_hand_written']}x.
 
 Cold import (fresh interpreter, LAMBDA_TASK_ROOT set, median of 15; the layer as shipped, with bytecode):
 
