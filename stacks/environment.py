@@ -61,7 +61,7 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     # Synthetics, X-Ray and logs (issue 6). Canary alarms of configured services join their service composites.
     from stacks.telemetry_stacks import build_telemetry
 
-    telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props)
+    telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props, demo=stacks.get("DemoService"))
     stacks.update(telemetry.stacks)
     # Monitoring (issue 4): the maintenance switch, then one stack per service (plus part stacks for big ones).
     from stacks.monitoring_stack import build_monitoring

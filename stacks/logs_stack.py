@@ -31,7 +31,8 @@ class LogsStack(Stack):
 
     ``resources_of`` returns a service's resources (default: as listed in config; the environment passes the
     monitoring work's discovery so template-discovered functions are covered too). ``extra_functions`` adds
-    functions the environment deploys itself (the demo service).
+    functions the environment deploys itself; ``retained_elsewhere`` names log groups another stack creates
+    with retention (the demo service's), which get everything but a second retention setting.
 
     Example
     -------
@@ -40,7 +41,8 @@ class LogsStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, services: Sequence[Any],
                  resources_of: Callable[[Any], Any] = lambda service: getattr(service, "resources", None),
-                 extra_functions: Sequence[MonitoredFunction] = (), **kwargs) -> None:
+                 extra_functions: Sequence[MonitoredFunction] = (), retained_elsewhere: Sequence[str] = (),
+                 **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         functions: list[MonitoredFunction] = []
         for service in services:
@@ -49,16 +51,20 @@ class LogsStack(Stack):
         seen: set[str] = set()
         self.functions = [f for f in functions if not (f.log_group in seen or seen.add(f.log_group))]
         groups = [f.log_group for f in self.functions]
-        self.retention = FunctionLogRetention(self, "Retention", log_groups=groups, days=cfg.log_retention_days)
+        self.retention = FunctionLogRetention(self, "Retention", log_groups=[g for g in groups if g not in
+                                                                             retained_elsewhere],
+                                              days=cfg.log_retention_days)
         self.archive = LogArchive(self, "Archive", cfg=cfg) if cfg.logs.archive and groups else None
         self.metrics: dict[str, FunctionLogMetrics] = {}
         for fn in self.functions:
-            made_by_retention = self.retention.retention[fn.log_group]
+            # LogRetention creates a missing group: filters and subscriptions wait for it.
+            made_by_retention = self.retention.retention.get(fn.log_group)
+            needs = [made_by_retention] if made_by_retention is not None else []
             if self.archive is not None:
-                self.archive.subscribe(_cid(fn.log_group), fn.log_group).node.add_dependency(made_by_retention)
+                self.archive.subscribe(_cid(fn.log_group), fn.log_group).node.add_dependency(*needs)
             if cfg.logs.metric_filters:
                 self.metrics[fn.name] = FunctionLogMetrics(self, f"{_cid(fn.name)}Metrics", cfg=cfg, function=fn)
-                self.metrics[fn.name].node.add_dependency(made_by_retention)
+                self.metrics[fn.name].node.add_dependency(*needs)
         self.insights: dict[str, ServiceContributorInsights] = {}
         self.queries: dict[str, ServiceSavedQueries] = {}
         for service in dict.fromkeys(f.service for f in self.functions):

@@ -9,6 +9,8 @@ from typing import Any
 from aws_cdk import App, Environment, Stack, aws_cloudwatch as cloudwatch, aws_sns as sns
 
 from config.schema import EnvironmentConfig
+from config.services import ServiceConfig
+from config.telemetry import CanaryConfig, EndpointCheck
 from stacks.logs import monitored_functions
 from stacks.logs_stack import LogsStack
 from stacks.monitoring.discovery import service_resources
@@ -17,7 +19,7 @@ from stacks.synthetics.targets import canary_targets
 from stacks.synthetics_stack import SyntheticsStack
 from stacks.tracing_stack import TracingStack
 
-__all__ = ["TelemetryStacks", "build_telemetry"]
+__all__ = ["TelemetryStacks", "build_telemetry", "demo_telemetry"]
 
 
 @dataclass
@@ -28,12 +30,32 @@ class TelemetryStacks:
     canary_children: dict[str, list[tuple[cloudwatch.IAlarm, str]]] = field(default_factory=dict)
 
 
+def demo_telemetry(cfg: EnvironmentConfig, demo: Any) -> tuple[ServiceConfig, CanaryConfig, str]:
+    """The dev demo service as a traced, logged, canaried service: (service, canary, API URL).
+
+    Its log group belongs to the demo stack (created there with retention), so only filters, archive,
+    insights and queries are added for it.
+
+    Example
+    -------
+    >>> service, canary, url = demo_telemetry(cfg, stacks["DemoService"])  # doctest: +SKIP
+    """
+    names = demo.names
+    service = ServiceConfig(name=names.service, resources={
+        "functions": [{"name": names.function, "log_group": names.log_group}],
+        "rest_apis": [{"name": names.api, "stage": names.stage}]})
+    canary = CanaryConfig(checks=[EndpointCheck(name="ready-status", path="/health/ready", json_path="status",
+                                                json_equals="healthy")])
+    return service, canary, demo.service.api.url
+
+
 def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic],
-                    props: Callable[[str], dict], resources_of: Callable[[Any], Any] | None = None) -> TelemetryStacks:
+                    props: Callable[[str], dict], resources_of: Callable[[Any], Any] | None = None,
+                    demo: Stack | None = None) -> TelemetryStacks:
     """Synthetics (home region plus one stack per extra region), Tracing and Logs.
 
     ``canary_children`` only holds services of ``cfg.services`` (the ones with composites); other canaries
-    notify ``topics`` directly.
+    (the demo service's, when ``demo`` is its DemoServiceStack) notify ``topics`` directly.
 
     Example
     -------
@@ -43,7 +65,17 @@ def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sn
     """
     made = TelemetryStacks()
     configured = {s.name for s in cfg.services}
-    targets = canary_targets(cfg)
+    services, urls, extra_canaries, retained_elsewhere = list(cfg.services), {}, {}, []
+    if demo is not None:
+        service, canary, url = demo_telemetry(cfg, demo)
+        listed = next((s for s in cfg.services if s.name == service.name), None)
+        if listed is None:  # not in config: trace and log it here
+            services.append(service)
+        if listed is None or listed.canary is None:  # config may bring its own canary; the URL is the API's
+            extra_canaries[service.name] = canary
+        urls[service.name] = url
+        retained_elsewhere.append(demo.names.log_group)
+    targets = canary_targets(cfg, supplied_urls=urls, extra=extra_canaries)
     if targets:
         home = SyntheticsStack(app, stack_name(cfg, "Synthetics"), cfg=cfg, targets=targets, notify=topics,
                                composed=configured, **props("Synthetics"))
@@ -56,11 +88,15 @@ def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sn
             regional_props = {**props(concern), "env": Environment(account=cfg.account, region=region)}
             made.stacks[concern] = SyntheticsStack(app, stack_name(cfg, concern), cfg=cfg, targets=targets,
                                                    extra_region=region, **regional_props)
-    made.stacks["Tracing"] = TracingStack(app, stack_name(cfg, "Tracing"), cfg=cfg, services=cfg.services,
+    made.stacks["Tracing"] = TracingStack(app, stack_name(cfg, "Tracing"), cfg=cfg, services=services,
                                           warning_topic=topics["warning"], **props("Tracing"))
     # Default: the monitoring work's resolution, so functions discovered from a service's template are covered.
     resources_of = resources_of or service_resources
-    if any(monitored_functions(s.name, resources_of(s)) for s in cfg.services):  # no empty stack (cfn-lint F0001)
-        made.stacks["Logs"] = LogsStack(app, stack_name(cfg, "Logs"), cfg=cfg, services=cfg.services,
-                                        resources_of=resources_of, **props("Logs"))
+    if any(monitored_functions(s.name, resources_of(s)) for s in services):  # no empty stack (cfn-lint F0001)
+        made.stacks["Logs"] = LogsStack(app, stack_name(cfg, "Logs"), cfg=cfg, services=services,
+                                        resources_of=resources_of, retained_elsewhere=retained_elsewhere,
+                                        **props("Logs"))
+        if retained_elsewhere:
+            made.stacks["Logs"].add_stack_dependency(demo)  # filters and subscriptions need the demo's log group
     return made
+

@@ -37,7 +37,9 @@ def canary_targets(cfg: EnvironmentConfig, supplied_urls: Mapping[str, str] | No
     ['orders']
     """
     supplied = dict(supplied_urls or {})
-    wanted = [(s.name, s.canary) for s in cfg.services if s.canary is not None] + list((extra or {}).items())
+    extra = dict(extra or {})
+    wanted = [(s.name, s.canary) for s in cfg.services if s.canary is not None and s.name not in extra]
+    wanted += list(extra.items())
     targets, problems = [], []
     for service, canary in wanted:
         url = supplied.get(service) or canary.base_url

@@ -149,6 +149,8 @@ def test_a_canary_without_any_url_is_one_config_error_line():
 def test_environments_run_a_canary_for_every_service_that_configures_one(synth, env):
     cfg = synth.app_config(env)
     wanted = {f"{cfg.app}-{cfg.env}-{s.name}" for s in cfg.services if s.canary}
+    if cfg.demo_service:  # the dev demo service's health endpoints, checked through its API's URL
+        wanted.add(f"{cfg.app}-{cfg.env}-demo")
     names = {c["Properties"]["Name"] for c in synth.result(env).resources("AWS::Synthetics::Canary").values()}
     extra = len(cfg.synthetics.extra_regions)
     assert set(names) == wanted

@@ -101,8 +101,10 @@ def test_environment_sampling_rules_and_groups(synth, env):
     result = synth.result(env)
     for rule in result.resources("AWS::XRay::SamplingRule").values():
         _assert_within_limits(rule)
+    # The demo service (one REST stage, three groups) is added when config does not list it itself.
+    demo = 1 if cfg.demo_service and "demo" not in {s.name for s in cfg.services} else 0
     rest_stages = sum(len(getattr(getattr(s, "resources", None), "rest_apis", ())) for s in cfg.services)
-    assert len(result.resources("AWS::XRay::SamplingRule")) == rest_stages
+    assert len(result.resources("AWS::XRay::SamplingRule")) == rest_stages + demo
     groups = result.resources("AWS::XRay::Group")
-    assert len(groups) == 3 * sum(1 for s in cfg.services if s.tracing.groups)
+    assert len(groups) == 3 * (sum(1 for s in cfg.services if s.tracing.groups) + demo)
     assert all(g["Properties"]["InsightsConfiguration"]["InsightsEnabled"] for g in groups.values())
