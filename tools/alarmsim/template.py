@@ -13,7 +13,7 @@ from tools.alarmsim.intrinsics import Resolver
 from tools.alarmsim.mathexpr import MathError, parse_expression
 from tools.alarmsim.model import COMPARISONS, AlarmSet, CompositeAlarm, MetricAlarm, MetricStat, MuteRule, Query
 from tools.alarmsim.schedule import MuteSchedule, ScheduleError
-from tools.alarmsim.series import MetricKey
+from tools.alarmsim.series import MetricKey, parse_time
 from tools.alarmsim.statistics import StatisticError, parse_statistic
 
 __all__ = ["TemplateError", "load_alarms", "read_templates", "alarms_from_templates"]
@@ -157,10 +157,7 @@ def _composite(logical_id: str, props: Mapping[str, Any], resolver: Resolver, st
 
 
 def _date(resolver: Resolver, value: Any) -> datetime | None:
-    if not value:
-        return None
-    from tools.alarmsim.series import parse_time
-    return parse_time(resolver.text(value))
+    return parse_time(resolver.text(value)) if value else None
 
 
 def _mute_rule(logical_id: str, props: Mapping[str, Any], resolver: Resolver) -> MuteRule:
