@@ -215,3 +215,19 @@ def test_log_lines_survive_non_json_values(make_runtime, output, lambda_context)
     # THEN the line is still valid JSON
     line = output().lines[-1]
     assert json.loads(line)["message"] == "odd"
+
+
+@pytest.mark.parametrize(("env", "field", "default"), [
+    ({"METRICS_NAMESPACE": "AWS/Lambda"}, "metrics_namespace", "Observability"),
+    ({"METRICS_NAMESPACE": "bad\u00e9namespace"}, "metrics_namespace", "Observability"),
+    ({"METRICS_NAMESPACE": "x" * 300}, "metrics_namespace", "Observability"),
+    ({"SERVICE_NAME": "s" * 300}, "service", "service_undefined"),
+])
+def test_values_cloudwatch_would_reject_fall_back_to_defaults(env, field, default):
+    # GIVEN a namespace or dimension value CloudWatch would silently drop
+    from observability.settings import load_settings
+
+    settings = load_settings(env)
+    # THEN the default applies and the problem is one line naming the variable and what is allowed
+    assert getattr(settings, field) == default
+    assert len(settings.problems) == 1 and "allowed" in settings.problems[0]

@@ -13,6 +13,8 @@ __all__ = ["Settings", "load_settings", "LOG_LEVELS"]
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TRUE = {"true", "1", "yes", "on"}
+_NAMESPACE_ALLOWED = "1-255 of letters, digits and . - _ / # : space, not starting with AWS/"
+_DIMENSION_ALLOWED = "1-256 printable ASCII characters"
 _FALSE = {"false", "0", "no", "off"}
 
 
@@ -114,6 +116,18 @@ class _Reader:
             return default
         return number
 
+    def matching(self, default: str, pattern: str, allowed: str, *names: str) -> str:
+        found = self.raw(*names)
+        if found is None:
+            return default
+        key, value = found
+        import re  # already loaded by Powertools; local so this module stays import-light
+
+        if re.fullmatch(pattern, value) and not value.startswith("AWS/"):
+            return value
+        self.problems.append(f"invalid {key}={value[:80]!r}: allowed {allowed}; using {default}")
+        return default
+
     def choice(self, default: str, allowed: tuple[str, ...], *names: str) -> str:
         found = self.raw(*names)
         if found is None:
@@ -153,10 +167,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     )
     limit = read.number(100, 1, 10_000, "METRICS_DIMENSION_VALUE_LIMIT")
     return Settings(
-        service=read.text("service_undefined", "SERVICE_NAME", "POWERTOOLS_SERVICE_NAME"),
-        environment=read.text("undefined", "ENVIRONMENT", "ENV"),
+        # Both become metric dimension values: printable, at most 256 characters (CloudWatch drops bad EMF).
+        service=read.matching("service_undefined", r"[\x21-\x7e][\x20-\x7e]{0,255}", _DIMENSION_ALLOWED,
+                              "SERVICE_NAME", "POWERTOOLS_SERVICE_NAME"),
+        environment=read.matching("undefined", r"[\x21-\x7e][\x20-\x7e]{0,255}", _DIMENSION_ALLOWED,
+                                  "ENVIRONMENT", "ENV"),
         log_level=read.choice("INFO", LOG_LEVELS, "LOG_LEVEL", "POWERTOOLS_LOG_LEVEL"),
-        metrics_namespace=read.text("Observability", "METRICS_NAMESPACE", "POWERTOOLS_METRICS_NAMESPACE"),
+        metrics_namespace=read.matching("Observability", r"[A-Za-z0-9_./#: -]{1,255}", _NAMESPACE_ALLOWED,
+                                        "METRICS_NAMESPACE", "POWERTOOLS_METRICS_NAMESPACE"),
         enable_metrics=read.flag(True, "ENABLE_METRICS", "POWERTOOLS_METRICS_DISABLED"),
         enable_tracing=read.flag(True, "ENABLE_TRACING", "POWERTOOLS_TRACE_DISABLED"),
         trace_sample_rate=read.number(1.0, 0.0, 1.0, "TRACE_SAMPLE_RATE"),
