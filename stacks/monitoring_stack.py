@@ -42,10 +42,12 @@ class MonitoringPartStack(Stack):
     """Alarms of one part of a big service, rolled up into part composites that feed the service's composites."""
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
-                 resources: ServiceResources, part: int, info_topic: sns.ITopic, **kwargs) -> None:
+                 resources: ServiceResources, part: int, info_topic: sns.ITopic,
+                 all_resources: ServiceResources | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         base_url = service.runbook_base_url or cfg.runbook_base_url
-        alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources, info_topic=info_topic)
+        alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources, info_topic=info_topic,
+                               all_resources=all_resources)
         self.alarm_refs: list[AlarmRef] = [c.ref for c in alarms.created]
         self.rollups: dict[str, Child] = {}
         for severity in ("critical", "warning"):
@@ -80,7 +82,7 @@ class MonitoringStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         base_url = service.runbook_base_url or cfg.runbook_base_url
         alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources,
-                               info_topic=topics["info"])
+                               info_topic=topics["info"], all_resources=all_resources)
         self.alarm_refs: list[AlarmRef] = [c.ref for c in alarms.created]
         for part in parts:
             self.alarm_refs.extend(part.alarm_refs)
@@ -137,11 +139,11 @@ def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, s
         resources = service_resources(service)
         first, *rest = partition(service, resources)
         parts = []
-        for index, resources in enumerate(rest, start=2):
+        for index, part_resources in enumerate(rest, start=2):
             concern = f"Monitoring-{service.name}-part{index}"
             parts.append(MonitoringPartStack(app, stack_name(cfg, concern), cfg=cfg, service=service,
-                                             resources=resources, part=index, info_topic=topics["info"],
-                                             **props(concern)))
+                                             resources=part_resources, part=index, info_topic=topics["info"],
+                                             all_resources=resources, **props(concern)))
             stacks[concern] = parts[-1]
         concern = f"Monitoring-{service.name}"
         stacks[concern] = MonitoringStack(app, stack_name(cfg, concern), cfg=cfg, service=service, resources=first,

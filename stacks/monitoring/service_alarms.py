@@ -15,9 +15,13 @@ from stacks.monitoring.metrics import MetricContext, signals_for
 from stacks.monitoring.metrics.lambda_ import error_log_metric_name
 from stacks.naming import resource_name
 
-__all__ = ["ServiceAlarms", "planned_alarms", "metric_context", "error_log_namespace"]
+__all__ = ["ServiceAlarms", "planned_alarms", "metric_context", "error_log_namespace", "resource_labels"]
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+# Appended to a resource's name in alarm names only when two kinds share that name (a function and the API
+# in front of it are often both called "<service>-api"), so the usual names stay short and stable.
+_KIND_SUFFIX = {"functions": "fn", "rest_apis": "api", "http_apis": "api", "tables": "table", "queues": "queue",
+                "state_machines": "sm", "event_rules": "rule", "topics": "topic"}
 
 
 def error_log_namespace(cfg: EnvironmentConfig) -> str:
@@ -35,6 +39,21 @@ def _resources(resources: ServiceResources) -> Iterator[tuple[str, Any]]:
     for kind in RESOURCE_KINDS:
         for ref in getattr(resources, kind):
             yield kind, ref
+
+
+def resource_labels(resources: ServiceResources) -> dict[tuple[str, str], str]:
+    """``(kind, name) -> label`` used in alarm names: the name, plus a kind suffix when kinds share a name.
+
+    Example
+    -------
+    >>> resource_labels(ServiceResources(functions=("x",), tables=("x",)))[("tables", "x")]
+    'x-table'
+    """
+    kinds_by_name: dict[str, set[str]] = {}
+    for kind, ref in _resources(resources):
+        kinds_by_name.setdefault(ref.name, set()).add(kind)
+    return {(kind, ref.name): ref.name if len(kinds_by_name[ref.name]) == 1 else f"{ref.name}-{_KIND_SUFFIX[kind]}"
+            for kind, ref in _resources(resources)}
 
 
 def planned_alarms(service: ServiceConfig, resources: ServiceResources) -> list[tuple[str, Any, str, str]]:
@@ -67,8 +86,10 @@ class ServiceAlarms(Construct):
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
-                 resources: ServiceResources, info_topic: sns.ITopic | None) -> None:
+                 resources: ServiceResources, info_topic: sns.ITopic | None,
+                 all_resources: ServiceResources | None = None) -> None:
         super().__init__(scope, construct_id)
+        labels = resource_labels(all_resources or resources)
         self.created: list[CreatedAlarm] = []
         ctx = metric_context(cfg, service)
         base_url = service.runbook_base_url or cfg.runbook_base_url
@@ -90,7 +111,7 @@ class ServiceAlarms(Construct):
                 self._error_log_filter(cfg, ref, ctx)
                 filtered.add(ref.name)
             signal = signals_for(kind, ref, ctx)[family](threshold)
-            spec = AlarmSpec(service=service.name, resource=ref.name, family=family, severity=severity,
+            spec = AlarmSpec(service=service.name, resource=labels[(kind, ref.name)], family=family, severity=severity,
                              signal=signal, threshold=threshold, comparison=row.comparison,
                              treat_missing=row.treat_missing, what=row.what, unit=row.unit)
             construct_id_ = _ID_UNSAFE.sub("", f"{kind}-{ref.name}-{family}-{severity}".title())
