@@ -62,6 +62,9 @@ class DemoFunction(Construct):
                 "OBSERVABILITY_LAYER_BUILD": layer_build_id or "unknown",
             },
         )
+        # The code's content hash as the service version: /health/detailed reports what is deployed.
+        code_key = self.function.node.default_child.code.s3_key  # type: ignore[union-attr]
+        self.function.add_environment("SERVICE_VERSION", str(code_key).split(".")[0][:12])
         suppress(self.function, "AwsSolutions-L1",
                  "python3.12 is the team's pinned Lambda runtime (docs/DEVELOPING.md); the observability layer "
                  "is built for 3.12 and 3.13 and moving is a deliberate change")

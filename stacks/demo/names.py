@@ -24,6 +24,7 @@ class DemoNames:
     access_log_group: str
     metrics_namespace: str
     service: str
+    traffic_rule: str
 
 
 def demo_names(cfg: EnvironmentConfig) -> DemoNames:
@@ -44,4 +45,5 @@ def demo_names(cfg: EnvironmentConfig) -> DemoNames:
         access_log_group=f"/aws/apigateway/{resource_name(cfg, DEMO_SERVICE, 'api')}/access",
         metrics_namespace=f"{cfg.app}/{DEMO_SERVICE}",
         service=DEMO_SERVICE,
+        traffic_rule=resource_name(cfg, DEMO_SERVICE, "traffic"),
     )

@@ -10,6 +10,7 @@ from config.schema import EnvironmentConfig
 from stacks.demo.api import DemoApi
 from stacks.demo.function import DemoFunction
 from stacks.demo.names import demo_names
+from stacks.demo.traffic import DemoTraffic
 
 __all__ = ["DemoService"]
 
@@ -39,3 +40,5 @@ class DemoService(Construct):
         self.function = DemoFunction(self, "Api", cfg=cfg, names=self.names, table=self.table,
                                      observability_layer=observability_layer, layer_build_id=layer_build_id).function
         self.api = DemoApi(self, "Http", cfg=cfg, names=self.names, function=self.function)
+        self.traffic = DemoTraffic(self, "Traffic", function=self.function, stage=self.names.stage,
+                                   rule_name=self.names.traffic_rule)

@@ -98,3 +98,18 @@ def test_demo_is_deployed_in_dev_only_and_after_the_layer(synth):
     manifest = (synth.result("dev").outdir / "manifest.json").read_text()
     dependencies = json.loads(manifest)["artifacts"][DEV].get("dependencies", [])
     assert "watchtower-dev-Layer" in dependencies
+
+
+def test_a_schedule_sends_synthetic_measurements_every_five_minutes(demo):
+    _, template = demo
+    template.has_resource_properties("AWS::Events::Rule", {
+        "Name": "watchtower-dev-demo-traffic", "ScheduleExpression": "rate(5 minutes)",
+        "Targets": Match.array_with([Match.object_like({"Input": Match.string_like_regexp("synthetic-scale-01")}),
+                                     Match.object_like({"Input": Match.string_like_regexp("synthetic-scale-02")})])})
+
+
+def test_service_version_is_the_code_hash(demo):
+    _, template = demo
+    function = next(iter(template.find_resources("AWS::Lambda::Function").values()))
+    version = function["Properties"]["Environment"]["Variables"]["SERVICE_VERSION"]
+    assert len(version) == 12 and function["Properties"]["Code"]["S3Key"].startswith(version)

@@ -103,3 +103,18 @@ def test_logs_carry_the_correlation_id_from_the_header(api, capsys):
     # THEN the handler's log line carries it
     processed = next(log for log in logs if log["message"] == "measurement processed")
     assert processed["correlation_id"] == "corr-9" and processed["status"] == "accepted"
+
+
+def test_the_scheduled_synthetic_traffic_is_processed_like_api_calls(api, capsys):
+    # GIVEN the exact events the dev schedule sends (defined once, in the stack)
+    from stacks.demo.traffic import SYNTHETIC_MEASUREMENTS, synthetic_request
+
+    capsys.readouterr()
+    # WHEN the function receives them
+    answers = [api.module.handler(synthetic_request(m, "live"), None) for m in SYNTHETIC_MEASUREMENTS]
+    # THEN one is accepted and one rejected, both stored (201), and the business metrics say so
+    bodies = [json.loads(a["body"]) for a in answers]
+    assert [a["statusCode"] for a in answers] == [201, 201]
+    assert [b["status"] for b in bodies] == ["accepted", "rejected"]
+    blobs = [b for b in _emf(capsys) if "MeasurementsProcessed" in b]
+    assert len(blobs) == 2 and "MeasurementsAccepted" in blobs[0] and "MeasurementsRejected" in blobs[1]
