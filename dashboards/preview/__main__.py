@@ -17,36 +17,41 @@ _ALARMS = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
 
 
 def alarm_names(templates: dict[str, dict]) -> dict[str, str]:
-    """Marker target -> alarm name, for ``getatt`` (same stack) and ``import`` (an export of another stack).
+    """Marker target -> alarm name: ``<template>/<Logical>.Arn`` for a same-stack reference, the export name
+    for a reference to another stack (logical ids repeat across stacks, export names do not).
 
     Example
     -------
     >>> alarm_names({"S": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
     ...                                         "Properties": {"AlarmName": "x"}}}}})
-    {'A.Arn': 'x'}
+    {'S/A.Arn': 'x'}
     """
-    by_logical = {}
     names: dict[str, str] = {}
-    for template in templates.values():
-        for logical_id, resource in template.get("Resources", {}).items():
-            alarm = resource.get("Properties", {}).get("AlarmName")
-            if resource.get("Type") in _ALARMS and isinstance(alarm, str):
-                by_logical[logical_id] = names[f"{logical_id}.Arn"] = alarm
-    for template in templates.values():
+    for key, template in templates.items():
+        mine = {logical_id: resource["Properties"]["AlarmName"]
+                for logical_id, resource in template.get("Resources", {}).items()
+                if resource.get("Type") in _ALARMS
+                and isinstance(resource.get("Properties", {}).get("AlarmName"), str)}
+        names.update({f"{key}/{logical_id}.Arn": alarm for logical_id, alarm in mine.items()})
         for output in template.get("Outputs", {}).values():
             export, value = output.get("Export", {}).get("Name"), output.get("Value")
-            if isinstance(value, dict) and "Fn::GetAtt" in value and value["Fn::GetAtt"][0] in by_logical:
-                names[export] = by_logical[value["Fn::GetAtt"][0]]
+            if isinstance(value, dict) and "Fn::GetAtt" in value and value["Fn::GetAtt"][0] in mine:
+                names[export] = mine[value["Fn::GetAtt"][0]]
     return names
 
 
-def _named(body: dict, names: dict[str, str]) -> dict:
+def _named(body: dict, names: dict[str, str], template_key: str) -> dict:
     """``body`` with alarm ARN markers replaced by the alarm names a reader knows."""
     for widget in body.get("widgets", []):
-        if widget.get("type") == "alarm":
-            widget["properties"]["alarms"] = [
-                names.get(found.group(2), arn) if (found := MARKER.search(arn)) else arn
-                for arn in widget["properties"]["alarms"]]
+        if widget.get("type") != "alarm":
+            continue
+        shown = []
+        for arn in widget["properties"]["alarms"]:
+            found = MARKER.search(arn)
+            key = (f"{template_key}/{found.group(2)}" if found.group(1) == "getatt" else found.group(2)) \
+                if found else None
+            shown.append(names.get(key, arn) if key else arn)
+        widget["properties"]["alarms"] = shown
     return body
 
 
@@ -69,9 +74,9 @@ def preview_directory(assembly: Path, out: Path) -> list[Path]:
     loaded = {path.name: json.loads(path.read_text()) for path in templates}
     names = alarm_names(loaded)
     written = []
-    for template in loaded.values():
+    for key, template in loaded.items():
         for name, body in dashboards_in(template).items():
-            written.append(render(_named(body, names), name, out / f"{name}.png"))
+            written.append(render(_named(body, names, key), name, out / f"{name}.png"))
     if not written:
         raise PreviewError(f"no AWS::CloudWatch::Dashboard in the templates of {assembly}")
     return written

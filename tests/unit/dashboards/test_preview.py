@@ -6,7 +6,7 @@ import json
 import pytest
 from PIL import Image
 
-from dashboards.preview.__main__ import main
+from dashboards.preview.__main__ import alarm_names, main
 from dashboards.preview.render import render
 from dashboards.preview.resolve import PreviewError, dashboards_in, resolve
 from dashboards.registry import build_all
@@ -42,3 +42,17 @@ def test_a_template_without_valid_body_is_reported(tmp_path):
     template = {"Resources": {"D": {"Type": "AWS::CloudWatch::Dashboard", "Properties": {"DashboardBody": "{"}}}}
     with pytest.raises(PreviewError, match="not valid JSON"):
         dashboards_in(template)
+
+
+def test_alarm_names_follow_exports_even_when_logical_ids_repeat_across_stacks():
+    # GIVEN two stacks whose composites share a logical id, each exporting its ARN
+    def stack(service):
+        return {"Resources": {"Critical1": {"Type": "AWS::CloudWatch::CompositeAlarm",
+                                            "Properties": {"AlarmName": f"{service}-critical"}}},
+                "Outputs": {"Out": {"Value": {"Fn::GetAtt": ["Critical1", "Arn"]},
+                                    "Export": {"Name": f"{service}:CriticalArn"}}}}
+
+    names = alarm_names({"orders.template.json": stack("orders"), "payments.template.json": stack("payments")})
+    # THEN each export resolves to its own stack's alarm
+    assert names["orders:CriticalArn"] == "orders-critical"
+    assert names["payments:CriticalArn"] == "payments-critical"
