@@ -93,8 +93,9 @@ def count_alarms(alarms: list[Resource]) -> AlarmCount:
 
 
 def functions(all_resources: list[Resource], default_invocations: int, default_metrics: int, days: int) -> list[FunctionUse]:
-    """Each AWS::Lambda::Function with its monthly invocations: from the EventBridge schedules that target it, 0
-    for custom-resource handlers (deploy time only), else the configured assumption."""
+    """Each AWS::Lambda::Function with its monthly invocations: from the EventBridge schedules that target it (plus
+    the assumption when something else may invoke it too), 0 for custom-resource handlers (deploy time only), else
+    the configured assumption."""
     scheduled: dict[str, Decimal] = {}
     for rule in (r for r in all_resources if r.type == "AWS::Events::Rule" and r.props.get("ScheduleExpression")):
         if rule.props.get("State", "ENABLED") != "ENABLED":
@@ -109,9 +110,21 @@ def functions(all_resources: list[Resource], default_invocations: int, default_m
         for r in all_resources
         if r.type.startswith("Custom::") or r.type == "AWS::CloudFormation::CustomResource"
     }
+    # Other callers (API Gateway, SNS, S3 ... via a resource policy; queues and streams via a mapping) bring
+    # traffic the template cannot show: that part is the assumption.
+    otherwise_invoked = {
+        _getatt_id(r.props.get("FunctionName")) or r.props.get("FunctionName", {}).get("Ref")
+        for r in all_resources
+        if (r.type == "AWS::Lambda::Permission" and r.props.get("Principal") != "events.amazonaws.com")
+        or r.type == "AWS::Lambda::EventSourceMapping"
+        if isinstance(r.props.get("FunctionName"), dict)
+    }
     uses = []
     for fn in (r for r in all_resources if r.type == "AWS::Lambda::Function"):
-        if fn.logical_id in scheduled:
+        if fn.logical_id in scheduled and fn.logical_id in otherwise_invoked:
+            invocations = scheduled[fn.logical_id] + default_invocations
+            source = "its schedule + assumption for its other callers"
+        elif fn.logical_id in scheduled:
             invocations, source = scheduled[fn.logical_id], "its schedule"
         elif fn.logical_id in provider_ids:
             invocations, source = Decimal(0), "custom-resource handler, deploy time only"

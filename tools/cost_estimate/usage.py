@@ -147,8 +147,8 @@ def _logs_and_traces(report: UsageReport, fns: list, by_type: dict, assumptions:
     traces = traced_fn + traced_canaries
     if traces:
         report.usages.append(Usage("xray.trace_recorded", "X-Ray traces recorded", traces,
-                                   f"traced functions {_n(traced_fn)} (sampling {assumptions.xray_sampling_rate:g}), "
-                                   f"traced canary runs {_n(traced_canaries)}"))
+                                   f"{_n(traced_fn)} from traced functions (sampling {assumptions.xray_sampling_rate:g}), "
+                                   f"{_n(traced_canaries)} from traced canary runs"))
         insights = [g for g in by_type.get("AWS::XRay::Group", [])
                     if ((g.props.get("InsightsConfiguration") or {}).get("InsightsEnabled")) is True]
         if insights:

@@ -86,3 +86,23 @@ def test_cli_prints_the_bill_of_a_folder(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "Estimated monthly total (us-east-1)" in done.stdout and "Canary runs" in done.stdout
+
+
+def test_a_scheduled_function_with_other_callers_adds_the_assumed_traffic():
+    # GIVEN a function run every 5 minutes by EventBridge and also behind API Gateway, and a schedule-only one
+    from tools.cost_estimate.inventory import functions, resources
+
+    getatt = {"Fn::GetAtt": ["Api", "Arn"]}
+    template = {"S": {"Resources": {
+        "Api": {"Type": "AWS::Lambda::Function", "Properties": {}},
+        "Job": {"Type": "AWS::Lambda::Function", "Properties": {}},
+        "Warm": {"Type": "AWS::Events::Rule", "Properties": {"ScheduleExpression": "rate(5 minutes)", "Targets": [
+            {"Arn": getatt, "Id": "a"}, {"Arn": {"Fn::GetAtt": ["Job", "Arn"]}, "Id": "b"}]}},
+        "FromEvents": {"Type": "AWS::Lambda::Permission", "Properties": {"Principal": "events.amazonaws.com", "FunctionName": getatt}},
+        "FromApi": {"Type": "AWS::Lambda::Permission", "Properties": {"Principal": "apigateway.amazonaws.com", "FunctionName": getatt}},
+    }}}
+    # WHEN invocations are counted with 1,000 assumed per function
+    uses = {u.resource.logical_id: u for u in functions(list(resources(template)), 1000, 0, 30)}
+    # THEN the API function gets its schedule plus the assumption, the job only its schedule
+    assert uses["Api"].invocations == 8640 + 1000
+    assert uses["Job"].invocations == 8640
