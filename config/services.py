@@ -7,6 +7,7 @@ or per resource, keyed ``Family`` (every severity) or ``Family.severity`` (one).
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -266,9 +267,28 @@ class ServiceConfig(StrictModel):
     @field_validator("template")
     @classmethod
     def _template_exists(cls, template: str | None) -> str | None:
-        if template is not None and not (REPO_ROOT / template).is_file():
+        if template is None:
+            return template
+        path = REPO_ROOT / template
+        if not path.is_file():
             raise ValueError(f"template '{template}' does not exist (paths are relative to the repository root)")
+        try:
+            parsed = json.loads(path.read_text())
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"template '{template}' is not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        if not isinstance(parsed, dict) or not isinstance(parsed.get("Resources", {}), dict):
+            raise ValueError(f"template '{template}' is not a CloudFormation template (no Resources mapping)")
         return template
+
+    @model_validator(mode="after")
+    def _slo_source_is_listed(self) -> "ServiceConfig":
+        # With a template the source may be discovered at synth; without one it must be listed here.
+        if self.slo is not None and self.slo.source is not None and self.template is None:
+            names = [r.name for kind in ("rest_apis", "http_apis", "functions") for r in getattr(self.resources, kind)]
+            if self.slo.source not in names:
+                raise ValueError(f"slo.source '{self.slo.source}' is not one of the service's APIs or functions "
+                                 f"({', '.join(names) or 'none listed'})")
+        return self
 
     @model_validator(mode="after")
     def _something_to_monitor(self) -> "ServiceConfig":

@@ -183,3 +183,29 @@ def test_the_manual_maintenance_switch_keeps_a_state_set_by_hand(synth):
     alarm = monitoring_alarms(synth)["watchtower-prod-all-maintenance-Maintenance-info"]["Properties"]
     assert alarm["TreatMissingData"] == "ignore"
     assert not alarm.get("AlarmActions")
+
+
+@pytest.mark.parametrize("env", ("dev", "staging", "prod"))
+def test_every_alarm_and_composite_is_within_cloudwatch_limits(synth, env):
+    longest_arn_prefix = len("arn:aws-us-gov:cloudwatch:ap-southeast-5:123456789012:alarm:")
+    for stack, template in synth.templates(env).items():
+        resources = template["Resources"]
+        for logical_id, resource in resources.items():
+            if resource["Type"] not in ALARM_TYPES:
+                continue
+            props, where = resource["Properties"], f"{stack}/{logical_id}"
+            assert len(props.get("AlarmName", "")) <= 255, where
+            assert len(props.get("AlarmDescription", "")) <= 1024, where
+            for key in ("AlarmActions", "OKActions", "InsufficientDataActions"):
+                assert len(props.get(key, [])) <= 5, f"{where}: more than 5 {key}"
+            if resource["Type"] != "AWS::CloudWatch::CompositeAlarm":
+                continue
+            rule = props["AlarmRule"]
+            parts = rule["Fn::Join"][1] if isinstance(rule, dict) else [rule]
+            children = [p for p in parts if isinstance(p, dict)]
+            assert len(children) <= 100, where
+            names = [resources[c["Fn::GetAtt"][0]]["Properties"]["AlarmName"]
+                     if "Fn::GetAtt" in c and isinstance(resources[c["Fn::GetAtt"][0]]["Properties"].get("AlarmName"), str)
+                     else "x" * 255 for c in children]
+            length = sum(len(p) for p in parts if isinstance(p, str)) + sum(longest_arn_prefix + len(n) for n in names)
+            assert length <= 10_240, f"{where}: rule may resolve to {length} characters"

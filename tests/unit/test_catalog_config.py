@@ -67,3 +67,17 @@ def test_resources_are_accepted_by_name_or_arn(kind, arn, name):
 def test_an_arn_of_the_wrong_kind_is_rejected():
     with pytest.raises(ValueError, match="not an ARN of this resource kind"):
         ServiceConfig(name="orders", resources={"tables": ["arn:aws:sqs:eu-west-1:123456789012:orders"]})
+
+
+def test_a_template_that_is_not_json_is_one_line_at_load(tmp_path):
+    broken = tmp_path / "Broken.template.json"
+    broken.write_text("{ not json")
+    error = _load(tmp_path, [{"name": "shop", "template": str(broken)}])
+    assert error is not None and len(error.lines) == 1 and "is not valid JSON (line 1" in error.lines[0]
+
+
+def test_an_slo_source_that_is_not_listed_names_the_candidates(tmp_path):
+    error = _load(tmp_path, [{"name": "orders", "resources": {"functions": ["orders-create"], "tables": ["t"]},
+                              "slo": {"source": "orders-api"}}])
+    assert error is not None and len(error.lines) == 1
+    assert "slo.source 'orders-api' is not one of the service's APIs or functions (orders-create)" in error.lines[0]
