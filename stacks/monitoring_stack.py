@@ -29,7 +29,13 @@ def _children(alarms: ServiceAlarms, severity: str) -> list[Child]:
 
 
 class MaintenanceStack(Stack):
-    """Holds the manual maintenance alarm every paging composite uses as its ActionsSuppressor."""
+    """Holds the manual maintenance alarm every paging composite uses as its ActionsSuppressor.
+
+    Example
+    -------
+    >>> maintenance = MaintenanceStack(app, "watchtower-prod-Maintenance", cfg=cfg)  # doctest: +SKIP
+    >>> maintenance.alarm  # the ActionsSuppressor of every paging composite  # doctest: +SKIP
+    """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
@@ -39,7 +45,15 @@ class MaintenanceStack(Stack):
 
 
 class MonitoringPartStack(Stack):
-    """Alarms of one part of a big service, rolled up into part composites that feed the service's composites."""
+    """Alarms of one part of a big service, rolled up into part composites that feed the service's composites.
+
+    Example
+    -------
+    >>> part = MonitoringPartStack(app, "watchtower-prod-Monitoring-fleet-part2", cfg=cfg, service=svc,
+    ...                            resources=parts[1], part=2, info_topic=alerting.topics["info"])  # doctest: +SKIP
+    >>> sorted(part.rollups)  # doctest: +SKIP
+    ['critical', 'warning']
+    """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
                  resources: ServiceResources, part: int, info_topic: sns.ITopic,

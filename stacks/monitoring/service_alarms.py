@@ -25,12 +25,24 @@ _KIND_SUFFIX = {"functions": "fn", "rest_apis": "api", "http_apis": "api", "tabl
 
 
 def error_log_namespace(cfg: EnvironmentConfig) -> str:
-    """Namespace of the ERROR-log counts published by the metric filters."""
+    """Namespace of the ERROR-log counts published by the metric filters.
+
+    Example
+    -------
+    >>> error_log_namespace(cfg)  # doctest: +SKIP
+    'watchtower/prod/ErrorLogs'
+    """
     return f"{cfg.app}/{cfg.env}/ErrorLogs"
 
 
 def metric_context(cfg: EnvironmentConfig, service: ServiceConfig) -> MetricContext:
-    """The MetricContext of ``service`` in ``cfg``."""
+    """The MetricContext of ``service`` in ``cfg``.
+
+    Example
+    -------
+    >>> metric_context(cfg, svc).powertools_namespace  # doctest: +SKIP
+    'orders'
+    """
     return MetricContext(error_log_namespace=error_log_namespace(cfg),
                          powertools_namespace=service.powertools_namespace, powertools_service=service.name)
 

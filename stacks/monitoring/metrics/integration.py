@@ -10,7 +10,13 @@ __all__ = ["state_machine_signals", "event_rule_signals", "topic_signals", "stat
 
 
 def state_machine_arn(state_machine: StateMachineRef) -> str:
-    """The state machine's ARN in the monitoring stack's account and region (a token until deploy)."""
+    """The state machine's ARN in the monitoring stack's account and region (a token until deploy).
+
+    Example
+    -------
+    >>> state_machine_arn(StateMachineRef(name="fulfil")).endswith(":stateMachine:fulfil")
+    True
+    """
     return f"arn:{Aws.PARTITION}:states:{Aws.REGION}:{Aws.ACCOUNT_ID}:stateMachine:{state_machine.name}"
 
 

@@ -12,7 +12,13 @@ _NS = "AWS/Lambda"
 
 
 def error_log_metric_name(fn: FunctionRef) -> str:
-    """Name of the metric the ERROR-level log filter of ``fn`` publishes."""
+    """Name of the metric the ERROR-level log filter of ``fn`` publishes.
+
+    Example
+    -------
+    >>> error_log_metric_name(FunctionRef(name="orders-api"))
+    'orders-api-ErrorLogs'
+    """
     return f"{fn.name}-ErrorLogs"
 
 
