@@ -68,6 +68,7 @@ class ServiceView:
 
     name: str
     functions: tuple[str, ...] = ()
+    log_groups: tuple[str, ...] = ()  # the functions' log groups
     apis: tuple[Api, ...] = ()
     tables: tuple[str, ...] = ()
     queues: tuple[str, ...] = ()
@@ -125,6 +126,8 @@ def view_of(service: Any) -> ServiceView:
     return ServiceView(
         name=service.name,
         functions=_names(getattr(resources, "functions", ())),
+        log_groups=tuple(getattr(f, "log_group", None) or f"/aws/lambda/{f.name}"
+                         for f in getattr(resources, "functions", ())),
         apis=apis,
         tables=_names(getattr(resources, "tables", ())),
         queues=_names(getattr(resources, "queues", ())),

@@ -2,7 +2,7 @@
 
 Sources: Dashboard Body Structure and Syntax (0..500 widgets; alarm widget 1..100 alarm ARNs; grid 24 columns),
 CloudWatch service quotas (500 metrics per widget, 2,500 per dashboard), AWS::CloudWatch::Dashboard
-(name 1..255 of A-Z a-z 0-9 - _). The body travels inside a CloudFormation template, whose largest size is
+(name 1..255 of A-Z a-z 0-9 - _), Logs StartQuery (at most 50 log groups per query). The body travels inside a CloudFormation template, whose largest size is
 1 MB (from S3), so a body is held to that budget.
 """
 from __future__ import annotations
@@ -14,12 +14,14 @@ from typing import Any
 __all__ = [
     "DashboardLimitError", "check_body", "body_problems", "MAX_WIDGETS", "MAX_METRICS_PER_WIDGET",
     "MAX_METRICS_PER_DASHBOARD", "MAX_ALARMS_PER_WIDGET", "MAX_BODY_BYTES", "GRID_COLUMNS", "DASHBOARD_NAME",
+    "MAX_LOG_GROUPS_PER_QUERY",
 ]
 
 MAX_WIDGETS = 500
 MAX_METRICS_PER_WIDGET = 500
 MAX_METRICS_PER_DASHBOARD = 2500
 MAX_ALARMS_PER_WIDGET = 100
+MAX_LOG_GROUPS_PER_QUERY = 50
 MAX_BODY_BYTES = 1_000_000
 GRID_COLUMNS = 24
 DASHBOARD_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
@@ -72,6 +74,10 @@ def body_problems(body: dict[str, Any]) -> list[str]:
             alarms = widget.get("properties", {}).get("alarms", [])
             if not 1 <= len(alarms) <= MAX_ALARMS_PER_WIDGET:
                 problems.append(f"{where}: {len(alarms)} alarms; an alarm widget takes 1 to {MAX_ALARMS_PER_WIDGET}")
+        if widget.get("type") == "log":
+            sources = widget.get("properties", {}).get("query", "").count("SOURCE '")
+            if not 1 <= sources <= MAX_LOG_GROUPS_PER_QUERY:
+                problems.append(f"{where}: {sources} log groups; a query reads 1 to {MAX_LOG_GROUPS_PER_QUERY}")
     if total > MAX_METRICS_PER_DASHBOARD:
         problems.append(f"{total} metrics in all; at most {MAX_METRICS_PER_DASHBOARD} per dashboard")
     return problems

@@ -8,6 +8,7 @@ from config.schema import EnvironmentConfig
 from dashboards.common import region_of, threshold_lines, title_block
 from dashboards.inventory import services_of
 from dashboards.layout import Grid
+from dashboards.limits import MAX_LOG_GROUPS_PER_QUERY
 from dashboards.model import AlarmRef, AppResources
 from dashboards.widgets import alarm_status, graph, log_query, metric
 
@@ -29,7 +30,7 @@ def log_groups_of(cfg: EnvironmentConfig, resources: AppResources) -> list[str]:
     >>> log_groups_of(cfg, AppResources(router_function="r"))  # doctest: +SKIP
     ['/aws/lambda/orders-api', '/aws/lambda/r']
     """
-    groups = [f"/aws/lambda/{fn}" for view in services_of(cfg) for fn in view.functions]
+    groups = [group for view in services_of(cfg) for group in view.log_groups]
     groups += [g for gs in resources.log_groups.values() for g in gs]
     if resources.router_function:
         groups.append(f"/aws/lambda/{resources.router_function}")
@@ -90,7 +91,8 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
         grid.header("## Alerting path and synthetic checks")
         grid.rows(health, per_row=len(health) if len(health) <= 4 else 4)
     groups = log_groups_of(cfg, resources)
-    if groups:
-        grid.row([log_query("Recent errors (Logs Insights)", groups, RECENT_ERRORS_QUERY, region=region)],
-                 height=8)
+    chunks = [groups[i:i + MAX_LOG_GROUPS_PER_QUERY] for i in range(0, len(groups), MAX_LOG_GROUPS_PER_QUERY)]
+    for n, chunk in enumerate(chunks, start=1):
+        title = "Recent errors (Logs Insights)" + (f" {n}/{len(chunks)}" if len(chunks) > 1 else "")
+        grid.row([log_query(title, chunk, RECENT_ERRORS_QUERY, region=region)], height=8)
     return grid.body(TIME_RANGE)

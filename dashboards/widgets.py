@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from dashboards.limits import MAX_ALARMS_PER_WIDGET
+from dashboards.limits import MAX_ALARMS_PER_WIDGET, MAX_LOG_GROUPS_PER_QUERY
 
 __all__ = [
     "REGION_PLACEHOLDER", "metric", "expression", "annotation", "graph", "single_value", "alarm_status", "text",
@@ -151,15 +151,16 @@ def log_query(title: str, log_groups: Sequence[str], query: str, *, region: str,
     Raises
     ------
     WidgetError
-        When no log group is given (the console would show an error instead of results).
+        When no log group, or more than a query reads (50), is given.
 
     Example
     -------
     >>> log_query("Errors", ["/aws/lambda/f"], "fields @message", region="r")["properties"]["query"]
     "SOURCE '/aws/lambda/f' | fields @message"
     """
-    if not log_groups:
-        raise WidgetError(f"log widget {title!r} needs at least one log group")
+    if not 1 <= len(log_groups) <= MAX_LOG_GROUPS_PER_QUERY:
+        raise WidgetError(f"log widget {title!r} reads {len(log_groups)} log groups; a query reads 1 to "
+                          f"{MAX_LOG_GROUPS_PER_QUERY}")
     sources = " | ".join(f"SOURCE '{group}'" for group in log_groups)
     return {"type": "log", "properties": {
         "title": title, "query": f"{sources} | {query}", "region": region, "view": view,

@@ -176,3 +176,15 @@ def test_services_appear_in_config_order_on_every_per_service_dashboard(cfg, ref
                 rows.setdefault(title.split(": ")[0], []).append((w["x"], title.split(": ", 1)[1]))
         layouts = {tuple(v) for k, v in rows.items() if k in expected}
         assert len(layouts) <= 2 if name == "Performance" else len(layouts) == 1, (name, layouts)
+
+
+def test_recent_errors_read_each_functions_log_group_fifty_per_query():
+    # GIVEN 60 functions, one with its own log group
+    functions = [{"name": "custom", "log_group": "/custom/logs"}] + [f"f{i}" for i in range(59)]
+    cfg = make_config([{"name": "big", "resources": {"functions": functions}}], business=[])
+    body = DASHBOARDS["Operations"](cfg, [], AppResources(router_function="router"))
+    queries = [w["properties"]["query"] for w in body["widgets"] if w["type"] == "log"]
+    # THEN the 61 log groups are split over two queries within Logs Insights' 50, each group read once
+    assert [q.count("SOURCE '") for q in queries] == [50, 11]
+    assert "SOURCE '/custom/logs'" in queries[0] and "SOURCE '/aws/lambda/custom'" not in "".join(queries)
+    assert body_problems(body) == []
