@@ -183,3 +183,22 @@ def make_runtime_once():
     from observability.runtime import Runtime
     from observability.settings import load_settings
     return Runtime(load_settings({"SERVICE_NAME": f"prop-{uuid.uuid4().hex[:6]}", "ENVIRONMENT": "test"}))
+
+
+def test_extras_named_like_formatter_keys_are_still_redacted(make_runtime, output, lambda_context):
+    # GIVEN extras that reuse the formatter's own key names (which are otherwise not scanned)
+    rt = make_runtime()
+    output()
+    _invoke_logging(rt, lambda_context, lambda: rt.logger.info(
+        "odd", extra={"timestamp": EMAILS[0], "location": PHONES[0]}))
+    text = "\n".join(output().lines)
+    # THEN their values are redacted like any other field
+    assert EMAILS[0] not in text and PHONES[0] not in text
+
+
+def test_appended_keys_named_like_formatter_keys_are_still_redacted(make_runtime, output, lambda_context):
+    rt = make_runtime()
+    rt.logger.append_keys(level=EMAILS[1])
+    output()
+    _invoke_logging(rt, lambda_context, lambda: rt.logger.info("appended"))
+    assert EMAILS[1] not in "\n".join(output().lines)

@@ -9,14 +9,13 @@ Example
 ...     metrics.add_metric(name="OrdersPlaced", unit="Count", value=1)
 ...     return {"statusCode": 200}
 
-``tracer`` and ``health`` are loaded on first access: the X-Ray SDK alone takes about 0.2 s to import, and
-functions that never touch them should not pay for it at cold start.
+``tracer``, ``health`` and ``business_metric`` are loaded on first access: the X-Ray SDK alone takes about
+0.2 s to import, and functions that never touch them should not pay for them at cold start.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .business import business_metric
 from .instrument import instrument
 from .redaction import redact
 from .runtime import runtime
@@ -30,6 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from aws_lambda_powertools import Tracer
 
     from . import health
+    from .business import business_metric
 
     tracer: Tracer
 
@@ -37,6 +37,10 @@ if TYPE_CHECKING:  # pragma: no cover
 def __getattr__(name: str) -> Any:
     if name == "tracer":
         return runtime.tracer
+    if name == "business_metric":
+        from .business import business_metric
+
+        return business_metric
     if name == "health":
         import importlib
 

@@ -53,6 +53,7 @@ class Pseudonymizer:
         self._salt = salt
         self._on_problem = on_problem
         self._read_secret = read_secret
+        self._known: dict[str, str] = {}  # same user, same container: skip the HMAC
 
     def _load_salt(self) -> bytes:
         if self._secret_name:
@@ -73,9 +74,16 @@ class Pseudonymizer:
         >>> len(Pseudonymizer(salt=b"s")("user-1"))
         24
         """
+        known = self._known.get(raw_user_id)
+        if known is not None:
+            return known
         if self._salt is None:
             self._salt = self._load_salt()
         import hashlib  # lazy: OpenSSL loads in ~2 ms, and functions without users never need it
         import hmac
 
-        return hmac.new(self._salt, raw_user_id.encode(), hashlib.sha256).hexdigest()[:24]
+        pseudonym = hmac.new(self._salt, raw_user_id.encode(), hashlib.sha256).hexdigest()[:24]
+        if len(self._known) >= 4096:  # bounded: a warm container can see many users
+            self._known.clear()
+        self._known[raw_user_id] = pseudonym
+        return pseudonym

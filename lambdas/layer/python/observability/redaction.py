@@ -151,15 +151,16 @@ class Redactor:
             return [self.redact(item) for item in value]
         return self.redact_text(str(value))
 
-    def redact_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        """Redact a top-level log record, leaving the layer's own keys (``skip_keys``) unscanned.
+    def redact_record(self, record: dict[str, Any], skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+        """Redact a top-level log record, leaving ``skip`` (and ``skip_keys``) unscanned.
 
         Example
         -------
-        >>> Redactor(skip_keys=["level"]).redact_record({"level": "INFO", "message": "a@b.io"})
+        >>> Redactor().redact_record({"level": "INFO", "message": "a@b.io"}, frozenset({"level"}))
         {'level': 'INFO', 'message': '[REDACTED]'}
         """
-        skip, redact, sensitive = self._skip, self.redact, self.is_sensitive_key
+        skip = self._skip | skip if skip else self._skip
+        redact, sensitive = self.redact, self.is_sensitive_key
         out = {}
         for key, value in record.items():
             if key in skip:

@@ -1,6 +1,7 @@
 """The process-wide Logger, Metrics and Tracer, configured once per cold start from :mod:`settings`."""
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from typing import Any
@@ -14,6 +15,11 @@ from .settings import Settings, load_settings
 
 __all__ = ["RedactingFormatter", "Runtime", "runtime"]
 
+# Keys the formatter fills from the LogRecord itself (level name, code location, time): not user data, unless
+# an extra or an appended key replaced them, which ``format`` checks per record.
+_GENERATED = {"level": "%(levelname)s", "location": "%(funcName)s:%(lineno)d", "timestamp": "%(asctime)s"}
+
+
 class RedactingFormatter(LambdaPowertoolsFormatter):
     """Powertools' JSON formatter with PII redaction applied to the finished record (message, extras, errors).
 
@@ -26,10 +32,20 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
     def __init__(self, redactor: Redactor | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._redactor = redactor
+        self._skip: frozenset[str] = frozenset()
+
+    def format(self, record: logging.LogRecord) -> str:  # noqa: A003
+        # Handlers format under their lock, so this per-record attribute is not shared between threads.
+        self._skip = frozenset(key for key, fmt in _GENERATED.items()
+                               if self.log_format.get(key) == fmt and key not in record.__dict__)
+        try:
+            return super().format(record)
+        finally:
+            self._skip = frozenset()
 
     def serialize(self, log: dict[str, Any]) -> str:  # type: ignore[override]
         if self._redactor is not None:
-            log = self._redactor.redact_record(log)
+            log = self._redactor.redact_record(log, self._skip)
         return super().serialize(log)
 
 
