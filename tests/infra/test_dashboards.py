@@ -1,6 +1,8 @@
 """The dashboards as synthesized for every environment: limits, metrics, alarm references and previews."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from PIL import Image
 
@@ -88,3 +90,16 @@ def test_every_runbook_link_points_at_a_runbook_in_the_repository(synth, env):
         for widget in (w for w in body["widgets"] if w["type"] == "text"):
             for family in re.findall(r"/docs/runbooks/([^/)]+)\.md\)", widget["properties"]["markdown"]):
                 assert (runbooks / f"{family}.md").exists(), f"{name}: no docs/runbooks/{family}.md"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_widgets_query_the_stacks_region(synth, env):
+    # GIVEN the deployed template of the dashboards (dev has no region in config: its templates are agnostic)
+    cfg = synth.app_config(env)
+    text = json.dumps(synth.templates(env)[f"{cfg.app}-{cfg.env}-Dashboards"])
+    # THEN no region placeholder survives synth, and agnostic templates ask CloudFormation for the region
+    assert "${AWS::Region}" not in text
+    if cfg.region is None:
+        assert '{"Ref": "AWS::Region"}' in text
+    else:
+        assert f'\\"region\\":\\"{cfg.region}\\"' in text
