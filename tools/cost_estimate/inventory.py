@@ -96,7 +96,8 @@ def functions(all_resources: list[Resource], default_invocations: int, default_m
     """Each AWS::Lambda::Function with its monthly invocations: from the EventBridge schedules that target it (plus
     the assumption when something else may invoke it too), 0 for custom-resource handlers (deploy time only), else
     the configured assumption."""
-    scheduled: dict[str, Decimal] = {}
+    # Keys are (stack, logical id): logical ids repeat across stacks (e.g. one canary stack per region).
+    scheduled: dict[tuple[str, str], Decimal] = {}
     for rule in (r for r in all_resources if r.type == "AWS::Events::Rule" and r.props.get("ScheduleExpression")):
         if rule.props.get("State", "ENABLED") != "ENABLED":
             continue
@@ -104,16 +105,17 @@ def functions(all_resources: list[Resource], default_invocations: int, default_m
         for target in rule.props.get("Targets", []) or []:
             target_id = _getatt_id(target.get("Arn"))
             if target_id:
-                scheduled[target_id] = scheduled.get(target_id, Decimal(0)) + runs
+                key = (rule.stack, target_id)
+                scheduled[key] = scheduled.get(key, Decimal(0)) + runs
     provider_ids = {
-        _getatt_id(r.props.get("ServiceToken"))
+        (r.stack, _getatt_id(r.props.get("ServiceToken")))
         for r in all_resources
         if r.type.startswith("Custom::") or r.type == "AWS::CloudFormation::CustomResource"
     }
     # Other callers (API Gateway, SNS, S3 ... via a resource policy; queues and streams via a mapping) bring
     # traffic the template cannot show: that part is the assumption.
     otherwise_invoked = {
-        _getatt_id(r.props.get("FunctionName")) or r.props.get("FunctionName", {}).get("Ref")
+        (r.stack, _getatt_id(r.props.get("FunctionName")) or r.props.get("FunctionName", {}).get("Ref"))
         for r in all_resources
         if (r.type == "AWS::Lambda::Permission" and r.props.get("Principal") != "events.amazonaws.com")
         or r.type == "AWS::Lambda::EventSourceMapping"
@@ -121,12 +123,13 @@ def functions(all_resources: list[Resource], default_invocations: int, default_m
     }
     uses = []
     for fn in (r for r in all_resources if r.type == "AWS::Lambda::Function"):
-        if fn.logical_id in scheduled and fn.logical_id in otherwise_invoked:
-            invocations = scheduled[fn.logical_id] + default_invocations
+        key = (fn.stack, fn.logical_id)
+        if key in scheduled and key in otherwise_invoked:
+            invocations = scheduled[key] + default_invocations
             source = "its schedule + assumption for its other callers"
-        elif fn.logical_id in scheduled:
-            invocations, source = scheduled[fn.logical_id], "its schedule"
-        elif fn.logical_id in provider_ids:
+        elif key in scheduled:
+            invocations, source = scheduled[key], "its schedule"
+        elif key in provider_ids:
             invocations, source = Decimal(0), "custom-resource handler, deploy time only"
         else:
             invocations, source = Decimal(default_invocations), "assumption"

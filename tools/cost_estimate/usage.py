@@ -111,7 +111,7 @@ def _metrics(report: UsageReport, fns: list, by_type: dict, assumptions: Estimat
     for f in fns:
         if f.custom_metrics:
             total += f.custom_metrics
-            parts.append(f"{f.resource.logical_id} {f.custom_metrics} ({f.custom_metrics_source})")
+            parts.append(f"{f.resource.stack}/{f.resource.logical_id} {f.custom_metrics} ({f.custom_metrics_source})")
     if config_functions and assumptions.custom_metrics_per_function:
         layer = config_functions * assumptions.custom_metrics_per_function
         total += layer
@@ -136,13 +136,13 @@ def _logs_and_traces(report: UsageReport, fns: list, by_type: dict, assumptions:
                                    f"{len(fns)} function(s), {_n(invocations)} invocations x "
                                    f"{assumptions.log_kb_per_invocation:g} KB"))
     canaries = by_type.get("AWS::Synthetics::Canary", [])
-    runs = {c.logical_id: canary_runs(c, days) for c in canaries}
+    runs = {f"{c.stack}/{c.logical_id}": canary_runs(c, days) for c in canaries}
     if canaries:
         report.usages.append(Usage("synthetics.canary_run", "Canary runs", sum(runs.values(), Decimal(0)),
                                    ", ".join(f"{k} {_n(v)}" for k, v in runs.items())))
     rate = Decimal(str(assumptions.xray_sampling_rate))
     traced_fn = sum((f.invocations for f in fns if f.traced), Decimal(0)) * rate
-    traced_canaries = sum((runs[c.logical_id] for c in canaries
+    traced_canaries = sum((runs[f"{c.stack}/{c.logical_id}"] for c in canaries
                            if (c.props.get("RunConfig") or {}).get("ActiveTracing") is True), Decimal(0))
     traces = traced_fn + traced_canaries
     if traces:

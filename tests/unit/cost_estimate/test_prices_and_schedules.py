@@ -106,3 +106,17 @@ def test_a_scheduled_function_with_other_callers_adds_the_assumed_traffic():
     # THEN the API function gets its schedule plus the assumption, the job only its schedule
     assert uses["Api"].invocations == 8640 + 1000
     assert uses["Job"].invocations == 8640
+
+
+def test_resources_with_the_same_logical_id_in_two_stacks_are_both_priced():
+    # GIVEN the same canary stack deployed to two regions (same logical ids, two templates)
+    from config.cost import EstimateAssumptions
+    from tools.cost_estimate import estimate
+
+    canary = {"Type": "AWS::Synthetics::Canary", "Properties": {"Schedule": {"Expression": "rate(5 minutes)"}}}
+    templates = {"Synthetics": {"Resources": {"OrdersCanary": canary}},
+                 "Synthetics-us-east-1": {"Resources": {"OrdersCanary": canary}}}
+    # WHEN estimated / THEN both canaries' runs are billed
+    bill = estimate(templates, EstimateAssumptions(days_per_month=30))
+    (line,) = [l for l in bill.lines if l.usage.item == "Canary runs"]
+    assert line.usage.quantity == 2 * 8640
