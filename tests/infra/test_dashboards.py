@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -82,9 +84,6 @@ def test_previews_are_drawn_for_every_dashboard(synth, env, tmp_path):
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_every_runbook_link_points_at_a_runbook_in_the_repository(synth, env):
-    from pathlib import Path
-    import re
-
     runbooks = Path(__file__).resolve().parents[2] / "docs" / "runbooks"
     for name, body in _deployed(synth, env).items():
         for widget in (w for w in body["widgets"] if w["type"] == "text"):

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from config.loader import load_config
 from dashboards.catalog import unknown_metrics
 from dashboards.limits import GRID_COLUMNS, body_problems
 from dashboards.model import AppResources
@@ -146,10 +148,6 @@ def test_any_number_of_services_up_to_forty_fits_cloudwatch(count, with_api):
 
 def test_demo_business_metrics_of_dev_are_what_the_demo_service_emits():
     # GIVEN dev's declared business metrics and the demo handler's source
-    from pathlib import Path
-
-    from config.loader import load_config
-
     cfg = load_config("dev")
     source = (Path(__file__).resolve().parents[3] / "lambdas" / "demo_service" / "demo_api.py").read_text()
     # THEN every declared metric is one the handler actually emits, so no business graph stays empty
