@@ -37,28 +37,10 @@ def log_groups_of(cfg: EnvironmentConfig, resources: AppResources) -> list[str]:
     return list(dict.fromkeys(groups))
 
 
-def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
-          resources: AppResources = AppResources()) -> dict[str, Any]:
-    """The operations body of ``cfg``'s environment.
-
-    Example
-    -------
-    >>> build(cfg, [])["start"]  # doctest: +SKIP
-    '-PT3H'
-    """
-    region = region_of(cfg)
-    grid = Grid()
-    grid.header(title_block(cfg, "operations", "What is firing, and is the alerting path itself healthy?",
-                            alarm_refs), height=3)
-    composites = sorted((r for r in alarm_refs if r.kind == "composite"), key=lambda r: r.name)
-    grid.rows(alarm_status("Composite alarms", [r.arn for r in composites]), per_row=1, height=4)
-    firing = alarm_status("Alarms in ALARM now", [r.arn for r in sorted(alarm_refs, key=lambda r: r.name)])
-    for widget in firing:
-        widget["properties"]["states"] = ["ALARM"]
-    grid.rows(firing, per_row=1, height=4)
-    if not alarm_refs:
-        grid.header("No alarms are deployed in this environment yet.")
-    health = []
+def _alerting_path(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef], resources: AppResources,
+                   region: str) -> list[dict[str, Any]]:
+    """Graphs of what carries alerts and checks services from outside: router, DLQs, canaries."""
+    health: list[dict[str, Any]] = []
     if resources.router_function:
         fn = {"FunctionName": resources.router_function}
         health.append(graph("Alert router: invocations and errors", [
@@ -87,6 +69,31 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
         ], unit="Percent", region=region, stat="Average", y_max=100,
             annotations=[a for service in sorted(resources.canaries)
                          for a in threshold_lines(alarm_refs, service, _CANARY_FAMILIES)]))
+    return health
+
+
+def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+          resources: AppResources = AppResources()) -> dict[str, Any]:
+    """The operations body of ``cfg``'s environment.
+
+    Example
+    -------
+    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    '-PT3H'
+    """
+    region = region_of(cfg)
+    grid = Grid()
+    grid.header(title_block(cfg, "operations", "What is firing, and is the alerting path itself healthy?",
+                            alarm_refs), height=3)
+    composites = sorted((r for r in alarm_refs if r.kind == "composite"), key=lambda r: r.name)
+    grid.rows(alarm_status("Composite alarms", [r.arn for r in composites]), per_row=1, height=4)
+    firing = alarm_status("Alarms in ALARM now", [r.arn for r in sorted(alarm_refs, key=lambda r: r.name)])
+    for widget in firing:
+        widget["properties"]["states"] = ["ALARM"]
+    grid.rows(firing, per_row=1, height=4)
+    if not alarm_refs:
+        grid.header("No alarms are deployed in this environment yet.")
+    health = _alerting_path(cfg, alarm_refs, resources, region)
     if health:
         grid.header("## Alerting path and synthetic checks")
         grid.rows(health, per_row=len(health) if len(health) <= 4 else 4)
