@@ -115,7 +115,13 @@ class Simulator:
         self.composite_order, self.warnings = _composite_order(alarms.composites)
 
     def run(self, start_minute: int, end_minute: int) -> list[Transition]:
-        """Evaluate every minute in ``[start_minute, end_minute]`` and return the state changes in time order."""
+        """Evaluate every minute in ``[start_minute, end_minute]`` and return the state changes in time order.
+
+        Example
+        -------
+        >>> [t.to_state for t in Simulator(alarm_set, store, "OK").run(t0, t0 + 10)]  # doctest: +SKIP
+        ['ALARM', 'OK']
+        """
         if end_minute < start_minute:
             raise SimulationError(f"end ({time_of_minute(end_minute)}) is before start ({time_of_minute(start_minute)})")
         cache: dict = {}

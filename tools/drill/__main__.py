@@ -10,6 +10,13 @@ from tools.drill.table import exit_code, format_table
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Select, drill and tabulate; returns the exit code (0 delivered, 1 not delivered, 2 bad input).
+
+    Example
+    -------
+    >>> main(["--env", "prod", "--alarm", "watchtower-prod-orders-service-Critical-critical"])  # doctest: +SKIP
+    0
+    """
     parser = argparse.ArgumentParser(prog="python -m tools.drill", description=__doc__)
     parser.add_argument("--env", required=True)
     parser.add_argument("--app", help="app name (default: from config/<env>.yaml)")

@@ -39,6 +39,13 @@ def _config(env: str):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the scenarios, print the table and write it to the report; returns the exit code (0, or 2).
+
+    Example
+    -------
+    >>> main(["--env", "prod", "--only", "hard-outage", "--no-report"])  # doctest: +SKIP
+    0
+    """
     parser = argparse.ArgumentParser(prog="python -m tools.alarmsim.scenarios")
     parser.add_argument("--env", required=True)
     parser.add_argument("--templates", help="template file or directory (default: cdk.out/<env>)")

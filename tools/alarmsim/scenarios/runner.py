@@ -113,6 +113,10 @@ def generate(alarms: AlarmSet, scenario: Scenario, onset: int, profile: Profile,
 
     A burn scenario burns each service's budget at the same rate: its error ratio follows that service's
     objective (``objectives``: alarm-name prefix -> percent), else the scenario's default.
+
+    Example
+    -------
+    >>> generate(alarm_set, scenarios()[1], ONSET, PROD, affected_metrics(alarm_set, None)).keys()  # doctest: +SKIP
     """
     rng = random.Random(zlib.crc32(scenario.name.encode()))
     store = SeriesStore()
