@@ -55,8 +55,10 @@ def requests_per_minute(profile: Profile, minute: int, rng: random.Random) -> fl
 
     Example
     -------
-    >>> round(requests_per_minute(PROD, 15 * 60, random.Random(1)) / PROD.peak_rpm, 1)
-    1.0
+    >>> 0.7 < requests_per_minute(PROD, 15 * 60, random.Random(1)) / PROD.peak_rpm < 1.3   # at the peak
+    True
+    >>> requests_per_minute(PROD, 3 * 60, random.Random(1)) < requests_per_minute(PROD, 15 * 60, random.Random(1))
+    True
     """
     hour = (minute % 1440) / 60.0
     daily = (1 + math.cos((hour - 15.0) / 24.0 * 2 * math.pi)) / 2
