@@ -67,7 +67,8 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     from stacks.monitoring_stack import build_monitoring
 
     stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props,
-                                   extra_children=telemetry.canary_children))
+                                   extra_children=telemetry.canary_children,
+                                   log_group_stacks=[stacks[k] for k in ("Logs", "DemoService") if k in stacks]))
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
     from stacks.dashboards_stack import DashboardsStack, dashboard_inputs

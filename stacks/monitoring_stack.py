@@ -133,8 +133,12 @@ class MonitoringStack(Stack):
 
 
 def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic],
-                     props: Callable[[str], dict], extra_children: ExtraChildren | None = None) -> dict[str, Stack]:
+                     props: Callable[[str], dict], extra_children: ExtraChildren | None = None,
+                     log_group_stacks: Sequence[Stack] = ()) -> dict[str, Stack]:
     """The maintenance stack and every service's monitoring stacks, keyed by concern.
+
+    ``log_group_stacks`` create or retain the functions' log groups; the ERROR-log metric filters need those
+    groups to exist, so every monitoring stack deploys after them.
 
     Example
     -------
@@ -160,8 +164,13 @@ def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, s
                                              all_resources=resources, **props(concern)))
             stacks[concern] = parts[-1]
         concern = f"Monitoring-{service.name}"
+        for stack in parts:
+            for dependency in log_group_stacks:
+                stack.add_dependency(dependency)
         stacks[concern] = MonitoringStack(app, stack_name(cfg, concern), cfg=cfg, service=service, resources=first,
                                           topics=topics, maintenance=maintenance.alarm, parts=parts,
                                           extra_children=extra_children.get(service.name, ()),
                                           all_resources=resources, **props(concern))
+        for dependency in log_group_stacks:
+            stacks[concern].add_dependency(dependency)
     return stacks

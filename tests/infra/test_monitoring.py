@@ -209,3 +209,16 @@ def test_every_alarm_and_composite_is_within_cloudwatch_limits(synth, env):
                      else "x" * 255 for c in children]
             length = sum(len(p) for p in parts if isinstance(p, str)) + sum(longest_arn_prefix + len(n) for n in names)
             assert length <= 10_240, f"{where}: rule may resolve to {length} characters"
+
+
+@pytest.mark.parametrize(("env", "service", "log_stacks"), [
+    ("prod", "orders", {"watchtower-prod-Logs"}),
+    ("dev", "demo", {"watchtower-dev-Logs", "watchtower-dev-DemoService"}),
+])
+def test_monitoring_deploys_after_the_stacks_that_create_the_log_groups_its_filters_need(synth, env, service,
+                                                                                         log_stacks):
+    import json
+
+    manifest = json.loads((synth.result(env).outdir / "manifest.json").read_text())
+    dependencies = set(manifest["artifacts"][f"watchtower-{env}-Monitoring-{service}"].get("dependencies", []))
+    assert log_stacks <= dependencies
