@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from aws_cdk import Stack, Token
+from aws_cdk import ArnFormat, Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
@@ -91,6 +91,7 @@ class DashboardsStack(Stack):
     ``<Name>-1``, ``<Name>-2``... when one body would break CloudWatch's limits).
 
     ``bodies`` keeps each body as deployed (before CloudFormation resolves tokens), for tests and the preview.
+    Alarm widgets name alarms by ARNs built from their names, so no stack exports an alarm to the dashboards.
     A body still over CloudWatch's limits (one service too big on its own) stops synth with one line naming
     the breach.
 
@@ -104,8 +105,9 @@ class DashboardsStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.bodies: dict[str, dict[str, Any]] = {}
         self.dashboards: dict[str, cloudwatch.CfnDashboard] = {}
+        refs = [self._by_name(ref) for ref in alarm_refs]
         for kind in DASHBOARDS:
-            for name, body in build_parts(kind, cfg, list(alarm_refs), resources).items():
+            for name, body in build_parts(kind, cfg, refs, resources).items():
                 dashboard_name = resource_name(cfg, name)
                 check_body(dashboard_name, body)
                 body = with_region(body, self.region)
@@ -113,3 +115,17 @@ class DashboardsStack(Stack):
                 self.dashboards[name] = cloudwatch.CfnDashboard(
                     self, name.replace("-", ""), dashboard_name=dashboard_name,
                     dashboard_body=json.dumps(body, separators=(",", ":")))
+
+    def _by_name(self, ref: AlarmRef) -> AlarmRef:
+        """``ref`` with its ARN spelled from its (stable) name in this stack's account and region.
+
+        An ARN token from another stack would become an export the dashboards import, and CloudFormation then
+        refuses to delete or rename that alarm until the dashboards stop importing it. Alarm names never change
+        (stacks/naming.py), so the ARN built from the name points at the same alarm without that coupling.
+        ARNs already literal (alarms in other regions) are kept.
+        """
+        if not Token.is_unresolved(ref.arn) or Token.is_unresolved(ref.name):
+            return ref
+        arn = self.format_arn(service="cloudwatch", resource="alarm", resource_name=ref.name,
+                              arn_format=ArnFormat.COLON_RESOURCE_NAME)
+        return dataclasses.replace(ref, arn=arn)
