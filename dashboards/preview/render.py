@@ -91,7 +91,7 @@ def _graph(draw: ImageDraw.ImageDraw, box: tuple[int, int, int, int], properties
     points = 60
     legend_x = left + 44
     for index, (label, _options) in enumerate(_visible(properties)[:8]):
-        near_top = _lives_near_top(f"{properties.get('title')} {label}")
+        near_top = axis.get("label") == "Percent" and _lives_near_top(label)
         values = series(f"{properties.get('title')}|{label}", points, y_top, thresholds, near_top=near_top)
         color = _PALETTE[index % len(_PALETTE)]
         xs = [plot[0] + i * (plot[2] - plot[0]) / (points - 1) for i in range(points)]
