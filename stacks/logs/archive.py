@@ -13,6 +13,11 @@ from stacks.naming import resource_name
 __all__ = ["LogArchive", "ARCHIVE_PREFIX"]
 
 ARCHIVE_PREFIX = "logs/"
+# Config names (S3's own) to CDK's enum members.
+_STORAGE_CLASSES = {
+    "STANDARD_IA": s3.StorageClass.INFREQUENT_ACCESS, "GLACIER_IR": s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+    "GLACIER": s3.StorageClass.GLACIER, "DEEP_ARCHIVE": s3.StorageClass.DEEP_ARCHIVE,
+}
 
 
 class LogArchive(Construct):
@@ -35,7 +40,8 @@ class LogArchive(Construct):
             self, "AccessLogs", encryption=s3.BucketEncryption.S3_MANAGED,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL, enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, removal_policy=RemovalPolicy.RETAIN,
-            lifecycle_rules=[s3.LifecycleRule(id="ExpireAccessLogs", expiration=Duration.days(settings.archive_expiry_days))],
+            lifecycle_rules=[s3.LifecycleRule(id="ExpireAccessLogs",
+                                              expiration=Duration.days(settings.archive_expiry_days))],
         )
         suppress(self.access_logs, "AwsSolutions-S1",
                  "This bucket is the archive's server-access-log target; logging it would recurse")
@@ -47,7 +53,7 @@ class LogArchive(Construct):
                 s3.LifecycleRule(
                     id="ColderThenExpire",
                     transitions=[s3.Transition(
-                        storage_class=getattr(s3.StorageClass, settings.archive_storage_class.replace("GLACIER_IR", "GLACIER_INSTANT_RETRIEVAL")),
+                        storage_class=_STORAGE_CLASSES[settings.archive_storage_class],
                         transition_after=Duration.days(settings.archive_transition_days))],
                     expiration=Duration.days(settings.archive_expiry_days),
                     abort_incomplete_multipart_upload_after=Duration.days(1),

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
 import pytest
-from aws_cdk import App, Environment
+from aws_cdk import App, Environment, Stack, aws_sns as sns
 from aws_cdk.assertions import Match, Template
 
 from config.loader import ConfigError, load_config
@@ -34,7 +32,6 @@ def built(tmp_path_factory):
     app = App(outdir=str(outdir))
     targets = canary_targets(cfg, supplied_urls={"demo": "https://demo.example.com/"},
                              extra={"orders": ORDERS, "demo": CanaryConfig(schedule_minutes=1)})
-    from aws_cdk import Stack, aws_sns as sns
     topics_stack = Stack(app, "Topics", env=Environment(account="123456789012", region="eu-west-1"))
     topics = {s: sns.Topic(topics_stack, s) for s in ("critical", "warning", "info")}
     home = SyntheticsStack(app, "Home", cfg=cfg, targets=targets, notify=topics, composed={"orders"},

@@ -53,7 +53,8 @@ def _settings(environ: Mapping[str, str]) -> tuple[str, str, float]:
     except ValueError:
         timeout_s = -1.0
     if not 0 < timeout_s <= 840:
-        raise CanarySettingsError(f"CANARY_TIMEOUT_SECONDS must be a number of seconds in (0, 840], got {raw_timeout!r}")
+        raise CanarySettingsError(
+            f"CANARY_TIMEOUT_SECONDS must be a number of seconds in (0, 840], got {raw_timeout!r}")
     return base_url, checks, timeout_s
 
 

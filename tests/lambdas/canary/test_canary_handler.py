@@ -52,9 +52,12 @@ def test_each_result_is_logged_as_one_json_line(server, caplog):
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
-        ({"CANARY_CHECKS": "[]"}, "canary misconfigured: CANARY_BASE_URL is not set: expected https://host[/prefix] of the service"),
-        ({"CANARY_BASE_URL": "https://x"}, "canary misconfigured: CANARY_CHECKS is not set: expected a JSON array of checks"),
-        ({"CANARY_BASE_URL": "https://x", "CANARY_CHECKS": "{}"}, "canary misconfigured: checks must be a non-empty JSON array of objects"),
+        ({"CANARY_CHECKS": "[]"},
+         "canary misconfigured: CANARY_BASE_URL is not set: expected https://host[/prefix] of the service"),
+        ({"CANARY_BASE_URL": "https://x"},
+         "canary misconfigured: CANARY_CHECKS is not set: expected a JSON array of checks"),
+        ({"CANARY_BASE_URL": "https://x", "CANARY_CHECKS": "{}"},
+         "canary misconfigured: checks must be a non-empty JSON array of objects"),
         ({"CANARY_BASE_URL": "https://x", "CANARY_CHECKS": json.dumps(HEALTH), "CANARY_TIMEOUT_SECONDS": "soon"},
          "canary misconfigured: CANARY_TIMEOUT_SECONDS must be a number of seconds in (0, 840], got 'soon'"),
     ],

@@ -119,7 +119,8 @@ def test_a_non_http_base_url_fails_without_sending_anything():
 def test_headers_come_from_the_secret_and_never_appear_in_reasons(server):
     # GIVEN a secret with an Authorization header, and an endpoint that rejects the call
     client = boto3.client("secretsmanager", region_name="us-east-1")
-    client.create_secret(Name="watchtower/dev/orders-canary", SecretString=json.dumps({"Authorization": "Bearer s3cr3t"}))
+    client.create_secret(Name="watchtower/dev/orders-canary",
+                         SecretString=json.dumps({"Authorization": "Bearer s3cr3t"}))
     server.answers["/orders"] = Answer(403, {"message": "forbidden"})
     checks = [HttpCheck(name="orders", path="/orders", headers_secret="watchtower/dev/orders-canary"),
               HttpCheck(name="orders-again", path="/orders", headers_secret="watchtower/dev/orders-canary")]
