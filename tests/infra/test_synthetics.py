@@ -153,3 +153,27 @@ def test_environments_run_a_canary_for_every_service_that_configures_one(synth, 
     extra = len(cfg.synthetics.extra_regions)
     assert set(names) == wanted
     assert len(synth.result(env).resources("AWS::Synthetics::Canary")) == len(wanted) * (1 + extra)
+
+
+def test_prod_canary_alarms_feed_the_orders_composites_and_breach_when_silent(synth):
+    # GIVEN prod, whose orders service configures a canary
+    templates = synth.templates("prod")
+    alarms = {r["Properties"]["AlarmName"]: (key, r) for key, r in
+              synth.result("prod").resources("AWS::CloudWatch::Alarm").items()}
+    key, failure = alarms["watchtower-prod-orders-canary-CanaryFailure-critical"]
+    # THEN the failure alarm treats a silent canary as failing, and acts only through the composite
+    assert key.startswith("watchtower-prod-Synthetics/")
+    assert failure["Properties"]["TreatMissingData"] == "breaching"
+    assert "AlarmActions" not in failure["Properties"]
+    logical_id = key.split("/", 1)[1]
+    composites = {r["Properties"]["AlarmName"]: r["Properties"]["AlarmRule"]
+                  for r in templates["watchtower-prod-Monitoring-orders"]["Resources"].values()
+                  if r["Type"] == "AWS::CloudWatch::CompositeAlarm"}
+    critical_rule = json.dumps(composites["watchtower-prod-orders-service-Critical-critical"])
+    warning_rule = json.dumps(composites["watchtower-prod-orders-service-Warning-warning"])
+    assert f"watchtower-prod-Synthetics:ExportsOutputFnGetAtt{logical_id}Arn" in critical_rule
+    latency_id = alarms["watchtower-prod-orders-canary-CanaryLatency-warning"][0].split("/", 1)[1]
+    assert f"ExportsOutputFnGetAtt{latency_id}Arn" in warning_rule
+    # AND the us-east-1 copy alarms to its own region's topic
+    regional = alarms["watchtower-prod-orders-canary-us-east-1-CanaryFailure-critical"][1]
+    assert regional["Properties"]["AlarmActions"]

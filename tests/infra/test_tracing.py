@@ -108,3 +108,18 @@ def test_environment_sampling_rules_and_groups(synth, env):
     groups = result.resources("AWS::XRay::Group")
     assert len(groups) == 3 * (sum(1 for s in cfg.services if s.tracing.groups) + demo)
     assert all(g["Properties"]["InsightsConfiguration"]["InsightsEnabled"] for g in groups.values())
+
+
+def test_the_demo_service_is_actively_traced_end_to_end(synth):
+    # GIVEN dev, which deploys the demo service  THEN its function traces actively and its API stage traces too
+    result = synth.result("dev")
+    functions = [r["Properties"] for k, r in result.resources("AWS::Lambda::Function").items()
+                 if k.startswith("watchtower-dev-DemoService/") and r["Properties"].get("FunctionName") ==
+                 "watchtower-dev-demo-api"]
+    assert [f["TracingConfig"] for f in functions] == [{"Mode": "Active"}]
+    stages = [r["Properties"] for k, r in result.resources("AWS::ApiGateway::Stage").items()
+              if k.startswith("watchtower-dev-DemoService/")]
+    assert stages and all(s["TracingEnabled"] is True for s in stages)
+    # AND dev's debug switch samples every demo request at the stage
+    rules = [r["Properties"]["SamplingRule"] for r in result.resources("AWS::XRay::SamplingRule").values()]
+    assert [(r["ServiceName"], r["FixedRate"]) for r in rules] == [("watchtower-dev-demo-api/live", 1.0)]
