@@ -177,3 +177,18 @@ def test_prod_canary_alarms_feed_the_orders_composites_and_breach_when_silent(sy
     # AND the us-east-1 copy alarms to its own region's topic
     regional = alarms["watchtower-prod-orders-canary-us-east-1-CanaryFailure-critical"][1]
     assert regional["Properties"]["AlarmActions"]
+
+
+@pytest.mark.parametrize("partition_literals", [True, False])
+def test_canary_acknowledgements_match_with_and_without_cdk_json_partition_literals(tmp_path, partition_literals):
+    # GIVEN the app context the CLI reads from cdk.json (partition written as 'aws') or a bare App (a token)
+    from stacks.nag import enable_nag
+    app = App(outdir=str(tmp_path), context={"@aws-cdk/core:enablePartitionLiterals": partition_literals})
+    cfg = _cfg()
+    SyntheticsStack(app, "Home", cfg=cfg, targets=canary_targets(cfg, extra={"orders": ORDERS}),
+                    env=Environment(account="123456789012", region="eu-west-1"))
+    enable_nag(app)
+    # WHEN synthesized with cdk-nag  THEN nothing is left unacknowledged (a violation raises)
+    app.synth()
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    assert [v for p in report["pluginReports"] for v in p["violations"]] == []
