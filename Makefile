@@ -42,7 +42,7 @@ synth: setup
 	$(PY) -m tools.synth_report $(OUT)
 
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 deploy: setup
 	$(PY) -m config validate $(ENV)

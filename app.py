@@ -19,11 +19,14 @@ def main() -> int:
     env_name = app.node.try_get_context("env") or "dev"
     try:
         cfg = load_config(env_name)
+        build_environment(app, cfg)  # some checks need the resolved stacks (e.g. a canary's target URL)
     except ConfigError as exc:
         for line in exc.lines:
             print(f"config error: {line}", file=sys.stderr)
         return 2
-    build_environment(app, cfg)
+    except ValueError as exc:  # DiscoveryError, SloError, CatalogError, DashboardLimitError...: bad input, one line
+        print(f"config error: {exc}", file=sys.stderr)
+        return 2
     enable_nag(app)
     app.synth()
     return 0

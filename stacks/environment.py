@@ -5,7 +5,14 @@ from aws_cdk import App, Environment, Stack, Tags
 
 from config.schema import EnvironmentConfig
 from stacks.alerting_stack import AlertingStack
+from stacks.cost_stack import CostStack
+from stacks.dashboards_stack import DashboardsStack, dashboard_inputs
+from stacks.demo_service_stack import DemoServiceStack
+from stacks.layer_stack import LayerStack
+from stacks.monitoring_stack import build_monitoring
 from stacks.naming import stack_name
+from stacks.routing_stack import RoutingStack
+from stacks.telemetry_stacks import build_telemetry
 
 __all__ = ["build_environment"]
 
@@ -33,24 +40,18 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     stacks["Alerting"] = alerting
     # New stacks: one block each below, receiving what they need from the stacks above.
     if cfg.cost.enabled:
-        from stacks.cost_stack import CostStack
-
         stacks["Cost"] = CostStack(
             app, stack_name(cfg, "Cost"), cfg=cfg, warning_topic=alerting.topics["warning"], **props("Cost")
         )
     # The observability layer (issue 3), and the demo service that uses it where config asks for it.
-    from stacks.layer_stack import LayerStack
 
     layer = stacks["Layer"] = LayerStack(app, stack_name(cfg, "Layer"), cfg=cfg, **props("Layer"))
     if cfg.demo_service:
-        from stacks.demo_service_stack import DemoServiceStack
-
         stacks["DemoService"] = DemoServiceStack(
             app, stack_name(cfg, "DemoService"), cfg=cfg, layer_parameter_name=layer.parameter_name,
             layer_build_id=layer.build_id, **props("DemoService"))
         stacks["DemoService"].add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
     # Alert routing (issue 5): the router subscribes to the severity topics and runs with the observability layer.
-    from stacks.routing_stack import RoutingStack
 
     stacks["Routing"] = RoutingStack(
         app, stack_name(cfg, "Routing"), cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
@@ -59,19 +60,16 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     )
     stacks["Routing"].add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
     # Synthetics, X-Ray and logs (issue 6). Canary alarms of configured services join their service composites.
-    from stacks.telemetry_stacks import build_telemetry
 
     telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props, demo=stacks.get("DemoService"))
     stacks.update(telemetry.stacks)
     # Monitoring (issue 4): the maintenance switch, then one stack per service (plus part stacks for big ones).
-    from stacks.monitoring_stack import build_monitoring
 
     stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props,
                                    extra_children=telemetry.canary_children,
                                    log_group_stacks=[stacks[k] for k in ("Logs", "DemoService") if k in stacks]))
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
-    from stacks.dashboards_stack import DashboardsStack, dashboard_inputs
 
     stacks["Dashboards"] = DashboardsStack(
         app, stack_name(cfg, "Dashboards"), cfg=cfg,

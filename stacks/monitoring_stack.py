@@ -166,11 +166,11 @@ def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, s
         concern = f"Monitoring-{service.name}"
         for stack in parts:
             for dependency in log_group_stacks:
-                stack.add_dependency(dependency)
+                stack.add_stack_dependency(dependency)
         stacks[concern] = MonitoringStack(app, stack_name(cfg, concern), cfg=cfg, service=service, resources=first,
                                           topics=topics, maintenance=maintenance.alarm, parts=parts,
                                           extra_children=extra_children.get(service.name, ()),
                                           all_resources=resources, **props(concern))
         for dependency in log_group_stacks:
-            stacks[concern].add_dependency(dependency)
+            stacks[concern].add_stack_dependency(dependency)
     return stacks

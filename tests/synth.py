@@ -13,7 +13,9 @@ from config.schema import EnvironmentConfig
 from stacks.environment import build_environment
 from stacks.nag import enable_nag
 
-__all__ = ["SynthResult", "synthesize"]
+__all__ = ["SynthResult", "synthesize", "cdk_json_context"]
+
+CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 
 
 @dataclass
@@ -37,6 +39,11 @@ class SynthResult:
         }
 
 
+def cdk_json_context() -> dict[str, Any]:
+    """The ``context`` block of cdk.json (feature flags and defaults), as the CDK CLI would pass it."""
+    return json.loads(CDK_JSON.read_text()).get("context", {})
+
+
 def synthesize(env_name: str, outdir: Path, cfg: EnvironmentConfig | None = None) -> SynthResult:
     """Synthesize ``env_name`` (or ``cfg``) into ``outdir`` with cdk-nag enabled.
 
@@ -44,7 +51,8 @@ def synthesize(env_name: str, outdir: Path, cfg: EnvironmentConfig | None = None
     violation is left in ``validation_report`` for the nag test to report.
     """
     cfg = cfg or load_config(env_name)
-    app = App(outdir=str(outdir))
+    # The same context (feature flags) the CLI passes from cdk.json, so tests synthesize what `make synth` does.
+    app = App(outdir=str(outdir), context=cdk_json_context())
     build_environment(app, cfg)
     enable_nag(app)
     result = SynthResult(cfg=cfg, outdir=outdir)

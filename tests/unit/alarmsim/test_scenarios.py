@@ -43,7 +43,7 @@ def _objectives(synth, env):
 
 
 def _case(env: str, name: str):
-    marks = [pytest.mark.xfail(reason=KNOWN_MISSES[name], strict=False)] if name in KNOWN_MISSES else []
+    marks = [pytest.mark.xfail(reason=KNOWN_MISSES[name], strict=True)] if name in KNOWN_MISSES else []
     return pytest.param(env, name, marks=marks, id=f"{env}-{name}")
 
 
