@@ -71,7 +71,7 @@ def preview_directory(assembly: Path, out: Path) -> list[Path]:
     templates = sorted(assembly.glob("*.template.json"))
     if not templates:
         raise PreviewError(f"no templates in {assembly}: run 'make synth ENV=<env>' first")
-    loaded = {path.name: json.loads(path.read_text()) for path in templates}
+    loaded = {path.name: _read_template(path) for path in templates}
     names = alarm_names(loaded)
     written = []
     for key, template in loaded.items():
@@ -80,6 +80,18 @@ def preview_directory(assembly: Path, out: Path) -> list[Path]:
     if not written:
         raise PreviewError(f"no AWS::CloudWatch::Dashboard in the templates of {assembly}")
     return written
+
+
+def _read_template(path: Path) -> dict:
+    try:
+        template = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PreviewError(f"{path}: cannot read template ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise PreviewError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    if not isinstance(template, dict) or not isinstance(template.get("Resources", {}), dict):
+        raise PreviewError(f"{path}: not a CloudFormation template (expected an object with a Resources mapping)")
+    return template
 
 
 def main(argv: list[str]) -> int:
@@ -91,6 +103,9 @@ def main(argv: list[str]) -> int:
             print(f"preview: {path}")
     except PreviewError as exc:
         print(f"preview error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # OUT_DIR not a writable folder
+        print(f"preview error: cannot write {exc.filename or argv[1]}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     return 0
 

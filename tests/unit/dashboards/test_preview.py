@@ -38,6 +38,30 @@ def test_cli_says_what_is_missing_in_one_line(tmp_path, capsys):
     assert main([]) == 2
 
 
+@pytest.mark.parametrize("text, expected", [("{bad", "not valid JSON"), ("[1, 2]", "not a CloudFormation template")])
+def test_an_unreadable_template_file_is_one_line(tmp_path, capsys, text, expected):
+    # GIVEN a cloud-assembly folder whose template is malformed or not an object
+    (tmp_path / "S.template.json").write_text(text)
+    # WHEN the preview runs THEN exit 2 with one line naming the file and what was wrong
+    assert main([str(tmp_path), str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "S.template.json" in error and expected in error
+
+
+def test_an_output_path_that_is_a_file_is_one_line(tmp_path, capsys):
+    # GIVEN a valid dashboard template and an OUT_DIR that is an existing file
+    body = json.dumps({"widgets": [{"type": "text", "x": 0, "y": 0, "width": 24, "height": 2,
+                                    "properties": {"markdown": "hi"}}]})
+    template = {"Resources": {"D": {"Type": "AWS::CloudWatch::Dashboard",
+                                    "Properties": {"DashboardName": "d", "DashboardBody": body}}}}
+    (tmp_path / "S.template.json").write_text(json.dumps(template))
+    (tmp_path / "out").write_text("")
+    # WHEN the preview runs THEN exit 2 with one line, no traceback
+    assert main([str(tmp_path), str(tmp_path / "out")]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "cannot write" in error
+
+
 def test_a_template_without_valid_body_is_reported(tmp_path):
     template = {"Resources": {"D": {"Type": "AWS::CloudWatch::Dashboard", "Properties": {"DashboardBody": "{"}}}}
     with pytest.raises(PreviewError, match="not valid JSON"):
