@@ -40,7 +40,7 @@ def summarize(outdir: Path) -> str:
     -------
     >>> print(summarize(Path("cdk.out/dev")))  # doctest: +SKIP
     """
-    templates = {p.name.removesuffix(".template.json"): json.loads(p.read_text())
+    templates = {p.name.removesuffix(".template.json"): _read_template(p)
                  for p in sorted(outdir.glob("*.template.json"))}
     if not templates:
         raise FileNotFoundError(f"no *.template.json in {outdir}: run `make synth` first")
@@ -60,13 +60,30 @@ def summarize(outdir: Path) -> str:
     return "\n".join(lines)
 
 
+class TemplateError(ValueError):
+    """A template file that is not valid JSON or not a CloudFormation template; the message names the file."""
+
+
+def _read_template(path: Path) -> dict[str, Any]:
+    try:
+        template = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise TemplateError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    resources = template.get("Resources", {}) if isinstance(template, dict) else None
+    if not isinstance(resources, dict) or not all(isinstance(r, dict) and isinstance(r.get("Type"), str)
+                                                  for r in resources.values()):
+        raise TemplateError(f"{path}: not a CloudFormation template (expected an object whose Resources each "
+                            "have a Type)")
+    return template
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m tools.synth_report CDK_OUT_DIR", file=sys.stderr)
         return 2
     try:
         print(summarize(Path(argv[0])))
-    except (FileNotFoundError, json.JSONDecodeError, KeyError) as exc:
+    except (FileNotFoundError, TemplateError) as exc:
         print(f"synth report: {exc}", file=sys.stderr)
         return 2
     print(_estimated_cost(Path(argv[0])))

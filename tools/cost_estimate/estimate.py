@@ -50,9 +50,15 @@ def read_templates(outdir: Path) -> dict[str, dict[str, Any]]:
     templates = {}
     for path in paths:
         try:
-            templates[path.name.removesuffix(".template.json")] = json.loads(path.read_text())
+            template = json.loads(path.read_text())
         except json.JSONDecodeError as exc:
             raise EstimateError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        resources = template.get("Resources", {}) if isinstance(template, dict) else None
+        if not isinstance(resources, dict) or not all(isinstance(r, dict) and isinstance(r.get("Type"), str)
+                                                      for r in resources.values()):
+            raise EstimateError(f"{path}: not a CloudFormation template (expected an object whose Resources each "
+                                "have a Type)")
+        templates[path.name.removesuffix(".template.json")] = template
     return templates
 
 

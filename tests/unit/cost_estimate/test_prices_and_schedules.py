@@ -79,6 +79,21 @@ def test_cli_without_templates_prints_one_line_and_exits_2(tmp_path):
     assert done.stderr.strip().splitlines() == [f"cost estimate: no *.template.json in {tmp_path}: run `make synth ENV=<env>` first"]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("{bad", "not valid JSON"), ("[1, 2]", "not a CloudFormation template"),
+    ('{"Resources": {"A": {"Properties": {}}}}', "not a CloudFormation template")])
+def test_a_malformed_template_is_one_line_naming_the_file(tmp_path, text, expected):
+    # GIVEN a folder whose template is malformed, not an object, or has a resource without a Type
+    from tools.cost_estimate.estimate import EstimateError, read_templates
+
+    (tmp_path / "S.template.json").write_text(text)
+    # WHEN read / THEN one EstimateError names the file and what was wrong (the CLI prints it, exit 2)
+    with pytest.raises(EstimateError) as error:
+        read_templates(tmp_path)
+    assert str(error.value).startswith(f"{tmp_path / 'S.template.json'}: {expected}")
+    assert "\n" not in str(error.value)
+
+
 def test_cli_prints_the_bill_of_a_folder(tmp_path):
     # GIVEN a folder holding the fixture template / WHEN the CLI runs / THEN it prints the priced lines and a total
     (tmp_path / "Fixture.template.json").write_text((Path(__file__).parent / "fixtures" / "small.template.json").read_text())
