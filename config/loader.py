@@ -53,7 +53,9 @@ def load_config(env_name: str, config_dir: Path | None = None) -> EnvironmentCon
     path = config_dir / f"{env_name}.yaml"
     shown = _display(path)
     try:
-        raw = yaml.safe_load(path.read_text()) or {}
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError as exc:
+        raise ConfigError([f"{shown}: not UTF-8 text (byte {exc.start}); a config is a UTF-8 YAML file"]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}" if mark else ""

@@ -104,6 +104,14 @@ def test_invalid_yaml_names_the_line(tmp_path):
     assert line.startswith(str(tmp_path / "dev.yaml")) and "not valid YAML" in line
 
 
+def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
+    # GIVEN a config file of binary bytes (e.g. saved in the wrong encoding)
+    (tmp_path / "dev.yaml").write_bytes(b"app: \xca\xfe\xff\n")
+    # WHEN it loads THEN one line names the file and says what a config must be
+    (line,) = problems(tmp_path)
+    assert line.startswith(str(tmp_path / "dev.yaml")) and "not UTF-8 text" in line
+
+
 def test_validate_command_prints_one_line_and_exits_2(tmp_path):
     # GIVEN the CLI and an unknown environment WHEN it runs THEN one line on stderr, exit 2, no traceback
     done = subprocess.run([sys.executable, "-m", "config", "validate", "nope"], cwd=ROOT,
