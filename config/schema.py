@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from config.base import StrictModel
 from config.cost import CostConfig
@@ -144,3 +144,16 @@ class EnvironmentConfig(StrictModel):
         if self.tags.Environment != self.env:
             raise ValueError(f"tags.Environment ('{self.tags.Environment}') must equal env ('{self.env}')")
         return self
+
+    @field_validator("dashboards")
+    @classmethod
+    def _business_metrics_name_services(cls, dashboards: DashboardsConfig, info: ValidationInfo) -> DashboardsConfig:
+        # The Business dashboard charts them with dimension service=<service>: an unknown one never has data.
+        if "services" not in info.data:
+            return dashboards  # services failed validation: that error is the one to report
+        known = [s.name for s in info.data["services"]]
+        for item in dashboards.business_metrics:
+            if item.service not in known:
+                raise ValueError(f"business metric {item.name}: service '{item.service}' is not one of the "
+                                 f"services: {', '.join(known) or 'none'}")
+        return dashboards

@@ -112,6 +112,22 @@ def test_a_file_that_is_not_utf8_is_one_line(tmp_path):
     assert line.startswith(str(tmp_path / "dev.yaml")) and "not UTF-8 text" in line
 
 
+def test_a_business_metric_of_an_unknown_service_is_one_line(tmp_path):
+    # GIVEN dev's config with a business metric charted for a service it does not list
+    write_env(tmp_path, lambda d: d["dashboards"]["business_metrics"].append({"service": "ghost", "name": "Orders"}))
+    # WHEN it loads THEN one line names the metric, the unknown service and the services there are
+    (line,) = problems(tmp_path)
+    assert line.endswith("dashboards: business metric Orders: service 'ghost' is not one of the services: demo")
+
+
+def test_a_services_mistake_is_not_repeated_as_a_business_metric_error(tmp_path):
+    # GIVEN a mistake inside services (which business metrics refer to)
+    write_env(tmp_path, lambda d: d["services"][0].update(bogus=1))
+    # WHEN it loads THEN only that mistake is reported
+    (line,) = problems(tmp_path)
+    assert "services.0.bogus: unknown key" in line
+
+
 def test_validate_command_prints_one_line_and_exits_2(tmp_path):
     # GIVEN the CLI and an unknown environment WHEN it runs THEN one line on stderr, exit 2, no traceback
     done = subprocess.run([sys.executable, "-m", "config", "validate", "nope"], cwd=ROOT,
