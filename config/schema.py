@@ -49,11 +49,6 @@ class SeverityEndpoints(StrictModel):
                 raise ValueError(f"'{address}' is not an e-mail address (expected name@domain.tld)")
         return emails
 
-    def channels(self) -> tuple[str, ...]:
-        """The channels configured for this severity, e.g. ``("pagerduty", "email")``."""
-        named = {"slack": self.slack_secret, "pagerduty": self.pagerduty_secret, "teams": self.teams_secret}
-        return tuple(c for c, secret in named.items() if secret) + (("email",) if self.emails else ())
-
 
 class Notifications(StrictModel):
     """Endpoints per severity: critical pages, warning notifies, info is chat only."""
