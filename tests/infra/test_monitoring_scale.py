@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
-from aws_cdk import App, Stack
+from aws_cdk import App
 
 from config.loader import load_config
 from config.services import ServiceConfig
