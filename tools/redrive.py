@@ -7,11 +7,12 @@ there after the function failed, and SNS messages the subscriptions could not de
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from dataclasses import dataclass
 from typing import Any, Callable
+
+from tools.cli import ArgumentParser
 
 __all__ = ["redrive_request", "Redrive", "RedriveSummary", "main"]
 
@@ -127,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     >>> main(["prod", "--limit", "50"])  # doctest: +SKIP
     0
     """
-    parser = argparse.ArgumentParser(prog="make redrive ENV=<name>", description="Replay the alert router's DLQ.")
+    parser = ArgumentParser(prog="make redrive ENV=<name>", description="Replay the alert router's DLQ.")
     parser.add_argument("env", help="environment name (config/<env>.yaml)")
     parser.add_argument("--limit", type=int, default=None, help="replay at most this many messages")
     args = parser.parse_args(argv)

@@ -40,8 +40,13 @@ def preview_payload(alert: Alert, channel: str) -> dict[str, Any]:
     return event
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of the usage text, still exit 2
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m lambdas.alert_router", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m lambdas.alert_router", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     preview = sub.add_parser("preview", help="print the payload one channel would receive")
     preview.add_argument("--channel", required=True, choices=CHANNELS)

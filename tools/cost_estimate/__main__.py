@@ -2,10 +2,10 @@
 also write it into BENCHMARKS.md / BENCHMARKS.json (section ``cost-<env>``)."""
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
+from tools.cli import ArgumentParser
 from tools.cost_estimate.estimate import EstimateError, estimate_dir
 from tools.cost_estimate.prices import PricesError
 from tools.cost_estimate.schedule import ScheduleError
@@ -13,7 +13,7 @@ from tools.report import Section, write_section
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.cost_estimate", description=__doc__)
+    parser = ArgumentParser(prog="python -m tools.cost_estimate", description=__doc__)
     parser.add_argument("outdir", type=Path, help="cloud assembly folder, e.g. cdk.out/dev")
     parser.add_argument("--env", help="environment whose config gives the assumptions (default: the folder name)")
     parser.add_argument("--report", action="store_true", help="write the bill into BENCHMARKS.md/.json")

@@ -2,9 +2,9 @@
 1 something was not delivered, 2 bad input (unknown alarm, no credentials, nothing to drill)."""
 from __future__ import annotations
 
-import argparse
 import sys
 
+from tools.cli import ArgumentParser
 from tools.drill.drill import DrillError, router_log_group, run_drill, select_alarms
 from tools.drill.table import exit_code, format_table
 
@@ -17,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     >>> main(["--env", "prod", "--alarm", "watchtower-prod-orders-service-Critical-critical"])  # doctest: +SKIP
     0
     """
-    parser = argparse.ArgumentParser(prog="python -m tools.drill", description=__doc__)
+    parser = ArgumentParser(prog="python -m tools.drill", description=__doc__)
     parser.add_argument("--env", required=True)
     parser.add_argument("--app", help="app name (default: from config/<env>.yaml)")
     parser.add_argument("--alarm", action="append", default=[], help="drill only this alarm (repeatable)")

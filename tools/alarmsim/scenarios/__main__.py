@@ -5,7 +5,6 @@ BENCHMARKS.md / BENCHMARKS.json through tools.report and prints it. Exit 2 on ba
 """
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from tools.alarmsim.scenarios.catalog import scenarios
 from tools.alarmsim.scenarios.report import scenario_section
 from tools.alarmsim.scenarios.runner import run_scenario
 from tools.alarmsim.template import TemplateError, load_alarms
+from tools.cli import ArgumentParser
 from tools.report import write_section
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     >>> main(["--env", "prod", "--only", "hard-outage", "--no-report"])  # doctest: +SKIP
     0
     """
-    parser = argparse.ArgumentParser(prog="python -m tools.alarmsim.scenarios")
+    parser = ArgumentParser(prog="python -m tools.alarmsim.scenarios")
     parser.add_argument("--env", required=True)
     parser.add_argument("--templates", help="template file or directory (default: cdk.out/<env>)")
     parser.add_argument("--only", action="append", help="scenario name (repeatable; default: all)")
