@@ -2,12 +2,14 @@
 bypassing the router, because a broken router cannot deliver its own alarms."""
 from __future__ import annotations
 
-from aws_cdk import Duration, Tags, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
+from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
 from aws_cdk import aws_lambda as lambda_, aws_sns as sns, aws_sqs as sqs
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
-from stacks.naming import alarm_name
+from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
+from stacks.monitoring.catalog import Threshold
+from stacks.monitoring.metrics.common import Signal
 
 __all__ = ["RouterHealthAlarms", "ROUTER_SERVICE", "RUNBOOK_FAMILY"]
 
@@ -29,34 +31,26 @@ class RouterHealthAlarms(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, function: lambda_.IFunction,
                  dlq: sqs.IQueue, ops_topic: sns.ITopic) -> None:
         super().__init__(scope, construct_id)
-        runbook = f"{cfg.runbook_base_url}/{RUNBOOK_FAMILY}.md"
         period = Duration.minutes(5)
         signals = {
             "Errors": (function.metric_errors(period=period, statistic="Sum"),
-                       "The router Lambda failed (crash or timeout); failed events go to its DLQ."),
+                       "failed invocations (crash or timeout; the failed events go to its DLQ)"),
             "Throttles": (function.metric_throttles(period=period, statistic="Sum"),
-                          "The router hit its reserved concurrency; SNS retries, but alerts are delayed."),
+                          "throttled invocations (reserved concurrency reached; SNS retries, alerts are late)"),
             "DeadLetters": (dlq.metric_approximate_number_of_messages_visible(period=period, statistic="Maximum"),
-                            "Notifications wait in the router DLQ (failed delivery or unparseable); replay with make redrive."),
+                            "notifications waiting in the DLQ (undeliverable or unparseable; replay with make redrive)"),
         }
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         self.names: dict[str, str] = {}
-        for signal, (metric, why) in signals.items():
-            self.names[signal] = alarm_name(cfg, ROUTER_SERVICE, "router", signal, "critical")
-            alarm = cloudwatch.Alarm(
-                self, signal,
-                alarm_name=self.names[signal],
-                alarm_description=f"{why} Runbook: {runbook}",
-                metric=metric,
-                threshold=0,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                evaluation_periods=1,
-                datapoints_to_alarm=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        for signal, (metric, what) in signals.items():
+            # The one alarm factory names, describes (runbook link last) and tags it like every other alarm.
+            created = create_alarm(
+                self, signal, cfg=cfg, runbook_base_url=cfg.runbook_base_url, notify=ops_topic,
+                spec=AlarmSpec(service=ROUTER_SERVICE, resource="router", family=RUNBOOK_FAMILY, signal_name=signal,
+                               severity="critical", signal=Signal(metric), threshold=Threshold(0, period=300),
+                               comparison="GreaterThanThreshold", treat_missing="notBreaching",
+                               what=what),
             )
-            alarm.add_alarm_action(actions.SnsAction(ops_topic))
-            alarm.add_ok_action(actions.SnsAction(ops_topic))
-            # Same tags as the service alarms, so one tag query finds every alarm of the environment.
-            for key, value in (("service", ROUTER_SERVICE), ("severity", "critical"), ("env", cfg.env)):
-                Tags.of(alarm).add(key, value)
-            self.alarms[signal] = alarm
+            created.alarm.add_ok_action(actions.SnsAction(ops_topic))  # so the ops inbox sees recovery too
+            self.names[signal] = created.ref.name
+            self.alarms[signal] = created.alarm
