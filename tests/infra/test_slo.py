@@ -39,20 +39,38 @@ def test_one_bad_event_never_breaches_a_window_on_its_own():
             assert 1 / n < threshold <= 1 / (n - 1)
 
 
+HOUR = 3600
+# DESIGN.md 'SLO alarms', written out here rather than read from stacks.slo.windows: pair -> (long window, short
+# window, severity, share of a 30-day budget spent over the long window). factor = share x 30 d / long window.
+DESIGN_PAIRS = {
+    "Page1h": (HOUR, 5 * 60, "critical", 0.02),
+    "Page6h": (6 * HOUR, 30 * 60, "critical", 0.05),
+    "Ticket1d": (24 * HOUR, 2 * HOUR, "warning", 0.10),
+    "Ticket3d": (72 * HOUR, 6 * HOUR, "warning", 0.10),
+}
+
+
+def test_the_pair_factors_are_the_workbook_ones():
+    factors = {name: share * 30 * 24 * HOUR / long for name, (long, _, _, share) in DESIGN_PAIRS.items()}
+    assert factors == pytest.approx({"Page1h": 14.4, "Page6h": 6, "Ticket1d": 3, "Ticket3d": 1})
+
+
 @pytest.mark.parametrize(("service", "sli"), [(s, sli) for s, slis in OBJECTIVES.items() for sli in slis])
 def test_each_slo_has_four_pairs_of_window_alarms_with_the_right_thresholds(synth, service, sli):
     _, by_name = stack_alarms(synth, service)
     objective = OBJECTIVES[service][sli]
-    for pair in BURN_PAIRS:
-        severity = "critical" if pair.action == "page" else "warning"
-        for window, which in ((pair.long_window, "Long"), (pair.short_window, "Short")):
-            name = f"watchtower-prod-{service}-slo-{sli}-Burn{pair.name}{which}-{severity}"
+    for pair_name, (long_window, short_window, severity, share) in DESIGN_PAIRS.items():
+        factor = share * 30 * 24 * HOUR / long_window
+        for window, which in ((long_window, "Long"), (short_window, "Short")):
+            name = f"watchtower-prod-{service}-slo-{sli}-Burn{pair_name}{which}-{severity}"
             props = by_name[name][1]["Properties"]
-            assert props["Threshold"] == pytest.approx(pair.factor * (1 - objective / 100)), name
+            assert props["Threshold"] == pytest.approx(factor * (1 - objective / 100)), name
             assert props["EvaluationPeriods"] == 1
             periods = {m["MetricStat"]["Period"] for m in props["Metrics"] if "MetricStat" in m}
             assert periods == {window}, f"{name}: period {periods} for window {window_label(window)}"
             assert not props.get("AlarmActions"), f"{name} must only feed its pair composite"
+    # and no other burn-rate alarm: 4 pairs of window alarms plus their 4 AND composites
+    assert len([n for n in by_name if f"-{service}-slo-{sli}-Burn" in n]) == 12
 
 
 def test_pairs_are_and_composites_and_the_page_composite_ors_the_page_pairs(synth):
