@@ -252,12 +252,6 @@ class Expression:
         walk(self.root)
         return found
 
-    def uses_metrics_function(self) -> bool:
-        """True when the expression calls METRICS() (it then reads every metric of the alarm)."""
-        def walk(node: _Node) -> bool:
-            return (node.kind == "call" and node.value == "METRICS") or any(walk(c) for c in node.args)
-        return walk(self.root)
-
     def evaluate(self, variables: Mapping[str, Series], length: int,
                  metric_ids: Sequence[str] | None = None) -> Series:
         """Evaluate over series of equal ``length``; a scalar result is repeated.
