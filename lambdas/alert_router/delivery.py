@@ -87,6 +87,9 @@ def validate_endpoint(url: str) -> str:
     >>> validate_endpoint("https://hooks.slack.com/services/T/B/X")
     'https://hooks.slack.com/services/T/B/X'
     """
+    if any(not ("!" <= c <= "~") for c in url.strip()):
+        # urllib would refuse it later with an error that quotes the URL, i.e. the webhook's token, into logs.
+        raise EndpointError("endpoint URL contains whitespace, control or non-ASCII characters (URL not shown)")
     parts = urlsplit(url.strip())
     if parts.scheme == "https" and parts.hostname:
         return url.strip()

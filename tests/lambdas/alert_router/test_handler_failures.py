@@ -83,6 +83,23 @@ def test_webhook_secret_with_a_non_https_url_is_refused(world):
     assert "https" in by_channel(result)["slack"]["detail"]
 
 
+@pytest.mark.parametrize("value", ["https://hooks.example.com/services/T0/B0/S3CR3T extra", "https://hooks.example.com/S3CR3T\tx",
+                                   "https://hooks.example.com/S3CR3T\u00e9"])
+def test_a_malformed_webhook_secret_is_refused_without_quoting_it(world, value):
+    # GIVEN a Slack secret whose URL holds a space, a tab or a non-ASCII character around its token
+    world.secrets.create_secret(Name="test/bad-url", SecretString=value)
+    router = world.router(routes={"info": {"slack": "test/bad-url"}})
+    # WHEN an alert is routed
+    result = router.handle(sns_event(fixture_text("metric_alarm.json"), world.topics["info"]), 20_000)
+    # THEN it is dead-lettered at once, and neither the record, the dead letter nor the fallback quotes the token
+    slack = by_channel(result)["slack"]
+    assert slack["outcome"] == "dead_lettered" and slack["attempts"] == 0
+    assert "whitespace, control or non-ASCII" in slack["detail"]
+    [letter] = world.dead_letters()
+    [mail] = world.emails()
+    assert "S3CR3T" not in json.dumps(result) + json.dumps(letter) + json.dumps(mail)
+
+
 @pytest.mark.parametrize("message", ["garbage", '{"AlarmName": "x", "NewState', '{"unknown": true}', ""])
 def test_unparseable_message_goes_to_dlq_and_critical_fallback(world, message):
     router = world.router()
