@@ -19,7 +19,7 @@ class DeliveryLostError(RuntimeError):
     retries the whole event and finally hands it to the function's own on-failure queue."""
 
 
-def dead_letter_body(sns: dict[str, Any], reason: str, severity: str, alert: Alert | None,
+def dead_letter_body(sns: dict[str, Any], reason: str, severity: str | None, alert: Alert | None,
                      channel: str | None) -> dict[str, Any]:
     """The JSON kept in the DLQ: enough to replay one channel (``make redrive``) and to read why it failed.
 
@@ -65,12 +65,12 @@ class DeadLetters:
         self._sns, self._topic = sns, email_topic_arn
         self._sender = sender
 
-    def send(self, sns: dict[str, Any], reason: str, severity: str, alert: Alert | None = None,
+    def send(self, sns: dict[str, Any], reason: str, severity: str | None, alert: Alert | None = None,
              channel: str | None = None, fallback_severity: str | None = None) -> tuple[bool, bool]:
         """Queue the dead letter and publish the fallback; returns (queued, e-mailed).
 
-        ``severity`` is the alert's (a redrive replays it as such); ``fallback_severity`` (default the same) is
-        the e-mail's ``severity`` attribute, which decides who receives the fallback.
+        ``severity`` is the alert's, None when not known (a redrive replays it as such); ``fallback_severity``
+        (default the same, else critical) is the e-mail's ``severity`` attribute, which decides who receives it.
 
         Raises DeliveryLostError when both fail, so the message is never silently dropped.
         """
@@ -85,7 +85,7 @@ class DeadLetters:
         where = f"{channel}: " if channel else ""
         try:
             self._sns.publish(TopicArn=self._topic,
-                              **fallback_email_message(f"{where}{reason}", fallback_severity or severity,
+                              **fallback_email_message(f"{where}{reason}", fallback_severity or severity or "critical",
                                                        body["sns"]["Message"], self._sender))
             emailed = True
         except Exception as exc:

@@ -168,8 +168,9 @@ class Router:
 
     # ---- dead letters and records --------------------------------------------------------------------------
     def _unparseable(self, sns: dict[str, Any], reason: str) -> list[DeliveryRecord]:
-        # Critical, so every on-call address sees something the router could not read.
-        self._dead.send(sns, reason, "critical")
+        # The fallback e-mail goes out as critical, so every on-call address sees something the router could not
+        # read; the dead letter keeps the topic's severity (None when unknown), which a redrive delivers it at.
+        self._dead.send(sns, reason, self._topic_severity(sns.get("TopicArn")), fallback_severity="critical")
         return [self._record(_placeholder(sns), UNROUTED_CHANNEL, _Outcome("dead_lettered", reason), sns)]
 
     def _record(self, alert: Alert, channel: str, outcome: _Outcome, sns: dict[str, Any]) -> DeliveryRecord:

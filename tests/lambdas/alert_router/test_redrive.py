@@ -61,3 +61,18 @@ def test_unknown_environment_is_one_line_exit_2(capsys):
     assert main(["no-such-env"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "config error" in err
+
+
+def test_a_redriven_unparseable_message_keeps_the_severity_of_its_topic(world):
+    # GIVEN a message on the info topic that the router could not read (the fallback e-mail still goes to critical)
+    router = world.router()
+    router.handle(sns_event("a format this router version does not know", world.topics["info"]), 20_000)
+    [letter] = world.dead_letters()
+    [mail] = world.emails()
+    assert mail["severity"] == "critical"
+    # WHEN the router learns the format (simulated: the message is now a metric alarm) and the DLQ is replayed
+    letter["sns"]["Message"] = fixture_text("metric_alarm.json")
+    result = router.handle(redrive_request(json.dumps(letter)), 20_000)
+    # THEN it is delivered as the info alert it was: to info's channel (Slack), and nobody is paged
+    assert {(r["channel"], r["severity"], r["outcome"]) for r in result["records"]} == {("slack", "info", "delivered")}
+    assert world.receiver.bodies("/v2/enqueue") == []
