@@ -278,6 +278,10 @@ class ServiceConfig(StrictModel):
             raise ValueError(f"template '{template}' is not valid JSON (line {exc.lineno}: {exc.msg})") from None
         if not isinstance(parsed, dict) or not isinstance(parsed.get("Resources", {}), dict):
             raise ValueError(f"template '{template}' is not a CloudFormation template (no Resources mapping)")
+        for logical_id, resource in parsed.get("Resources", {}).items():
+            if not isinstance(resource, dict) or not isinstance(resource.get("Properties", {}), dict):
+                raise ValueError(f"template '{template}' is not a CloudFormation template (resource {logical_id} "
+                                 "is not a mapping with a Properties mapping)")
         return template
 
     @model_validator(mode="after")

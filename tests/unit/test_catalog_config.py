@@ -76,6 +76,16 @@ def test_a_template_that_is_not_json_is_one_line_at_load(tmp_path):
     assert error is not None and len(error.lines) == 1 and "is not valid JSON (line 1" in error.lines[0]
 
 
+@pytest.mark.parametrize("text", ['[1, 2]', '{"Resources": {"Fn": 5}}', '{"Resources": {"Fn": {"Properties": []}}}'])
+def test_a_template_that_is_not_a_cloudformation_template_is_one_line_at_load(tmp_path, text):
+    # GIVEN a service template that parses as JSON but is not a template (discovery crashed on these at synth)
+    odd = tmp_path / "Odd.template.json"
+    odd.write_text(text)
+    # WHEN the config loads THEN one line names the template and says what it is not
+    error = _load(tmp_path, [{"name": "shop", "template": str(odd)}])
+    assert error is not None and len(error.lines) == 1 and "is not a CloudFormation template" in error.lines[0]
+
+
 def test_an_slo_source_that_is_not_listed_names_the_candidates(tmp_path):
     error = _load(tmp_path, [{"name": "orders", "resources": {"functions": ["orders-create"], "tables": ["t"]},
                               "slo": {"source": "orders-api"}}])
