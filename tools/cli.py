@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-__all__ = ["ArgumentParser"]
+__all__ = ["ArgumentParser", "positive_int", "non_negative_float"]
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -18,3 +18,37 @@ class ArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type``: a whole number of at least 1.
+
+    Example
+    -------
+    >>> positive_int("50")
+    50
+    """
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """An argparse ``type``: a number of seconds, 0 or more.
+
+    Example
+    -------
+    >>> non_negative_float("2.5")
+    2.5
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds (0 or more), got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds (0 or more), got {text!r}")
+    return value

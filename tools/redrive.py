@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from tools.cli import ArgumentParser
+from tools.cli import ArgumentParser, positive_int
 
 __all__ = ["redrive_request", "Redrive", "RedriveSummary", "main"]
 
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     parser = ArgumentParser(prog="make redrive ENV=<name>", description="Replay the alert router's DLQ.")
     parser.add_argument("env", help="environment name (config/<env>.yaml)")
-    parser.add_argument("--limit", type=int, default=None, help="replay at most this many messages")
+    parser.add_argument("--limit", type=positive_int, default=None, help="replay at most this many messages")
     args = parser.parse_args(argv)
     from config.loader import ConfigError, load_config
 

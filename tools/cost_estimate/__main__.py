@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from config.loader import known_environments
 from tools.cli import ArgumentParser
 from tools.cost_estimate.estimate import EstimateError, estimate_dir
 from tools.cost_estimate.prices import PricesError
@@ -19,6 +20,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--report", action="store_true", help="write the bill into BENCHMARKS.md/.json")
     args = parser.parse_args(argv)
     env = args.env or args.outdir.name
+    if args.env is not None and args.env not in known_environments():
+        # a typo would silently price with the default assumptions (and --report would write a section for it)
+        print(f"cost estimate: unknown environment {args.env!r} for --env: known environments are "
+              f"{', '.join(known_environments())}", file=sys.stderr)
+        return 2
     try:
         bill = estimate_dir(args.outdir, env)
     except (EstimateError, PricesError, ScheduleError) as exc:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from tools.cli import ArgumentParser
+from tools.cli import ArgumentParser, non_negative_float
 from tools.drill.drill import DrillError, router_log_group, run_drill, select_alarms
 from tools.drill.table import exit_code, format_table
 
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--env", required=True)
     parser.add_argument("--app", help="app name (default: from config/<env>.yaml)")
     parser.add_argument("--alarm", action="append", default=[], help="drill only this alarm (repeatable)")
-    parser.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for deliveries")
+    parser.add_argument("--timeout", type=non_negative_float, default=180.0, help="seconds to wait for deliveries")
     parser.add_argument("--no-reset", action="store_true", help="leave drilled alarms in ALARM")
     args = parser.parse_args(argv)
     app, region = args.app, None
