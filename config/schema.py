@@ -31,6 +31,9 @@ _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-
 # config holds the NAME of a secret, never the webhook URL or routing key itself.
 _SECRET_NAME = r"^[A-Za-z0-9/_+=.@-]{1,512}$"
 _TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{0,256}$")
+# A PagerDuty Events API v2 routing key: 32 letters and digits, no separator. Pasted as a "secret name" it would be
+# written into the router's environment in the template.
+_ROUTING_KEY = re.compile(r"^[A-Za-z0-9]{32}$")
 
 
 class SeverityEndpoints(StrictModel):
@@ -48,6 +51,14 @@ class SeverityEndpoints(StrictModel):
             if not _EMAIL.match(address):
                 raise ValueError(f"'{address}' is not an e-mail address (expected name@domain.tld)")
         return emails
+
+    @model_validator(mode="after")
+    def _names_not_keys(self) -> "SeverityEndpoints":
+        # After validation, so the error is reported on the mapping and the key itself is never echoed back.
+        if self.pagerduty_secret and _ROUTING_KEY.match(self.pagerduty_secret):
+            raise ValueError("pagerduty_secret looks like a PagerDuty routing key (32 letters and digits), not a "
+                             "secret name: store the key in Secrets Manager and put the secret's NAME here")
+        return self
 
 
 class Notifications(StrictModel):

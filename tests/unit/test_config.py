@@ -128,6 +128,16 @@ def test_a_services_mistake_is_not_repeated_as_a_business_metric_error(tmp_path)
     assert "services.0.bogus: unknown key" in line
 
 
+def test_a_routing_key_pasted_as_a_secret_name_is_refused_without_echoing_it(tmp_path):
+    # GIVEN prod's config with a PagerDuty routing key where the secret's name belongs
+    key = "R0UTINGKEY0123456789012345678901"
+    write_env(tmp_path, lambda d: d["notifications"]["critical"].update(pagerduty_secret=key), env="prod")
+    # WHEN it loads THEN one line says what belongs there, and the key is not repeated on the terminal
+    (line,) = problems(tmp_path, "prod")
+    assert "notifications.critical: pagerduty_secret looks like a PagerDuty routing key" in line
+    assert key not in line
+
+
 def test_validate_command_prints_one_line_and_exits_2(tmp_path):
     # GIVEN the CLI and an unknown environment WHEN it runs THEN one line on stderr, exit 2, no traceback
     done = subprocess.run([sys.executable, "-m", "config", "validate", "nope"], cwd=ROOT,
