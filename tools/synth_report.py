@@ -69,6 +69,8 @@ def _read_template(path: Path) -> dict[str, Any]:
         template = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
         raise TemplateError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+    except UnicodeDecodeError as exc:
+        raise TemplateError(f"{path}: not UTF-8 text (byte {exc.start}); expected a JSON template") from None
     resources = template.get("Resources", {}) if isinstance(template, dict) else None
     if not isinstance(resources, dict) or not all(isinstance(r, dict) and isinstance(r.get("Type"), str)
                                                   for r in resources.values()):

@@ -8,10 +8,11 @@ from tools import synth_report
 
 @pytest.mark.parametrize("text, expected", [
     ("{bad", "not valid JSON"), ("[1, 2]", "not a CloudFormation template"),
-    ('{"Resources": {"A": {"Properties": {}}}}', "not a CloudFormation template")])
+    ('{"Resources": {"A": {"Properties": {}}}}', "not a CloudFormation template"),
+    ("\udc90\udcff binary", "not UTF-8 text")])
 def test_a_malformed_template_is_one_line_naming_the_file(tmp_path, capsys, text, expected):
     # GIVEN a cloud-assembly folder whose template is malformed, not an object, or has a resource without a Type
-    (tmp_path / "S.template.json").write_text(text)
+    (tmp_path / "S.template.json").write_bytes(text.encode("utf-8", "surrogateescape"))
     # WHEN the summary runs
     code = synth_report.main([str(tmp_path)])
     # THEN exit 2 and one line naming the file and what was wrong

@@ -254,34 +254,42 @@ def read_series_csv(path: Path | str) -> SeriesStore:
     """
     file_path = Path(path)
     try:
-        handle = file_path.open(newline="")
+        handle = file_path.open(newline="", encoding="utf-8")
     except OSError as error:
         raise SeriesError(f"{file_path}: cannot read series file ({error.strerror})") from None
     store = SeriesStore()
-    with handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None or tuple(h.strip() for h in header) != CSV_HEADER:
-            raise SeriesError(f"{file_path}:1: header must be {','.join(CSV_HEADER)}, got {','.join(header or [])!r}")
-        for line_no, row in enumerate(reader, start=2):
-            if not row or all(not cell.strip() for cell in row):
-                continue
-            if len(row) != len(CSV_HEADER):
-                raise SeriesError(f"{file_path}:{line_no}: expected 5 columns ({','.join(CSV_HEADER)}), got {len(row)}")
-            try:
-                moment = parse_time(row[0])
-                dims = parse_dimensions(row[3])
-                value = float(row[4])
-            except SeriesError as error:
-                raise SeriesError(f"{file_path}:{line_no}: {error}") from None
-            except ValueError:
-                raise SeriesError(f"{file_path}:{line_no}: value {row[4]!r} is not a number") from None
-            if not math.isfinite(value):
-                raise SeriesError(f"{file_path}:{line_no}: value {row[4]!r} must be a finite number")
-            if not row[1].strip() or not row[2].strip():
-                raise SeriesError(f"{file_path}:{line_no}: namespace and metric_name must not be empty")
-            store.add_sample(MetricKey.of(row[1].strip(), row[2].strip(), dims), minute_of(moment), value)
+    try:
+        with handle:
+            _read_rows(csv.reader(handle), file_path, store)
+    except UnicodeDecodeError as error:
+        raise SeriesError(f"{file_path}: not UTF-8 text (byte {error.start}); a series file is a UTF-8 CSV") from None
+    except csv.Error as error:
+        raise SeriesError(f"{file_path}: not a readable CSV ({error})") from None
     return store
+
+
+def _read_rows(reader: Iterable[list[str]], file_path: Path, store: SeriesStore) -> None:
+    header = next(reader, None)
+    if header is None or tuple(h.strip() for h in header) != CSV_HEADER:
+        raise SeriesError(f"{file_path}:1: header must be {','.join(CSV_HEADER)}, got {','.join(header or [])!r}")
+    for line_no, row in enumerate(reader, start=2):
+        if not row or all(not cell.strip() for cell in row):
+            continue
+        if len(row) != len(CSV_HEADER):
+            raise SeriesError(f"{file_path}:{line_no}: expected 5 columns ({','.join(CSV_HEADER)}), got {len(row)}")
+        try:
+            moment = parse_time(row[0])
+            dims = parse_dimensions(row[3])
+            value = float(row[4])
+        except SeriesError as error:
+            raise SeriesError(f"{file_path}:{line_no}: {error}") from None
+        except ValueError:
+            raise SeriesError(f"{file_path}:{line_no}: value {row[4]!r} is not a number") from None
+        if not math.isfinite(value):
+            raise SeriesError(f"{file_path}:{line_no}: value {row[4]!r} must be a finite number")
+        if not row[1].strip() or not row[2].strip():
+            raise SeriesError(f"{file_path}:{line_no}: namespace and metric_name must not be empty")
+        store.add_sample(MetricKey.of(row[1].strip(), row[2].strip(), dims), minute_of(moment), value)
 
 
 def write_series_csv(store: SeriesStore, path: Path | str, rows: Iterable[Sequence[str]] | None = None) -> None:

@@ -48,8 +48,14 @@ def read_templates(paths: Iterable[Path | str]) -> dict[str, dict[str, Any]]:
                 raise TemplateError(f"{file}: cannot read template ({error.strerror})") from None
             except json.JSONDecodeError as error:
                 raise TemplateError(f"{file}: not valid JSON (line {error.lineno}: {error.msg})") from None
+            except UnicodeDecodeError as error:
+                raise TemplateError(f"{file}: not UTF-8 text (byte {error.start}); expected a JSON template") from None
             if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
                 raise TemplateError(f"{file}: not a CloudFormation template (needs a Resources mapping)")
+            if not all(isinstance(r, dict) and isinstance(r.get("Properties", {}), dict)
+                       for r in data["Resources"].values()):
+                raise TemplateError(f"{file}: not a CloudFormation template (each resource must be a mapping with "
+                                    "a Properties mapping)")
             templates[file.name.removesuffix(".template.json").removesuffix(".json")] = data
     return templates
 

@@ -53,6 +53,8 @@ def read_templates(outdir: Path) -> dict[str, dict[str, Any]]:
             template = json.loads(path.read_text())
         except json.JSONDecodeError as exc:
             raise EstimateError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        except UnicodeDecodeError as exc:
+            raise EstimateError(f"{path}: not UTF-8 text (byte {exc.start}); expected a JSON template") from None
         resources = template.get("Resources", {}) if isinstance(template, dict) else None
         if not isinstance(resources, dict) or not all(isinstance(r, dict) and isinstance(r.get("Type"), str)
                                                       for r in resources.values()):

@@ -83,6 +83,26 @@ def test_bad_csv_rows_name_the_line(files, tmp_path, capsys, row, needle):
     assert ":2:" in err and needle in err
 
 
+@pytest.mark.parametrize("which, content, needle", [
+    ("series", b"\x90\xff binary", "not UTF-8 text"),
+    ("series", HEADER.encode() + b"2026-01-01T00:00:00Z,AWS/Lambda,Errors,FunctionName=" + b"f" * 200_000 + b",1\n",
+     "not a readable CSV"),  # a field over csv's size limit
+    ("template", b"\x90\xff binary", "not UTF-8 text"),
+    ("template", b'{"Resources": {"A": 5}}', "each resource must be a mapping"),
+])
+def test_unreadable_files_are_one_line(files, tmp_path, capsys, which, content, needle):
+    # GIVEN a series or template file that is binary, malformed CSV, or a template whose resource is not a mapping
+    tmpl, series = files
+    odd = tmp_path / "odd.json"
+    odd.write_bytes(content)
+    args = {"template": str(tmpl), "series": str(series), which: str(odd)}
+    # WHEN run THEN exit 2 with one line naming the file, no traceback
+    code = main(["--template", args["template"], "--series", args["series"]])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and str(odd) in err and needle in err
+
+
 def test_module_entry_point_runs_as_a_process(files):
     # GIVEN the package WHEN run with python -m and a bad state THEN the process exits 2 without a traceback
     tmpl, series = files
