@@ -89,8 +89,11 @@ def _read_template(path: Path) -> dict:
         raise PreviewError(f"{path}: cannot read template ({exc})") from None
     except json.JSONDecodeError as exc:
         raise PreviewError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    if not isinstance(template, dict) or not isinstance(template.get("Resources", {}), dict):
-        raise PreviewError(f"{path}: not a CloudFormation template (expected an object with a Resources mapping)")
+    resources = template.get("Resources", {}) if isinstance(template, dict) else None
+    if not isinstance(resources, dict) or not all(isinstance(r, dict) and isinstance(r.get("Properties", {}), dict)
+                                                  for r in resources.values()):
+        raise PreviewError(f"{path}: not a CloudFormation template (expected an object whose Resources are mappings "
+                           "with a Properties mapping)")
     return template
 
 

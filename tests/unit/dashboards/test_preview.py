@@ -38,7 +38,10 @@ def test_cli_says_what_is_missing_in_one_line(tmp_path, capsys):
     assert main([]) == 2
 
 
-@pytest.mark.parametrize("text, expected", [("{bad", "not valid JSON"), ("[1, 2]", "not a CloudFormation template")])
+@pytest.mark.parametrize("text, expected", [
+    ("{bad", "not valid JSON"), ("[1, 2]", "not a CloudFormation template"),
+    ('{"Resources": {"A": 5}}', "not a CloudFormation template"),
+    ('{"Resources": {"D": {"Type": "AWS::CloudWatch::Dashboard", "Properties": []}}}', "not a CloudFormation template")])
 def test_an_unreadable_template_file_is_one_line(tmp_path, capsys, text, expected):
     # GIVEN a cloud-assembly folder whose template is malformed or not an object
     (tmp_path / "S.template.json").write_text(text)
