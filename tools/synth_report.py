@@ -73,9 +73,10 @@ def _read_template(path: Path) -> dict[str, Any]:
         raise TemplateError(f"{path}: not UTF-8 text (byte {exc.start}); expected a JSON template") from None
     resources = template.get("Resources", {}) if isinstance(template, dict) else None
     if not isinstance(resources, dict) or not all(isinstance(r, dict) and isinstance(r.get("Type"), str)
+                                                  and isinstance(r.get("Properties", {}), dict)
                                                   for r in resources.values()):
         raise TemplateError(f"{path}: not a CloudFormation template (expected an object whose Resources each "
-                            "have a Type)")
+                            "have a Type, and Properties that are a mapping)")
     return template
 
 

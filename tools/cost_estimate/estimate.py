@@ -57,9 +57,10 @@ def read_templates(outdir: Path) -> dict[str, dict[str, Any]]:
             raise EstimateError(f"{path}: not UTF-8 text (byte {exc.start}); expected a JSON template") from None
         resources = template.get("Resources", {}) if isinstance(template, dict) else None
         if not isinstance(resources, dict) or not all(isinstance(r, dict) and isinstance(r.get("Type"), str)
+                                                      and isinstance(r.get("Properties", {}), dict)
                                                       for r in resources.values()):
             raise EstimateError(f"{path}: not a CloudFormation template (expected an object whose Resources each "
-                                "have a Type)")
+                                "have a Type, and Properties that are a mapping)")
         templates[path.name.removesuffix(".template.json")] = template
     return templates
 

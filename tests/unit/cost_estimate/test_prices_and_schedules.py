@@ -82,6 +82,7 @@ def test_cli_without_templates_prints_one_line_and_exits_2(tmp_path):
 @pytest.mark.parametrize("text, expected", [
     ("{bad", "not valid JSON"), ("[1, 2]", "not a CloudFormation template"),
     ('{"Resources": {"A": {"Properties": {}}}}', "not a CloudFormation template"),
+    ('{"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm", "Properties": []}}}', "not a CloudFormation template"),
     ("\udc90\udcff binary", "not UTF-8 text")])
 def test_a_malformed_template_is_one_line_naming_the_file(tmp_path, text, expected):
     # GIVEN a folder whose template is malformed, not an object, or has a resource without a Type
