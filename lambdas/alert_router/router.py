@@ -206,6 +206,10 @@ class Router:
                 sns = record.get("Sns") if isinstance(record, dict) else None
                 if isinstance(sns, dict):
                     records += self._route(sns, deadline, redrive=True)
+                else:  # counted as a failure, so the DLQ message that holds it is not deleted
+                    outcome = _Outcome("dead_lettered", "redrive: SNS record has no 'Sns' object, left in the DLQ")
+                    records.append(self._record(_placeholder({"Message": _dump(record)}), UNROUTED_CHANNEL,
+                                                outcome, {}))
         ok = bool(records) and all(r.outcome != "dead_lettered" for r in records)
         return {"redrive_ok": ok, "records": [r.as_log() for r in records]}
 

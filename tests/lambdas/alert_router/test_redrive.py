@@ -76,3 +76,17 @@ def test_a_redriven_unparseable_message_keeps_the_severity_of_its_topic(world):
     # THEN it is delivered as the info alert it was: to info's channel (Slack), and nobody is paged
     assert {(r["channel"], r["severity"], r["outcome"]) for r in result["records"]} == {("slack", "info", "delivered")}
     assert world.receiver.bodies("/v2/enqueue") == []
+
+
+def test_a_lambda_dlq_event_with_a_malformed_record_stays_in_the_dlq(world):
+    # GIVEN a Lambda-DLQ event holding one good SNS record and one without an 'Sns' object
+    router = world.router()
+    event = sns_event(fixture_text("cost_anomaly.json"), world.topics["warning"])
+    event["Records"].append({"EventSource": "aws:sns"})
+    world.sqs.send_message(QueueUrl=world.dlq_url, MessageBody=json.dumps(event))
+    # WHEN the DLQ is replayed
+    summary = Redrive(world.sqs, world.dlq_url, invoke=lambda request: router.handle(request, 20_000),
+                      visibility_seconds=0).run(limit=1)
+    # THEN the good record is delivered, but the message is kept: deleting it would lose the malformed record
+    assert len(world.receiver.bodies("/teams")) == 1
+    assert (summary.replayed, summary.still_failing) == (0, 1) and queued(world) == 1
