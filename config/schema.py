@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from config.base import StrictModel
+from config.base import SECRET_NAME, StrictModel
 from config.cost import CostConfig
 from config.dashboards import DashboardsConfig
 from config.routing import RoutingConfig
@@ -27,9 +27,6 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-# Secrets Manager names: letters, digits and /_+=.@- only. A ':' (URL, ARN with a value) is rejected on purpose:
-# config holds the NAME of a secret, never the webhook URL or routing key itself.
-_SECRET_NAME = r"^[A-Za-z0-9/_+=.@-]{1,512}$"
 _TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{0,256}$")
 # A PagerDuty Events API v2 routing key: 32 letters and digits, no separator. Pasted as a "secret name" it would be
 # written into the router's environment in the template.
@@ -40,9 +37,9 @@ class SeverityEndpoints(StrictModel):
     """Where alerts of one severity go. Chat and paging endpoints are Secrets Manager secret names."""
 
     emails: tuple[str, ...] = ()
-    slack_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
-    pagerduty_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
-    teams_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
+    slack_secret: str | None = Field(default=None, pattern=SECRET_NAME)
+    pagerduty_secret: str | None = Field(default=None, pattern=SECRET_NAME)
+    teams_secret: str | None = Field(default=None, pattern=SECRET_NAME)
 
     @field_validator("emails")
     @classmethod

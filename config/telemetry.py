@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from config.base import StrictModel
+from config.base import SECRET_NAME, StrictModel
 
 __all__ = [
     "EndpointCheck",
@@ -26,7 +26,6 @@ __all__ = [
     "ARCHIVE_STORAGE_CLASSES",
 ]
 
-_SECRET_NAME = r"^[A-Za-z0-9/_+=.@-]{1,512}$"  # a NAME: ':' (ARN with value, URL) is rejected on purpose
 _REGION = r"^[a-z]{2}(-gov)?-[a-z]+-\d$"
 HttpMethod = Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 JsonScalar = str | int | float | bool
@@ -49,7 +48,7 @@ class EndpointCheck(StrictModel):
     latency_budget_ms: int = Field(default=2000, ge=1, le=60_000)
     json_path: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
     json_equals: JsonScalar | None = None
-    headers_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
+    headers_secret: str | None = Field(default=None, pattern=SECRET_NAME)
     body: str | None = Field(default=None, max_length=2048)
 
     @model_validator(mode="after")
@@ -76,7 +75,7 @@ class CanaryConfig(StrictModel):
     base_url: str | None = Field(default=None, pattern=r"^https://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9/_.~-]*)?$")
     health_checks: bool = True
     checks: tuple[EndpointCheck, ...] = ()
-    headers_secret: str | None = Field(default=None, pattern=_SECRET_NAME)
+    headers_secret: str | None = Field(default=None, pattern=SECRET_NAME)
     schedule_minutes: int | None = Field(default=None, ge=1, le=60)
     timeout_seconds: int = Field(default=60, ge=3, le=840)
     severity: Literal["critical", "warning"] = "critical"
