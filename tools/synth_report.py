@@ -4,11 +4,12 @@ Prints the stacks, resource counts by type, and alarms by severity. Reads templa
 """
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from tools.templates import TemplateError, read_templates
 
 __all__ = ["summarize", "alarm_severity", "main"]
 
@@ -40,10 +41,7 @@ def summarize(outdir: Path) -> str:
     -------
     >>> print(summarize(Path("cdk.out/dev")))  # doctest: +SKIP
     """
-    templates = {p.name.removesuffix(".template.json"): _read_template(p)
-                 for p in sorted(outdir.glob("*.template.json"))}
-    if not templates:
-        raise FileNotFoundError(f"no *.template.json in {outdir}: run `make synth` first")
+    templates = read_templates(outdir)
     by_type: Counter[str] = Counter()
     by_severity: Counter[str] = Counter()
     lines = [f"Synthesized {len(templates)} stack(s) into {outdir}:"]
@@ -60,33 +58,13 @@ def summarize(outdir: Path) -> str:
     return "\n".join(lines)
 
 
-class TemplateError(ValueError):
-    """A template file that is not valid JSON or not a CloudFormation template; the message names the file."""
-
-
-def _read_template(path: Path) -> dict[str, Any]:
-    try:
-        template = json.loads(path.read_text())
-    except json.JSONDecodeError as exc:
-        raise TemplateError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-    except UnicodeDecodeError as exc:
-        raise TemplateError(f"{path}: not UTF-8 text (byte {exc.start}); expected a JSON template") from None
-    resources = template.get("Resources", {}) if isinstance(template, dict) else None
-    if not isinstance(resources, dict) or not all(isinstance(r, dict) and isinstance(r.get("Type"), str)
-                                                  and isinstance(r.get("Properties", {}), dict)
-                                                  for r in resources.values()):
-        raise TemplateError(f"{path}: not a CloudFormation template (expected an object whose Resources each "
-                            "have a Type, and Properties that are a mapping)")
-    return template
-
-
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m tools.synth_report CDK_OUT_DIR", file=sys.stderr)
         return 2
     try:
         print(summarize(Path(argv[0])))
-    except (FileNotFoundError, TemplateError) as exc:
+    except TemplateError as exc:
         print(f"synth report: {exc}", file=sys.stderr)
         return 2
     print(_estimated_cost(Path(argv[0])))

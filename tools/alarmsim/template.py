@@ -1,7 +1,6 @@
 """Read alarms, composite alarms and mute rules from synthesized CloudFormation templates."""
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -15,49 +14,9 @@ from tools.alarmsim.model import COMPARISONS, AlarmSet, CompositeAlarm, MetricAl
 from tools.alarmsim.schedule import MuteSchedule, ScheduleError
 from tools.alarmsim.series import MetricKey, parse_time
 from tools.alarmsim.statistics import StatisticError, parse_statistic
+from tools.templates import TemplateError, read_templates
 
 __all__ = ["TemplateError", "load_alarms", "read_templates", "alarms_from_templates"]
-
-
-class TemplateError(ValueError):
-    """A template file that cannot be read; the message is one line naming the file and the problem."""
-
-
-def read_templates(paths: Iterable[Path | str]) -> dict[str, dict[str, Any]]:
-    """Read templates from files or directories (a directory gives its ``*.template.json``, as in cdk.out).
-
-    Raises
-    ------
-    TemplateError
-        Missing file, invalid JSON, or no ``Resources`` mapping.
-
-    Example
-    -------
-    >>> read_templates(["cdk.out"])  # doctest: +SKIP
-    """
-    templates: dict[str, dict[str, Any]] = {}
-    for raw in paths:
-        path = Path(raw)
-        files = sorted(path.glob("*.template.json")) if path.is_dir() else [path]
-        if path.is_dir() and not files:
-            raise TemplateError(f"{path}: directory holds no *.template.json (run `make synth` first)")
-        for file in files:
-            try:
-                data = json.loads(file.read_text())
-            except OSError as error:
-                raise TemplateError(f"{file}: cannot read template ({error.strerror})") from None
-            except json.JSONDecodeError as error:
-                raise TemplateError(f"{file}: not valid JSON (line {error.lineno}: {error.msg})") from None
-            except UnicodeDecodeError as error:
-                raise TemplateError(f"{file}: not UTF-8 text (byte {error.start}); expected a JSON template") from None
-            if not isinstance(data, dict) or not isinstance(data.get("Resources"), dict):
-                raise TemplateError(f"{file}: not a CloudFormation template (needs a Resources mapping)")
-            if not all(isinstance(r, dict) and isinstance(r.get("Properties", {}), dict)
-                       for r in data["Resources"].values()):
-                raise TemplateError(f"{file}: not a CloudFormation template (each resource must be a mapping with "
-                                    "a Properties mapping)")
-            templates[file.name.removesuffix(".template.json").removesuffix(".json")] = data
-    return templates
 
 
 def _exports(templates: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:

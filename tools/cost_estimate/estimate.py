@@ -1,7 +1,6 @@
 """Glue: read templates from a cloud-assembly folder, take assumptions from the environment's config, price."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +8,7 @@ from config.cost import EstimateAssumptions
 from tools.cost_estimate.bill import Bill, price_usage
 from tools.cost_estimate.prices import PriceBook, load_prices
 from tools.cost_estimate.usage import measure
+from tools.templates import TemplateError, read_templates as read_template_dir
 
 __all__ = ["EstimateError", "estimate", "estimate_dir", "read_templates", "assumptions_for"]
 
@@ -43,26 +43,11 @@ def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = 
 
 
 def read_templates(outdir: Path) -> dict[str, dict[str, Any]]:
-    """``*.template.json`` of ``outdir`` by stack name."""
-    paths = sorted(Path(outdir).glob("*.template.json"))
-    if not paths:
-        raise EstimateError(f"no *.template.json in {outdir}: run `make synth ENV=<env>` first")
-    templates = {}
-    for path in paths:
-        try:
-            template = json.loads(path.read_text())
-        except json.JSONDecodeError as exc:
-            raise EstimateError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-        except UnicodeDecodeError as exc:
-            raise EstimateError(f"{path}: not UTF-8 text (byte {exc.start}); expected a JSON template") from None
-        resources = template.get("Resources", {}) if isinstance(template, dict) else None
-        if not isinstance(resources, dict) or not all(isinstance(r, dict) and isinstance(r.get("Type"), str)
-                                                      and isinstance(r.get("Properties", {}), dict)
-                                                      for r in resources.values()):
-            raise EstimateError(f"{path}: not a CloudFormation template (expected an object whose Resources each "
-                                "have a Type, and Properties that are a mapping)")
-        templates[path.name.removesuffix(".template.json")] = template
-    return templates
+    """``*.template.json`` of ``outdir`` by stack name (tools.templates), a bad one reported as EstimateError."""
+    try:
+        return read_template_dir(Path(outdir))
+    except TemplateError as exc:
+        raise EstimateError(str(exc)) from None
 
 
 def assumptions_for(env: str) -> tuple[EstimateAssumptions, int]:
