@@ -12,11 +12,12 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 CDK_ARGS := --app "$(PY) app.py" -c env=$(ENV)
 
-.PHONY: help setup synth test deploy diff clean
+.PHONY: help setup synth lint test deploy diff clean
 
 help:
 	@echo "make synth ENV=dev|staging|prod   synthesize (no AWS credentials needed) and summarize"
-	@echo "make test                         install everything, synthesize every environment, run the suite"
+	@echo "make lint                         ruff (and the type checker) over the app's code"
+	@echo "make test                         install everything, lint, synthesize every environment, run the suite"
 	@echo "make deploy ENV=prod              cdk deploy every stack of that environment"
 	@echo "make bench | simulate | cost      write the report files (BENCHMARKS.md / .json)"
 	@echo "make preview ENV=prod             draw every dashboard of ENV to cdk.out/preview/*.png"
@@ -41,7 +42,13 @@ synth: setup
 	$(CDK) synth --quiet $(CDK_ARGS) -o $(OUT)
 	$(PY) -m tools.synth_report $(OUT)
 
-test: setup
+# What the linters check: the app and its Lambdas (plan/ once it exists), and the tests of the code they cover.
+LINT_PATHS := app.py config stacks lambdas $(wildcard plan) tests/lambdas/layer $(wildcard tests/unit/test_examples*.py)
+
+lint: setup
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+
+test: setup lint
 	$(PY) -m pytest -n auto
 
 deploy: setup

@@ -65,7 +65,8 @@ class MaintenanceWindowConfig(StrictModel):
 
     def as_router_doc(self) -> dict:
         """The window as the router Lambda reads it (see lambdas/alert_router/maintenance.py)."""
-        doc: dict = {"name": self.name, "alarm_patterns": list(self.alarm_patterns), "severities": list(self.severities)}
+        doc: dict = {"name": self.name, "alarm_patterns": list(self.alarm_patterns),
+               "severities": list(self.severities)}
         if self.weekly:
             doc["weekly"] = {"days": list(self.weekly.days), "start": self.weekly.start,
                              "duration_minutes": self.weekly.duration_minutes}
@@ -111,7 +112,8 @@ class RoutingConfig(StrictModel):
     @model_validator(mode="after")
     def _retries_fit_the_timeout(self) -> "RoutingConfig":
         # Worst case one channel spends every attempt timing out, plus backoff; it must end before the Lambda does.
-        worst_ms = self.retry.max_attempts * self.retry.http_timeout_ms + (self.retry.max_attempts - 1) * self.retry.max_delay_ms
+        retry = self.retry
+        worst_ms = retry.max_attempts * retry.http_timeout_ms + (retry.max_attempts - 1) * retry.max_delay_ms
         if worst_ms > (self.function.timeout_seconds - 5) * 1000:
             # Not fatal at run time (the router stops retrying when time runs out), but the config is then misleading.
             raise ValueError(

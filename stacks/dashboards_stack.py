@@ -6,8 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from aws_cdk import ArnFormat, Stack, Token
-from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import ArnFormat, Stack, Token, aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

@@ -1,9 +1,7 @@
 """DemoServiceStack: the demo weight-validation service, using the layer published by LayerStack."""
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Stack
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_ssm as ssm
+from aws_cdk import CfnOutput, Stack, aws_lambda as lambda_, aws_ssm as ssm
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

@@ -15,8 +15,8 @@ __all__ = ["RoutingStack"]
 
 class RoutingStack(Stack):
     """Composes the router and its health alarms; ``observability_layer_parameter`` (the SSM name holding the
-    observability layer's ARN) adds that layer to the function, ``layer_build_id`` re-reads it when it changes. Exposes ``router``, ``health``, ``alarm_refs`` (for dashboards),
-    ``function_name`` and ``dlq_name``.
+    observability layer's ARN) adds that layer to the function, ``layer_build_id`` re-reads it when it changes.
+    Exposes ``router``, ``health``, ``alarm_refs`` (for dashboards), ``function_name`` and ``dlq_name``.
 
     Example
     -------

@@ -56,7 +56,8 @@ class DeadLetters:
 
     Example
     -------
-    >>> DeadLetters(sqs, dlq_url, sns, email_topic_arn).send({"Message": "?"}, "unparseable", "critical")  # doctest: +SKIP
+    >>> dead = DeadLetters(sqs, dlq_url, sns, email_topic_arn)  # doctest: +SKIP
+    >>> dead.send({"Message": "?"}, "unparseable", "critical")  # doctest: +SKIP
     (True, True)
     """
 

@@ -128,7 +128,8 @@ def post_json(
 
     Example
     -------
-    >>> post_json("https://hooks.slack.com/services/T/B/X", {"text": "hi"}, RetryPolicy(), Deadline(10))  # doctest: +SKIP
+    >>> post_json("https://hooks.slack.com/services/T/B/X", {"text": "hi"},
+    ...           RetryPolicy(), Deadline(10))  # doctest: +SKIP
     DeliveryResult(ok=True, attempts=1, status=200, detail='HTTP 200')
     """
     data = json.dumps(body).encode("utf-8")

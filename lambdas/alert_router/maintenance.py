@@ -101,7 +101,8 @@ def _window(doc: Any, index: int) -> MaintenanceWindow:
     starts, ends = _time(doc.get("starts_at"), f"{where}.starts_at"), _time(doc.get("ends_at"), f"{where}.ends_at")
     if ends <= starts:
         raise ValueError(f"{where}: ends_at must be after starts_at")
-    return MaintenanceWindow(doc["name"], starts_at=starts, ends_at=ends, alarm_patterns=patterns, severities=severities)
+    return MaintenanceWindow(doc["name"], starts_at=starts, ends_at=ends, alarm_patterns=patterns,
+                             severities=severities)
 
 
 def load_windows(text: str) -> list[MaintenanceWindow]:
@@ -109,7 +110,8 @@ def load_windows(text: str) -> list[MaintenanceWindow]:
 
     Example
     -------
-    >>> load_windows('[{"name": "db upgrade", "starts_at": "2026-12-01T02:00:00Z", "ends_at": "2026-12-01T04:00:00Z"}]')[0].name
+    >>> text = '[{"name": "db upgrade", "starts_at": "2026-12-01T02:00:00Z", "ends_at": "2026-12-01T04:00:00Z"}]'
+    >>> load_windows(text)[0].name
     'db upgrade'
     """
     docs = json.loads(text)

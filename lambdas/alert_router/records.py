@@ -17,7 +17,8 @@ class DeliveryRecord:
 
     Example
     -------
-    >>> DeliveryRecord("api-errors-critical", "arn:...", "ALARM", "critical", "slack", "delivered").as_log()["record_type"]
+    >>> record = DeliveryRecord("api-errors-critical", "arn:...", "ALARM", "critical", "slack", "delivered")
+    >>> record.as_log()["record_type"]
     'delivery'
     """
 

@@ -39,7 +39,8 @@ class Router:
 
     Example
     -------
-    >>> router = Router(RouterSettings.from_env(), sqs=sqs, sns=sns, dynamodb=ddb, secrets=sm, logger=logger)  # doctest: +SKIP
+    >>> router = Router(RouterSettings.from_env(), sqs=sqs, sns=sns, dynamodb=ddb, secrets=sm,
+    ...                 logger=logger)  # doctest: +SKIP
     >>> router.handle(sns_event, remaining_ms=60_000)["records"][0]["outcome"]  # doctest: +SKIP
     'delivered'
     """
@@ -97,7 +98,8 @@ class Router:
             alert = parse_message(sns.get("Message"), severity)
         except UnparseableMessageError as exc:
             if redrive:
-                return [self._record(_placeholder(sns), UNROUTED_CHANNEL, _Outcome("dead_lettered", f"still unparseable: {exc}"), sns)]
+                outcome = _Outcome("dead_lettered", f"still unparseable: {exc}")
+                return [self._record(_placeholder(sns), UNROUTED_CHANNEL, outcome, sns)]
             return self._unparseable(sns, f"unparseable: {exc}")
         routes = self.settings.routes.get(alert.severity, {})
         channels = {redrive_channel: routes.get(redrive_channel)} if redrive_channel else dict(routes)
@@ -112,7 +114,8 @@ class Router:
                 outcome = _Outcome("suppressed", f"maintenance window {window.name!r}")
                 return [self._record(alert, channel, outcome, sns) for channel in channels]
             if not self._first_delivery(alert):
-                outcome = _Outcome("deduplicated", f"same dedup key and state within {self.settings.dedup_window_seconds}s")
+                outcome = _Outcome("deduplicated",
+                                   f"same dedup key and state within {self.settings.dedup_window_seconds}s")
                 return [self._record(alert, channel, outcome, sns) for channel in channels]
         # Channels run in parallel so a hanging webhook cannot eat the time a page needs.
         with ThreadPoolExecutor(max_workers=len(channels)) as pool:
@@ -123,7 +126,8 @@ class Router:
         for channel, result in results.items():
             if result.outcome == "failed":
                 if redrive:
-                    result = _Outcome("dead_lettered", f"redrive failed, left in the DLQ: {result.detail}", result.attempts)
+                    result = _Outcome("dead_lettered", f"redrive failed, left in the DLQ: {result.detail}",
+                                      result.attempts)
                 else:
                     self._dead.send(sns, result.detail, alert.severity, alert, channel,
                                     fallback_severity=self._fallback_severity(alert.severity))

@@ -89,7 +89,8 @@ class RouterSettings:
                 raise RouterConfigError(f"ROUTES key {severity!r} must be one of {SEVERITIES} mapping to an object")
             for channel, secret in channels.items():
                 if channel not in ROUTABLE_CHANNELS:
-                    raise RouterConfigError(f"ROUTES.{severity}: unknown channel {channel!r}; allowed: {ROUTABLE_CHANNELS}")
+                    raise RouterConfigError(
+                        f"ROUTES.{severity}: unknown channel {channel!r}; allowed: {ROUTABLE_CHANNELS}")
                 if channel != "email" and not (isinstance(secret, str) and secret):
                     raise RouterConfigError(f"ROUTES.{severity}.{channel} must be a Secrets Manager secret name")
         topic_severities = json_object("TOPIC_SEVERITIES", "{}")

@@ -54,8 +54,7 @@ def summarize(rows: Iterable[CostRow], now: datetime, environment: str, min_hour
     rows = list(rows)
     now = now.astimezone(timezone.utc)
     today = now.date()
-    days = {today - timedelta(days=1): _day(rows, today - timedelta(days=1), environment), today: _day(rows, today, environment)}
-    yesterday, current = days[today - timedelta(days=1)], days[today]
+    yesterday, current = _day(rows, today - timedelta(days=1), environment), _day(rows, today, environment)
     hours = (now - datetime.combine(today, datetime.min.time(), tzinfo=timezone.utc)).total_seconds() / 3600
     return CostSnapshot(
         yesterday=yesterday,

@@ -69,7 +69,8 @@ def query_daily_costs(client: Any, today: date, tag_key: str) -> QueryResult:
     """
     request: dict[str, Any] = {
         # Start inclusive, end exclusive: [yesterday, tomorrow) is two whole UTC days.
-        "TimePeriod": {"Start": (today - timedelta(days=1)).isoformat(), "End": (today + timedelta(days=1)).isoformat()},
+        "TimePeriod": {"Start": (today - timedelta(days=1)).isoformat(),
+                       "End": (today + timedelta(days=1)).isoformat()},
         "Granularity": "DAILY",
         "Metrics": [COST_METRIC],
         "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}, {"Type": "TAG", "Key": tag_key}],

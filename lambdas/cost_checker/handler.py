@@ -89,7 +89,8 @@ def _ce_client() -> Any:
         from botocore.config import Config
 
         # botocore's standard retry mode backs off on ThrottlingException before we give up for this hour.
-        _client = boto3.client("ce", region_name=CE_REGION, config=Config(retries={"mode": "standard", "max_attempts": 5}))
+        retries = Config(retries={"mode": "standard", "max_attempts": 5})
+        _client = boto3.client("ce", region_name=CE_REGION, config=retries)
     return _client
 
 

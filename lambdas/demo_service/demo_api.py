@@ -10,9 +10,9 @@ import re
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+
 from demo_storage import MeasurementStore, StorageError
 from demo_validation import MeasurementError, parse_measurement, quality_score
-
 from observability import business_metric, health, instrument, logger, tracer
 
 __all__ = ["handler", "app", "store", "health_checks"]

@@ -1,8 +1,16 @@
 """Severity topics (critical, warning, info), the e-mail delivery topic and the ops topic, on one KMS key."""
 from __future__ import annotations
 
-from aws_cdk import Aws, CfnOutput, Duration, aws_iam as iam, aws_kms as kms, aws_sns as sns, aws_ssm as ssm
-from aws_cdk import aws_sns_subscriptions as subs
+from aws_cdk import (
+    Aws,
+    CfnOutput,
+    Duration,
+    aws_iam as iam,
+    aws_kms as kms,
+    aws_sns as sns,
+    aws_sns_subscriptions as subs,
+    aws_ssm as ssm,
+)
 from constructs import Construct
 
 from config.schema import SEVERITIES, EnvironmentConfig

@@ -23,9 +23,8 @@ class MonthlyBudget(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topic: sns.ITopic) -> None:
         super().__init__(scope, construct_id)
         settings = cfg.cost.budget
-        cost_filters = (
-            {"TagKeyValue": [f"user:Environment${cfg.tags.Environment}"]} if settings.filter_on_environment_tag else None
-        )
+        environment_tag = {"TagKeyValue": [f"user:Environment${cfg.tags.Environment}"]}
+        cost_filters = environment_tag if settings.filter_on_environment_tag else None
         self.budget = budgets.CfnBudget(
             self,
             "Budget",
@@ -44,7 +43,9 @@ class MonthlyBudget(Construct):
                         threshold=alert.percent,
                         threshold_type="PERCENTAGE",
                     ),
-                    subscribers=[budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=topic.topic_arn)],
+                    subscribers=[
+                        budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=topic.topic_arn),
+                    ],
                 )
                 for alert in settings.alerts
             ],

@@ -3,8 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Duration, IgnoreMode, Stack, aws_events as events, aws_events_targets as targets, aws_iam as iam
-from aws_cdk import aws_lambda as lambda_, aws_logs as logs
+from aws_cdk import (
+    Duration,
+    IgnoreMode,
+    Stack,
+    aws_events as events,
+    aws_events_targets as targets,
+    aws_iam as iam,
+    aws_lambda as lambda_,
+    aws_logs as logs,
+)
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

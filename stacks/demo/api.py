@@ -1,9 +1,7 @@
 """The demo's REST API: /measurements and /health/*, traced, access- and execution-logged, throttled."""
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
-from aws_cdk import aws_apigateway as apigw
-from aws_cdk import aws_lambda as lambda_
+from aws_cdk import RemovalPolicy, aws_apigateway as apigw, aws_lambda as lambda_
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

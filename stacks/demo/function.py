@@ -3,10 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_cdk import Duration, Stack
-from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
+from aws_cdk import Duration, Stack, aws_dynamodb as dynamodb, aws_iam as iam, aws_lambda as lambda_
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

@@ -1,8 +1,7 @@
 """A log group with the environment's retention (config holds days; CDK's enum wants names)."""
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
-from aws_cdk import aws_logs as logs
+from aws_cdk import RemovalPolicy, aws_logs as logs
 from constructs import Construct
 
 __all__ = ["retained_log_group"]

@@ -1,9 +1,7 @@
 """DemoService: table + function + API, composed; exposes the names monitoring and canaries use."""
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
-from aws_cdk import aws_dynamodb as dynamodb
-from aws_cdk import aws_lambda as lambda_
+from aws_cdk import RemovalPolicy, aws_dynamodb as dynamodb, aws_lambda as lambda_
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

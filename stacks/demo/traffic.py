@@ -8,10 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_cdk import Duration
-from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
-from aws_cdk import aws_lambda as lambda_
+from aws_cdk import Duration, aws_events as events, aws_events_targets as targets, aws_lambda as lambda_
 from constructs import Construct
 
 __all__ = ["DemoTraffic", "synthetic_request", "SYNTHETIC_MEASUREMENTS"]
@@ -45,7 +42,8 @@ class DemoTraffic(Construct):
 
     Example
     -------
-    >>> DemoTraffic(stack, "Traffic", function=fn, stage="live", rule_name="watchtower-dev-demo-traffic")  # doctest: +SKIP
+    >>> DemoTraffic(stack, "Traffic", function=fn, stage="live",
+    ...             rule_name="watchtower-dev-demo-traffic")  # doctest: +SKIP
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, function: lambda_.IFunction, stage: str,

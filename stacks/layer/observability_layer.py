@@ -1,9 +1,7 @@
 """The observability LayerVersion (python3.12/3.13, arm64/x86_64), old versions retained, ARN in SSM."""
 from __future__ import annotations
 
-from aws_cdk import AssetHashType, BundlingOptions, DockerImage, RemovalPolicy
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_ssm as ssm
+from aws_cdk import AssetHashType, BundlingOptions, DockerImage, RemovalPolicy, aws_lambda as lambda_, aws_ssm as ssm
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

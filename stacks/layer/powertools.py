@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from aws_cdk import Aws, Token
-from aws_cdk import aws_lambda as lambda_
+from aws_cdk import Aws, Token, aws_lambda as lambda_
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

@@ -2,8 +2,17 @@
 ``archive_transition_days`` and expired after ``archive_expiry_days`` (config ``logs:``)."""
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Size, Stack, aws_iam as iam, aws_kinesisfirehose as firehose
-from aws_cdk import aws_logs as logs, aws_logs_destinations as destinations, aws_s3 as s3
+from aws_cdk import (
+    Duration,
+    RemovalPolicy,
+    Size,
+    Stack,
+    aws_iam as iam,
+    aws_kinesisfirehose as firehose,
+    aws_logs as logs,
+    aws_logs_destinations as destinations,
+    aws_s3 as s3,
+)
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aws_cdk import Tags, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
-from aws_cdk import aws_sns as sns
+from aws_cdk import Tags, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_sns as sns
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

@@ -12,8 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from config.services import (EventRuleRef, FunctionRef, QueueRef, RestApiRef, ServiceConfig, ServiceResources,
-                             StateMachineRef, TableRef, TopicRef)
+from config.services import (
+    EventRuleRef,
+    FunctionRef,
+    QueueRef,
+    RestApiRef,
+    ServiceConfig,
+    ServiceResources,
+    StateMachineRef,
+    TableRef,
+    TopicRef,
+)
 
 __all__ = ["Discovery", "DiscoveryError", "discover", "discover_file", "service_resources", "REPO_ROOT"]
 

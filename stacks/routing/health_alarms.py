@@ -2,8 +2,14 @@
 bypassing the router, because a broken router cannot deliver its own alarms."""
 from __future__ import annotations
 
-from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
-from aws_cdk import aws_lambda as lambda_, aws_sns as sns, aws_sqs as sqs
+from aws_cdk import (
+    Duration,
+    aws_cloudwatch as cloudwatch,
+    aws_cloudwatch_actions as actions,
+    aws_lambda as lambda_,
+    aws_sns as sns,
+    aws_sqs as sqs,
+)
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
@@ -37,8 +43,9 @@ class RouterHealthAlarms(Construct):
                        "failed invocations (crash or timeout; the failed events go to its DLQ)"),
             "Throttles": (function.metric_throttles(period=period, statistic="Sum"),
                           "throttled invocations (reserved concurrency reached; SNS retries, alerts are late)"),
-            "DeadLetters": (dlq.metric_approximate_number_of_messages_visible(period=period, statistic="Maximum"),
-                            "notifications waiting in the DLQ (undeliverable or unparseable; replay with make redrive)"),
+            "DeadLetters": (
+                dlq.metric_approximate_number_of_messages_visible(period=period, statistic="Maximum"),
+                "notifications waiting in the DLQ (undeliverable or unparseable; replay with make redrive)"),
         }
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         self.names: dict[str, str] = {}

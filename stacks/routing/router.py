@@ -5,9 +5,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from aws_cdk import Aws, Duration, IgnoreMode, RemovalPolicy, Stack
-from aws_cdk import aws_dynamodb as dynamodb, aws_iam as iam, aws_kms as kms, aws_lambda as lambda_
-from aws_cdk import aws_logs as logs, aws_sns as sns, aws_sqs as sqs
+from aws_cdk import (
+    Aws,
+    Duration,
+    IgnoreMode,
+    RemovalPolicy,
+    Stack,
+    aws_dynamodb as dynamodb,
+    aws_iam as iam,
+    aws_kms as kms,
+    aws_lambda as lambda_,
+    aws_logs as logs,
+    aws_sns as sns,
+    aws_sqs as sqs,
+)
 from constructs import Construct
 
 from config.schema import SEVERITIES, EnvironmentConfig
@@ -43,7 +54,9 @@ def router_environment(cfg: EnvironmentConfig, *, topics: dict[str, sns.ITopic],
 
     Example
     -------
-    >>> router_environment(cfg, topics=..., email_topic=..., dlq_url=..., table_name=..., scope=stack)["DEDUP_WINDOW_SECONDS"]  # doctest: +SKIP
+    >>> env = router_environment(cfg, topics=..., email_topic=..., dlq_url=..., table_name=...,
+    ...                          scope=stack)  # doctest: +SKIP
+    >>> env["DEDUP_WINDOW_SECONDS"]  # doctest: +SKIP
     '300'
     """
     routing = cfg.routing
@@ -77,7 +90,8 @@ class AlertRouter(Construct):
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: dict[str, sns.ITopic],
-                 email_topic: sns.ITopic, key: kms.IKey, observability_layer: lambda_.ILayerVersion | None = None) -> None:
+                 email_topic: sns.ITopic, key: kms.IKey,
+                 observability_layer: lambda_.ILayerVersion | None = None) -> None:
         super().__init__(scope, construct_id)
         name = resource_name(cfg, "alert-router")
         self.function_name = name
@@ -89,7 +103,8 @@ class AlertRouter(Construct):
             enforce_ssl=True,
         )
         suppress(self.dlq, "AwsSolutions-SQS3",
-                 "this queue is itself the dead-letter queue of the router (function, subscriptions and failed deliveries)")
+                 "this queue is itself the dead-letter queue of the router (function, subscriptions and failed "
+                 "deliveries)")
         self.table = dynamodb.Table(
             self, "Dedup",
             table_name=resource_name(cfg, "alert-dedup"),
@@ -164,7 +179,8 @@ class AlertRouter(Construct):
             sns.Subscription(self, f"{severity.capitalize()}Subscription", topic=topic,
                              endpoint=self.function.function_arn, protocol=sns.SubscriptionProtocol.LAMBDA,
                              dead_letter_queue=self.dlq)
-            self.function.add_permission(f"Invoke{severity.capitalize()}", principal=iam.ServicePrincipal("sns.amazonaws.com"),
+            self.function.add_permission(f"Invoke{severity.capitalize()}",
+                                         principal=iam.ServicePrincipal("sns.amazonaws.com"),
                                          source_arn=topic.topic_arn)
 
 

@@ -5,8 +5,7 @@ runbook link, tags). The alarms feed the service composites through MonitoringSt
 """
 from __future__ import annotations
 
-from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions
-from aws_cdk import aws_sns as sns
+from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_sns as sns
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

@@ -4,8 +4,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from aws_cdk import Arn, ArnComponents, ArnFormat, Duration, Stack, Token, aws_iam as iam, aws_s3 as s3
-from aws_cdk import aws_synthetics as synthetics
+from aws_cdk import (
+    Arn,
+    ArnComponents,
+    ArnFormat,
+    Duration,
+    Stack,
+    Token,
+    aws_iam as iam,
+    aws_s3 as s3,
+    aws_synthetics as synthetics,
+)
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

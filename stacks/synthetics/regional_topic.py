@@ -2,8 +2,7 @@
 alarms of extra-region canaries notify this topic, which e-mails the environment's critical recipients."""
 from __future__ import annotations
 
-from aws_cdk import Aws, Duration, aws_iam as iam, aws_kms as kms, aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subs
+from aws_cdk import Aws, Duration, aws_iam as iam, aws_kms as kms, aws_sns as sns, aws_sns_subscriptions as subs
 from constructs import Construct
 
 from config.schema import EnvironmentConfig

@@ -41,9 +41,11 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
     )
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": header, "emoji": True}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": truncate(f"*Reason*\n{_escape(alert.reason)}", _TEXT_MAX)}},
+        {"type": "section",
+         "text": {"type": "mrkdwn", "text": truncate(f"*Reason*\n{_escape(alert.reason)}", _TEXT_MAX)}},
         {"type": "section", "fields": fields[:_FIELDS_MAX]},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": truncate(_escape(context or alert.source), _TEXT_MAX)}]},
+        {"type": "context",
+         "elements": [{"type": "mrkdwn", "text": truncate(_escape(context or alert.source), _TEXT_MAX)}]},
     ]
     buttons = []
     for action_id, text, url, style in (

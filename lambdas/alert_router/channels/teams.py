@@ -46,5 +46,7 @@ def teams_payload(alert: Alert) -> dict[str, Any]:
         card["actions"] = actions
     return {
         "type": "message",
-        "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}],
+        "attachments": [
+            {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card},
+        ],
     }

@@ -64,7 +64,8 @@ def _parse(message: str) -> Alert:
         try:
             doc = json.loads(text)
         except ValueError as exc:
-            raise UnparseableMessageError(f"message looks like JSON but does not parse ({exc.msg} at char {exc.pos})") from None
+            raise UnparseableMessageError(
+                f"message looks like JSON but does not parse ({exc.msg} at char {exc.pos})") from None
         if not isinstance(doc, dict):
             raise UnparseableMessageError("JSON message is not an object")
         for matches, parse in _JSON_PARSERS:
@@ -75,7 +76,8 @@ def _parse(message: str) -> Alert:
                     raise
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
                     # A known shape with fields of the wrong type: report it, never crash.
-                    raise UnparseableMessageError(f"{parse.__name__}: malformed field ({type(exc).__name__}: {exc})") from None
+                    raise UnparseableMessageError(
+                        f"{parse.__name__}: malformed field ({type(exc).__name__}: {exc})") from None
         raise UnparseableMessageError(f"JSON object is not a known notification (expected a {_KNOWN})")
     if looks_like_budget(text):
         return parse_budget(text)

@@ -14,7 +14,8 @@ from .common import (
     runbook_from_text,
 )
 
-__all__ = ["is_cloudwatch_alarm", "parse_cloudwatch_alarm", "is_alarm_state_change_event", "parse_alarm_state_change_event"]
+__all__ = ["is_cloudwatch_alarm", "parse_cloudwatch_alarm", "is_alarm_state_change_event",
+           "parse_alarm_state_change_event"]
 
 _WHAT = "CloudWatch alarm notification"
 
@@ -159,7 +160,8 @@ def parse_alarm_state_change_event(doc: dict[str, Any]) -> Alert:
     suppressed_by = optional_str(state_doc, "actionsSuppressedBy")
     if suppressed_by:
         details.append(
-            ("Actions suppressed", f"{suppressed_by}: {optional_str(state_doc, 'actionsSuppressedReason') or ''}".rstrip(": "))
+            ("Actions suppressed",
+             f"{suppressed_by}: {optional_str(state_doc, 'actionsSuppressedReason') or ''}".rstrip(": "))
         )
     return Alert(
         source="cloudwatch_composite_alarm" if composite else "cloudwatch_alarm",

@@ -131,7 +131,8 @@ def parse_synthetics(doc: dict[str, Any]) -> Alert:
         or detail_type
     )
     details = [("Canary", name)]
-    for label, key in (("Run status", "test-run-status"), ("Canary state", "current-state"), ("Run id", "canary-run-id")):
+    for label, key in (("Run status", "test-run-status"), ("Canary state", "current-state"),
+                       ("Run id", "canary-run-id")):
         value = optional_str(detail, key)
         if value:
             details.append((label, value))

@@ -9,7 +9,8 @@ from aws_cdk import Duration, aws_cloudwatch as cloudwatch
 
 from stacks.monitoring.catalog import Threshold
 
-__all__ = ["MetricContext", "Signal", "SignalBuilder", "seconds", "metric", "guarded_percent", "guarded_success", "total"]
+__all__ = ["MetricContext", "Signal", "SignalBuilder", "seconds", "metric", "guarded_percent", "guarded_success",
+           "total"]
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,15 @@ from __future__ import annotations
 
 from config.services import FunctionRef
 from stacks.monitoring.catalog import Threshold
-from stacks.monitoring.metrics.common import (MetricContext, Signal, SignalBuilder, guarded_percent,
-                                              guarded_success, metric, total)
+from stacks.monitoring.metrics.common import (
+    MetricContext,
+    Signal,
+    SignalBuilder,
+    guarded_percent,
+    guarded_success,
+    metric,
+    total,
+)
 
 __all__ = ["function_signals", "error_log_metric_name"]
 

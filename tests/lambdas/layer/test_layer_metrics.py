@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from tests.lambdas.layer.emf_spec import emf_violations
 
 from observability import instrument
 from observability.business import BusinessMetricError, CardinalityGuard, business_metric
+from tests.lambdas.layer.emf_spec import emf_violations
 
 
 def test_metrics_are_flushed_as_valid_emf_with_service_and_environment(make_runtime, output, lambda_context):

@@ -4,8 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from observability import instrument, redact
 from observability.redaction import REDACTED, Redactor, luhn_valid
