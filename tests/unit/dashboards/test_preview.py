@@ -23,7 +23,7 @@ def test_tokens_become_markers_tests_can_follow():
 def test_every_widget_type_is_drawn(cfg, tmp_path, resources):
     bodies = build_all(cfg, make_refs(cfg), resources)
     for name, body in bodies.items():
-        path = render(body, name, tmp_path / f"{name}.png")
+        path = render(body, name, tmp_path / f"{name}.png").path
         with Image.open(path) as image:
             rows = max(w["y"] + w["height"] for w in body["widgets"])
             assert image.height > rows * 30  # one grid row is drawn 34 px high
