@@ -1,7 +1,8 @@
 """The incident a preview draws, as the offline alarm simulator (tools.alarmsim) judges it.
 
 Only a small surface of the simulator is used, read-only: load the alarms from the synthesized templates, run one
-named scenario against one service, and read which alarms went to ALARM and which metrics the incident hits.
+named scenario against one service, read which alarms went to ALARM and which metrics the incident hits, and
+evaluate composite rules with those alarms in ALARM.
 When that surface changes, the preview says so in one line instead of failing with a traceback.
 """
 from __future__ import annotations
@@ -20,6 +21,24 @@ INCIDENT_MINUTES = 30  # the picture is taken this long after the onset
 
 class SimulatorUnavailable(PreviewError):
     """The alarm simulator's API is not what the preview expects."""
+
+
+def _with_composites(alarms, fired: set[str]) -> frozenset[str]:
+    """``fired`` plus every composite whose rule holds with those alarms in ALARM.
+
+    The simulator lists what went to ALARM after the onset; a composite already in ALARM before it (its children
+    flapping in the warm-up) is not listed, yet it is in ALARM while its children are.
+    """
+    in_alarm = set(fired)
+    changed = True
+    while changed:
+        changed = False
+        states = {name: "ALARM" if name in in_alarm else "OK" for name in alarms.names()}
+        for composite in alarms.composites:
+            if composite.name not in in_alarm and composite.rule.evaluate(states):
+                in_alarm.add(composite.name)
+                changed = True
+    return frozenset(in_alarm)
 
 
 def incident_state(assembly: Path, scenario: str, service_prefix: str, service: str) -> State:
@@ -54,7 +73,7 @@ def incident_state(assembly: Path, scenario: str, service_prefix: str, service: 
             raise SimulatorUnavailable(f"cannot draw --scenario {scenario}: the alarm simulator has no "
                                        f"{wanted!r} scenario any more; the healthy preview still works")
         result = run_scenario(alarms, chosen, service_prefixes=[service_prefix])
-        fired = frozenset(str(name) for name in result.fired)
+        fired = _with_composites(alarms, {str(name) for name in result.fired})
         affected = frozenset(resource_of(dict(key.dimensions))
                              for key in affected_metrics(alarms, [service_prefix]))
         # alarms in ALARM outside the service (the simulator's background traffic can trip them): their

@@ -219,7 +219,13 @@ def _edge_texts(edges: list[tuple[str, float, str]], position: str) -> list[tupl
         if where == position:
             grouped.setdefault(label, []).append(value)
     order = sorted(grouped, key=lambda label: min(grouped[label]))
-    return [(label, f"{label} {', '.join(tick_text(v) for v in sorted(grouped[label]))}") for label in order]
+    return [(label, label if all(_names_value(label, v) for v in grouped[label])
+             else f"{label} {', '.join(tick_text(v) for v in sorted(grouped[label]))}") for label in order]
+
+
+def _names_value(label: str, value: float) -> bool:
+    """True when ``label`` already states ``value`` (``critical at 6x``, ``objective 99.9%``)."""
+    return any(re.search(rf"(?<![\d.]){re.escape(text)}(?![\d])", label) for text in (f"{value:g}", tick_text(value)))
 
 
 def _color(annotations: list[dict[str, Any]], label: str) -> str:
@@ -307,7 +313,7 @@ def _graph(canvas: _Canvas, widget: WidgetDrawing, box: tuple[int, int, int, int
         text_y = y - 12 if y - 12 >= plot[1] else cluster[-1][2] + 1
         x = plot[2] - 4
         for label, value, _ in cluster:
-            shown = label if tick_text(value) in label or f"{value:g}" in label else f"{label} ({tick_text(value)})"
+            shown = label if _names_value(label, value) else f"{label} ({tick_text(value)})"
             if x - width_of(shown, 10) < plot[0] and x < plot[2] - 4:  # no room left on this row
                 x, text_y = plot[2] - 4, text_y - 11
             item = canvas.text(widget, (x, text_y), shown, 10, _color(annotations, label), "threshold",

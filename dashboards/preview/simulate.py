@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from statistics import NormalDist
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 __all__ = ["State", "HEALTHY", "Model", "window_minutes", "rng_seed", "NOW_MINUTE", "resource_of",
            "evaluate_expression", "ExpressionError", "MetricRef", "series_range"]
@@ -242,10 +242,13 @@ class Model:
         days = 1 + 0.06 * math.sin(minute / (1440 * 2.3) + 6.3 * rng_seed(resource, "days"))
         return peak * shape * (0.7 if weekend else 1.0) * days * self._wiggle(resource, minute)
 
-    def _requests(self, resource: str, start: float, end: float) -> float:
-        steps = max(1, min(48, int(end - start) // 30 or 1))
+    def _requests(self, resource: str, start: float, end: float,
+                  share: Callable[[float], float] | None = None) -> float:
+        """Requests in ``[start, end)`` (times ``share(minute)`` when given, e.g. the failing share)."""
+        steps = max(1, min(96, int(end - start) // 5 or 1))
         width = (end - start) / steps
-        return sum(self.requests_per_minute(resource, start + (i + 0.5) * width) for i in range(steps)) * width
+        times = [start + (i + 0.5) * width for i in range(steps)]
+        return sum(self.requests_per_minute(resource, t) * (share(t) if share else 1.0) for t in times) * width
 
     def _error_count(self, resource: str, start: float, end: float, ratio: float) -> float:
         """Failed requests in ``[start, end)``: ``ratio`` of them while healthy, all of them during the incident."""
@@ -262,7 +265,7 @@ class Model:
             return 0.0
         # The expected count, not whole failures: a busy API's 0-or-1 errors per period would draw a comb that
         # reads like an incident; the ratio is what a reviewer compares with the thresholds.
-        return requests * ratio * self._wiggle(resource + "errors", end, 0.3)
+        return self._requests(resource, start, end, lambda t: ratio * self._wiggle(resource + "errors", t, 0.3))
 
     def _latency_ms(self, resource: str, quantile: float, minute: float | None = None) -> float:
         """A lognormal latency (median fixed per resource, p99 about 4x it), slowly wobbling over time."""
@@ -335,7 +338,7 @@ class Model:
     def _latency(self, ref: MetricRef, end: float) -> float:
         stat, key = ref.stat, ref.series_key
         if stat.startswith("PR(") or stat.startswith("TC(") or stat.startswith("TM("):
-            return self._latency_range(ref)
+            return self._latency_range(ref, end)
         if stat.startswith("p"):
             try:
                 quantile = float(stat[1:]) / 100
@@ -348,19 +351,24 @@ class Model:
             return self._latency_ms(key, 0.001, end)
         return self._latency_ms(key, 0.5, end) * math.exp(0.18)  # the lognormal's mean
 
-    def _latency_range(self, ref: MetricRef) -> float:
-        """``PR(low:high)``: percent of requests whose latency is in the range."""
+    def _latency_range(self, ref: MetricRef, end: float) -> float:
+        """``PR(low:high)``: percent of the period's requests whose latency is in the range."""
         found = re.fullmatch(r"PR\(([\d.]*):([\d.]*)\)", ref.stat)
         if not found:
             return 100.0
-        median = self._latency_ms(ref.series_key, 0.5)
+        start = end - max(ref.period, 60) / 60
+        samples = [start + (i + 0.5) * (end - start) / 12 for i in range(12)]
 
-        def below(limit: str, default: float) -> float:
+        def below(limit: str, default: float, median: float) -> float:
             if not limit:
                 return default
             return _NORMAL.cdf(math.log(float(limit) / median) / 0.6) if float(limit) > 0 else 0.0
 
-        return 100.0 * (below(found.group(2), 1.0) - below(found.group(1), 0.0))
+        shares = []
+        for minute in samples:
+            median = self._latency_ms(ref.series_key, 0.5, minute)
+            shares.append(below(found.group(2), 1.0, median) - below(found.group(1), 0.0, median))
+        return 100.0 * sum(shares) / len(shares)
 
     def _hourly_cost(self, ref: MetricRef, end: float) -> float:
         scope = dict(ref.dimensions).get("Scope", "account")
