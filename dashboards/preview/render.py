@@ -96,7 +96,7 @@ class _Canvas:
     def vertical(self, widget: WidgetDrawing, xy: tuple[int, int], text: str, size: int, fill: str,
                  role: str) -> None:
         """Text turned 90 degrees (reading upwards), its top-left corner at ``xy``."""
-        width = int(math.ceil(width_of(text, size))) + 2
+        width = math.ceil(width_of(text, size)) + 2
         patch = Image.new("RGBA", (width, size + 4), (255, 255, 255, 0))
         ImageDraw.Draw(patch).text((1, 0), text, fill=fill, font=font(size))
         turned = patch.rotate(90, expand=True)
@@ -332,7 +332,7 @@ def _graph(canvas: _Canvas, widget: WidgetDrawing, box: tuple[int, int, int, int
 
 def _single(canvas: _Canvas, widget: WidgetDrawing, box: tuple[int, int, int, int], properties: dict[str, Any],
             model: Model, window: int) -> None:
-    left, top, right, bottom = box
+    left, top, right, _ = box
     series = model.widget_series(properties, window, POINTS)
     widget.series = [label for label, _, _ in series]
     widget.values = {label: values for label, _, values in series}
@@ -459,8 +459,11 @@ def render(body: dict[str, Any], title: str, path: Path, state: State = HEALTHY,
     canvas = _Canvas(ImageDraw.Draw(image), image)
     window = window_minutes(body.get("start"))
     model = Model(state, own_prefix)
-    canvas.text(None, (MARGIN, 10), f"{title}   (default range {body.get('start', '-PT3H')}, simulated data; "
-                f"state: {state.description})", 16, "#16191f", "header")
+    header = f"{title}   (default range {body.get('start', '-PT3H')}, simulated data; state: {state.description})"
+    lines = wrap(header, image.width - 2 * MARGIN, 16)
+    size = 16 if len(lines) == 1 else 13
+    for index, line in enumerate(wrap(header, image.width - 2 * MARGIN, size)[:3]):
+        canvas.text(None, (MARGIN, 8 + index * (size + 3)), line, size, "#16191f", "header")
     drawn: list[WidgetDrawing] = []
     for widget in widgets:
         left = MARGIN + widget["x"] * COLUMN_PX

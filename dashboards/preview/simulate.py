@@ -337,8 +337,10 @@ class Model:
 
     def _latency(self, ref: MetricRef, end: float) -> float:
         stat, key = ref.stat, ref.series_key
-        if stat.startswith("PR(") or stat.startswith("TC(") or stat.startswith("TM("):
+        if stat.startswith("PR("):
             return self._latency_range(ref, end)
+        if stat.startswith(("TM(", "WM(", "IQM")):  # trimmed and winsorized means: about the median
+            return self._latency_ms(key, 0.5, end)
         if stat.startswith("p"):
             try:
                 quantile = float(stat[1:]) / 100
