@@ -69,7 +69,7 @@ bench: setup
 # Dashboard previews: synthesize ENV, then draw each of its dashboards (the deployed body) to cdk.out/preview/.
 .PHONY: preview
 preview: synth
-	$(PY) -m dashboards.preview $(OUT) cdk.out/preview
+	$(PY) -m dashboards.preview $(OUT) cdk.out/preview $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(SERVICE),--service $(SERVICE))
 
 # Cost estimate: price what ENV deploys from cdk.out/ENV (synthesized first if missing), print the bill and write
 # the `cost-ENV` section of BENCHMARKS.md / BENCHMARKS.json. Prices: tools/cost_estimate/prices.yaml.
