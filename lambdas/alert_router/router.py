@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
@@ -16,7 +17,7 @@ from typing import Any, Callable
 from .channels import email_message, pagerduty_event, slack_payload, teams_payload
 from .dead_letter import DeadLetters, DeliveryLostError
 from .dedup import Deduplicator
-from .delivery import Deadline, post_json
+from .delivery import ChannelGate, Deadline, post_json
 from .maintenance import active_window
 from .model import SEVERITIES, Alert, severity_from_name
 from .parsing import UnparseableMessageError, parse_message
@@ -24,14 +25,14 @@ from .records import UNROUTED_CHANNEL, DeliveryRecord
 from .secrets import SecretCache, pagerduty_credentials, webhook_url
 from .settings import RouterSettings
 
-__all__ = ["Router", "DeliveryLostError"]
+__all__ = ["Router", "DeliveryLostError", "is_direct_notification", "direct_envelope"]
 
 
 class _Outcome:
-    __slots__ = ("outcome", "detail", "attempts")
+    __slots__ = ("outcome", "detail", "attempts", "throttled")
 
-    def __init__(self, outcome: str, detail: str = "", attempts: int = 0) -> None:
-        self.outcome, self.detail, self.attempts = outcome, detail, attempts
+    def __init__(self, outcome: str, detail: str = "", attempts: int = 0, throttled: int = 0) -> None:
+        self.outcome, self.detail, self.attempts, self.throttled = outcome, detail, attempts, throttled
 
 
 class Router:
@@ -55,6 +56,10 @@ class Router:
         self._secrets = SecretCache(secrets, settings.secret_cache_seconds)
         self._dedup = Deduplicator(dynamodb, settings.dedup_table_name, settings.dedup_window_seconds)
         self._dead = DeadLetters(sqs, settings.dlq_url, sns, settings.email_topic_arn, settings.sender)
+        # One gate per endpoint for the life of the execution environment: a 429's Retry-After holds every later
+        # delivery to that webhook or routing key, not only the retry of the message that got it.
+        self._gates: dict[str, ChannelGate] = {}
+        self._gates_lock = threading.Lock()
 
     # ---- entry point ---------------------------------------------------------------------------------------
     def handle(self, event: Any, remaining_ms: int) -> dict[str, Any]:
@@ -69,11 +74,24 @@ class Router:
         if isinstance(event, dict) and isinstance(event.get("router_redrive"), dict):
             return self._redrive(event["router_redrive"], deadline)
         records: list[DeliveryRecord] = []
+        if is_direct_notification(event):
+            # An alarm action invoking the function directly, or an EventBridge rule targeting it: the event itself
+            # is the notification. It is routed exactly like the same document arriving through a topic.
+            sns = direct_envelope(event)
+            try:
+                records += self._route(sns, deadline)
+            except DeliveryLostError:
+                raise
+            except Exception as exc:  # a bug must not lose the alert: dead-letter it whole
+                self._logger.exception("router failed on a direct notification; dead-lettering it")
+                records += self._unparseable(sns, f"router error {type(exc).__name__}: {exc}")
+            return {"records": [r.as_log() for r in records]}
         sns_records = event.get("Records") if isinstance(event, dict) else None
         if not isinstance(sns_records, list) or not sns_records:
             # Not an SNS event at all: keep it, as an unparseable message.
             raw = {"Message": _dump(event)}
-            records += self._unparseable(raw, "event is not an SNS notification (no Records list)")
+            records += self._unparseable(raw, "event is neither an SNS notification (no Records list), an alarm's "
+                                              "Lambda action payload nor an EventBridge event")
             return {"records": [r.as_log() for r in records]}
         for record in sns_records:
             sns = record.get("Sns") if isinstance(record, dict) else None
@@ -163,8 +181,14 @@ class Router:
             url, body = webhook_url(secret_name, secret), teams_payload(alert)
         else:
             return _Outcome("failed", f"unknown channel {channel!r}")
-        result = post_json(url, body, self.settings.retry, deadline, sleep=self._sleep)
-        return _Outcome("delivered" if result.ok else "failed", f"{channel}: {result.detail}", result.attempts)
+        return self._post(channel, url, body, deadline)
+
+    def _post(self, channel: str, url: str, body: dict[str, Any], deadline: Deadline) -> _Outcome:
+        with self._gates_lock:
+            gate = self._gates.setdefault(url, ChannelGate())
+        result = post_json(url, body, self.settings.retry, deadline, sleep=self._sleep, gate=gate)
+        return _Outcome("delivered" if result.ok else "failed", f"{channel}: {result.detail}", result.attempts,
+                        result.throttled)
 
     # ---- dead letters and records --------------------------------------------------------------------------
     def _unparseable(self, sns: dict[str, Any], reason: str) -> list[DeliveryRecord]:
@@ -212,6 +236,42 @@ class Router:
                                                 outcome, {}))
         ok = bool(records) and all(r.outcome != "dead_lettered" for r in records)
         return {"redrive_ok": ok, "records": [r.as_log() for r in records]}
+
+
+def is_direct_notification(event: Any) -> bool:
+    """True for an event that is itself a notification: an alarm's Lambda action payload (``alarmData``) or an
+    EventBridge event (``detail-type``) from an AWS source.
+
+    Example
+    -------
+    >>> is_direct_notification({"source": "aws.cloudwatch", "alarmArn": "arn:...", "alarmData": {}})
+    True
+    >>> is_direct_notification({"Records": []})
+    False
+    """
+    if not isinstance(event, dict) or "Records" in event:
+        return False
+    source = event.get("source")
+    return isinstance(source, str) and source.startswith("aws.") and ("alarmData" in event or "detail-type" in event)
+
+
+def direct_envelope(event: dict[str, Any]) -> dict[str, Any]:
+    """The SNS-shaped record a direct notification is routed, logged and dead-lettered as.
+
+    The message id is EventBridge's event id, or a digest of the payload (an alarm action carries no id), so a
+    redelivered payload keeps its identity.
+
+    Example
+    -------
+    >>> direct_envelope({"source": "aws.cloudwatch", "id": "e-1", "detail-type": "x"})["MessageId"]
+    'e-1'
+    """
+    text = _dump(event)
+    message_id = event.get("id") if isinstance(event.get("id"), str) and event.get("id") else (
+        "sha256:" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest())
+    subject = "Lambda alarm action" if "alarmData" in event else str(event.get("detail-type"))[:100]
+    return {"Type": "Notification", "MessageId": message_id, "TopicArn": None, "Subject": subject,
+            "Timestamp": event.get("time") if isinstance(event.get("time"), str) else None, "Message": text}
 
 
 def _dump(value: Any) -> str:

@@ -135,6 +135,7 @@ class AlertRouter(Construct):
         suppress(self.function, "AwsSolutions-L1",
                  "python3.12 is the project's pinned Lambda runtime (docs/DEVELOPING.md); upgrades go through review")
         self._subscribe(topics)
+        self._allow_alarm_actions(cfg)
 
     def _role(self, cfg: EnvironmentConfig, name: str, email_topic: sns.ITopic, key: kms.IKey) -> iam.Role:
         role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
@@ -166,6 +167,19 @@ class AlertRouter(Construct):
                              dead_letter_queue=self.dlq)
             self.function.add_permission(f"Invoke{severity.capitalize()}", principal=iam.ServicePrincipal("sns.amazonaws.com"),
                                          source_arn=topic.topic_arn)
+
+
+    def _allow_alarm_actions(self, cfg: EnvironmentConfig) -> None:
+        # An alarm can name the router as its action and invoke it directly (the router reads that payload). Only
+        # this environment's alarms, in this account and region, may do so.
+        stack = Stack.of(self)
+        self.function.add_permission(
+            "InvokeFromAlarms",
+            principal=iam.ServicePrincipal("lambda.alarms.cloudwatch.amazonaws.com"),
+            action="lambda:InvokeFunction",
+            source_account=stack.account,
+            source_arn=f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:{cfg.app}-{cfg.env}-*",
+        )
 
 
 def _others() -> list[str]:

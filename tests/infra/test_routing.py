@@ -74,7 +74,20 @@ def test_one_lambda_subscription_per_severity_topic_with_a_dlq(prod):
     for subscription in subscriptions.values():
         props = subscription["Properties"]
         assert props["Protocol"] == "lambda" and "RedrivePolicy" in props
-    template.resource_count_is("AWS::Lambda::Permission", 3)
+    sns_permissions = [p for p in template.find_resources("AWS::Lambda::Permission").values()
+                       if p["Properties"]["Principal"] == "sns.amazonaws.com"]
+    assert len(sns_permissions) == 3
+
+
+def test_only_this_environments_alarms_may_invoke_the_router_directly(prod):
+    _, _, template, _ = prod
+    [permission] = [p["Properties"] for p in template.find_resources("AWS::Lambda::Permission").values()
+                    if p["Properties"]["Principal"] == "lambda.alarms.cloudwatch.amazonaws.com"]
+    assert permission["Action"] == "lambda:InvokeFunction"
+    assert permission["SourceAccount"] == {"Ref": "AWS::AccountId"}
+    source_arn = json.dumps(permission["SourceArn"])
+    assert ":cloudwatch:" in source_arn and ":alarm:watchtower-prod-*" in source_arn
+    assert "AWS::Region" in source_arn and "AWS::AccountId" in source_arn
 
 
 def test_iam_is_least_privilege(prod):

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from lambdas.alert_router import app
-from lambdas.alert_router.delivery import Deadline, EndpointError, RetryPolicy, post_json, validate_endpoint
+from lambdas.alert_router.delivery import (ChannelGate, Deadline, EndpointError, RetryPolicy, post_json,
+                                           retry_after_seconds, validate_endpoint)
 from lambdas.alert_router.settings import RouterConfigError, RouterSettings
 from tests.lambdas.alert_router.conftest import sns_event
 from tests.lambdas.alert_router.helpers import fixture_text
@@ -70,7 +71,49 @@ def test_retry_after_is_honoured_and_sleeps_are_bounded(world):
     slept: list[float] = []
     result = post_json(f"{world.receiver.base_url}/slack", {"text": "x"}, RetryPolicy(max_delay_ms=50),
                        Deadline(10), sleep=slept.append)
-    assert result.ok and result.attempts == 2 and slept == [0.02]
+    assert result.ok and result.attempts == 2 and result.throttled == 1
+    assert slept == [pytest.approx(0.02, abs=0.005)]
+
+
+def test_retry_after_longer_than_the_time_left_gives_up_at_once_without_sleeping(world):
+    world.receiver.behaviour["/slack"] = [(429, {"Retry-After": "120"})]
+    slept: list[float] = []
+    result = post_json(f"{world.receiver.base_url}/slack", {"text": "x"}, RetryPolicy(), Deadline(5),
+                       sleep=slept.append)
+    assert not result.ok and result.attempts == 1 and slept == []
+    assert "HTTP 429" in result.detail and "beyond the" in result.detail
+
+
+def test_retry_after_is_honoured_beyond_the_backoff_cap_when_time_allows(world):
+    # The receiver, not our backoff cap, decides how long a throttled channel waits.
+    world.receiver.behaviour["/slack"] = [(429, {"Retry-After": "0.3"}), 200]
+    result = post_json(f"{world.receiver.base_url}/slack", {"text": "x"}, RetryPolicy(max_delay_ms=10), Deadline(5))
+    assert result.ok and result.attempts == 2
+
+
+def test_429s_do_not_use_up_the_attempts_meant_for_failures(world):
+    world.receiver.behaviour["/slack"] = [(429, {"Retry-After": "0"})] * 5 + [200]
+    result = post_json(f"{world.receiver.base_url}/slack", {"text": "x"}, RetryPolicy(max_attempts=2), Deadline(5))
+    assert result.ok and result.attempts == 6 and result.throttled == 5
+
+
+def test_a_429_holds_the_next_delivery_to_the_same_channel(world):
+    world.receiver.behaviour["/slack"] = [(429, {"Retry-After": "0.25"}), 200]
+    gate = ChannelGate()
+    first = post_json(f"{world.receiver.base_url}/slack", {"text": "1"}, RetryPolicy(), Deadline(5), gate=gate)
+    gate.hold(0.25)  # as if another thread of the invocation had just been told to wait
+    slept: list[float] = []
+    second = post_json(f"{world.receiver.base_url}/slack", {"text": "2"}, RetryPolicy(), Deadline(5), gate=gate,
+                       sleep=slept.append)
+    assert first.ok and second.ok and second.attempts == 1
+    assert slept and 0.2 <= slept[0] <= 0.25
+
+
+def test_retry_after_reads_seconds_and_http_dates():
+    assert retry_after_seconds("3") == 3.0
+    assert retry_after_seconds("Tue, 01 Dec 2026 09:00:30 GMT", now=lambda: 1796115600.0) == 30.0
+    assert retry_after_seconds("Tue, 01 Dec 2026 08:00:00 GMT", now=lambda: 1796115600.0) == 0.0
+    assert retry_after_seconds("later") is None and retry_after_seconds(None) is None
 
 
 def test_no_time_left_means_no_attempt(world):
