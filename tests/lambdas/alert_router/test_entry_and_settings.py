@@ -44,6 +44,11 @@ def test_lambda_handler_reads_its_environment_and_routes(world, monkeypatch):
     ({"RETRY_MAX_ATTEMPTS": "many"}, "not an integer"),
     ({"DEDUP_WINDOW_SECONDS": "-1"}, "outside"),
     ({"MAINTENANCE_WINDOWS": '[{"name": "w", "weekly": {"days": ["xyz"], "start": "01:00", "duration_minutes": 5}}]'}, "MAINTENANCE_WINDOWS"),
+    ({"GROUP_WINDOW_SECONDS": "30"}, "FLUSH_QUEUE_URL is required"),
+    ({"GROUP_WINDOW_SECONDS": "901", "FLUSH_QUEUE_URL": "q"}, "outside 0..900"),
+    ({"GROUP_CHANNELS": '["pagerduty"]'}, "GROUP_CHANNELS: allowed values are slack, teams, email"),
+    ({"SERVICES": '"orders"'}, "SERVICES must be a JSON list"),
+    ({"INHIBIT_WARNINGS_WHILE_PAGED": "yes"}, "must be true or false"),
 ])
 def test_bad_environment_is_one_clear_error(override, says):
     environment = {"ROUTES": "{}", "DLQ_URL": "q", "EMAIL_TOPIC_ARN": "arn:aws:sns:us-east-1:1:e",
@@ -51,6 +56,22 @@ def test_bad_environment_is_one_clear_error(override, says):
     with pytest.raises(RouterConfigError) as caught:
         RouterSettings.from_env(environment)
     assert says in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_grouping_settings_are_read_from_the_environment():
+    settings = RouterSettings.from_env({
+        "ROUTES": "{}", "DLQ_URL": "q", "EMAIL_TOPIC_ARN": "arn:aws:sns:us-east-1:1:e", "DEDUP_TABLE_NAME": "t",
+        "GROUP_WINDOW_SECONDS": "45", "FLUSH_QUEUE_URL": "https://sqs/flush", "GROUP_CHANNELS": '["slack"]',
+        "ALARM_PREFIX": "watchtower-prod-", "SERVICES": '["orders", "payments"]',
+        "INHIBIT_WARNINGS_WHILE_PAGED": "false", "PAGE_OPEN_MAX_SECONDS": "600"})
+    assert (settings.group_window_seconds, settings.flush_queue_url, settings.group_channels) == (45, "https://sqs/flush", ("slack",))
+    assert settings.services == ("orders", "payments") and settings.alarm_prefix == "watchtower-prod-"
+    assert settings.inhibit_warnings is False and settings.page_open_max_seconds == 600
+    unset = RouterSettings.from_env({"ROUTES": "{}", "DLQ_URL": "q", "EMAIL_TOPIC_ARN": "e", "DEDUP_TABLE_NAME": "t"})
+    assert unset.group_window_seconds == 0 and unset.group_channels == ("slack", "teams", "email")
+    none = RouterSettings.from_env({"ROUTES": "{}", "DLQ_URL": "q", "EMAIL_TOPIC_ARN": "e", "DEDUP_TABLE_NAME": "t",
+                                    "GROUP_CHANNELS": "[]"})
+    assert none.group_channels == ()
 
 
 @pytest.mark.parametrize("url", ["http://example.com/hook", "file:///etc/passwd", "ftp://x/y", "https://", "hooks"])
