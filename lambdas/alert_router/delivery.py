@@ -203,6 +203,9 @@ def post_json(
         wait = gate.wait_s()
         if wait > 0:
             if wait + _MIN_ATTEMPT_S >= deadline.remaining():
+                if attempts == 0:  # an earlier 429 to this endpoint still holds it
+                    return given_up(f"not attempted: the endpoint's last 429 asked to wait {wait:.1f}s more, "
+                                    f"beyond the {deadline.remaining():.1f}s left")
                 return given_up(f"{detail}; receiver asked to wait {wait:.1f}s, beyond the "
                                 f"{deadline.remaining():.1f}s left after {attempts} attempt(s)")
             sleep(wait)
