@@ -19,7 +19,8 @@ help:
 	@echo "make lint                         ruff (and the type checker) over the app's code"
 	@echo "make test                         install everything, lint, synthesize every environment, run the suite"
 	@echo "make deploy ENV=prod              cdk deploy every stack of that environment"
-	@echo "make bench | simulate | cost      write the report files (BENCHMARKS.md / .json)"
+	@echo "make bench | simulate             write the report files (BENCHMARKS.md / .json)"
+	@echo "make cost ENV=prod [REPORT=1]     price ENV at its region, per AWS service and per monitored service"
 	@echo "make preview ENV=prod             draw every dashboard of ENV to cdk.out/preview/*.png"
 	@echo "make maintenance ENV=prod STATE=on|off [REASON=...]  hold / release paging (needs credentials)"
 
@@ -36,11 +37,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Prints the project's summary only: the config check with what each service monitors, then the synth report.
+# Feature flags are pinned in cdk.json (so the CLI has none to report) and notices are off for synth. The CLI's
+# own progress lines ("Successfully synthesized", "Supply a stack id") are info-level, which no CLI option turns
+# off: they go to cdk.out/ENV.cdk.log, printed in full when the CLI fails.
 synth: setup
-	$(PY) -m config validate $(ENV)
-	rm -rf $(OUT)
-	$(CDK) synth --quiet $(CDK_ARGS) -o $(OUT)
-	$(PY) -m tools.synth_report $(OUT)
+	@$(PY) -m config validate $(ENV)
+	@rm -rf $(OUT) && mkdir -p $(dir $(OUT))
+	@$(CDK) synth --quiet --no-notices $(CDK_ARGS) -o $(OUT) > $(OUT).cdk.log 2>&1 \
+		|| { cat $(OUT).cdk.log >&2; exit 1; }
+	@$(PY) -m tools.synth_report $(OUT)
 
 # What the linters check: the app and its Lambdas (plan/ once it exists), and the tests of the code they cover.
 LINT_PATHS := app.py config stacks lambdas $(wildcard plan) tests/lambdas/layer $(wildcard tests/unit/test_examples*.py)
@@ -71,12 +77,13 @@ bench: setup
 preview: synth
 	$(PY) -m dashboards.preview $(OUT) cdk.out/preview $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(SERVICE),--service $(SERVICE))
 
-# Cost estimate: price what ENV deploys from cdk.out/ENV (synthesized first if missing), print the bill and write
-# the `cost-ENV` section of BENCHMARKS.md / BENCHMARKS.json. Prices: tools/cost_estimate/prices.yaml.
+# Cost estimate: price what ENV deploys from cdk.out/ENV (synthesized first if missing) at the config's region,
+# print the bill and write it to cdk.out/ENV/reports/. Only REPORT=1 also rewrites the `cost-ENV` section of the
+# tracked BENCHMARKS.md / BENCHMARKS.json, and only for dev, staging and prod. Prices: tools/cost_estimate/prices.yaml.
 .PHONY: cost
 cost: setup
 	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
-	$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) --report
+	@$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) $(if $(filter 1,$(REPORT)),--tracked)
 
 # Alert routing (issue 5): replay the router's dead-letter queue through the router (needs AWS credentials).
 .PHONY: redrive
