@@ -18,6 +18,7 @@ from stacks.monitoring.partition import partition
 from stacks.monitoring.service_alarms import ServiceAlarms
 from stacks.naming import alarm_name, stack_name
 from stacks.slo.burn_rate import ServiceSlos
+from stacks.slo.native import NativeSlos
 
 __all__ = ["MaintenanceStack", "MonitoringStack", "MonitoringPartStack", "build_monitoring"]
 
@@ -122,6 +123,8 @@ class MonitoringStack(Stack):
         self.slos = ServiceSlos(self, "Slo", cfg=cfg, service=service, resources=all_resources or resources,
                                 topics=dict(topics), maintenance=maintenance)
         self.alarm_refs.extend(self.slos.alarm_refs)
+        # The same SLOs as Application Signals objects: attainment and budget in the console, no paging.
+        self.native_slos = NativeSlos(self, "NativeSlo", cfg=cfg, service=service, resources=all_resources or resources)
         health_children = [Child(c, c.alarm_name) for c in (self.critical, self.warning, *self.slos.page,
                                                             *self.slos.ticket) if c is not None]
         health_children += children["info"]
