@@ -58,11 +58,12 @@ class MonitoringPartStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
                  resources: ServiceResources, part: int, info_topic: sns.ITopic,
-                 all_resources: ServiceResources | None = None, **kwargs) -> None:
+                 all_resources: ServiceResources | None = None, warning_topic: sns.ITopic | None = None,
+                 **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         base_url = service.runbook_base_url or cfg.runbook_base_url
         alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources, info_topic=info_topic,
-                               all_resources=all_resources)
+                               all_resources=all_resources, warning_topic=warning_topic)
         self.alarm_refs: list[AlarmRef] = [c.ref for c in alarms.created]
         self.rollups: dict[str, Child] = {}
         for severity in ("critical", "warning"):
@@ -97,7 +98,8 @@ class MonitoringStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         base_url = service.runbook_base_url or cfg.runbook_base_url
         alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources,
-                               info_topic=topics["info"], all_resources=all_resources)
+                               info_topic=topics["info"], all_resources=all_resources,
+                               warning_topic=topics["warning"])
         self.alarm_refs: list[AlarmRef] = [c.ref for c in alarms.created]
         for part in parts:
             self.alarm_refs.extend(part.alarm_refs)
@@ -164,7 +166,8 @@ def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, s
             concern = f"Monitoring-{service.name}-part{index}"
             parts.append(MonitoringPartStack(app, stack_name(cfg, concern), cfg=cfg, service=service,
                                              resources=part_resources, part=index, info_topic=topics["info"],
-                                             all_resources=resources, **props(concern)))
+                                             all_resources=resources, warning_topic=topics["warning"],
+                                             **props(concern)))
             stacks[concern] = parts[-1]
         concern = f"Monitoring-{service.name}"
         for stack in parts:
