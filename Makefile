@@ -23,6 +23,7 @@ help:
 	@echo "make cost ENV=prod [REPORT=1]     price ENV at its region, per AWS service and per monitored service"
 	@echo "make preview ENV=prod             draw every dashboard of ENV to cdk.out/preview/*.png"
 	@echo "make maintenance ENV=prod STATE=on|off [REASON=...]  hold / release paging (needs credentials)"
+	@echo "make slo-report ENV=prod [AT=time]  error budget of every SLO in the console (needs credentials)"
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -108,3 +109,10 @@ drill: setup
 .PHONY: maintenance
 maintenance: setup
 	$(PY) -m stacks.monitoring.switch $(ENV) $(STATE) "$(REASON)"
+
+# SLO budget report (needs AWS credentials): attainment and error budget left of every Application Signals SLO
+# ENV deploys (names read from cdk.out/ENV, synthesized first if missing). Exit 1 when an SLO is breached.
+.PHONY: slo-report
+slo-report: setup
+	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
+	$(PY) -m tools.slo_report $(ENV) --templates $(OUT) $(if $(AT),--at $(AT))

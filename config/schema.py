@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from config.alarm_features import LogAlarmsConfig, WarmUpConfig
 from config.base import ENV_NAME, ENV_NAME_RULE, SECRET_NAME, StrictModel, looks_like_a_secret
 from config.cost import CostConfig
 from config.dashboards import DashboardsConfig
@@ -133,6 +134,8 @@ class EnvironmentConfig(StrictModel):
     synthetics: SyntheticsConfig = SyntheticsConfig()  # issue 6: canary schedule, extra regions, artifacts
     tracing: TracingDefaults = TracingDefaults()  # issue 6: X-Ray sampling defaults, debug switch
     dashboards: DashboardsConfig = DashboardsConfig()  # owned by issue 8 (config/dashboards.py)
+    warm_up: WarmUpConfig = WarmUpConfig()  # config/alarm_features.py
+    log_alarms: LogAlarmsConfig = LogAlarmsConfig()  # config/alarm_features.py
 
     @field_validator("log_retention_days")
     @classmethod

@@ -260,6 +260,24 @@ class SloConfig(StrictModel):
     latency_threshold_ms: int = Field(default=1000, ge=1, le=900_000)
     period_days: Literal[30] = 30
     source: str | None = None
+    native: bool = Field(default=True, description=(
+        "also create each SLO as an Application Signals SLO (attainment, budget and burn rates in the console); "
+        "default true"))
+    warning_threshold: float = Field(default=50, gt=0, lt=100, description=(
+        "the console marks the native SLO as warning when less than this percent of its budget is left; "
+        "default 50 (Application Signals' own default)"))
+    alarms_on: Literal["burn_rate", "native"] = Field(default="burn_rate", description=(
+        "what the burn-rate alarms read: 'burn_rate' (our own metric math, the default and the only one built)"))
+
+    @field_validator("alarms_on")
+    @classmethod
+    def _native_alarms_unsupported(cls, value: str) -> str:
+        # The names of the burn-rate metrics Application Signals publishes are not in its documentation; an
+        # alarm on a guessed metric name would sit in INSUFFICIENT_DATA forever and never page.
+        if value == "native":
+            raise ValueError("alarms_on 'native' is not supported yet: the burn-rate metrics Application Signals "
+                             "publishes are not named in its documentation (allowed: burn_rate)")
+        return value
 
 
 @lru_cache(maxsize=1)
