@@ -145,6 +145,13 @@ class Router:
                                   extra={"alarm_name": alert.alarm_name, "maintenance_window": window.name})
                 outcome = _Outcome("suppressed", f"maintenance window {window.name!r}")
                 return [self._record(alert, channel, outcome, sns) for channel in channels]
+            if alert.reports_held_actions and alert.actions_suppressed_by:
+                # CloudWatch is holding this alarm's actions (maintenance, or the suppressor's wait/extension)
+                # and runs them, through its SNS or Lambda action, when the hold ends: that notification is the
+                # one to deliver. Checked before de-duplication, so this one does not claim its key.
+                outcome = _Outcome("suppressed", f"actions held by CloudWatch ({alert.actions_suppressed_by}); "
+                                                 "the alarm's own action delivers it when the hold ends")
+                return [self._record(alert, channel, outcome, sns) for channel in channels]
             self._track_page(alert, service)
             if not self._first_delivery(alert):
                 outcome = _Outcome("deduplicated", f"same dedup key and state within {self.settings.dedup_window_seconds}s")
