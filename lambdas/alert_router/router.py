@@ -164,7 +164,7 @@ class Router:
         if not redrive and self._grouping():
             held = {c: secret for c, secret in channels.items() if c in self.settings.group_channels}
             if held:
-                arrival = self._hold(alert, sns, service, list(held))
+                arrival = self._hold(alert, sns, service, list(held), deadline)
                 if arrival is not None:
                     records += arrival
                     channels = {c: secret for c, secret in channels.items() if c not in held}
@@ -216,8 +216,8 @@ class Router:
     def _grouping(self) -> bool:
         return self.settings.group_window_seconds > 0 and bool(self.settings.flush_queue_url)
 
-    def _hold(self, alert: Alert, sns: dict[str, Any], service: str | None,
-              channels: list[str]) -> list[DeliveryRecord] | None:
+    def _hold(self, alert: Alert, sns: dict[str, Any], service: str | None, channels: list[str],
+              deadline: Deadline) -> list[DeliveryRecord] | None:
         """Add the alert to its group; None when grouping is unavailable (the caller delivers at once)."""
         message = sns.get("Message") if isinstance(sns.get("Message"), str) else None
         member = GroupMember(alert, str(sns.get("MessageId") or ""), sns.get("TopicArn") if isinstance(
@@ -242,11 +242,8 @@ class Router:
             except Exception as exc:
                 # No flush would ever come: flush now, so the group (this alert included) is delivered at once.
                 self._logger.warning(f"flush not scheduled ({type(exc).__name__}); flushing {label} now")
-                records += self._flush(joined.key, joined.group_id, Deadline(self._budget_s()))
+                records += self._flush(joined.key, joined.group_id, deadline)
         return records
-
-    def _budget_s(self) -> float:
-        return max(self.settings.retry.timeout_ms / 1000 * 2, 5.0)
 
     def _flush_message(self, record: dict[str, Any], deadline: Deadline) -> list[DeliveryRecord]:
         try:

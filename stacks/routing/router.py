@@ -150,9 +150,10 @@ class AlertRouter(Construct):
         self._allow_alarm_actions(cfg)
         if self.flush_queue is not None:
             # One group per invocation (each gets the whole timeout for its retries), and few at a time: the
-            # flushes of a storm are what would otherwise hit the webhooks all at once.
+            # flushes of a storm are what would otherwise hit the webhooks all at once (three is what the storm
+            # benchmark runs: chat about pages stays within a few seconds of the window there).
             self.function.add_event_source(event_sources.SqsEventSource(self.flush_queue, batch_size=1,
-                                                                        max_concurrency=2))
+                                                                        max_concurrency=3))
 
     def _flush_queue(self, cfg: EnvironmentConfig, name: str) -> sqs.Queue:
         # Each message ends one grouping window (sent with DelaySeconds = the window). Lambda's SQS guidance: a

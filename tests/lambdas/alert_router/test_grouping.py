@@ -12,6 +12,7 @@ import pytest
 
 from tests.lambdas.alert_router.conftest import sns_event
 from tests.lambdas.alert_router.helpers import fixture_text
+from tests.lambdas.alert_router.storm import Atomic
 
 ACCOUNT_ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
 
@@ -228,28 +229,8 @@ def test_a_group_beyond_its_size_limit_counts_the_rest_and_accounts_for_each(wor
     assert "orders: 7 warning alerts" in chat["text"] and "4 more" in chat["text"]
 
 
-class _Atomic:
-    """DynamoDB serialises the writes to one item; moto in threads does not. One lock per call gives moto the
-    per-request atomicity the real service has, so threads behave like concurrent invocations."""
-
-    lock = threading.Lock()
-
-    def __init__(self, client):
-        self._client = client
-
-    def __getattr__(self, name):
-        attr = getattr(self._client, name)
-        if not callable(attr) or name == "exceptions":
-            return attr
-
-        def call(*args, **kwargs):
-            with self.lock:
-                return attr(*args, **kwargs)
-        return call
-
-
 def test_concurrent_invocations_open_one_group_and_lose_no_member(world, clock):
-    routers = [world.grouping_router(clock, dynamodb=_Atomic(world.dynamodb)) for _ in range(4)]
+    routers = [world.grouping_router(clock, dynamodb=Atomic(world.dynamodb)) for _ in range(4)]
     names = [f"watchtower-prod-search-fn{i}-Errors-warning" for i in range(24)]
     errors = []
 
