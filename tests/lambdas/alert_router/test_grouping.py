@@ -256,3 +256,15 @@ def test_concurrent_invocations_open_one_group_and_lose_no_member(world, clock):
     assert sorted(r["alarm_name"] for r in flushed if r["channel"] == "slack") == sorted(names)
     [chat] = world.receiver.bodies("/slack")
     assert "search: 24 warning alerts" in chat["text"]
+
+
+def test_a_group_too_big_even_to_count_sends_the_rest_at_once(world, clock):
+    router = world.grouping_router(clock)
+    router._groups._members_max, router._groups._unlisted_max = 2, 2
+    records = [send(world, router, f"watchtower-prod-orders-fn{i}-Errors-warning", "warning") for i in range(5)]
+    assert [outcomes(r)[("slack", "grouped")] for r in records] == [1, 1, 1, 1, 0]
+    assert outcomes(records[4])[("slack", "delivered")] == 1  # the fifth: not lost, not held
+    clock.advance(30)
+    flushed = world.flush_due(router)
+    assert sorted(r["alarm_name"] for r in flushed if r["channel"] == "slack") == [
+        f"watchtower-prod-orders-fn{i}-Errors-warning" for i in range(4)]
