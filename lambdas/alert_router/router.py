@@ -20,6 +20,7 @@ from .channels import email_message, pagerduty_event, slack_payload, teams_paylo
 from .channels.grouped import AlertGroup, email_group_message, slack_group_payload, teams_group_payload
 from .dead_letter import DeadLetters, DeliveryLostError
 from .dedup import Deduplicator
+from .gates import SharedGates, gate_key
 from .delivery import ChannelGate, Deadline, post_json
 from .grouping import ORIGINAL_MAX, Flushed, GroupMember, GroupStore, delay_seconds, service_of
 from .inhibition import PageTracker
@@ -69,6 +70,7 @@ class Router:
         # delivery to that webhook or routing key, not only the retry of the message that got it.
         self._gates: dict[str, ChannelGate] = {}
         self._gates_lock = threading.Lock()
+        self._shared_gates = SharedGates(dynamodb, settings.dedup_table_name)
 
     # ---- entry point ---------------------------------------------------------------------------------------
     def handle(self, event: Any, remaining_ms: int) -> dict[str, Any]:
@@ -339,6 +341,7 @@ class Router:
         if not secret_name:
             return _Outcome("failed", f"{channel}: no secret name configured")
         secret = self._secrets.get(secret_name)
+        shared = gate_key(channel, secret_name)
         if channel == "pagerduty" and not grouped:
             key, url = pagerduty_credentials(secret_name, secret)
             body = pagerduty_event(item, key)
@@ -350,14 +353,30 @@ class Router:
             url, body = webhook_url(secret_name, secret), teams_group_payload(item) if grouped else teams_payload(item)
         else:
             return _Outcome("failed", f"channel {channel!r} cannot take {'a group' if grouped else 'this alert'}")
-        return self._post(channel, url, body, deadline)
+        return self._post(channel, url, body, deadline, shared)
 
-    def _post(self, channel: str, url: str, body: dict[str, Any], deadline: Deadline) -> _Outcome:
+    def _post(self, channel: str, url: str, body: dict[str, Any], deadline: Deadline, shared: str) -> _Outcome:
         with self._gates_lock:
-            gate = self._gates.setdefault(url, ChannelGate())
+            gate = self._gates.get(url)
+            if gate is None:
+                gate = self._gates[url] = ChannelGate(on_hold=lambda seconds: self._share_hold(shared, seconds))
+        try:
+            # A Retry-After another execution environment was given holds this one too.
+            elsewhere = self._shared_gates.wait_s(shared)
+        except Exception as exc:
+            self._logger.debug(f"shared gate unreadable ({type(exc).__name__}); using this environment's only")
+            elsewhere = 0.0
+        if elsewhere > 0:
+            gate.hold(elsewhere, share=False)
         result = post_json(url, body, self.settings.retry, deadline, sleep=self._sleep, gate=gate)
         return _Outcome("delivered" if result.ok else "failed", f"{channel}: {result.detail}", result.attempts,
                         result.throttled)
+
+    def _share_hold(self, key: str, seconds: float) -> None:
+        try:
+            self._shared_gates.hold(key, seconds)
+        except Exception as exc:  # best effort: this environment still honours it
+            self._logger.debug(f"shared gate not written ({type(exc).__name__})")
 
     # ---- dead letters and records --------------------------------------------------------------------------
     def _unparseable(self, sns: dict[str, Any], reason: str) -> list[DeliveryRecord]:
