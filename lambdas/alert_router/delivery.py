@@ -100,7 +100,8 @@ class DeliveryResult:
 class ChannelGate:
     """When the next request to one endpoint may start. A 429 closes the gate for its ``Retry-After``; every
     delivery to the endpoint (other threads of the same invocation included) waits for it instead of adding to
-    the overload.
+    the overload. ``on_hold`` is told of each 429's hold (the router shares it with other execution
+    environments); holds learnt from elsewhere come in with ``share=False``.
 
     Example
     -------
@@ -109,15 +110,19 @@ class ChannelGate:
     2.5
     """
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 on_hold: Callable[[float], None] | None = None) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._open_at = 0.0
+        self._on_hold = on_hold
 
-    def hold(self, seconds: float) -> None:
+    def hold(self, seconds: float, share: bool = True) -> None:
         """Keep the gate closed for at least ``seconds`` from now (a later hold never shortens an earlier one)."""
         with self._lock:
             self._open_at = max(self._open_at, self._clock() + max(seconds, 0.0))
+        if share and self._on_hold is not None and seconds > 0:
+            self._on_hold(seconds)
 
     def wait_s(self) -> float:
         """Seconds until the gate opens (0 when open)."""

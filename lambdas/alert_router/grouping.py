@@ -37,13 +37,16 @@ __all__ = [
     "group_key",
     "GROUP_MEMBERS_MAX",
     "ORIGINAL_MAX",
+    "UNLISTED_MAX",
     "delay_seconds",
 ]
 
-# Members described in full per group (a DynamoDB item holds 400 KB); later arrivals are counted, not described.
-GROUP_MEMBERS_MAX = 50
-# The original message is kept (for a dead letter that can be replayed) when it is at most this long.
-ORIGINAL_MAX = 4000
+# A DynamoDB item holds 400 KB. Members described in full per group (at most ~3 KB of alert and ORIGINAL_MAX of
+# original message each); later arrivals are kept as a short line (name, state, message id, ~150 bytes), up to
+# UNLISTED_MAX; beyond that an arrival is refused and the router sends it on its own, at once.
+GROUP_MEMBERS_MAX = 40
+ORIGINAL_MAX = 3500
+UNLISTED_MAX = 600
 # A group whose flush is this late (seconds past due) gets another flush message: SQS delivery failed somehow.
 _STALE_S = 120
 # Flushed or abandoned state is deleted by TTL after a day; only a lost flush message leaves it that long.
@@ -144,12 +147,13 @@ class GroupStore:
     """
 
     def __init__(self, client: Any, table_name: str, window_seconds: int, clock: Callable[[], float] = time.time,
-                 members_max: int = GROUP_MEMBERS_MAX) -> None:
+                 members_max: int = GROUP_MEMBERS_MAX, unlisted_max: int = UNLISTED_MAX) -> None:
         self._client = client
         self._table = table_name
         self.window_seconds = window_seconds
         self._clock = clock
         self._members_max = members_max
+        self._unlisted_max = unlisted_max
 
     # ---- arrivals ------------------------------------------------------------------------------------------
     def join(self, member: GroupMember, service: str | None, severity: str) -> Joined:
@@ -192,8 +196,11 @@ class GroupStore:
                 Key={"dedup_id": {"S": key}},
                 UpdateExpression=f"SET {opening}, unlisted = list_append(if_not_exists(unlisted, :empty), :u) "
                                  "ADD member_count :one",
+                # Raises ConditionalCheckFailedException when even the short lines are full: the caller then
+                # delivers this notification at once.
+                ConditionExpression="attribute_not_exists(unlisted) OR size(unlisted) < :ucap",
                 ExpressionAttributeValues={**common, ":u": {"L": [{"S": line}]}, ":empty": {"L": []},
-                                           ":one": {"N": "1"}},
+                                           ":one": {"N": "1"}, ":ucap": {"N": str(self._unlisted_max)}},
                 ReturnValues="ALL_NEW",
             )["Attributes"]
             counted_only = True

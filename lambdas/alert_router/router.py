@@ -20,6 +20,7 @@ from .channels import email_message, pagerduty_event, slack_payload, teams_paylo
 from .channels.grouped import AlertGroup, email_group_message, slack_group_payload, teams_group_payload
 from .dead_letter import DeadLetters, DeliveryLostError
 from .dedup import Deduplicator
+from .gates import SharedGates, gate_key
 from .delivery import ChannelGate, Deadline, post_json
 from .grouping import ORIGINAL_MAX, Flushed, GroupMember, GroupStore, delay_seconds, service_of
 from .inhibition import PageTracker
@@ -70,6 +71,7 @@ class Router:
         # delivery to that webhook or routing key, not only the retry of the message that got it.
         self._gates: dict[str, ChannelGate] = {}
         self._gates_lock = threading.Lock()
+        self._shared_gates = SharedGates(dynamodb, settings.dedup_table_name)
 
     # ---- entry point ---------------------------------------------------------------------------------------
     def handle(self, event: Any, remaining_ms: int) -> dict[str, Any]:
@@ -150,6 +152,13 @@ class Router:
                                   extra={"alarm_name": alert.alarm_name, "maintenance_window": window.name})
                 outcome = _Outcome("suppressed", f"maintenance window {window.name!r}")
                 return [self._record(alert, channel, outcome, sns) for channel in channels]
+            if alert.reports_held_actions and alert.actions_suppressed_by:
+                # CloudWatch is holding this alarm's actions (maintenance, or the suppressor's wait/extension)
+                # and runs them, through its SNS or Lambda action, when the hold ends: that notification is the
+                # one to deliver. Checked before de-duplication, so this one does not claim its key.
+                outcome = _Outcome("suppressed", f"actions held by CloudWatch ({alert.actions_suppressed_by}); "
+                                                 "the alarm's own action delivers it when the hold ends")
+                return [self._record(alert, channel, outcome, sns) for channel in channels]
             self._track_page(alert, service)
             if not self._first_delivery(alert):
                 outcome = _Outcome(
@@ -164,7 +173,7 @@ class Router:
         if not redrive and self._grouping():
             held = {c: secret for c, secret in channels.items() if c in self.settings.group_channels}
             if held:
-                arrival = self._hold(alert, sns, service, list(held))
+                arrival = self._hold(alert, sns, service, list(held), deadline)
                 if arrival is not None:
                     records += arrival
                     channels = {c: secret for c, secret in channels.items() if c not in held}
@@ -216,8 +225,8 @@ class Router:
     def _grouping(self) -> bool:
         return self.settings.group_window_seconds > 0 and bool(self.settings.flush_queue_url)
 
-    def _hold(self, alert: Alert, sns: dict[str, Any], service: str | None,
-              channels: list[str]) -> list[DeliveryRecord] | None:
+    def _hold(self, alert: Alert, sns: dict[str, Any], service: str | None, channels: list[str],
+              deadline: Deadline) -> list[DeliveryRecord] | None:
         """Add the alert to its group; None when grouping is unavailable (the caller delivers at once)."""
         message = sns.get("Message") if isinstance(sns.get("Message"), str) else None
         member = GroupMember(alert, str(sns.get("MessageId") or ""), sns.get("TopicArn") if isinstance(
@@ -242,11 +251,8 @@ class Router:
             except Exception as exc:
                 # No flush would ever come: flush now, so the group (this alert included) is delivered at once.
                 self._logger.warning(f"flush not scheduled ({type(exc).__name__}); flushing {label} now")
-                records += self._flush(joined.key, joined.group_id, Deadline(self._budget_s()))
+                records += self._flush(joined.key, joined.group_id, deadline)
         return records
-
-    def _budget_s(self) -> float:
-        return max(self.settings.retry.timeout_ms / 1000 * 2, 5.0)
 
     def _flush_message(self, record: dict[str, Any], deadline: Deadline) -> list[DeliveryRecord]:
         try:
@@ -346,6 +352,7 @@ class Router:
         if not secret_name:
             return _Outcome("failed", f"{channel}: no secret name configured")
         secret = self._secrets.get(secret_name)
+        shared = gate_key(channel, secret_name)
         if channel == "pagerduty" and not grouped:
             key, url = pagerduty_credentials(secret_name, secret)
             body = pagerduty_event(item, key)
@@ -357,14 +364,30 @@ class Router:
             url, body = webhook_url(secret_name, secret), teams_group_payload(item) if grouped else teams_payload(item)
         else:
             return _Outcome("failed", f"channel {channel!r} cannot take {'a group' if grouped else 'this alert'}")
-        return self._post(channel, url, body, deadline)
+        return self._post(channel, url, body, deadline, shared)
 
-    def _post(self, channel: str, url: str, body: dict[str, Any], deadline: Deadline) -> _Outcome:
+    def _post(self, channel: str, url: str, body: dict[str, Any], deadline: Deadline, shared: str) -> _Outcome:
         with self._gates_lock:
-            gate = self._gates.setdefault(url, ChannelGate())
+            gate = self._gates.get(url)
+            if gate is None:
+                gate = self._gates[url] = ChannelGate(on_hold=lambda seconds: self._share_hold(shared, seconds))
+        try:
+            # A Retry-After another execution environment was given holds this one too.
+            elsewhere = self._shared_gates.wait_s(shared)
+        except Exception as exc:
+            self._logger.debug(f"shared gate unreadable ({type(exc).__name__}); using this environment's only")
+            elsewhere = 0.0
+        if elsewhere > 0:
+            gate.hold(elsewhere, share=False)
         result = post_json(url, body, self.settings.retry, deadline, sleep=self._sleep, gate=gate)
         return _Outcome("delivered" if result.ok else "failed", f"{channel}: {result.detail}", result.attempts,
                         result.throttled)
+
+    def _share_hold(self, key: str, seconds: float) -> None:
+        try:
+            self._shared_gates.hold(key, seconds)
+        except Exception as exc:  # best effort: this environment still honours it
+            self._logger.debug(f"shared gate not written ({type(exc).__name__})")
 
     # ---- dead letters and records --------------------------------------------------------------------------
     def _unparseable(self, sns: dict[str, Any], reason: str) -> list[DeliveryRecord]:

@@ -176,9 +176,10 @@ class AlertRouter(Construct):
         self._allow_alarm_actions(cfg)
         if self.flush_queue is not None:
             # One group per invocation (each gets the whole timeout for its retries), and few at a time: the
-            # flushes of a storm are what would otherwise hit the webhooks all at once.
+            # flushes of a storm are what would otherwise hit the webhooks all at once (the storm benchmark runs
+            # three router instances too).
             self.function.add_event_source(event_sources.SqsEventSource(self.flush_queue, batch_size=1,
-                                                                        max_concurrency=2))
+                                                                        max_concurrency=3))
 
     def _flush_queue(self, cfg: EnvironmentConfig, name: str) -> sqs.Queue:
         # Each message ends one grouping window (sent with DelaySeconds = the window). Lambda's SQS guidance: a
@@ -190,7 +191,7 @@ class AlertRouter(Construct):
             retention_period=Duration.days(1),
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
-            # A flush that keeps crashing ends in the router's DLQ; the group itself stays in the table.
+            # A flush that keeps crashing ends in the router's DLQ; the group itself stays in the table (a day).
             dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=5, queue=self.dlq),
         )
 
@@ -231,7 +232,6 @@ class AlertRouter(Construct):
                 principal=iam.ServicePrincipal("sns.amazonaws.com"),
                 source_arn=topic.topic_arn,
             )
-
 
     def _allow_alarm_actions(self, cfg: EnvironmentConfig) -> None:
         # An alarm can name the router as its action and invoke it directly (the router reads that payload). Only

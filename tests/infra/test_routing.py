@@ -101,7 +101,7 @@ def test_flush_queue_ends_each_grouping_window_through_the_router(prod):
     [mapping] = template.find_resources("AWS::Lambda::EventSourceMapping").values()
     assert mapping["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [flush_id, "Arn"]}
     assert mapping["Properties"]["BatchSize"] == 1
-    assert mapping["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 2}
+    assert mapping["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 3}
     [function] = template.find_resources("AWS::Lambda::Function").values()
     variables = function["Properties"]["Environment"]["Variables"]
     assert variables["GROUP_WINDOW_SECONDS"] == "30" and variables["FLUSH_QUEUE_URL"] == {"Ref": flush_id}

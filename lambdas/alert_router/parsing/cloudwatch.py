@@ -4,6 +4,7 @@ action invokes a Lambda function directly (``{source, alarmArn, accountId, time,
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from ..model import STATES, Alert, UnparseableMessageError, severity_from_name
@@ -242,9 +243,11 @@ def parse_alarm_state_change_event(doc: dict[str, Any]) -> Alert:
     if not isinstance(detail, dict):
         raise UnparseableMessageError(f"{what}: 'detail' is missing or not an object")
     arn = _arn(doc.get("alarmArn")) or _arn(next(iter(doc.get("resources") or []), None))
-    return _parse_alarm_data(detail, what=what, arn=arn, region=optional_str(doc, "region"),
-                             account=optional_str(doc, "account") or optional_str(doc, "accountId"),
-                             time=optional_str(doc, "time"))
+    alert = _parse_alarm_data(detail, what=what, arn=arn, region=optional_str(doc, "region"),
+                              account=optional_str(doc, "account") or optional_str(doc, "accountId"),
+                              time=optional_str(doc, "time"))
+    # EventBridge gets every state change, also those whose actions the composite's suppressor is holding.
+    return replace(alert, reports_held_actions=True)
 
 
 def parse_alarm_lambda_action(doc: dict[str, Any]) -> Alert:

@@ -95,3 +95,17 @@ def test_a_redelivered_direct_payload_keeps_its_identity(world):
     second = router.handle(doc, 20_000)["records"]
     assert {r["message_id"] for r in first} == {r["message_id"] for r in second}
     assert {r["outcome"] for r in second} == {"deduplicated"}
+
+
+def test_an_event_whose_actions_cloudwatch_holds_is_left_to_the_alarms_own_action(world):
+    """EventBridge reports a composite's change even while its suppressor holds the actions; CloudWatch sends
+    the SNS notification (or invokes the Lambda action) when the hold ends, and that one is delivered."""
+    router = world.router()
+    held = router.handle(json.loads(fixture_text("alarm_state_change_composite.json")), 20_000)
+    assert {r["outcome"] for r in held["records"]} == {"suppressed"}
+    assert all("actions held by CloudWatch (Alarm)" in r["detail"] for r in held["records"])
+    assert world.receiver.requests == []
+    released = router.handle(json.loads(fixture_text("lambda_action_composite.json")), 20_000)
+    assert ("pagerduty", "delivered") in outcomes(released)  # not blocked as a duplicate of the held event
+    [page] = world.receiver.bodies("/v2/enqueue")
+    assert page["dedup_key"] == COMPOSITE_ARN

@@ -12,6 +12,7 @@ import pytest
 
 from tests.lambdas.alert_router.conftest import sns_event
 from tests.lambdas.alert_router.helpers import fixture_text
+from tests.lambdas.alert_router.storm import Atomic
 
 ACCOUNT_ARN = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
 
@@ -228,28 +229,8 @@ def test_a_group_beyond_its_size_limit_counts_the_rest_and_accounts_for_each(wor
     assert "orders: 7 warning alerts" in chat["text"] and "4 more" in chat["text"]
 
 
-class _Atomic:
-    """DynamoDB serialises the writes to one item; moto in threads does not. One lock per call gives moto the
-    per-request atomicity the real service has, so threads behave like concurrent invocations."""
-
-    lock = threading.Lock()
-
-    def __init__(self, client):
-        self._client = client
-
-    def __getattr__(self, name):
-        attr = getattr(self._client, name)
-        if not callable(attr) or name == "exceptions":
-            return attr
-
-        def call(*args, **kwargs):
-            with self.lock:
-                return attr(*args, **kwargs)
-        return call
-
-
 def test_concurrent_invocations_open_one_group_and_lose_no_member(world, clock):
-    routers = [world.grouping_router(clock, dynamodb=_Atomic(world.dynamodb)) for _ in range(4)]
+    routers = [world.grouping_router(clock, dynamodb=Atomic(world.dynamodb)) for _ in range(4)]
     names = [f"watchtower-prod-search-fn{i}-Errors-warning" for i in range(24)]
     errors = []
 
@@ -275,3 +256,15 @@ def test_concurrent_invocations_open_one_group_and_lose_no_member(world, clock):
     assert sorted(r["alarm_name"] for r in flushed if r["channel"] == "slack") == sorted(names)
     [chat] = world.receiver.bodies("/slack")
     assert "search: 24 warning alerts" in chat["text"]
+
+
+def test_a_group_too_big_even_to_count_sends_the_rest_at_once(world, clock):
+    router = world.grouping_router(clock)
+    router._groups._members_max, router._groups._unlisted_max = 2, 2
+    records = [send(world, router, f"watchtower-prod-orders-fn{i}-Errors-warning", "warning") for i in range(5)]
+    assert [outcomes(r)[("slack", "grouped")] for r in records] == [1, 1, 1, 1, 0]
+    assert outcomes(records[4])[("slack", "delivered")] == 1  # the fifth: not lost, not held
+    clock.advance(30)
+    flushed = world.flush_due(router)
+    assert sorted(r["alarm_name"] for r in flushed if r["channel"] == "slack") == [
+        f"watchtower-prod-orders-fn{i}-Errors-warning" for i in range(4)]

@@ -104,3 +104,20 @@ def test_secrets_are_cached_between_invocations(world, send):
     world.secrets.put_secret_value(SecretId="test/slack", SecretString="https://changed.invalid/hook")
     send(fixture_text("metric_alarm_ok.json"), "critical")
     assert len(world.receiver.bodies("/slack")) == 2  # the cached URL, not the new one
+
+
+def test_a_retry_after_one_environment_got_holds_every_other(world):
+    """Two execution environments of the router: the first is told to wait 3 s and has no time for it; the
+    second, a moment later, waits out the rest of those 3 s before calling Slack instead of earning a 429."""
+    world.receiver.behaviour["/slack"] = [(429, {"Retry-After": "3"}), 200]
+    first, second = world.router(), world.router()
+    hurried = first.handle(sns_event(fixture_text("metric_alarm.json"), world.topics["info"]), 1_000)
+    [record] = hurried["records"]
+    assert record["outcome"] == "dead_lettered" and "asked to wait 3.0s" in record["detail"]
+    slept: list[float] = []
+    second._sleep = slept.append
+    later = second.handle(sns_event(fixture_text("metric_alarm_ok.json"), world.topics["info"]), 20_000)
+    [record] = later["records"]
+    assert record["outcome"] == "delivered" and record["attempts"] == 1 and record["throttled"] == 0
+    assert len(slept) == 1 and 2.0 < slept[0] <= 3.0
+    assert len(world.receiver.bodies("/slack")) == 2  # the 429'd one and the delivered one, nothing in between

@@ -22,7 +22,7 @@ def storm():
     return run_storm(window_seconds=WINDOW)
 
 
-def test_the_storm_is_the_one_the_issue_describes(storm):
+def test_the_storm_has_the_promised_size_services_span_and_delivery_paths(storm):
     assert len(storm.notifications) == NOTIFICATIONS == 200
     assert {n.name.split("-")[2] for n in storm.notifications} == set(SERVICES)
     assert max(n.at for n in storm.notifications) < 60
