@@ -18,10 +18,10 @@ help:
 	@echo "make synth ENV=dev|staging|prod   synthesize (no AWS credentials needed) and summarize"
 	@echo "make test                         install everything, synthesize every environment, run the suite"
 	@echo "make deploy ENV=prod              cdk deploy every stack of that environment"
-	@echo "make bench | simulate             write the report files (BENCHMARKS.md / .json)"
-	@echo "make cost ENV=prod [REPORT=1]     price ENV at its region, per AWS service and per monitored service"
+	@echo "make bench | simulate | cost      write the report files (BENCHMARKS.md / .json)"
 	@echo "make preview ENV=prod             draw every dashboard of ENV to cdk.out/preview/*.png"
 	@echo "make maintenance ENV=prod STATE=on|off [REASON=...]  hold / release paging (needs credentials)"
+	@echo "make cost ENV=prod [REPORT=1]     price ENV at its region, per AWS and monitored service (cdk.out/ENV/reports)"
 
 setup: $(VENV)/.installed node_modules/.installed
 

@@ -38,6 +38,9 @@ def _cell(comparison: str, unit: str, threshold: Threshold | None) -> str:
         text += f" ({threshold.datapoints} of {threshold.evaluation_periods})"
     if threshold.min_requests:
         text += f", at least {threshold.min_requests} requests"
+    min_bad = getattr(threshold, "min_bad", 0)  # the floor of bad events, where the catalog sets one
+    if min_bad:
+        text += f", at least {min_bad} bad"
     return text
 
 
