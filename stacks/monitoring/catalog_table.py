@@ -17,7 +17,8 @@ BEGIN = "<!-- override-families:begin (generated: python -m stacks.monitoring.ca
 END = "<!-- override-families:end -->"
 _SIGN = {"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": ">=", "LessThanThreshold": "<",
          "LessThanOrEqualToThreshold": "<=", "LessThanLowerThreshold": "below the band of",
-         "GreaterThanUpperThreshold": "above the band of", "LessThanLowerOrGreaterThanUpperThreshold": "outside the band of"}
+         "GreaterThanUpperThreshold": "above the band of",
+         "LessThanLowerOrGreaterThanUpperThreshold": "outside the band of"}
 _KINDS = {"functions": "functions", "rest_apis": "REST APIs", "http_apis": "HTTP APIs", "tables": "tables",
           "queues": "queues", "state_machines": "state machines", "event_rules": "rules", "topics": "topics"}
 
@@ -33,7 +34,8 @@ def _cell(comparison: str, unit: str, threshold: Threshold | None) -> str:
         return ""
     unit_shown = {"%": " %", "% of timeout": " % of timeout", "count": "", "ms": " ms", "s": " s",
                   "std devs": " std devs"}.get(unit, f" {unit}")
-    text = f"{_SIGN.get(comparison, comparison)} {threshold.value:g}{unit_shown} for {_duration(threshold.duration_seconds)}"
+    sign = _SIGN.get(comparison, comparison)
+    text = f"{sign} {threshold.value:g}{unit_shown} for {_duration(threshold.duration_seconds)}"
     if threshold.datapoints != threshold.evaluation_periods:
         text += f" ({threshold.datapoints} of {threshold.evaluation_periods})"
     if threshold.min_requests:
