@@ -208,5 +208,8 @@ def test_a_discovered_function_with_a_short_timeout_is_reported_with_the_fix(tmp
     path = env_file(tmp_path, lambda d: d["services"].append(
         {"name": "shop", "template": f"{FIXTURES}/Shop.template.json"}))
     lines = validate(path).stderr.strip().splitlines()
-    assert any("shop: shop-projector: Latency.warning: threshold 5000 ms is not below the function's timeout (3 s)"
-               in line for line in lines)
+    line = next(line for line in lines if "shop: shop-projector: Latency.warning:" in line)
+    assert "threshold 5000 ms is not below the function's timeout (3 s)" in line
+    # AND says how to override a function it only discovered (listing it keeps what discovery knew)
+    assert line.endswith("(to override it, list it: resources.functions: [{name: shop-projector, timeout_seconds: 3, "
+                         "stream_source: true, overrides: {Latency.warning: {threshold: ...}}}])")
