@@ -199,7 +199,9 @@ def check_service(cfg: EnvironmentConfig, service: ServiceConfig) -> ServiceChec
         check.problems.append(line)
     check.problems += _override_problems(service, resources, applied)
     check.problems += _slo_problems(service, resources)
-    slo_alarms = service.slo is not None and bool(resources.functions or resources.rest_apis or resources.http_apis)
+    slo = service.slo
+    slo_alarms = slo is not None and (slo.availability is not None or slo.latency is not None) and bool(
+        resources.functions or resources.rest_apis or resources.http_apis)
     if check.alarms == 0 and not slo_alarms:
         check.problems.append(f"{service.name}: no alarm at all: {_why_no_alarm(service, resources, discovery)}")
     return check
