@@ -19,11 +19,11 @@ help:
 	@echo "make lint                         ruff (and the type checker) over the app's code"
 	@echo "make test                         install everything, lint, synthesize every environment, run the suite"
 	@echo "make deploy ENV=prod              cdk deploy every stack of that environment"
-	@echo "make bench | simulate             write the report files (BENCHMARKS.md / .json)"
-	@echo "make cost ENV=prod [REPORT=1]     price ENV at its region, per AWS service and per monitored service"
+	@echo "make bench | simulate | cost      write the report files (BENCHMARKS.md / .json)"
 	@echo "make preview ENV=prod             draw every dashboard of ENV to cdk.out/preview/*.png"
 	@echo "make maintenance ENV=prod STATE=on|off [REASON=...]  hold / release paging (needs credentials)"
 	@echo "make slo-report ENV=prod [AT=time]  error budget of every SLO in the console (needs credentials)"
+	@echo "make cost ENV=prod [REPORT=1]     price ENV at its region, per AWS and monitored service (cdk.out/ENV/reports)"
 
 setup: $(VENV)/.installed node_modules/.installed
 

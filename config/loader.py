@@ -24,7 +24,14 @@ _TYPE_WORDS = {
     "string_type": "must be text", "int_type": "must be a whole number", "int_parsing": "must be a whole number",
     "int_from_float": "must be a whole number", "float_type": "must be a number", "float_parsing": "must be a number",
     "bool_type": "must be true or false", "bool_parsing": "must be true or false",
-    "missing": "is required", "literal_error": None,
+    "missing": "is required",
+}
+_BOUND_WORDS = {
+    "greater_than_equal": "must be at least {ge}", "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}", "less_than": "must be less than {lt}",
+    "string_too_short": "must have at least {min_length} character(s)",
+    "string_too_long": "must have at most {max_length} characters", "literal_error": "must be {expected}",
+    "too_short": "must have at least {min_length} item(s)", "too_long": "must have at most {max_length} items",
 }
 # Patterns described in words (a regex is no help to a reader).
 _PATTERN_WORDS = {SECRET_NAME: SECRET_NAME_RULE, ENV_NAME: ENV_NAME_RULE}
@@ -104,8 +111,10 @@ def _describe(shown: str, err: dict[str, Any]) -> str:
         hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
         return f"{shown}: {field_path}: unknown key{hint}"
     value = err.get("input")
-    secret = looks_like_a_secret(value)
-    if secret and (err["type"] == "string_pattern_mismatch" or str(loc[-1] if loc else "").endswith("_secret")):
+    # Only where a secret's NAME belongs: a URL given for runbook_base_url or a canary's base_url is no secret.
+    secret_field = str(loc[-1] if loc else "").endswith("_secret") or err.get("ctx", {}).get("pattern") == SECRET_NAME
+    secret = looks_like_a_secret(value) if secret_field else None
+    if secret:
         # Never repeat it: the terminal and the CI log would keep it.
         return (f"{where}this looks like {secret}: store it in Secrets Manager and put the secret's name here "
                 f"({SECRET_NAME_RULE})")
@@ -116,6 +125,8 @@ def _describe(shown: str, err: dict[str, Any]) -> str:
             f"does not match the allowed pattern {pattern}"
     elif _TYPE_WORDS.get(err["type"]):
         message = _TYPE_WORDS[err["type"]]
+    elif err["type"] in _BOUND_WORDS:
+        message = _BOUND_WORDS[err["type"]].format(**err.get("ctx", {}))
     if key_error or err["type"] == "missing" or isinstance(value, (dict, list, tuple)) or secret:
         return f"{where}{message}"  # the message names what matters; a whole mapping or list would drown it
     shown_value = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."

@@ -20,8 +20,8 @@ from .channels import email_message, pagerduty_event, slack_payload, teams_paylo
 from .channels.grouped import AlertGroup, email_group_message, slack_group_payload, teams_group_payload
 from .dead_letter import DeadLetters, DeliveryLostError
 from .dedup import Deduplicator
-from .gates import SharedGates, gate_key
 from .delivery import ChannelGate, Deadline, post_json
+from .gates import SharedGates, gate_key
 from .grouping import ORIGINAL_MAX, Flushed, GroupMember, GroupStore, delay_seconds, service_of
 from .inhibition import PageTracker
 from .maintenance import active_window

@@ -224,14 +224,11 @@ class _Reader:
             kind, props = event.get("Type"), event.get("Properties") or {}
             if kind == "Api" and not props.get("RestApiId") and "ServerlessRestApi" not in self._implicit:
                 self._implicit.add("ServerlessRestApi")
-                self.skips.append(
-                    Skip(
-                        "ServerlessRestApi",
-                        "SAM implicit REST API",
-                        f"comes from {function_id}'s Api event and is named after the stack at deploy time",
-                        f"resources.rest_apis: [{{name: <stack name>, stage: {_SAM_IMPLICIT_REST_STAGE}}}]",
-                    )
-                )
+                self.skips.append(Skip("ServerlessRestApi", "SAM implicit REST API",
+                                       f"comes from {function_id}'s Api event and is named after the stack at deploy "
+                                       "time",
+                                       "resources.rest_apis: [{name: <stack name>, stage: "
+                                       f"{_SAM_IMPLICIT_REST_STAGE}}}]"))
             if kind == "HttpApi" and not props.get("ApiId") and "ServerlessHttpApi" not in self._implicit:
                 self._implicit.add("ServerlessHttpApi")
                 self.skips.append(Skip("ServerlessHttpApi", "SAM implicit HTTP API",
@@ -261,9 +258,8 @@ class _Reader:
             if api and stage:
                 stages.setdefault(api, stage)
         for logical_id in self.ids("AWS::ApiGateway::RestApi"):
-            name = self.named(
-                logical_id, "Name", "REST API", "resources.rest_apis: [{name: <its name>, stage: <stage>}]"
-            )
+            name = self.named(logical_id, "Name", "REST API",
+                              "resources.rest_apis: [{name: <its name>, stage: <stage>}]")
             if name:
                 self.found["rest_apis"].append(RestApiRef(name=name, stage=stages.get(logical_id, "prod")))
         api_globals = self.globals.get("Api", {}) or {}
@@ -275,14 +271,9 @@ class _Reader:
                 why = "has no literal Name (SAM names it after the stack)" if name is None else \
                     f"has no literal StageName ({self._parameter(p.get('StageName'))})"
                 shown_stage = stage or self._default(p.get("StageName")) or "<stage>"
-                self.skips.append(
-                    Skip(
-                        logical_id,
-                        "SAM REST API",
-                        why,
-                        f"resources.rest_apis: [{{name: {name or '<stack name>'}, stage: {shown_stage}}}]",
-                    )
-                )
+                self.skips.append(Skip(logical_id, "SAM REST API", why,
+                                       f"resources.rest_apis: [{{name: {name or '<stack name>'}, "
+                                       f"stage: {shown_stage}}}]"))
                 continue
             self.found["rest_apis"].append(RestApiRef(name=name, stage=stage))
         for logical_id in self.ids("AWS::ApiGatewayV2::Api"):
@@ -299,9 +290,8 @@ class _Reader:
 
     # --- data and integration ----------------------------------------------------------------------------------
     def tables(self) -> None:
-        for logical_id in self.ids(
-            "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::Serverless::SimpleTable"
-        ):
+        for logical_id in self.ids("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
+                                   "AWS::Serverless::SimpleTable"):
             name = self.named(logical_id, "TableName", "DynamoDB table", "resources.tables: [<its name>]")
             if name:
                 self.found["tables"].append(TableRef(name=name))
@@ -314,9 +304,8 @@ class _Reader:
         for logical_id in queue_ids:
             if logical_id in dead_letter_ids:
                 continue  # monitored as the DLQ of its source queue
-            name = self.named(
-                logical_id, "QueueName", "SQS queue", "resources.queues: [{name: <its name>, dlq: <dlq>}]"
-            )
+            name = self.named(logical_id, "QueueName", "SQS queue",
+                              "resources.queues: [{name: <its name>, dlq: <dlq>}]")
             if not name:
                 continue
             dlq_id = dlq_of[logical_id]

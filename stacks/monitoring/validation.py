@@ -184,11 +184,24 @@ def check_service(cfg: EnvironmentConfig, service: ServiceConfig) -> ServiceChec
                 why = threshold_problem(family, threshold.value, timeout, on_function=kind == "functions")
                 if why:
                     grouped.setdefault((f"{family}.{severity}: ", why), []).append(ref.name)
+    discovered = {f.name: f for f in discovery.resources.functions} if discovery is not None else {}
+    listed = {f.name for f in service.resources.functions}
     for (alarm, why), names in grouped.items():
-        check.problems.append(f"{service.name}: {', '.join(dict.fromkeys(names))}: {alarm}{why}")
+        names = list(dict.fromkeys(names))
+        line = f"{service.name}: {', '.join(names)}: {alarm}{why}"
+        hidden = [discovered[n] for n in names if n in discovered and n not in listed and "timeout" in why]
+        if hidden and alarm:
+            # A discovered function takes overrides once listed; listing it replaces the discovered entry.
+            fn = hidden[0]
+            flags = "".join(f", {k}: true" for k in ("stream_source", "async_invoked") if getattr(fn, k))
+            line += (f" (to override it, list it: resources.functions: [{{name: {fn.name}, timeout_seconds: "
+                     f"{fn.timeout_seconds}{flags}, overrides: {{{alarm.rstrip(': ')}: {{threshold: ...}}}}}}])")
+        check.problems.append(line)
     check.problems += _override_problems(service, resources, applied)
     check.problems += _slo_problems(service, resources)
-    slo_alarms = service.slo is not None and bool(resources.functions or resources.rest_apis or resources.http_apis)
+    slo = service.slo
+    slo_alarms = slo is not None and (slo.availability is not None or slo.latency is not None) and bool(
+        resources.functions or resources.rest_apis or resources.http_apis)
     if check.alarms == 0 and not slo_alarms:
         check.problems.append(f"{service.name}: no alarm at all: {_why_no_alarm(service, resources, discovery)}")
     return check

@@ -249,3 +249,19 @@ def test_a_file_whose_name_breaks_the_rule_says_the_rule(tmp_path, name):
         load_config(name, tmp_path)
     (line,) = caught.value.lines
     assert f"'{name}' is not a valid environment name" in line and "single hyphens" in line
+
+
+def test_a_bad_url_where_a_url_belongs_is_shown_not_mistaken_for_a_secret(tmp_path):
+    write_env(tmp_path, lambda d: d.update(runbook_base_url="http://wiki.example.com/runbooks"))
+    (line,) = problems(tmp_path)
+    assert "runbook_base_url" in line and "http://wiki.example.com/runbooks" in line and "Secrets Manager" not in line
+
+
+def test_bounds_and_choices_are_said_in_words(tmp_path):
+    def mutate(d):
+        d["services"][0]["tier"] = 4
+        d["services"][0]["maintenance_windows"] = [{"name": "w", "cron": "0 2 * * SUN", "duration_minutes": 0}]
+    lines = problems(tmp_path, env="dev") if write_env(tmp_path, mutate) else []
+    assert any(l.endswith("services.0.tier: must be 1, 2 or 3 (got 4)") for l in lines)
+    assert any(l.endswith("maintenance_windows.0.duration_minutes: must be at least 1 (got 0)") for l in lines)
+    assert not any("Input should" in l for l in lines)

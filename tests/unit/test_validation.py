@@ -11,8 +11,9 @@ import yaml
 from hypothesis import given, settings, strategies as st
 
 from config.loader import CONFIG_DIR, load_config
-from config.services import ServiceConfig
+from config.services import FunctionRef, ServiceConfig
 from stacks.monitoring.catalog import CATALOG, resolve_threshold
+from stacks.monitoring.metrics import MetricContext, signals_for
 from stacks.monitoring.validation import check_environment, check_service, threshold_problem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,6 +152,14 @@ def test_a_service_whose_overrides_disable_every_alarm_is_an_error_saying_why():
                               "(DatabaseThrottling); enable one, or drop the service"]
 
 
+def test_an_slo_without_objectives_does_not_count_as_an_alarm():
+    service = ServiceConfig(name="quiet", resources={"functions": ["f"]}, slo={"availability": None, "latency": None},
+                            overrides={family: {"enabled": False} for family in signals_for(
+                                "functions", FunctionRef(name="f"), MetricContext("", "", ""))})
+    (line,) = check_service(load_config("prod"), service).problems
+    assert line.startswith("quiet: no alarm at all: every alarm of its resources is disabled by overrides")
+
+
 def test_a_service_whose_template_yields_no_alarm_is_an_error_saying_why():
     # GIVEN a CDK template whose resources all have generated names (nothing nameable to alarm on)
     service = ServiceConfig(name="anon", template=f"{FIXTURES}/Generated.template.json")
@@ -208,5 +217,8 @@ def test_a_discovered_function_with_a_short_timeout_is_reported_with_the_fix(tmp
     path = env_file(tmp_path, lambda d: d["services"].append(
         {"name": "shop", "template": f"{FIXTURES}/Shop.template.json"}))
     lines = validate(path).stderr.strip().splitlines()
-    assert any("shop: shop-projector: Latency.warning: threshold 5000 ms is not below the function's timeout (3 s)"
-               in line for line in lines)
+    line = next(line for line in lines if "shop: shop-projector: Latency.warning:" in line)
+    assert "threshold 5000 ms is not below the function's timeout (3 s)" in line
+    # AND says how to override a function it only discovered (listing it keeps what discovery knew)
+    assert line.endswith("(to override it, list it: resources.functions: [{name: shop-projector, timeout_seconds: 3, "
+                         "stream_source: true, overrides: {Latency.warning: {threshold: ...}}}])")
