@@ -117,7 +117,7 @@ def draw_directory(assembly: Path, out: Path, scenario: str = "healthy", service
         chosen = service or services[0]
         if chosen not in services:
             raise PreviewError(f"--service {chosen!r} is not monitored here; known: {', '.join(services)}")
-        state = incident_state(assembly, scenario, f"{prefix}{chosen}-", chosen)
+        state = incident_state(assembly, scenario, prefix, chosen)
         own = prefix or own
         suffix = f"-{scenario}"
     return [render(_named(body, names, key), name, out / f"{name}{suffix}.png", state, own)

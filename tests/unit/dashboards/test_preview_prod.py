@@ -213,14 +213,23 @@ def test_healthy_numbers_agree_with_each_other(healthy, synth):
     assert all(v == 100 for values in canary.values.values() for v in values)
 
 
-def test_outage_shows_the_alarms_the_simulator_fires(outage, assembly, synth):
+def _simulator_fires(assembly, service):
+    """What the offline simulator sends to ALARM in a hard outage of ``service``, asked directly."""
+    import tools.alarmsim.scenarios as simulator
     from tools.alarmsim import load_alarms
-    from tools.alarmsim.scenarios import run_scenario, scenarios
 
-    # GIVEN what the offline simulator says a hard outage of orders fires
     alarms = load_alarms([assembly])
-    hard = next(s for s in scenarios() if s.name == "hard-outage")
-    fired = set(run_scenario(alarms, hard, service_prefixes=["watchtower-prod-orders-"]).fired)
+    hard = next(s for s in simulator.scenarios() if s.name == "hard-outage")
+    if hasattr(simulator, "run_scenario"):
+        return set(simulator.run_scenario(alarms, hard, service_prefixes=[f"watchtower-prod-{service}-"]).fired)
+    environment = simulator.Environment(name=ENV, alarms=alarms, prefix="watchtower-prod-",
+                                        services=[simulator.ServiceInfo(service)])
+    return set(simulator.run_seed(environment, hard, 0).alarms_fired)
+
+
+def test_outage_shows_the_alarms_the_simulator_fires(outage, assembly, synth):
+    # GIVEN what the offline simulator says a hard outage of orders fires
+    fired = _simulator_fires(assembly, "orders")
     assert any(name.endswith("service-Critical-critical") for name in fired)
     # THEN exactly those listed alarms are drawn in ALARM, across every dashboard's lists
     shown_in_alarm, shown = set(), set()
@@ -257,12 +266,21 @@ def test_a_simulator_api_change_is_one_line(assembly, tmp_path, monkeypatch, cap
     import tools.alarmsim.scenarios as scenarios_module
 
     # GIVEN a simulator whose run_scenario no longer returns what the preview reads
-    monkeypatch.setattr(scenarios_module, "run_scenario", lambda *args, **kwargs: object())
+    monkeypatch.setattr(scenarios_module, "run_scenario", lambda *args, **kwargs: object(), raising=False)
     # WHEN the outage preview runs THEN exit 2 with one line saying so, and the healthy preview still works
     assert main([str(assembly), str(tmp_path), "--scenario", "outage"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "alarm simulator's API changed" in error
     assert main([str(assembly), str(tmp_path)]) == 0
+
+
+def test_a_simulator_that_cannot_be_imported_is_one_line(assembly, tmp_path, monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tools.alarmsim.scenarios", None)  # importing it now raises ImportError
+    assert main([str(assembly), str(tmp_path), "--scenario", "outage"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "not importable" in error and "healthy preview still works" in error
 
 
 def test_an_unknown_service_or_scenario_is_one_line(assembly, tmp_path, capsys):
