@@ -431,7 +431,7 @@ class _WidgetSeries:
             prior = [part for part in previous if not isinstance(part, dict)]
             plain = [prior[i] if part == "..." and i < len(prior) else part for i, part in enumerate(plain)]
         namespace, name, rest = plain[0], plain[1], plain[2:]
-        dims = tuple(sorted(zip(rest[0::2], rest[1::2])))
+        dims = tuple(sorted(zip(rest[0::2], rest[1::2], strict=False)))
         period = self.window * 60 if self.whole_range else int(options.get("period") or
                                                              self.properties.get("period") or 300)
         stat = str(options.get("stat") or self.properties.get("stat") or "Average")

@@ -41,7 +41,7 @@ def _pairs(drawings, bodies):
     """(dashboard name, deployed widget, drawn widget) for every widget of every dashboard."""
     for name, drawing in drawings.items():
         assert len(drawing.widgets) == len(bodies[name]["widgets"])
-        for deployed, drawn in zip(bodies[name]["widgets"], drawing.widgets):
+        for deployed, drawn in zip(bodies[name]["widgets"], drawing.widgets, strict=True):
             yield name, deployed, drawn
 
 
@@ -102,7 +102,7 @@ def test_a_clipped_alarm_list_ends_with_how_many_more(healthy, outage, bodies):
             # AND the shared name prefix is written once, each row is the rest of a real alarm name
             summary = " ".join(drawn.text("summary"))
             prefix = summary.split("every name starts with ")[1] if "every name starts with" in summary else ""
-            for text, (full, _) in zip(rows, drawn.alarm_rows):
+            for text, (full, _) in zip(rows, drawn.alarm_rows, strict=True):
                 assert prefix + text == full
     assert clipped >= 3  # prod has lists longer than their widgets (orders' 90 alarms)
 
