@@ -257,6 +257,11 @@ def test_outage_shows_the_alarms_the_simulator_fires(outage, assembly, synth):
     assert _value(overview, "orders: availability") < 1 and _value(overview, "orders: error rate") > 99
     assert _value(overview, "payments: availability") > 99.9
     operations = outage["watchtower-prod-Operations"]
+    router = next(w for w in operations.widgets if w.title == "Alert router: invocations and errors")
+    # the router's Errors alarm is in ALARM per the simulator: its graph shows errors, never more than invocations
+    if "watchtower-prod-alerting-router-Errors-critical" in shown_in_alarm:
+        assert router.values["errors"][-1] > 0
+    assert all(e <= i for e, i in zip(router.values["errors"], router.values["invocations"], strict=True))
     dlq = next(w for w in operations.widgets if w.title == "Service DLQ depth")
     assert dlq.values["orders orders-fulfilment-dlq"][-1] > 0 and dlq.values[
         "notifications notifications-outbox-dlq"][-1] == 0
@@ -290,3 +295,19 @@ def test_an_unknown_service_or_scenario_is_one_line(assembly, tmp_path, capsys):
     assert main([str(assembly), str(tmp_path), "--scenario", "meteor"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "invalid choice" in error
+
+
+@pytest.mark.parametrize("state", ["healthy", "outage"])
+def test_percentages_of_requests_stay_between_0_and_100(state, request):
+    # errors are a share of the same requests the request graphs show: never more failures than requests
+    checked = 0
+    for drawing in request.getfixturevalue(state).values():
+        for widget in (w for w in drawing.widgets if w.type == "metric"):
+            for label, values in widget.values.items():
+                if label.endswith("%") or "availability" in label or "budget remaining" in label:
+                    present = [v for v in values if v is not None]
+                    assert all(v <= 100 + 1e-9 for v in present), (drawing.name, widget.title, label)
+                    if "budget remaining" not in label:  # a spent budget goes negative, a percentage does not
+                        assert all(v >= -1e-9 for v in present), (drawing.name, widget.title, label)
+                    checked += 1
+    assert checked > 20
