@@ -106,7 +106,10 @@ def draw_directory(assembly: Path, out: Path, scenario: str = "healthy", service
     bodies = [(name, key, body) for key, template in loaded.items() for name, body in dashboards_in(template).items()]
     if not bodies:
         raise PreviewError(f"no AWS::CloudWatch::Dashboard in the templates of {assembly}")
-    own = bodies[0][0].rsplit("-", 1)[0] + "-"  # dashboards are named <app>-<env>-<Name>
+    # the monitoring's own resources are named <app>-<env>-...: the prefix of the dashboards' stack
+    # (<app>-<env>-Dashboards), else of the first dashboard (<app>-<env>-<Name>)
+    stack = bodies[0][1].removesuffix(".template.json")
+    own = stack[: -len("Dashboards")] if stack.endswith("-Dashboards") else bodies[0][0].rsplit("-", 1)[0] + "-"
     state: State = HEALTHY
     suffix = ""
     if scenario != "healthy":
@@ -117,7 +120,7 @@ def draw_directory(assembly: Path, out: Path, scenario: str = "healthy", service
         chosen = service or services[0]
         if chosen not in services:
             raise PreviewError(f"--service {chosen!r} is not monitored here; known: {', '.join(services)}")
-        state = incident_state(assembly, scenario, f"{prefix}{chosen}-", chosen)
+        state = incident_state(assembly, scenario, prefix, chosen)
         own = prefix or own
         suffix = f"-{scenario}"
     return [render(_named(body, names, key), name, out / f"{name}{suffix}.png", state, own)

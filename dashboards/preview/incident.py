@@ -1,8 +1,8 @@
 """The incident a preview draws, as the offline alarm simulator (tools.alarmsim) judges it.
 
-Only a small surface of the simulator is used, read-only: load the alarms from the synthesized templates, run one
-named scenario against one service, read which alarms went to ALARM and which metrics the incident hits, and
-evaluate composite rules with those alarms in ALARM.
+Only a small surface of the simulator is used, read-only: load the alarms from the synthesized templates (names,
+the metrics each reads, composite rules), run one named scenario against one service and read which alarms went
+to ALARM.
 When that surface changes, the preview says so in one line instead of failing with a traceback.
 """
 from __future__ import annotations
@@ -41,8 +41,33 @@ def _with_composites(alarms, fired: set[str]) -> frozenset[str]:
     return frozenset(in_alarm)
 
 
-def incident_state(assembly: Path, scenario: str, service_prefix: str, service: str) -> State:
-    """The state of ``scenario`` hitting ``service`` (its alarms start with ``service_prefix``).
+def _resources(alarms, prefixes: list[str]) -> frozenset[str]:
+    """The resources read by the metric alarms whose names start with one of ``prefixes``."""
+    chosen = tuple(prefixes)
+    return frozenset(resource_of(dict(metric.key.dimensions)) for alarm in alarms.metric_alarms
+                     if chosen and alarm.name.startswith(chosen) for metric in alarm.metrics())
+
+
+def _fired(simulator, alarms, chosen, app_prefix: str, service: str) -> set[str]:
+    """The alarms the simulator sends to ALARM when ``chosen`` hits ``service`` only.
+
+    Two shapes of the scenario runner are understood: ``run_scenario(alarms, scenario, service_prefixes=...)``
+    returning ``.fired``, and ``run_seed(Environment(...), scenario, seed)`` returning ``.alarms_fired``.
+    """
+    if hasattr(simulator, "run_scenario"):
+        return set(simulator.run_scenario(alarms, chosen, service_prefixes=[f"{app_prefix}{service}-"]).fired)
+    if hasattr(simulator, "run_seed") and hasattr(simulator, "Environment") and hasattr(simulator, "ServiceInfo"):
+        environment = simulator.Environment(name=app_prefix.rstrip("-").rsplit("-", 1)[-1], alarms=alarms,
+                                            prefix=app_prefix, services=[simulator.ServiceInfo(service)])
+        outcome = simulator.run_seed(environment, chosen, 0)
+        if outcome is None:
+            raise SimulatorUnavailable(f"the alarm simulator does not run {chosen.name!r} on these templates")
+        return set(outcome.alarms_fired)
+    raise AttributeError("tools.alarmsim.scenarios has neither run_scenario nor run_seed")
+
+
+def incident_state(assembly: Path, scenario: str, app_prefix: str, service: str) -> State:
+    """The state of ``scenario`` hitting ``service`` (its alarms are named ``<app_prefix><service>-...``).
 
     Raises
     ------
@@ -53,14 +78,14 @@ def incident_state(assembly: Path, scenario: str, service_prefix: str, service: 
 
     Example
     -------
-    >>> incident_state(Path("cdk.out/prod"), "outage", "watchtower-prod-orders-", "orders")  # doctest: +SKIP
+    >>> incident_state(Path("cdk.out/prod"), "outage", "watchtower-prod-", "orders")  # doctest: +SKIP
     State(name='outage', ...)
     """
     wanted = SCENARIOS[scenario]
+    service_prefix = f"{app_prefix}{service}-"
     try:
+        import tools.alarmsim.scenarios as simulator
         from tools.alarmsim import load_alarms
-        from tools.alarmsim.scenarios import run_scenario, scenarios
-        from tools.alarmsim.scenarios.runner import affected_metrics
     except ImportError as exc:
         raise SimulatorUnavailable(f"cannot draw --scenario {scenario}: the alarm simulator is not importable "
                                    f"({exc}); the healthy preview still works") from None
@@ -68,19 +93,16 @@ def incident_state(assembly: Path, scenario: str, service_prefix: str, service: 
         alarms = load_alarms([assembly])
         if not any(name.startswith(service_prefix) for name in alarms.names()):
             raise PreviewError(f"no alarm of service {service!r} (names starting {service_prefix}) in {assembly}")
-        chosen = next((s for s in scenarios() if s.name == wanted), None)
+        chosen = next((s for s in simulator.scenarios() if s.name == wanted), None)
         if chosen is None:
             raise SimulatorUnavailable(f"cannot draw --scenario {scenario}: the alarm simulator has no "
                                        f"{wanted!r} scenario any more; the healthy preview still works")
-        result = run_scenario(alarms, chosen, service_prefixes=[service_prefix])
-        fired = _with_composites(alarms, {str(name) for name in result.fired})
-        affected = frozenset(resource_of(dict(key.dimensions))
-                             for key in affected_metrics(alarms, [service_prefix]))
+        fired = _with_composites(alarms, {str(name) for name in _fired(simulator, alarms, chosen, app_prefix,
+                                                                        service)})
+        affected = _resources(alarms, [service_prefix])
         # alarms in ALARM outside the service (the simulator's background traffic can trip them): their
         # resources show a few failures, so their graphs agree with their state
-        others = sorted(name for name in fired if not name.startswith(service_prefix))
-        degraded = frozenset(resource_of(dict(key.dimensions))
-                             for key in affected_metrics(alarms, others)) - affected if others else frozenset()
+        degraded = _resources(alarms, sorted(n for n in fired if not n.startswith(service_prefix))) - affected
     except PreviewError:
         raise
     except ValueError as exc:  # the simulator's template errors are ValueErrors with a one-line message
@@ -89,5 +111,5 @@ def incident_state(assembly: Path, scenario: str, service_prefix: str, service: 
         raise SimulatorUnavailable(f"cannot draw --scenario {scenario}: the alarm simulator's API changed "
                                    f"({type(exc).__name__}: {exc}); the healthy preview still works") from None
     return State("outage", fired, affected, INCIDENT_MINUTES,
-                 f"{service} outage ({chosen.title}), {INCIDENT_MINUTES} min in: {len(fired)} alarms in ALARM "
-                 f"per the alarm simulator", degraded)
+                 f"{service} outage (simulator scenario {wanted}: every request fails), {INCIDENT_MINUTES} min in: "
+                 f"{len(fired)} alarms in ALARM per the alarm simulator", degraded)

@@ -289,7 +289,7 @@ def _graph(canvas: _Canvas, widget: WidgetDrawing, box: tuple[int, int, int, int
     xs = [plot[0] + i * (plot[2] - plot[0]) / max(1, POINTS - 1) for i in range(POINTS)]
     for label, _, values in series:
         run: list[tuple[float, float]] = []
-        for x, value in zip(xs, values):
+        for x, value in zip(xs, values, strict=True):
             if value is None or not math.isfinite(value):
                 if len(run) > 1:
                     draw.line(run, fill=colors[label], width=2)
@@ -370,7 +370,9 @@ def _alarms(canvas: _Canvas, widget: WidgetDrawing, box: tuple[int, int, int, in
                     "summary")
         return
     prefix = common_prefix([name for name, _ in rows])
-    header = f"{len(rows)} alarm{'s' if len(rows) != 1 else ''}: {summary}" + (f"  ·  every name starts with {prefix}" if prefix else "")
+    header = f"{len(rows)} alarm{'s' if len(rows) != 1 else ''}: {summary}"
+    if prefix:
+        header += f"  ·  every name starts with {prefix}"
     for n, line in enumerate(wrap(header, right - left, 10)):
         canvas.text(widget, (left, top + n * 13), line, 10, "#555555", "summary")
     top += 13 * len(wrap(header, right - left, 10)) + 2
@@ -386,7 +388,7 @@ def _alarms(canvas: _Canvas, widget: WidgetDrawing, box: tuple[int, int, int, in
     per_column = max(1, (bottom - top) // line_height)
     capacity = columns * per_column
     shown = rows if len(rows) <= capacity else rows[:capacity - 1]
-    for index, ((name, alarm_state), short) in enumerate(zip(shown, shorts)):
+    for index, ((name, alarm_state), short) in enumerate(zip(shown, shorts, strict=False)):
         x = left + (index // per_column) * column_width
         y = top + (index % per_column) * line_height
         canvas.draw.ellipse((x, y + 3, x + 9, y + 12), fill=_STATE_COLORS[alarm_state])

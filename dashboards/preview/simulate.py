@@ -260,7 +260,9 @@ class Model:
         if resource in self.state.degraded and ratio == HEALTHY_ERROR_RATIO:
             # another alarm of the picture is in ALARM on this resource: a failure every few minutes
             incident = _overlap(start, end, *self._incident())
-            return max(requests * ratio, incident / 3) if incident else requests * ratio * (not self._own(resource))
+            if incident:  # never more failures than requests: at most half of them, about one every 3 minutes
+                return max(requests * ratio, min(0.5 * requests, incident / 3))
+            return requests * ratio * (not self._own(resource))
         if self._own(resource) and ratio == HEALTHY_ERROR_RATIO:
             return 0.0
         # The expected count, not whole failures: a busy API's 0-or-1 errors per period would draw a comb that
@@ -431,7 +433,7 @@ class _WidgetSeries:
             prior = [part for part in previous if not isinstance(part, dict)]
             plain = [prior[i] if part == "..." and i < len(prior) else part for i, part in enumerate(plain)]
         namespace, name, rest = plain[0], plain[1], plain[2:]
-        dims = tuple(sorted(zip(rest[0::2], rest[1::2])))
+        dims = tuple(sorted(zip(rest[0::2], rest[1::2], strict=False)))
         period = self.window * 60 if self.whole_range else int(options.get("period") or
                                                              self.properties.get("period") or 300)
         stat = str(options.get("stat") or self.properties.get("stat") or "Average")

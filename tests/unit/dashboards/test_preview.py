@@ -4,8 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from PIL import Image
 
 from dashboards.preview.__main__ import alarm_names, main
@@ -44,7 +43,8 @@ def test_cli_says_what_is_missing_in_one_line(tmp_path, capsys):
 @pytest.mark.parametrize("text, expected", [
     ("{bad", "not valid JSON"), ("[1, 2]", "not a CloudFormation template"),
     ('{"Resources": {"A": 5}}', "not a CloudFormation template"),
-    ('{"Resources": {"D": {"Type": "AWS::CloudWatch::Dashboard", "Properties": []}}}', "not a CloudFormation template")])
+    ('{"Resources": {"D": {"Type": "AWS::CloudWatch::Dashboard", "Properties": []}}}',
+     "not a CloudFormation template")])
 def test_an_unreadable_template_file_is_one_line(tmp_path, capsys, text, expected):
     # GIVEN a cloud-assembly folder whose template is malformed or not an object
     (tmp_path / "S.template.json").write_text(text)

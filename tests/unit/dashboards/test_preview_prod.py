@@ -41,7 +41,7 @@ def _pairs(drawings, bodies):
     """(dashboard name, deployed widget, drawn widget) for every widget of every dashboard."""
     for name, drawing in drawings.items():
         assert len(drawing.widgets) == len(bodies[name]["widgets"])
-        for deployed, drawn in zip(bodies[name]["widgets"], drawing.widgets):
+        for deployed, drawn in zip(bodies[name]["widgets"], drawing.widgets, strict=True):
             yield name, deployed, drawn
 
 
@@ -102,7 +102,7 @@ def test_a_clipped_alarm_list_ends_with_how_many_more(healthy, outage, bodies):
             # AND the shared name prefix is written once, each row is the rest of a real alarm name
             summary = " ".join(drawn.text("summary"))
             prefix = summary.split("every name starts with ")[1] if "every name starts with" in summary else ""
-            for text, (full, _) in zip(rows, drawn.alarm_rows):
+            for text, (full, _) in zip(rows, drawn.alarm_rows, strict=True):
                 assert prefix + text == full
     assert clipped >= 3  # prod has lists longer than their widgets (orders' 90 alarms)
 
@@ -213,14 +213,23 @@ def test_healthy_numbers_agree_with_each_other(healthy, synth):
     assert all(v == 100 for values in canary.values.values() for v in values)
 
 
-def test_outage_shows_the_alarms_the_simulator_fires(outage, assembly, synth):
+def _simulator_fires(assembly, service):
+    """What the offline simulator sends to ALARM in a hard outage of ``service``, asked directly."""
+    import tools.alarmsim.scenarios as simulator
     from tools.alarmsim import load_alarms
-    from tools.alarmsim.scenarios import run_scenario, scenarios
 
-    # GIVEN what the offline simulator says a hard outage of orders fires
     alarms = load_alarms([assembly])
-    hard = next(s for s in scenarios() if s.name == "hard-outage")
-    fired = set(run_scenario(alarms, hard, service_prefixes=["watchtower-prod-orders-"]).fired)
+    hard = next(s for s in simulator.scenarios() if s.name == "hard-outage")
+    if hasattr(simulator, "run_scenario"):
+        return set(simulator.run_scenario(alarms, hard, service_prefixes=[f"watchtower-prod-{service}-"]).fired)
+    environment = simulator.Environment(name=ENV, alarms=alarms, prefix="watchtower-prod-",
+                                        services=[simulator.ServiceInfo(service)])
+    return set(simulator.run_seed(environment, hard, 0).alarms_fired)
+
+
+def test_outage_shows_the_alarms_the_simulator_fires(outage, assembly, synth):
+    # GIVEN what the offline simulator says a hard outage of orders fires
+    fired = _simulator_fires(assembly, "orders")
     assert any(name.endswith("service-Critical-critical") for name in fired)
     # THEN exactly those listed alarms are drawn in ALARM, across every dashboard's lists
     shown_in_alarm, shown = set(), set()
@@ -248,6 +257,11 @@ def test_outage_shows_the_alarms_the_simulator_fires(outage, assembly, synth):
     assert _value(overview, "orders: availability") < 1 and _value(overview, "orders: error rate") > 99
     assert _value(overview, "payments: availability") > 99.9
     operations = outage["watchtower-prod-Operations"]
+    router = next(w for w in operations.widgets if w.title == "Alert router: invocations and errors")
+    # the router's Errors alarm is in ALARM per the simulator: its graph shows errors, never more than invocations
+    if "watchtower-prod-alerting-router-Errors-critical" in shown_in_alarm:
+        assert router.values["errors"][-1] > 0
+    assert all(e <= i for e, i in zip(router.values["errors"], router.values["invocations"], strict=True))
     dlq = next(w for w in operations.widgets if w.title == "Service DLQ depth")
     assert dlq.values["orders orders-fulfilment-dlq"][-1] > 0 and dlq.values[
         "notifications notifications-outbox-dlq"][-1] == 0
@@ -257,12 +271,21 @@ def test_a_simulator_api_change_is_one_line(assembly, tmp_path, monkeypatch, cap
     import tools.alarmsim.scenarios as scenarios_module
 
     # GIVEN a simulator whose run_scenario no longer returns what the preview reads
-    monkeypatch.setattr(scenarios_module, "run_scenario", lambda *args, **kwargs: object())
+    monkeypatch.setattr(scenarios_module, "run_scenario", lambda *args, **kwargs: object(), raising=False)
     # WHEN the outage preview runs THEN exit 2 with one line saying so, and the healthy preview still works
     assert main([str(assembly), str(tmp_path), "--scenario", "outage"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "alarm simulator's API changed" in error
     assert main([str(assembly), str(tmp_path)]) == 0
+
+
+def test_a_simulator_that_cannot_be_imported_is_one_line(assembly, tmp_path, monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tools.alarmsim.scenarios", None)  # importing it now raises ImportError
+    assert main([str(assembly), str(tmp_path), "--scenario", "outage"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "not importable" in error and "healthy preview still works" in error
 
 
 def test_an_unknown_service_or_scenario_is_one_line(assembly, tmp_path, capsys):
@@ -272,3 +295,19 @@ def test_an_unknown_service_or_scenario_is_one_line(assembly, tmp_path, capsys):
     assert main([str(assembly), str(tmp_path), "--scenario", "meteor"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "invalid choice" in error
+
+
+@pytest.mark.parametrize("state", ["healthy", "outage"])
+def test_percentages_of_requests_stay_between_0_and_100(state, request):
+    # errors are a share of the same requests the request graphs show: never more failures than requests
+    checked = 0
+    for drawing in request.getfixturevalue(state).values():
+        for widget in (w for w in drawing.widgets if w.type == "metric"):
+            for label, values in widget.values.items():
+                if label.endswith("%") or "availability" in label or "budget remaining" in label:
+                    present = [v for v in values if v is not None]
+                    assert all(v <= 100 + 1e-9 for v in present), (drawing.name, widget.title, label)
+                    if "budget remaining" not in label:  # a spent budget goes negative, a percentage does not
+                        assert all(v >= -1e-9 for v in present), (drawing.name, widget.title, label)
+                    checked += 1
+    assert checked > 20
