@@ -76,4 +76,4 @@ def test_a_warm_up_longer_than_cloudwatch_allows_is_one_line(tmp_path):
     with pytest.raises(ConfigError) as caught:
         load_config("dev", tmp_path)
     (line,) = caught.value.lines
-    assert "warm_up.minutes: Input should be less than or equal to 2880 (got 2881)" in line
+    assert "warm_up.minutes: must be at most 2880 (got 2881)" in line
