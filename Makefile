@@ -44,7 +44,8 @@ node_modules/.installed: package.json package-lock.json
 # off: they go to cdk.out/ENV.cdk.log, printed in full when the CLI fails.
 synth: setup
 	@$(PY) -m config validate $(ENV)
-	@rm -rf $(OUT) && mkdir -p $(dir $(OUT))
+	@# A fresh assembly (no stale stacks), keeping the reports make cost / make simulate wrote under it.
+	@mkdir -p $(OUT) && find $(OUT) -mindepth 1 -maxdepth 1 ! -name reports -exec rm -rf {} +
 	@$(CDK) synth --quiet --no-notices $(CDK_ARGS) -o $(OUT) > $(OUT).cdk.log 2>&1 \
 		|| { cat $(OUT).cdk.log >&2; exit 1; }
 	@$(PY) -m tools.synth_report $(OUT)

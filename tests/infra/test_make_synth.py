@@ -13,6 +13,9 @@ CLI_NOISE = ("Supply a stack id", "feature flags are not configured", "NOTICES",
 def test_make_synth_prints_only_the_summary(tmp_path):
     # GIVEN dev, synthesized by the real CLI into a scratch folder
     out = tmp_path / "dev"
+    (out / "reports").mkdir(parents=True)
+    (out / "reports" / "cost-dev.md").write_text("kept\n")  # a report of make cost, from an earlier run
+    (out / "watchtower-dev-Gone.template.json").write_text("{}")  # a stack this app no longer defines
     done = subprocess.run(["make", "--no-print-directory", "synth", "ENV=dev", f"OUT={out}"], cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
     # THEN it worked, and the output is the project's: validation, discovery report, synth report, cost line
@@ -27,6 +30,9 @@ def test_make_synth_prints_only_the_summary(tmp_path):
     assert lines[-1].startswith("Estimated monthly cost: $")
     for noise in CLI_NOISE:
         assert not any(noise in line for line in everything), noise
+    # AND the assembly is fresh (no stale stack) while earlier reports under it are kept
+    assert not (out / "watchtower-dev-Gone.template.json").exists()
+    assert (out / "reports" / "cost-dev.md").read_text() == "kept\n"
     # AND the CLI's own log is kept beside the assembly, with no feature-flag report in it either
     log = Path(f"{out}.cdk.log").read_text()
     assert "Successfully synthesized" in log and "feature flags" not in log

@@ -169,9 +169,10 @@ def _storm(rng: random.Random) -> list[Notification]:
         fired = {name: rng.uniform(0, 20) for name in children}
         for name, at in fired.items():
             out.append(Notification(at, "info", name, "ALARM", "sns"))
-        for name in rng.sample(children, 2):  # re-notified within the de-duplication window
+        renotified = rng.sample(children, 2)
+        for name in renotified:  # the same state again within the de-duplication window
             out.append(Notification(rng.uniform(25, 60), "info", name, "ALARM", "sns"))
-        for name in rng.sample(children, 2):  # flapping children: back to OK a few seconds later
+        for name in rng.sample([c for c in children if c not in renotified], 2):  # back to OK seconds later
             out.append(Notification(fired[name] + rng.uniform(2, 8), "info", name, "OK", "sns"))
         if svc in PAGED:
             page = f"watchtower-prod-{svc}-service-critical"
@@ -273,7 +274,7 @@ def run_storm(window_seconds: int = 30, routers: int = 3, seed: int = 18, lambda
                     "info": {"slack": "storm/slack-info"}},
             dlq_url=dlq, email_topic_arn=email, dedup_table_name="storm-state", dedup_window_seconds=300,
             topic_severities={arn: s for s, arn in topics.items()},
-            retry=RetryPolicy(max_attempts=3, base_delay_ms=50, max_delay_ms=500, timeout_ms=2000),
+            retry=RetryPolicy(max_attempts=3, base_delay_ms=50, max_delay_ms=500, timeout_ms=10_000),
             reserve_ms=3000, group_window_seconds=window_seconds, flush_queue_url=flush,
             alarm_prefix="watchtower-prod-", services=SERVICES)
         logger = Logger(service="router-storm", logger_handler=logging.StreamHandler(io.StringIO()))

@@ -61,6 +61,17 @@ def test_same_alarm_in_a_new_state_is_not_a_duplicate_and_ok_resolves_pagerduty(
     assert resolve == {"routing_key": trigger["routing_key"], "event_action": "resolve", "dedup_key": ARN}
 
 
+def test_a_page_that_fires_again_after_its_resolve_pages_again(world, send):
+    # ALARM, OK, ALARM within the de-duplication window: the incident was resolved, so the new ALARM must page.
+    send(fixture_text("metric_alarm.json"), "critical")
+    send(fixture_text("metric_alarm_ok.json"), "critical")
+    again = send(fixture_text("metric_alarm.json"), "critical")
+    assert {r["outcome"] for r in again["records"]} == {"delivered"}
+    assert [b["event_action"] for b in world.receiver.bodies("/v2/enqueue")] == ["trigger", "resolve", "trigger"]
+    repeat = send(fixture_text("metric_alarm.json"), "critical")  # the same state again: a duplicate
+    assert {r["outcome"] for r in repeat["records"]} == {"deduplicated"}
+
+
 def test_expired_dedup_item_does_not_block_a_new_delivery(world):
     clock = [1_000_000.0]
     router = world.router(dedup_window_seconds=300)
