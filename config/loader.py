@@ -8,7 +8,9 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
+from config.errors import InputError
 from config.schema import EnvironmentConfig
 
 __all__ = ["ConfigError", "load_config", "known_environments", "CONFIG_DIR"]
@@ -17,12 +19,16 @@ CONFIG_DIR = Path(__file__).resolve().parent
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9]{1,11}$")
 
 
-class ConfigError(Exception):
+class ConfigError(InputError):
     """Config could not be loaded. ``lines`` holds one human-readable line per problem."""
 
     def __init__(self, lines: list[str]):
         super().__init__("\n".join(lines))
-        self.lines = lines
+        self._lines = list(lines)
+
+    @property
+    def lines(self) -> list[str]:
+        return self._lines
 
 
 def known_environments(config_dir: Path = CONFIG_DIR) -> list[str]:
@@ -77,7 +83,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _describe(shown: str, err: dict[str, Any]) -> str:
+def _describe(shown: str, err: ErrorDetails) -> str:
     loc = tuple(err.get("loc", ()))
     field_path = ".".join(str(p) for p in loc) or "(top level)"
     if err["type"] == "extra_forbidden":

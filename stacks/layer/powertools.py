@@ -11,6 +11,7 @@ import re
 from aws_cdk import Aws, Token, aws_lambda as lambda_
 from constructs import Construct
 
+from config.errors import InputError
 from config.schema import EnvironmentConfig
 
 __all__ = ["powertools_layer_arn", "powertools_layer", "python_version_of", "PowertoolsLayerError",
@@ -21,7 +22,7 @@ PYTHON_VERSIONS = ("python39", "python310", "python311", "python312", "python313
 _ARCHITECTURES = {"arm64": "arm64", "x86_64": "x86_64"}
 
 
-class PowertoolsLayerError(ValueError):
+class PowertoolsLayerError(InputError):
     """An architecture, Python version or layer version the managed layer is not published for."""
 
 

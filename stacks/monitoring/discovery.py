@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from config.errors import InputError
 from config.services import (
     EventRuleRef,
     FunctionRef,
@@ -31,7 +32,7 @@ _LAMBDA_DEFAULT_TIMEOUT = 3  # seconds, when a template leaves Timeout out
 _STREAM_MARKERS = ("StreamArn", ":kinesis:", "/stream/")
 
 
-class DiscoveryError(ValueError):
+class DiscoveryError(InputError):
     """The template could not be read; the message is one line naming the file and the problem."""
 
 
@@ -53,7 +54,8 @@ def _literal(value: Any) -> str | None:
             return arg
         if fn == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
             parts = [_literal(p) for p in arg[1]] if isinstance(arg[1], list) else [None]
-            return arg[0].join(parts) if all(p is not None for p in parts) else None  # type: ignore[arg-type]
+            literals = [p for p in parts if p is not None]
+            return arg[0].join(literals) if len(literals) == len(parts) else None
     return None
 
 
