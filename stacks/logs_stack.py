@@ -48,8 +48,10 @@ class LogsStack(Stack):
         for service in services:
             functions.extend(monitored_functions(service.name, resources_of(service)))
         functions.extend(extra_functions)
-        seen: set[str] = set()
-        self.functions = [f for f in functions if not (f.log_group in seen or seen.add(f.log_group))]
+        by_log_group: dict[str, MonitoredFunction] = {}
+        for function in functions:  # one entry per log group, the first function that names it
+            by_log_group.setdefault(function.log_group, function)
+        self.functions = list(by_log_group.values())
         groups = [f.log_group for f in self.functions]
         self.retention = FunctionLogRetention(self, "Retention", log_groups=[g for g in groups if g not in
                                                                              retained_elsewhere],

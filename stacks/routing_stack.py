@@ -2,6 +2,8 @@
 alarms that watch it."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import Stack, aws_kms as kms, aws_lambda as lambda_, aws_sns as sns, aws_ssm as ssm
 from constructs import Construct
 
@@ -24,7 +26,7 @@ class RoutingStack(Stack):
     ...              ops_topic=alerting.ops_topic, key=alerting.key)  # doctest: +SKIP
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: dict[str, sns.ITopic],
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: Mapping[str, sns.ITopic],
                  email_topic: sns.ITopic, ops_topic: sns.ITopic, key: kms.IKey,
                  observability_layer_parameter: str | None = None, layer_build_id: str = "", **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)

@@ -49,7 +49,7 @@ class MeasurementStore:
         'a3f1...'
         """
         measurement_id = uuid.uuid4().hex
-        attributes = {"measurement_id": {"S": measurement_id}}
+        attributes: dict[str, dict[str, Any]] = {"measurement_id": {"S": measurement_id}}
         for key, value in item.items():
             if value is None:
                 continue

@@ -46,7 +46,7 @@ class DemoApi(Construct):
         suppress(self.rest_api, "AwsSolutions-APIG2",
                  "the function validates every body and answers one clear 400 line per problem; a gateway "
                  "model would replace those messages by a generic 'Invalid request body'")
-        role = self.rest_api.node.try_find_child("CloudWatchRole")
+        role = self.rest_api.node.find_child("CloudWatchRole")
         suppress(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                        "AmazonAPIGatewayPushToCloudWatchLogs]",
                  "API Gateway's account-level logging role uses the AWS-managed policy API Gateway documents")

@@ -16,6 +16,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
+from stacks.cfn import cfn_resource
 from stacks.nag import suppress
 from stacks.naming import resource_name
 
@@ -79,14 +80,15 @@ class LogArchive(Construct):
                 compression=firehose.Compression.UNCOMPRESSED, file_extension=".gz",
                 # Records Firehose cannot deliver land under errors/ in the bucket itself; its own CloudWatch
                 # logging would add an untaggable log stream for no extra information.
-                logging_config=firehose.DisableLogging(),
+                # DisableLogging implements ILoggingConfig through @jsii.implements, which mypy cannot follow.
+                logging_config=firehose.DisableLogging(),  # type: ignore[arg-type]
             ),
         )
         # The L2 adds a region -> Firehose CIDR mapping for Redshift/OpenSearch destinations; unused for S3, and
         # cfn-lint flags unused mappings (W7001).
         Stack.of(self).node.try_remove_child("@aws-cdk--aws-kinesisfirehose.CidrBlocks")
         destination_role = self.stream.node.find_child("S3 Destination Role")
-        bucket_id = Stack.of(self).resolve(Stack.of(self).get_logical_id(self.bucket.node.default_child))
+        bucket_id = Stack.of(self).resolve(Stack.of(self).get_logical_id(cfn_resource(self.bucket, s3.CfnBucket)))
         for finding in ("Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*",
                         "Action::s3:DeleteObject*", "Action::s3:Abort*", f"Resource::<{bucket_id}.Arn>/*"):
             suppress(destination_role, f"AwsSolutions-IAM5[{finding}]",

@@ -3,6 +3,7 @@ severity topics. Environment variables carry secret NAMES only; values are read 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from aws_cdk import (
@@ -22,6 +23,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from config.schema import SEVERITIES, EnvironmentConfig
+from stacks.cfn import cfn_child, cfn_resource
 from stacks.nag import suppress
 from stacks.naming import resource_name
 from stacks.routing.layers import router_layers
@@ -48,7 +50,7 @@ def _routes(cfg: EnvironmentConfig) -> dict[str, dict[str, str | None]]:
     return routes
 
 
-def router_environment(cfg: EnvironmentConfig, *, topics: dict[str, sns.ITopic], email_topic: sns.ITopic,
+def router_environment(cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic], email_topic: sns.ITopic,
                        dlq_url: str, table_name: str, scope: Construct) -> dict[str, str]:
     """The router's environment variables (see lambdas/alert_router/settings.py): names and numbers only.
 
@@ -89,7 +91,7 @@ class AlertRouter(Construct):
     ...             key=alerting.key)  # doctest: +SKIP
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: dict[str, sns.ITopic],
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: Mapping[str, sns.ITopic],
                  email_topic: sns.ITopic, key: kms.IKey,
                  observability_layer: lambda_.ILayerVersion | None = None) -> None:
         super().__init__(scope, construct_id)
@@ -119,7 +121,7 @@ class AlertRouter(Construct):
         )
         self.log_group = logs.LogGroup(self, "Logs", log_group_name=f"/aws/lambda/{name}",
                                        removal_policy=RemovalPolicy.DESTROY)
-        self.log_group.node.default_child.retention_in_days = cfg.log_retention_days
+        cfn_resource(self.log_group, logs.CfnLogGroup).retention_in_days = cfg.log_retention_days
         self.role = self._role(cfg, name, email_topic, key)
         self.function = lambda_.Function(
             self, "Function",
@@ -138,14 +140,14 @@ class AlertRouter(Construct):
             environment=router_environment(cfg, topics=topics, email_topic=email_topic, dlq_url=self.dlq.queue_url,
                                            table_name=self.table.table_name, scope=self),
         )
-        cfn_function: lambda_.CfnFunction = self.function.node.default_child
+        cfn_function = cfn_resource(self.function, lambda_.CfnFunction)
         # Crashes and timeouts (the handler itself never raises on bad input) land in the same DLQ, after Lambda's
         # default two async retries. Set on the L1: the L2 option re-adds a DependsOn on the role (cfn-lint W3005);
         # the role already may send to the queue.
         cfn_function.dead_letter_config = lambda_.CfnFunction.DeadLetterConfigProperty(target_arn=self.dlq.queue_arn)
         # Lambda makes the function DependsOn the role, which the Role GetAtt already implies (cfn-lint W3005);
         # keep only the wait for the role's policy, so the first invocation can already read secrets.
-        policy = self.role.node.find_child("DefaultPolicy").node.default_child
+        policy = cfn_child(self.role, "DefaultPolicy", iam.CfnPolicy)
         cfn_function.add_override("DependsOn", [Stack.of(self).get_logical_id(policy)])
         suppress(self.function, "AwsSolutions-L1",
                  "python3.12 is the project's pinned Lambda runtime (docs/DEVELOPING.md); upgrades go through review")
@@ -171,7 +173,7 @@ class AlertRouter(Construct):
             ))
         return role
 
-    def _subscribe(self, topics: dict[str, sns.ITopic]) -> None:
+    def _subscribe(self, topics: Mapping[str, sns.ITopic]) -> None:
         # Subscriptions live in this stack (not via topic.add_subscription) so the alerting stack never
         # depends on the router stack.
         for severity in SEVERITIES:

@@ -8,6 +8,7 @@ from ..model import STATES, Alert, UnparseableMessageError, severity_from_name
 from .common import (
     account_from_arn,
     alarm_console_url,
+    optional_object,
     optional_str,
     region_from_arn,
     require_str,
@@ -139,13 +140,13 @@ def parse_alarm_state_change_event(doc: dict[str, Any]) -> Alert:
     if not isinstance(detail, dict):
         raise UnparseableMessageError(f"{what}: 'detail' is missing or not an object")
     name = require_str(detail, "alarmName", what)
-    state_doc = detail.get("state") if isinstance(detail.get("state"), dict) else {}
+    state_doc = optional_object(detail, "state")
     state = _state(state_doc.get("value"), "detail.state.value")
-    previous = detail.get("previousState") if isinstance(detail.get("previousState"), dict) else {}
+    previous = optional_object(detail, "previousState")
     arn = optional_str(doc, "alarmArn") or next(iter(doc.get("resources") or []), None)
     arn = arn if isinstance(arn, str) else None
     region = optional_str(doc, "region") or region_from_arn(arn)
-    configuration = detail.get("configuration") if isinstance(detail.get("configuration"), dict) else {}
+    configuration = optional_object(detail, "configuration")
     composite = "alarmRule" in configuration
     details: list[tuple[str, str]] = []
     if composite:
