@@ -121,9 +121,9 @@ class EnvironmentConfig(StrictModel):
     routing: RoutingConfig = RoutingConfig()
     cost: CostConfig = CostConfig()
     logs: LogsConfig = LogsConfig()
-    synthetics: SyntheticsConfig = SyntheticsConfig()  # issue 6: canary schedule, extra regions, artifacts
-    tracing: TracingDefaults = TracingDefaults()  # issue 6: X-Ray sampling defaults, debug switch
-    dashboards: DashboardsConfig = DashboardsConfig()  # owned by issue 8 (config/dashboards.py)
+    synthetics: SyntheticsConfig = SyntheticsConfig()  # canary schedule, extra regions, artifacts
+    tracing: TracingDefaults = TracingDefaults()  # X-Ray sampling defaults, debug switch
+    dashboards: DashboardsConfig = DashboardsConfig()  # business metrics to chart (config/dashboards.py)
 
     @field_validator("log_retention_days")
     @classmethod
