@@ -18,6 +18,7 @@ def emf_document(namespace: str, dimensions: dict[str, str], metrics: dict[str, 
 
     Example
     -------
+    >>> from datetime import timezone
     >>> doc = emf_document("Watchtower/Cost", {"Scope": "account"}, {"EstimatedHourlyCost": 1.5},
     ...                    datetime(2026, 1, 1, tzinfo=timezone.utc))
     >>> doc["_aws"]["CloudWatchMetrics"][0]["Dimensions"]

@@ -19,6 +19,8 @@ def layer_arn_parameter_name(cfg: EnvironmentConfig) -> str:
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
     >>> layer_arn_parameter_name(cfg)
     '/watchtower/dev/observability-layer-arn'
     """

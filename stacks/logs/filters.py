@@ -24,6 +24,8 @@ def log_namespace(cfg: EnvironmentConfig) -> str:
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
     >>> log_namespace(cfg)
     'watchtower/prod/Logs'
     """
@@ -35,6 +37,8 @@ def log_metric(cfg: EnvironmentConfig, function: str, signal: str, period: Durat
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
     >>> log_metric(cfg, "orders-create", "Timeouts").metric_name
     'Timeouts-orders-create'
     """
