@@ -16,7 +16,11 @@ class LayerStack(Stack):
 
     Example
     -------
-    >>> LayerStack(app, "watchtower-dev-Layer", cfg=cfg)  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("dev")
+    >>> len(LayerStack(app, "watchtower-dev-Layer", cfg=cfg).build_id)
+    16
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, **kwargs) -> None:

@@ -36,7 +36,10 @@ class LogsStack(Stack):
 
     Example
     -------
-    >>> LogsStack(app, "watchtower-prod-Logs", cfg=cfg, services=cfg.services)  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("prod")
+    >>> logs_stack = LogsStack(app, "watchtower-prod-Logs", cfg=cfg, services=cfg.services)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, services: Sequence[Any],

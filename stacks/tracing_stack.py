@@ -20,7 +20,7 @@ def slow_threshold_ms(service: ServiceConfig) -> int:
 
     Example
     -------
-    >>> slow_threshold_ms(ServiceConfig(name="orders", resources={"functions": ["f"]}))  # doctest: +SKIP
+    >>> slow_threshold_ms(ServiceConfig(name="orders", resources={"functions": ["f"]}))
     1000
     """
     if service.tracing.slow_threshold_ms:

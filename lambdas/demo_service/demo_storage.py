@@ -25,7 +25,9 @@ class MeasurementStore:
 
     Example
     -------
-    >>> store = MeasurementStore("watchtower-dev-demo-measurements")  # doctest: +SKIP
+    >>> store = MeasurementStore("watchtower-dev-demo-measurements")  # no AWS call until save or load
+    >>> store.table_name
+    'watchtower-dev-demo-measurements'
     """
 
     def __init__(self, table_name: str | None = None, client: Any = None) -> None:

@@ -34,7 +34,9 @@ def checker_metric_count(cfg: EnvironmentConfig) -> int:
 
     Example
     -------
-    >>> checker_metric_count(cfg)  # with top_services 10  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
+    >>> checker_metric_count(cfg)  # with top_services 10
     14
     """
     return 3 + cfg.cost.checker.top_services + 1
@@ -45,7 +47,11 @@ class CostChecker(Construct):
 
     Example
     -------
-    >>> CostChecker(stack, "Checker", cfg=cfg).function.function_name  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> CostChecker(stack, "Checker", cfg=cfg).name
+    'watchtower-prod-cost-checker'
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig) -> None:

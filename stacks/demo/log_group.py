@@ -14,7 +14,10 @@ def retained_log_group(scope: Construct, construct_id: str, name: str, days: int
 
     Example
     -------
-    >>> retained_log_group(stack, "Logs", "/aws/lambda/f", 14)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> stack = Stack(App(), "Example")
+    >>> retained_log_group(stack, "Logs", "/aws/lambda/f", 14).node.id
+    'Logs'
     """
     group = logs.LogGroup(scope, construct_id, log_group_name=name, removal_policy=RemovalPolicy.DESTROY)
     cfn_resource(group, logs.CfnLogGroup).retention_in_days = days

@@ -92,7 +92,12 @@ def powertools_layer(scope: Construct, construct_id: str, cfg: EnvironmentConfig
 
     Example
     -------
-    >>> powertools_layer(stack, "Powertools", cfg, lambda_.Architecture.ARM_64)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> layer = powertools_layer(stack, "Powertools", cfg, lambda_.Architecture.ARM_64)
+    >>> layer.layer_version_arn.split(":layer:")[1]
+    'AWSLambdaPowertoolsPythonV3-python312-arm64:...'
     """
     arn = powertools_layer_arn(cfg.powertools_layer_version, architecture, python_version_of(runtime), cfg.region)
     return lambda_.LayerVersion.from_layer_version_arn(scope, construct_id, arn)

@@ -37,8 +37,11 @@ class LogArchive(Construct):
 
     Example
     -------
-    >>> archive = LogArchive(stack, "Archive", cfg=cfg)  # doctest: +SKIP
-    >>> archive.subscribe("OrdersCreate", "/aws/lambda/orders-create")  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> archive = LogArchive(stack, "Archive", cfg=cfg)
+    >>> subscription = archive.subscribe("OrdersCreate", "/aws/lambda/orders-create")
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig) -> None:
@@ -105,7 +108,11 @@ class LogArchive(Construct):
 
         Example
         -------
-        >>> archive.subscribe("OrdersCreate", "/aws/lambda/orders-create")  # doctest: +SKIP
+        >>> from aws_cdk import App, Stack
+        >>> from config.loader import load_config
+        >>> archive = LogArchive(Stack(App(), "Example"), "Archive", cfg=load_config("prod"))
+        >>> archive.subscribe("OrdersCreate", "/aws/lambda/orders-create").node.id
+        'OrdersCreateSubscription'
         """
         group = logs.LogGroup.from_log_group_name(self, f"{construct_id}Group", log_group_name)
         subscription = logs.SubscriptionFilter(

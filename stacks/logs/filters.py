@@ -51,7 +51,11 @@ class FunctionLogMetrics(Construct):
 
     Example
     -------
-    >>> FunctionLogMetrics(stack, "OrdersCreate", cfg=cfg, function=fn)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> fn = MonitoredFunction("orders", "orders-create", "/aws/lambda/orders-create")
+    >>> metrics = FunctionLogMetrics(stack, "OrdersCreate", cfg=cfg, function=fn)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,

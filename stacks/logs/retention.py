@@ -39,7 +39,9 @@ class FunctionLogRetention(Construct):
 
     Example
     -------
-    >>> FunctionLogRetention(stack, "Retention", log_groups=["/aws/lambda/orders-create"], days=30)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> stack = Stack(App(), "Example")
+    >>> retention = FunctionLogRetention(stack, "Retention", log_groups=["/aws/lambda/orders-create"], days=30)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, log_groups: list[str], days: int) -> None:

@@ -170,8 +170,8 @@ def discover_file(path: str | Path, root: Path = REPO_ROOT) -> Discovery:
 
     Example
     -------
-    >>> discover_file("tests/fixtures/service_templates/Orders.template.json").resources.count()  # doctest: +SKIP
-    9
+    >>> discover_file("tests/fixtures/service_templates/Shop.template.json").resources.count()
+    10
     """
     full = Path(path) if Path(path).is_absolute() else root / path
     try:
@@ -190,8 +190,9 @@ def service_resources(service: ServiceConfig, root: Path = REPO_ROOT) -> Service
 
     Example
     -------
-    >>> service_resources(svc).count()  # doctest: +SKIP
-    9
+    >>> svc = ServiceConfig(name="shop", template="tests/fixtures/service_templates/Shop.template.json")
+    >>> service_resources(svc).count()
+    10
     """
     if service.template is None:
         return service.resources

@@ -17,8 +17,11 @@ def router_layers(scope: Construct, cfg: EnvironmentConfig,
 
     Example
     -------
-    >>> router_layers(stack, cfg)  # doctest: +SKIP
-    [<PowertoolsLayer>]
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> [layer.node.id for layer in router_layers(stack, cfg)]
+    ['PowertoolsLayer']
     """
     layers = [powertools_layer(scope, "PowertoolsLayer", cfg, lambda_.Architecture.ARM_64)]
     if observability is not None:

@@ -56,9 +56,14 @@ def router_environment(cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopi
 
     Example
     -------
-    >>> env = router_environment(cfg, topics=..., email_topic=..., dlq_url=..., table_name=...,
-    ...                          scope=stack)  # doctest: +SKIP
-    >>> env["DEDUP_WINDOW_SECONDS"]  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> from stacks.alerting import AlertTopics
+    >>> alerting = AlertTopics(stack, "Topics", cfg=cfg)
+    >>> env = router_environment(cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+    ...                          dlq_url="https://sqs/dlq", table_name="dedup", scope=stack)
+    >>> env["DEDUP_WINDOW_SECONDS"]
     '300'
     """
     routing = cfg.routing
@@ -87,8 +92,13 @@ class AlertRouter(Construct):
 
     Example
     -------
-    >>> AlertRouter(stack, "Router", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
-    ...             key=alerting.key)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> from stacks.alerting import AlertTopics
+    >>> alerting = AlertTopics(stack, "Topics", cfg=cfg)
+    >>> router = AlertRouter(stack, "Router", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+    ...                      key=alerting.key)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: Mapping[str, sns.ITopic],

@@ -34,7 +34,8 @@ def function_signals(fn: FunctionRef, ctx: MetricContext) -> dict[str, SignalBui
 
     Example
     -------
-    >>> sorted(function_signals(FunctionRef(name="orders-api"), ctx))  # doctest: +SKIP
+    >>> ctx = MetricContext("watchtower/prod/ErrorLogs", "orders", "orders")
+    >>> sorted(function_signals(FunctionRef(name="orders-api"), ctx))
     ['ColdStarts', 'ErrorLogs', 'HighErrorRate', 'Latency', 'MemoryPressure', 'ServiceDown', 'Throttles']
     """
     dims = {"FunctionName": fn.name}
