@@ -50,3 +50,29 @@ def test_no_file_cites_a_ticket_or_an_outside_document():
                 found.append(f"{path.relative_to(REPO)}:{number}: {line.strip()[:120]}")
     # THEN none is found: say why in words instead
     assert not found, "cite the reason, not a ticket or an outside document:\n" + "\n".join(found)
+
+
+# Public classes that still share a name, each a different idea; renaming them belongs to their owners' work.
+# The test below fails when a new duplicate appears; drop an entry here once its classes are renamed.
+KNOWN_DUPLICATES = {
+    "MaintenanceWindow": "config's declared window vs the router's parsed window",
+    "SliSource": "the SLO alarms' and the dashboards' copies of the SLI source",
+    "ScheduleError": "the alarm simulator's vs the cost estimate's schedule errors",
+}
+
+
+def test_no_two_public_classes_share_a_name():
+    # GIVEN every public class defined in the app's code (tests excluded)
+    import ast
+
+    where: dict[str, list[str]] = {}
+    for path in _tracked_files():
+        if path.suffix != ".py" or path.relative_to(REPO).parts[0] == "tests":
+            continue
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and not node.name.startswith("_"):
+                where.setdefault(node.name, []).append(str(path.relative_to(REPO)))
+    # WHEN names defined in more than one module are collected
+    duplicates = {name: paths for name, paths in where.items() if len(paths) > 1}
+    # THEN no name is shared but the known ones: one word per idea
+    assert set(duplicates) - set(KNOWN_DUPLICATES) == set(), duplicates
