@@ -132,7 +132,10 @@ def parse_alarm_state_change_event(doc: dict[str, Any]) -> Alert:
 
     Example
     -------
-    >>> parse_alarm_state_change_event(event).source  # doctest: +SKIP
+    >>> event = {"source": "aws.cloudwatch", "detail-type": "CloudWatch Alarm State Change",
+    ...          "detail": {"alarmName": "orders-critical", "state": {"value": "ALARM"},
+    ...                     "configuration": {"alarmRule": "ALARM(a) OR ALARM(b)"}}}
+    >>> parse_alarm_state_change_event(event).source
     'cloudwatch_composite_alarm'
     """
     what = "CloudWatch Alarm State Change event"
