@@ -22,8 +22,15 @@ class RoutingStack(Stack):
 
     Example
     -------
-    >>> RoutingStack(app, "watchtower-dev-Routing", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
-    ...              ops_topic=alerting.ops_topic, key=alerting.key)  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("dev")
+    >>> from stacks.alerting_stack import AlertingStack
+    >>> alerting = AlertingStack(app, "watchtower-dev-Alerting", cfg=cfg)
+    >>> routing = RoutingStack(app, "watchtower-dev-Routing", cfg=cfg, topics=alerting.topics,
+    ...                        email_topic=alerting.email_topic, ops_topic=alerting.ops_topic, key=alerting.key)
+    >>> routing.function_name
+    'watchtower-dev-alert-router'
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: Mapping[str, sns.ITopic],

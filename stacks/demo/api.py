@@ -21,7 +21,12 @@ class DemoApi(Construct):
 
     Example
     -------
-    >>> DemoApi(stack, "Api", cfg=cfg, names=names, function=fn)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> from stacks.demo.names import demo_names
+    >>> stack, cfg = Stack(App(), "Example"), load_config("dev")
+    >>> fn = lambda_.Function.from_function_name(stack, "Fn", "watchtower-dev-demo-api")
+    >>> api = DemoApi(stack, "Api", cfg=cfg, names=demo_names(cfg), function=fn)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, names: DemoNames,

@@ -25,7 +25,15 @@ class DemoFunction(Construct):
 
     Example
     -------
-    >>> DemoFunction(stack, "Function", cfg=cfg, names=names, table=table, observability_layer=layer)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack, aws_lambda as lambda_
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("dev")
+    >>> layer = lambda_.LayerVersion.from_layer_version_arn(
+    ...     stack, "Layer", "arn:aws:lambda:eu-west-1:123456789012:layer:watchtower-dev-observability:1")
+    >>> from aws_cdk import aws_dynamodb as dynamodb
+    >>> from stacks.demo.names import demo_names
+    >>> table = dynamodb.Table.from_table_name(stack, "Table", "watchtower-dev-demo-measurements")
+    >>> demo = DemoFunction(stack, "Function", cfg=cfg, names=demo_names(cfg), table=table, observability_layer=layer)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, names: DemoNames,
