@@ -64,8 +64,14 @@ class ServiceCanary(Construct):
 
     Example
     -------
-    >>> ServiceCanary(stack, "Orders", cfg=cfg, service="orders", canary=svc.canary, bucket=artifacts.bucket,
-    ...               base_url=svc.canary.base_url)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack, aws_s3 as s3
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> svc = next(s for s in cfg.services if s.name == "orders")
+    >>> bucket = s3.Bucket(stack, "Artifacts")
+    >>> ServiceCanary(stack, "Orders", cfg=cfg, service="orders", canary=svc.canary, bucket=bucket,
+    ...               base_url=svc.canary.base_url).name
+    'watchtower-prod-orders'
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: str,
