@@ -123,10 +123,11 @@ def test_dynamodb_and_s3_checks_against_moto(aws):
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
     boto3.client("s3").create_bucket(Bucket="assets", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    # (a generous timeout: this test is about the answers, and a loaded machine makes moto's first call slow)
     good = HealthChecks({"table": dynamodb_table_check("orders"), "bucket": s3_bucket_check("assets")},
-                        cache_seconds=0)
+                        cache_seconds=0, timeout_seconds=30)
     bad = HealthChecks({"table": dynamodb_table_check("missing"), "bucket": s3_bucket_check("nope")},
-                       cache_seconds=0)
+                       cache_seconds=0, timeout_seconds=30)
     # THEN existing resources are healthy and missing ones make readiness 503
     assert good.ready().status_code == 200
     result = bad.detailed()
