@@ -50,11 +50,9 @@ synth: setup
 		|| { cat $(OUT).cdk.log >&2; exit 1; }
 	@$(PY) -m tools.synth_report $(OUT)
 
-# What the linters check: the app and its Lambdas (plan/ once it exists), and the tests of the code they cover.
-LINT_PATHS := app.py config stacks lambdas $(wildcard plan) tests/lambdas/layer $(wildcard tests/unit/test_examples*.py)
-
+# ruff, then mypy over the app (plan/ once it exists) and over each Lambda as Lambda imports it (tools/lint.py).
 lint: setup
-	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(PY) -m tools.lint
 
 test: setup lint
 	$(PY) -m pytest -n auto
@@ -87,25 +85,25 @@ cost: setup
 	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
 	@$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) $(if $(filter 1,$(REPORT)),--tracked)
 
-# Alert routing (issue 5): replay the router's dead-letter queue through the router (needs AWS credentials).
+# Alert routing: replay the router's dead-letter queue through the router (needs AWS credentials).
 .PHONY: redrive
 redrive: setup
 	$(PY) -m tools.redrive $(ENV)
 
-# Alarm simulator (issue 9): run every incident scenario against ENV's alarms from cdk.out/ENV (synthesized
+# Alarm simulator: run every incident scenario against ENV's alarms from cdk.out/ENV (synthesized
 # first if missing) and write the `simulate-ENV` section of BENCHMARKS.md / BENCHMARKS.json.
 .PHONY: simulate
 simulate: setup
 	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
 	$(PY) -m tools.alarmsim.scenarios --env $(ENV) --templates $(OUT)
 
-# Fire drill (issue 9, needs AWS credentials): set each alarm of ENV (or ALARM=name) to ALARM and check the
+# Fire drill (needs AWS credentials): set each alarm of ENV (or ALARM=name) to ALARM and check the
 # router delivered it; prints a table, exits non-zero when anything was not delivered.
 .PHONY: drill
 drill: setup
 	$(PY) -m tools.drill --env $(ENV) $(if $(ALARM),--alarm $(ALARM))
 
-# Manual maintenance (issue 4, needs AWS credentials): STATE=on holds every paging composite's notifications of
+# Manual maintenance (needs AWS credentials): STATE=on holds every paging composite's notifications of
 # ENV (the maintenance alarm is their ActionsSuppressor), STATE=off releases them. REASON is recorded on the alarm.
 .PHONY: maintenance
 maintenance: setup

@@ -10,7 +10,8 @@ import sys
 
 from aws_cdk import App
 
-from config.loader import ConfigError, load_config
+from config.errors import InputError
+from config.loader import load_config
 from stacks.environment import build_environment
 from stacks.monitoring.validation import check_environment
 from stacks.nag import enable_nag
@@ -32,12 +33,9 @@ def main() -> int:
         return 2
     try:
         build_environment(app, cfg)  # some checks need the resolved stacks (e.g. a canary's target URL)
-    except ConfigError as exc:
+    except InputError as exc:  # bad config, template, override or SLO: one line each; anything else is a bug
         for line in exc.lines:
             print(f"config error: {line}", file=sys.stderr)
-        return 2
-    except ValueError as exc:  # DiscoveryError, SloError, CatalogError, DashboardLimitError...: bad input, one line
-        print(f"config error: {exc}", file=sys.stderr)
         return 2
     enable_nag(app)
     app.synth()

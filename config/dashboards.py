@@ -1,4 +1,4 @@
-"""What the dashboards need beyond services: the business metrics services emit through the layer (issue 8)."""
+"""What the dashboards need beyond services: the business metrics services emit through the layer."""
 from __future__ import annotations
 
 from typing import Literal

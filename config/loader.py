@@ -8,8 +8,10 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from config.base import ENV_NAME, ENV_NAME_RULE, SECRET_NAME, SECRET_NAME_RULE, looks_like_a_secret
+from config.errors import InputError
 from config.schema import EnvironmentConfig
 
 __all__ = ["ConfigError", "load_config", "known_environments", "looks_like_a_secret", "CONFIG_DIR"]
@@ -37,12 +39,16 @@ _BOUND_WORDS = {
 _PATTERN_WORDS = {SECRET_NAME: SECRET_NAME_RULE, ENV_NAME: ENV_NAME_RULE}
 
 
-class ConfigError(Exception):
+class ConfigError(InputError):
     """Config could not be loaded. ``lines`` holds one human-readable line per problem."""
 
     def __init__(self, lines: list[str]):
         super().__init__("\n".join(lines))
-        self.lines = lines
+        self._lines = list(lines)
+
+    @property
+    def lines(self) -> list[str]:
+        return self._lines
 
 
 def known_environments(config_dir: Path = CONFIG_DIR) -> list[str]:
@@ -100,7 +106,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _describe(shown: str, err: dict[str, Any]) -> str:
+def _describe(shown: str, err: ErrorDetails) -> str:
     loc = tuple(err.get("loc", ()))
     key_error = "[key]" in loc  # pydantic puts a bad mapping key's error under .../<key>/[key]
     loc = tuple(p for p in loc if p != "[key]")

@@ -68,11 +68,11 @@ class MaintenanceWindowConfig(StrictModel):
     def as_router_doc(self) -> dict:
         """The window as the router Lambda reads it (see lambdas/alert_router/maintenance.py)."""
         doc: dict = {"name": self.name, "alarm_patterns": list(self.alarm_patterns),
-               "severities": list(self.severities)}
+                     "severities": list(self.severities)}
         if self.weekly:
             doc["weekly"] = {"days": list(self.weekly.days), "start": self.weekly.start,
                              "duration_minutes": self.weekly.duration_minutes}
-        else:
+        elif self.starts_at is not None and self.ends_at is not None:  # a one-off window has both (validated)
             doc["starts_at"] = self.starts_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
             doc["ends_at"] = self.ends_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
         return doc

@@ -300,8 +300,8 @@ class ServiceConfig(StrictModel):
     overrides: Overrides = {}
     maintenance_windows: tuple[MaintenanceWindow, ...] = ()
     slo: SloConfig | None = SloConfig()
-    canary: CanaryConfig | None = None  # owned by issue 6 (config/telemetry.py)
-    tracing: TracingConfig = TracingConfig()  # owned by issue 6 (config/telemetry.py)
+    canary: CanaryConfig | None = None  # declared in config/telemetry.py
+    tracing: TracingConfig = TracingConfig()  # declared in config/telemetry.py
 
     @field_validator("template")
     @classmethod

@@ -1,4 +1,4 @@
-"""Canaries, tracing and log handling (issue 6).
+"""Canaries, tracing and log handling.
 
 Per service (mounted on ServiceConfig): ``canary`` (CanaryConfig) and ``tracing`` (TracingConfig).
 Per environment (mounted on EnvironmentConfig): ``synthetics`` (SyntheticsConfig: schedule default, extra

@@ -58,7 +58,7 @@ AWS_METRICS: dict[str, frozenset[str]] = {
 # What the layer itself emits in every instrumented function, besides the business metrics config declares:
 # Powertools' cold-start metric (dimensions function_name and service).
 LAYER_METRICS: frozenset[str] = frozenset({"ColdStart"})
-# What the cost checker Lambda (issue 7) writes as EMF under cfg.cost.checker.metrics_namespace.
+# What the cost checker Lambda writes as EMF under cfg.cost.checker.metrics_namespace.
 COST_CHECKER_METRICS: frozenset[str] = frozenset({"EstimatedHourlyCost", "DailyCost", "CostSoFarToday"})
 # SEARCH('{Namespace,Dim} MetricName="Name"', ...): the namespace and the metric a search expression reads.
 _SEARCH = re.compile(r"SEARCH\(\s*'\{([^,}]+)[^}]*\}(?:[^']*?MetricName=\"([^\"]+)\")?")

@@ -1,7 +1,7 @@
 """What each service runs on, read from the config: the one place that knows the services schema.
 
 Dashboards ask this module for a service's functions, APIs and tables and never read ServiceConfig fields
-themselves, so a change in the monitoring config (config/services.py, issue 4) is absorbed here.
+themselves, so a change in the monitoring config (config/services.py) is absorbed here.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from config.schema import EnvironmentConfig
 __all__ = ["Api", "ServiceView", "SliSource", "services_of", "view_of", "DEFAULT_OBJECTIVE",
            "DEFAULT_RUNBOOK_BASE_URL", "runbook_base_url"]
 
-DEFAULT_OBJECTIVE = 99.9  # percent over 30 days (DESIGN.md, SLO alarms)
+DEFAULT_OBJECTIVE = 99.9  # percent over 30 days, as the SLO alarms default to
 DEFAULT_RUNBOOK_BASE_URL = "https://github.com/acme/watchtower/blob/main/docs/runbooks"
 
 

@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from config.errors import InputError
+
 __all__ = [
     "DashboardLimitError", "check_body", "body_problems", "MAX_WIDGETS", "MAX_METRICS_PER_WIDGET",
     "MAX_METRICS_PER_DASHBOARD", "MAX_ALARMS_PER_WIDGET", "MAX_BODY_BYTES", "GRID_COLUMNS", "DASHBOARD_NAME",
@@ -28,7 +30,7 @@ DASHBOARD_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 _WIDGET_TYPES = {"metric", "text", "alarm", "log", "explorer"}
 
 
-class DashboardLimitError(ValueError):
+class DashboardLimitError(InputError):
     """A dashboard body breaks a CloudWatch limit; the message names each breach."""
 
 

@@ -15,7 +15,11 @@ class AlertingStack(Stack):
 
     Example
     -------
-    >>> alerting = AlertingStack(app, "watchtower-dev-Alerting", cfg=cfg)  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("dev")
+    >>> sorted(AlertingStack(app, "watchtower-dev-Alerting", cfg=cfg).topics)
+    ['critical', 'info', 'warning']
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, **kwargs) -> None:

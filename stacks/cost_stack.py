@@ -19,7 +19,12 @@ class CostStack(Stack):
 
     Example
     -------
-    >>> CostStack(app, "watchtower-dev-Cost", cfg=cfg, warning_topic=alerting.topics["warning"])  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("dev")
+    >>> from stacks.alerting_stack import AlertingStack
+    >>> alerting = AlertingStack(app, "watchtower-dev-Alerting", cfg=cfg)
+    >>> cost = CostStack(app, "watchtower-dev-Cost", cfg=cfg, warning_topic=alerting.topics["warning"])
     """
 
     def __init__(

@@ -74,9 +74,11 @@ def dashboard_inputs(cfg: EnvironmentConfig, stacks: Iterable[Stack]) -> dict[st
     for stack in stacks:  # the home region's synthetics stack comes first; extra regions chart their own
         for service, canary in getattr(stack, "canaries", {}).items():
             name = getattr(canary, "name", None) or getattr(getattr(canary, "canary", None), "canary_name", None)
-            literal = isinstance(name, str) and not Token.is_unresolved(name)
             # Synthetics names canaries {app}-{env}-{service}, lower-case (stacks/synthetics/canary.py).
-            canaries.setdefault(service, name if literal else resource_name(cfg, service).lower())
+            if isinstance(name, str) and not Token.is_unresolved(name):
+                canaries.setdefault(service, name)
+            else:
+                canaries.setdefault(service, resource_name(cfg, service).lower())
     resources = AppResources(
         router_function=getattr(router, "function_name", "") or "",
         router_dlq=getattr(router, "dlq_name", "") or "",

@@ -19,7 +19,13 @@ class DemoServiceStack(Stack):
 
     Example
     -------
-    >>> DemoServiceStack(app, "watchtower-dev-DemoService", cfg=cfg, layer_parameter_name=p)  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("dev")
+    >>> demo = DemoServiceStack(app, "watchtower-dev-DemoService", cfg=cfg,
+    ...                         layer_parameter_name="/watchtower/dev/observability-layer-arn")
+    >>> demo.names.table
+    'watchtower-dev-demo-measurements'
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, layer_parameter_name: str,

@@ -45,15 +45,16 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
         stacks["Cost"] = CostStack(
             app, stack_name(cfg, "Cost"), cfg=cfg, warning_topic=alerting.topics["warning"], **props("Cost")
         )
-    # The observability layer (issue 3), and the demo service that uses it where config asks for it.
+    # The observability layer, and the demo service that uses it where config asks for it.
 
     layer = stacks["Layer"] = LayerStack(app, stack_name(cfg, "Layer"), cfg=cfg, **props("Layer"))
+    demo: DemoServiceStack | None = None
     if cfg.demo_service:
-        stacks["DemoService"] = DemoServiceStack(
+        demo = stacks["DemoService"] = DemoServiceStack(
             app, stack_name(cfg, "DemoService"), cfg=cfg, layer_parameter_name=layer.parameter_name,
             layer_build_id=layer.build_id, **props("DemoService"))
-        stacks["DemoService"].add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
-    # Alert routing (issue 5): the router subscribes to the severity topics and runs with the observability layer.
+        demo.add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
+    # Alert routing: the router subscribes to the severity topics and runs with the observability layer.
 
     stacks["Routing"] = RoutingStack(
         app, stack_name(cfg, "Routing"), cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
@@ -61,11 +62,11 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
         layer_build_id=layer.build_id, **props("Routing"),
     )
     stacks["Routing"].add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
-    # Synthetics, X-Ray and logs (issue 6). Canary alarms of configured services join their service composites.
+    # Synthetics, X-Ray and logs. Canary alarms of configured services join their service composites.
 
-    telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props, demo=stacks.get("DemoService"))
+    telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props, demo=demo)
     stacks.update(telemetry.stacks)
-    # Monitoring (issue 4): the maintenance switch, then one stack per service (plus part stacks for big ones).
+    # Monitoring: the maintenance switch, then one stack per service (plus part stacks for big ones).
 
     stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props,
                                    extra_children=telemetry.canary_children,

@@ -36,7 +36,10 @@ class LogsStack(Stack):
 
     Example
     -------
-    >>> LogsStack(app, "watchtower-prod-Logs", cfg=cfg, services=cfg.services)  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("prod")
+    >>> logs_stack = LogsStack(app, "watchtower-prod-Logs", cfg=cfg, services=cfg.services)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, services: Sequence[Any],
@@ -48,8 +51,10 @@ class LogsStack(Stack):
         for service in services:
             functions.extend(monitored_functions(service.name, resources_of(service)))
         functions.extend(extra_functions)
-        seen: set[str] = set()
-        self.functions = [f for f in functions if not (f.log_group in seen or seen.add(f.log_group))]
+        by_log_group: dict[str, MonitoredFunction] = {}
+        for function in functions:  # one entry per log group, the first function that names it
+            by_log_group.setdefault(function.log_group, function)
+        self.functions = list(by_log_group.values())
         groups = [f.log_group for f in self.functions]
         self.retention = FunctionLogRetention(self, "Retention", log_groups=[g for g in groups if g not in
                                                                              retained_elsewhere],

@@ -17,7 +17,8 @@ def enable_nag(app: App) -> None:
 
     Example
     -------
-    >>> enable_nag(app)  # doctest: +SKIP
+    >>> app = App()
+    >>> enable_nag(app)
     """
     Validations.of(app).add_plugins(AwsSolutionsChecks(app))
 
@@ -29,7 +30,9 @@ def suppress(construct: IConstruct, rule_id: str, reason: str) -> None:
 
     Example
     -------
-    >>> suppress(function.role, "AwsSolutions-IAM4[Policy::...]", "AWS-managed basic execution role")  # doctest: +SKIP
+    >>> from aws_cdk import Stack, aws_sns as sns
+    >>> topic = sns.Topic(Stack(App(), "Example"), "Topic")
+    >>> suppress(topic, "AwsSolutions-SNS3", "only AWS services publish; TLS is enforced by the topic policy")
     """
     if len(reason.strip()) < 10:
         raise ValueError(f"suppressing {rule_id} needs a real reason (at least 10 characters)")

@@ -21,6 +21,8 @@ def stack_name(cfg: EnvironmentConfig, concern: str) -> str:
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
     >>> stack_name(cfg, "Alerting")
     'watchtower-dev-Alerting'
     """
@@ -32,6 +34,8 @@ def alarm_name(cfg: EnvironmentConfig, service: str, resource: str, signal: str,
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
     >>> alarm_name(cfg, "orders", "api", "HighErrorRate", "critical")
     'watchtower-prod-orders-api-HighErrorRate-critical'
     """
@@ -43,6 +47,8 @@ def resource_name(cfg: EnvironmentConfig, *parts: str) -> str:
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
     >>> resource_name(cfg, "alerts", "critical")
     'watchtower-dev-alerts-critical'
     """
@@ -54,6 +60,8 @@ def ssm_path(cfg: EnvironmentConfig, *parts: str) -> str:
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
     >>> ssm_path(cfg, "topics", "critical-arn")
     '/watchtower/dev/topics/critical-arn'
     """

@@ -2,6 +2,8 @@
 alarms that watch it."""
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from aws_cdk import Stack, aws_kms as kms, aws_lambda as lambda_, aws_sns as sns, aws_ssm as ssm
 from constructs import Construct
 
@@ -20,11 +22,18 @@ class RoutingStack(Stack):
 
     Example
     -------
-    >>> RoutingStack(app, "watchtower-dev-Routing", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
-    ...              ops_topic=alerting.ops_topic, key=alerting.key)  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("dev")
+    >>> from stacks.alerting_stack import AlertingStack
+    >>> alerting = AlertingStack(app, "watchtower-dev-Alerting", cfg=cfg)
+    >>> routing = RoutingStack(app, "watchtower-dev-Routing", cfg=cfg, topics=alerting.topics,
+    ...                        email_topic=alerting.email_topic, ops_topic=alerting.ops_topic, key=alerting.key)
+    >>> routing.function_name
+    'watchtower-dev-alert-router'
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: dict[str, sns.ITopic],
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: Mapping[str, sns.ITopic],
                  email_topic: sns.ITopic, ops_topic: sns.ITopic, key: kms.IKey,
                  observability_layer_parameter: str | None = None, layer_build_id: str = "", **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)

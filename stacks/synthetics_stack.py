@@ -30,7 +30,13 @@ class SyntheticsStack(Stack):
 
     Example
     -------
-    >>> SyntheticsStack(app, "watchtower-prod-Synthetics", cfg=cfg, targets=canary_targets(cfg))  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("prod")
+    >>> from stacks.synthetics.targets import canary_targets
+    >>> synthetics = SyntheticsStack(app, "watchtower-prod-Synthetics", cfg=cfg, targets=canary_targets(cfg))
+    >>> sorted(synthetics.children)
+    ['orders']
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,

@@ -1,4 +1,4 @@
-"""The synthetics, tracing and logs stacks of one environment (issue 6), built in one call from
+"""The synthetics, tracing and logs stacks of one environment, built in one call from
 ``build_environment`` so that file keeps one short block per concern."""
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from aws_cdk import App, Environment, Stack, aws_cloudwatch as cloudwatch, aws_s
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig
 from config.telemetry import CanaryConfig, EndpointCheck
+from stacks.demo_service_stack import DemoServiceStack
 from stacks.logs import monitored_functions
 from stacks.logs_stack import LogsStack
 from stacks.monitoring.discovery import service_resources
@@ -30,7 +31,7 @@ class TelemetryStacks:
     canary_children: dict[str, list[tuple[cloudwatch.IAlarm, str]]] = field(default_factory=dict)
 
 
-def demo_telemetry(cfg: EnvironmentConfig, demo: Any) -> tuple[ServiceConfig, CanaryConfig, str]:
+def demo_telemetry(cfg: EnvironmentConfig, demo: DemoServiceStack) -> tuple[ServiceConfig, CanaryConfig, str]:
     """The dev demo service as a traced, logged, canaried service: (service, canary, API URL).
 
     Its log group belongs to the demo stack (created there with retention), so only filters, archive,
@@ -51,7 +52,7 @@ def demo_telemetry(cfg: EnvironmentConfig, demo: Any) -> tuple[ServiceConfig, Ca
 
 def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic],
                     props: Callable[[str], dict], resources_of: Callable[[Any], Any] | None = None,
-                    demo: Stack | None = None) -> TelemetryStacks:
+                    demo: DemoServiceStack | None = None) -> TelemetryStacks:
     """Synthetics (home region plus one stack per extra region), Tracing and Logs.
 
     ``canary_children`` only holds services of ``cfg.services`` (the ones with composites); other canaries
@@ -96,7 +97,7 @@ def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sn
         made.stacks["Logs"] = LogsStack(app, stack_name(cfg, "Logs"), cfg=cfg, services=services,
                                         resources_of=resources_of, retained_elsewhere=retained_elsewhere,
                                         **props("Logs"))
-        if retained_elsewhere:
+        if demo is not None and retained_elsewhere:
             made.stacks["Logs"].add_stack_dependency(demo)  # filters and subscriptions need the demo's log group
     return made
 

@@ -20,7 +20,7 @@ def slow_threshold_ms(service: ServiceConfig) -> int:
 
     Example
     -------
-    >>> slow_threshold_ms(ServiceConfig(name="orders", resources={"functions": ["f"]}))  # doctest: +SKIP
+    >>> slow_threshold_ms(ServiceConfig(name="orders", resources={"functions": ["f"]}))
     1000
     """
     if service.tracing.slow_threshold_ms:
@@ -41,8 +41,13 @@ class TracingStack(Stack):
 
     Example
     -------
-    >>> TracingStack(app, "watchtower-prod-Tracing", cfg=cfg, services=cfg.services,
-    ...              warning_topic=alerting.topics["warning"])  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("prod")
+    >>> from stacks.alerting_stack import AlertingStack
+    >>> alerting = AlertingStack(app, "watchtower-prod-Alerting", cfg=cfg)
+    >>> tracing = TracingStack(app, "watchtower-prod-Tracing", cfg=cfg, services=cfg.services,
+    ...                        warning_topic=alerting.topics["warning"])
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,

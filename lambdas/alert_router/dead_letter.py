@@ -28,7 +28,8 @@ def dead_letter_body(sns: dict[str, Any], reason: str, severity: str | None, ale
     >>> dead_letter_body({"Message": "x"}, "unparseable", "critical", None, None)["record_type"]
     'dead_letter'
     """
-    message = sns.get("Message") if isinstance(sns.get("Message"), str) else json.dumps(sns.get("Message"))
+    raw = sns.get("Message")
+    message = raw if isinstance(raw, str) else json.dumps(raw)
     truncated = len(message) > DLQ_MESSAGE_MAX
     return {
         "record_type": "dead_letter",

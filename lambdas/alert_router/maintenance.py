@@ -46,7 +46,16 @@ class MaintenanceWindow:
 
         Example
         -------
-        >>> window.covers(alert, datetime.now(timezone.utc))  # doctest: +SKIP
+        >>> from alert_router.model import Alert
+        >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+        ...               reason="Threshold crossed", alarm_name="api-errors-critical",
+        ...               dedup_key="arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical",
+        ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+        >>> text = '[{"name": "db", "starts_at": "2026-12-01T02:00:00Z", "ends_at": "2026-12-01T04:00:00Z"}]'
+        >>> window = load_windows(text)[0]
+        >>> window.covers(alert, datetime(2026, 12, 1, 3, tzinfo=timezone.utc))
+        True
+        >>> window.covers(alert, datetime(2026, 12, 1, 5, tzinfo=timezone.utc))
         False
         """
         if alert.severity not in self.severities:
@@ -126,7 +135,12 @@ def active_window(windows: tuple[MaintenanceWindow, ...] | list[MaintenanceWindo
 
     Example
     -------
-    >>> active_window([], alert, datetime.now(timezone.utc)) is None  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical",
+    ...               dedup_key="arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> active_window([], alert, datetime.now(timezone.utc)) is None
     True
     """
     return next((window for window in windows if window.covers(alert, now)), None)

@@ -102,7 +102,10 @@ class Alert:
 
         Example
         -------
-        >>> alert.with_severity("info").severity  # doctest: +SKIP
+        >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-5xx",
+        ...               reason="Threshold crossed", alarm_name="api-5xx", dedup_key="api-5xx", resource="api-5xx",
+        ...               occurred_at="2026-11-22T05:00:00Z")
+        >>> alert.with_severity("info").severity
         'info'
         """
         return replace(self, severity=severity)

@@ -25,7 +25,12 @@ def preview_payload(alert: Alert, channel: str) -> dict[str, Any]:
 
     Example
     -------
-    >>> preview_payload(alert, "pagerduty")["routing_key"]  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical",
+    ...               dedup_key="arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> preview_payload(alert, "pagerduty")["routing_key"]
     '<PagerDuty routing key from Secrets Manager>'
     """
     if channel == "slack":

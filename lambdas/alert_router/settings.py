@@ -63,7 +63,15 @@ class RouterSettings:
 
         Example
         -------
-        >>> RouterSettings.from_env()  # doctest: +SKIP
+        >>> settings = RouterSettings.from_env({"DLQ_URL": "https://sqs.eu-west-1.amazonaws.com/1/dlq",
+        ...                                     "EMAIL_TOPIC_ARN": "arn:aws:sns:eu-west-1:1:email",
+        ...                                     "DEDUP_TABLE_NAME": "dedup"})
+        >>> settings.dedup_table_name
+        'dedup'
+        >>> RouterSettings.from_env({})
+        Traceback (most recent call last):
+        ...
+        alert_router.settings.RouterConfigError: environment variable DLQ_URL is required
         """
         env = os.environ if environ is None else environ
 

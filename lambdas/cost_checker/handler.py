@@ -13,7 +13,7 @@ from typing import Any, Callable
 from .emf import dumps, snapshot_documents
 from .estimate import summarize, top_services
 from .explorer import CostDataUnavailableError, query_daily_costs
-from .settings import Settings, SettingsError, read_settings
+from .settings import CostCheckerSettings, SettingsError, read_settings
 
 __all__ = ["handler", "run"]
 
@@ -37,7 +37,7 @@ def handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]
     return run(_ce_client(), settings, _event_time(event), print)
 
 
-def run(client: Any, settings: Settings, now: datetime, emit: Callable[[str], None]) -> dict[str, Any]:
+def run(client: Any, settings: CostCheckerSettings, now: datetime, emit: Callable[[str], None]) -> dict[str, Any]:
     """One check: query, summarize, emit EMF through ``emit``; returns (and logs) the status.
 
     Example

@@ -5,7 +5,7 @@ import os
 from dataclasses import dataclass
 from typing import Mapping
 
-__all__ = ["Settings", "SettingsError", "read_settings"]
+__all__ = ["CostCheckerSettings", "SettingsError", "read_settings"]
 
 
 
@@ -14,12 +14,12 @@ class SettingsError(ValueError):
 
 
 @dataclass(frozen=True)
-class Settings:
+class CostCheckerSettings:
     """What the checker needs to know about its environment.
 
     Example
     -------
-    >>> Settings(environment="prod", namespace="Watchtower/Cost").tag_key
+    >>> CostCheckerSettings(environment="prod", namespace="Watchtower/Cost").tag_key
     'Environment'
     """
 
@@ -30,8 +30,8 @@ class Settings:
     min_hours_for_today_rate: int = 6
 
 
-def read_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Build Settings from ``env`` (default ``os.environ``).
+def read_settings(env: Mapping[str, str] | None = None) -> CostCheckerSettings:
+    """Build CostCheckerSettings from ``env`` (default ``os.environ``).
 
     Example
     -------
@@ -42,7 +42,7 @@ def read_settings(env: Mapping[str, str] | None = None) -> Settings:
     missing = [k for k in ("ENVIRONMENT", "METRICS_NAMESPACE") if not env.get(k)]
     if missing:
         raise SettingsError(f"missing environment variable(s): {', '.join(missing)}")
-    return Settings(
+    return CostCheckerSettings(
         environment=env["ENVIRONMENT"],
         namespace=env["METRICS_NAMESPACE"],
         tag_key=env.get("COST_TAG_KEY", "Environment") or "Environment",

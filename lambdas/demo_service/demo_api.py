@@ -93,7 +93,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     Example
     -------
-    >>> handler(api_gateway_event, lambda_context)["statusCode"]  # doctest: +SKIP
-    201
+    >>> live = {"resource": "/health/live", "path": "/health/live", "httpMethod": "GET", "headers": {},
+    ...         "requestContext": {"requestId": "r-1", "stage": "live", "httpMethod": "GET"}}
+    >>> handler(live, None)["statusCode"]
+    200
     """
     return app.resolve(event, context)

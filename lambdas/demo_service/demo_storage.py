@@ -25,7 +25,9 @@ class MeasurementStore:
 
     Example
     -------
-    >>> store = MeasurementStore("watchtower-dev-demo-measurements")  # doctest: +SKIP
+    >>> store = MeasurementStore("watchtower-dev-demo-measurements")  # no AWS call until save or load
+    >>> store.table_name
+    'watchtower-dev-demo-measurements'
     """
 
     def __init__(self, table_name: str | None = None, client: Any = None) -> None:
@@ -49,7 +51,7 @@ class MeasurementStore:
         'a3f1...'
         """
         measurement_id = uuid.uuid4().hex
-        attributes = {"measurement_id": {"S": measurement_id}}
+        attributes: dict[str, dict[str, Any]] = {"measurement_id": {"S": measurement_id}}
         for key, value in item.items():
             if value is None:
                 continue

@@ -9,7 +9,7 @@ import json
 import math
 import re
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Literal, overload
 
 __all__ = ["Measurement", "MeasurementError", "parse_measurement", "quality_score", "UNITS_TO_KG",
            "MAX_WEIGHT_KG"]
@@ -45,6 +45,14 @@ class Measurement:
         self.reference_kg = reference_kg
         self.measured_at = measured_at
         self.unit = unit
+
+
+@overload
+def _number(body: dict[str, Any], name: str, required: Literal[True]) -> float: ...
+
+
+@overload
+def _number(body: dict[str, Any], name: str, required: Literal[False]) -> float | None: ...
 
 
 def _number(body: dict[str, Any], name: str, required: bool) -> float | None:
@@ -124,7 +132,7 @@ def parse_measurement(body: str | bytes | None, now: datetime | None = None) -> 
     if unit not in UNITS_TO_KG:
         raise MeasurementError(f"unit must be one of {', '.join(UNITS_TO_KG)}, got {json.dumps(unit)[:20]}")
     factor = UNITS_TO_KG[unit]
-    weight = _number(data, "weight", required=True) * factor  # type: ignore[operator]
+    weight = _number(data, "weight", required=True) * factor
     if weight > MAX_WEIGHT_KG:
         raise MeasurementError(f"weight must be at most {MAX_WEIGHT_KG:g} kg, got {weight:g} kg")
     reference = _number(data, "reference_weight", required=False)

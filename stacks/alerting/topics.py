@@ -39,8 +39,12 @@ class AlertTopics(Construct):
 
     Example
     -------
-    >>> topics = AlertTopics(stack, "Topics", cfg=cfg)  # doctest: +SKIP
-    >>> alarm.add_alarm_action(SnsAction(topics.topics["warning"]))  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> topics = AlertTopics(stack, "Topics", cfg=cfg)
+    >>> sorted(topics.topics)
+    ['critical', 'info', 'warning']
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig) -> None:

@@ -26,7 +26,11 @@ class HourlyCostAlarm(Construct):
 
     Example
     -------
-    >>> HourlyCostAlarm(stack, "HourlyCost", cfg=cfg, topic=alerting.topics["warning"]).ref.family  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack, aws_sns as sns
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> topic = sns.Topic(stack, "Warning")
+    >>> HourlyCostAlarm(stack, "HourlyCost", cfg=cfg, topic=topic).ref.family
     'CostAnomaly'
     """
 

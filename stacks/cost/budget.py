@@ -17,7 +17,11 @@ class MonthlyBudget(Construct):
 
     Example
     -------
-    >>> MonthlyBudget(stack, "Budget", cfg=cfg, topic=alerting.topics["warning"])  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack, aws_sns as sns
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> topic = sns.Topic(stack, "Warning")
+    >>> budget = MonthlyBudget(stack, "Budget", cfg=cfg, topic=topic)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topic: sns.ITopic) -> None:

@@ -16,6 +16,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
+from stacks.cfn import cfn_child, cfn_resource
 from stacks.nag import suppress
 from stacks.naming import resource_name
 
@@ -33,7 +34,9 @@ def checker_metric_count(cfg: EnvironmentConfig) -> int:
 
     Example
     -------
-    >>> checker_metric_count(cfg)  # with top_services 10  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
+    >>> checker_metric_count(cfg)  # with top_services 10
     14
     """
     return 3 + cfg.cost.checker.top_services + 1
@@ -44,7 +47,11 @@ class CostChecker(Construct):
 
     Example
     -------
-    >>> CostChecker(stack, "Checker", cfg=cfg).function.function_name  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> CostChecker(stack, "Checker", cfg=cfg).name
+    'watchtower-prod-cost-checker'
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig) -> None:
@@ -54,7 +61,7 @@ class CostChecker(Construct):
         self.name = name  # literal, unlike function.function_name, so dashboards can print it
         self.log_group = logs.LogGroup(self, "Logs", log_group_name=f"/aws/lambda/{name}")
         # RetentionDays is an enum of names; the config holds CloudWatch's day count, already validated.
-        self.log_group.node.default_child.retention_in_days = cfg.log_retention_days
+        cfn_resource(self.log_group, logs.CfnLogGroup).retention_in_days = cfg.log_retention_days
         self.role = iam.Role(
             self,
             "Role",
@@ -92,9 +99,10 @@ class CostChecker(Construct):
             },
         )
         # Lambda adds DependsOn the role, which the Role GetAtt already implies (cfn-lint W3005); keep the policy.
-        policy = self.role.node.find_child("DefaultPolicy").node.default_child
-        self.function.node.default_child.add_override("DependsOn", [Stack.of(self).get_logical_id(policy)])
-        self.function.node.default_child.add_metadata(
+        policy = cfn_child(self.role, "DefaultPolicy", iam.CfnPolicy)
+        cfn_function = cfn_resource(self.function, lambda_.CfnFunction)
+        cfn_function.add_override("DependsOn", [Stack.of(self).get_logical_id(policy)])
+        cfn_function.add_metadata(
             COST_METADATA_KEY,
             {"custom_metrics": checker_metric_count(cfg), "cost_explorer_requests_per_invocation": 1},
         )

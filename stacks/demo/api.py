@@ -21,7 +21,12 @@ class DemoApi(Construct):
 
     Example
     -------
-    >>> DemoApi(stack, "Api", cfg=cfg, names=names, function=fn)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> from stacks.demo.names import demo_names
+    >>> stack, cfg = Stack(App(), "Example"), load_config("dev")
+    >>> fn = lambda_.Function.from_function_name(stack, "Fn", "watchtower-dev-demo-api")
+    >>> api = DemoApi(stack, "Api", cfg=cfg, names=demo_names(cfg), function=fn)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, names: DemoNames,
@@ -46,7 +51,7 @@ class DemoApi(Construct):
         suppress(self.rest_api, "AwsSolutions-APIG2",
                  "the function validates every body and answers one clear 400 line per problem; a gateway "
                  "model would replace those messages by a generic 'Invalid request body'")
-        role = self.rest_api.node.try_find_child("CloudWatchRole")
+        role = self.rest_api.node.find_child("CloudWatchRole")
         suppress(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                        "AmazonAPIGatewayPushToCloudWatchLogs]",
                  "API Gateway's account-level logging role uses the AWS-managed policy API Gateway documents")

@@ -7,6 +7,7 @@ from aws_cdk import Duration, Stack, aws_dynamodb as dynamodb, aws_iam as iam, a
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
+from stacks.cfn import cfn_resource
 from stacks.demo.log_group import retained_log_group
 from stacks.demo.names import DemoNames
 from stacks.layer.powertools import powertools_layer
@@ -24,7 +25,15 @@ class DemoFunction(Construct):
 
     Example
     -------
-    >>> DemoFunction(stack, "Function", cfg=cfg, names=names, table=table, observability_layer=layer)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack, aws_lambda as lambda_
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("dev")
+    >>> layer = lambda_.LayerVersion.from_layer_version_arn(
+    ...     stack, "Layer", "arn:aws:lambda:eu-west-1:123456789012:layer:watchtower-dev-observability:1")
+    >>> from aws_cdk import aws_dynamodb as dynamodb
+    >>> from stacks.demo.names import demo_names
+    >>> table = dynamodb.Table.from_table_name(stack, "Table", "watchtower-dev-demo-measurements")
+    >>> demo = DemoFunction(stack, "Function", cfg=cfg, names=demo_names(cfg), table=table, observability_layer=layer)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, names: DemoNames,
@@ -60,15 +69,17 @@ class DemoFunction(Construct):
             },
         )
         # The code's content hash as the service version: /health/detailed reports what is deployed.
-        code_key = self.function.node.default_child.code.s3_key  # type: ignore[union-attr]
-        self.function.add_environment("SERVICE_VERSION", str(code_key).split(".")[0][:12])
+        cfn_function = cfn_resource(self.function, lambda_.CfnFunction)
+        code = cfn_function.code
+        assert isinstance(code, lambda_.CfnFunction.CodeProperty), "an asset function has literal code"
+        self.function.add_environment("SERVICE_VERSION", str(code.s3_key).split(".")[0][:12])
         suppress(self.function, "AwsSolutions-L1",
                  "python3.12 is the team's pinned Lambda runtime (docs/DEVELOPING.md); the observability layer "
                  "is built for 3.12 and 3.13 and moving is a deliberate change")
         policy = self.role.node.find_child("DefaultPolicy")
         # Lambda adds DependsOn the role, which the Role GetAtt already implies (cfn-lint W3005); keep only the
         # wait for the policy, so the first invocation can already write logs and use the table.
-        cfn_function = self.function.node.default_child
-        cfn_function.add_override("DependsOn", [Stack.of(self).get_logical_id(policy.node.default_child)])
+        cfn_policy = cfn_resource(policy, iam.CfnPolicy)
+        cfn_function.add_override("DependsOn", [Stack.of(self).get_logical_id(cfn_policy)])
         suppress(policy, "AwsSolutions-IAM5[Resource::*]",
                  "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions (active tracing)")

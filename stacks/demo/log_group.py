@@ -4,6 +4,8 @@ from __future__ import annotations
 from aws_cdk import RemovalPolicy, aws_logs as logs
 from constructs import Construct
 
+from stacks.cfn import cfn_resource
+
 __all__ = ["retained_log_group"]
 
 
@@ -12,8 +14,11 @@ def retained_log_group(scope: Construct, construct_id: str, name: str, days: int
 
     Example
     -------
-    >>> retained_log_group(stack, "Logs", "/aws/lambda/f", 14)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> stack = Stack(App(), "Example")
+    >>> retained_log_group(stack, "Logs", "/aws/lambda/f", 14).node.id
+    'Logs'
     """
     group = logs.LogGroup(scope, construct_id, log_group_name=name, removal_policy=RemovalPolicy.DESTROY)
-    group.node.default_child.retention_in_days = days  # type: ignore[union-attr]
+    cfn_resource(group, logs.CfnLogGroup).retention_in_days = days
     return group

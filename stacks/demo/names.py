@@ -32,6 +32,8 @@ def demo_names(cfg: EnvironmentConfig) -> DemoNames:
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
     >>> demo_names(cfg).function
     'watchtower-dev-demo-api'
     """

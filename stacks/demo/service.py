@@ -18,7 +18,12 @@ class DemoService(Construct):
 
     Example
     -------
-    >>> DemoService(stack, "Demo", cfg=cfg, observability_layer=layer).names.table  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack, aws_lambda as lambda_
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("dev")
+    >>> layer = lambda_.LayerVersion.from_layer_version_arn(
+    ...     stack, "Layer", "arn:aws:lambda:eu-west-1:123456789012:layer:watchtower-dev-observability:1")
+    >>> DemoService(stack, "Demo", cfg=cfg, observability_layer=layer).names.table
     'watchtower-dev-demo-measurements'
     """
 

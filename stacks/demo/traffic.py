@@ -42,8 +42,12 @@ class DemoTraffic(Construct):
 
     Example
     -------
+    >>> from aws_cdk import App, Stack
+    >>> stack = Stack(App(), "Example")
+    >>> fn = lambda_.Function.from_function_name(stack, "Fn", "watchtower-dev-demo-api")
     >>> DemoTraffic(stack, "Traffic", function=fn, stage="live",
-    ...             rule_name="watchtower-dev-demo-traffic")  # doctest: +SKIP
+    ...             rule_name="watchtower-dev-demo-traffic").rule.node.id
+    'Schedule'
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, function: lambda_.IFunction, stage: str,

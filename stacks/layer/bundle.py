@@ -30,8 +30,8 @@ def lambda_pythons() -> dict[str, str]:
 
     Example
     -------
-    >>> sorted(lambda_pythons())  # doctest: +SKIP
-    ['3.12', '3.13']
+    >>> set(lambda_pythons()) <= {"3.12", "3.13"}  # the ones installed on this machine
+    True
     """
     found: dict[str, str] = {}
     for version in _LAMBDA_PYTHONS:

@@ -19,6 +19,8 @@ def layer_arn_parameter_name(cfg: EnvironmentConfig) -> str:
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
     >>> layer_arn_parameter_name(cfg)
     '/watchtower/dev/observability-layer-arn'
     """
@@ -34,8 +36,12 @@ class ObservabilityLayer(Construct):
 
     Example
     -------
-    >>> layer = ObservabilityLayer(stack, "Observability", cfg=cfg)  # doctest: +SKIP
-    >>> layer.parameter.parameter_name  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack = Stack(App(), "Example")
+    >>> layer = ObservabilityLayer(stack, "Observability", cfg=load_config("dev"))
+    >>> from stacks.cfn import cfn_resource
+    >>> cfn_resource(layer.parameter, ssm.CfnParameter).name
     '/watchtower/dev/observability-layer-arn'
     """
 

@@ -11,6 +11,7 @@ import re
 from aws_cdk import Aws, Token, aws_lambda as lambda_
 from constructs import Construct
 
+from config.errors import InputError
 from config.schema import EnvironmentConfig
 
 __all__ = ["powertools_layer_arn", "powertools_layer", "python_version_of", "PowertoolsLayerError",
@@ -21,7 +22,7 @@ PYTHON_VERSIONS = ("python39", "python310", "python311", "python312", "python313
 _ARCHITECTURES = {"arm64": "arm64", "x86_64": "x86_64"}
 
 
-class PowertoolsLayerError(ValueError):
+class PowertoolsLayerError(InputError):
     """An architecture, Python version or layer version the managed layer is not published for."""
 
 
@@ -91,7 +92,12 @@ def powertools_layer(scope: Construct, construct_id: str, cfg: EnvironmentConfig
 
     Example
     -------
-    >>> powertools_layer(stack, "Powertools", cfg, lambda_.Architecture.ARM_64)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> layer = powertools_layer(stack, "Powertools", cfg, lambda_.Architecture.ARM_64)
+    >>> layer.layer_version_arn.split(":layer:")[1]
+    'AWSLambdaPowertoolsPythonV3-python312-arm64:...'
     """
     arn = powertools_layer_arn(cfg.powertools_layer_version, architecture, python_version_of(runtime), cfg.region)
     return lambda_.LayerVersion.from_layer_version_arn(scope, construct_id, arn)

@@ -24,6 +24,8 @@ def log_namespace(cfg: EnvironmentConfig) -> str:
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
     >>> log_namespace(cfg)
     'watchtower/prod/Logs'
     """
@@ -35,6 +37,8 @@ def log_metric(cfg: EnvironmentConfig, function: str, signal: str, period: Durat
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
     >>> log_metric(cfg, "orders-create", "Timeouts").metric_name
     'Timeouts-orders-create'
     """
@@ -47,7 +51,11 @@ class FunctionLogMetrics(Construct):
 
     Example
     -------
-    >>> FunctionLogMetrics(stack, "OrdersCreate", cfg=cfg, function=fn)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> fn = MonitoredFunction("orders", "orders-create", "/aws/lambda/orders-create")
+    >>> metrics = FunctionLogMetrics(stack, "OrdersCreate", cfg=cfg, function=fn)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,

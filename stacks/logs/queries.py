@@ -40,7 +40,11 @@ class ServiceSavedQueries(Construct):
 
     Example
     -------
-    >>> ServiceSavedQueries(stack, "Orders", cfg=cfg, service="orders", log_groups=groups)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> groups = ["/aws/lambda/orders-create", "/aws/lambda/orders-get"]
+    >>> queries = ServiceSavedQueries(stack, "Orders", cfg=cfg, service="orders", log_groups=groups)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: str,

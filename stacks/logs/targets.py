@@ -21,8 +21,10 @@ def monitored_functions(service: str, resources: Any) -> list[MonitoredFunction]
 
     Example
     -------
-    >>> [f.log_group for f in monitored_functions("orders", svc.resources)]  # doctest: +SKIP
-    ['/aws/lambda/orders-create']
+    >>> from config.loader import load_config
+    >>> svc = load_config("prod").services[0]
+    >>> [f.log_group for f in monitored_functions("orders", svc.resources)][:2]
+    ['/aws/lambda/orders-create', '/aws/lambda/orders-get']
     """
     return [
         MonitoredFunction(service, fn.name, getattr(fn, "log_group", None) or f"/aws/lambda/{fn.name}")

@@ -1,6 +1,6 @@
 """The alarm catalog: every alarm family, the resource kinds it applies to, and its default thresholds.
 
-One readable table. The seed numbers of DESIGN.md are the first rows: ServiceDown, HighErrorRate,
+One readable table. The first rows are the seed alarms the catalog started from: ServiceDown, HighErrorRate,
 DatabaseThrottling, Latency, MemoryPressure, ColdStarts. Rates are percentages (0-100), times milliseconds.
 A threshold's duration is ``period x evaluation_periods``; ``min_requests`` is the traffic guard of rate alarms
 (requests per period below which the rate counts as healthy, so one failed request in a quiet hour never pages).
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
+from config.errors import InputError
 from config.services import ALARM_FAMILIES, AlarmOverride
 
 __all__ = ["Threshold", "AlarmDefault", "CATALOG", "CatalogError", "resolve_threshold", "defaults_for_kind"]
@@ -24,7 +25,7 @@ TABLE, QUEUE, STATE_MACHINE, EVENT_RULE, TOPIC = "tables", "queues", "state_mach
 APIS = (REST_API, HTTP_API)
 
 
-class CatalogError(ValueError):
+class CatalogError(InputError):
     """An override produced settings CloudWatch would reject."""
 
 
@@ -74,7 +75,7 @@ def _row(family: str, kinds: tuple[str, ...], comparison: str, treat_missing: st
 
 # fmt: off
 _ROWS = (
-    # --- seeds (DESIGN.md alarm catalog) ---------------------------------------------------------------------
+    # --- seeds (the alarms the catalog started from) -------------------------------------------------------
     _row("ServiceDown", (FUNCTION, *APIS), LT, NOT_BREACHING, "%", "success rate (non-5xx / requests)",
          critical=Threshold(50, period=60, evaluation_periods=2, min_requests=5)),
     _row("HighErrorRate", (FUNCTION, *APIS), GT, NOT_BREACHING, "%", "error rate",
@@ -157,7 +158,7 @@ def resolve_threshold(family: str, severity: str, *override_maps: Mapping[str, A
             if change is None:
                 continue
             enabled = change.enabled
-            updates = {
+            updates: dict[str, Any] = {
                 name: value
                 for name, value in (
                     ("value", change.threshold),
@@ -176,7 +177,7 @@ def resolve_threshold(family: str, severity: str, *override_maps: Mapping[str, A
 
 
 def _check_limits(family: str, severity: str, threshold: Threshold) -> None:
-    """CloudWatch's limits (FACTS.md): neither CDK nor cfn-lint checks them."""
+    """CloudWatch's documented alarm limits (PutMetricAlarm): neither CDK nor cfn-lint checks them."""
     where = f"{family}.{severity}"
     if threshold.datapoints > threshold.evaluation_periods:
         raise CatalogError(f"{where}: datapoints_to_alarm ({threshold.datapoints}) must be <= evaluation_periods "

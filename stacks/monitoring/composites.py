@@ -1,8 +1,8 @@
 """Composite alarms: "any of these children", nested when CloudWatch's rule limits would bite.
 
-A composite rule holds at most 100 children and 10,240 characters (FACTS.md). ``any_of`` keeps each rule under
-``MAX_CHILDREN`` children and ``MAX_RULE_CHARS`` characters by grouping children into intermediate composites
-(which only feed their parent and never act).
+A composite rule holds at most 100 children and 10,240 characters (CloudWatch's PutCompositeAlarm limits).
+``any_of`` keeps each rule under ``MAX_CHILDREN`` children and ``MAX_RULE_CHARS`` characters by grouping children
+into intermediate composites (which only feed their parent and never act).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from dashboards.model import AlarmRef
 from stacks.monitoring.alarm_factory import describe, runbook_url, tag_alarm
 from stacks.naming import alarm_name
 
-__all__ = ["Child", "CompositeSpec", "any_of", "rule_length", "MAX_CHILDREN", "MAX_RULE_CHARS"]
+__all__ = ["Child", "CompositeSpec", "any_of", "MAX_CHILDREN", "MAX_RULE_CHARS"]
 
 MAX_CHILDREN = 50  # CloudWatch allows 100; half leaves room for children added by other features
 MAX_RULE_CHARS = 10_240
@@ -56,17 +56,6 @@ class CompositeSpec:
 def _child_length(name: str) -> int:
     # A name that is still a token (another stack's alarm) renders as "${Token[...]}" until deploy.
     return _PER_CHILD + (_UNKNOWN_NAME if "${Token[" in name else len(name))
-
-
-def rule_length(names: Sequence[str]) -> int:
-    """Upper bound of the resolved rule length of ``ALARM(arn) OR ...`` over alarms named ``names``.
-
-    Example
-    -------
-    >>> rule_length(["a" * 100]) < 200
-    True
-    """
-    return sum(_child_length(n) for n in names)
 
 
 def _groups(children: Sequence[Child]) -> list[list[Child]]:

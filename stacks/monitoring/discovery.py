@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from config.errors import InputError
 from config.services import (
     EventRuleRef,
     FunctionRef,
@@ -59,7 +60,7 @@ _HELPER_MARKERS: tuple[tuple[re.Pattern, str], ...] = (
 )
 
 
-class DiscoveryError(ValueError):
+class DiscoveryError(InputError):
     """The template could not be read; the message is one line naming the file and the problem."""
 
 
@@ -104,7 +105,8 @@ def _literal(value: Any) -> str | None:
             return str(arg)
         if fn == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
             parts = [_literal(p) for p in arg[1]] if isinstance(arg[1], list) else [None]
-            return arg[0].join(parts) if all(p is not None for p in parts) else None  # type: ignore[arg-type]
+            literals = [p for p in parts if p is not None]
+            return arg[0].join(literals) if len(literals) == len(parts) else None
     return None
 
 
@@ -401,7 +403,8 @@ def service_resources(service: ServiceConfig, root: Path = REPO_ROOT) -> Service
 
     Example
     -------
-    >>> service_resources(svc).count()  # doctest: +SKIP
-    9
+    >>> svc = ServiceConfig(name="shop", template="tests/fixtures/service_templates/Shop.template.json")
+    >>> service_resources(svc).count()
+    10
     """
     return discover_service(service, root)[0]

@@ -27,7 +27,9 @@ def maintenance_alarm_name(cfg: EnvironmentConfig) -> str:
 
     Example
     -------
-    >>> maintenance_alarm_name(cfg)  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
+    >>> maintenance_alarm_name(cfg)
     'watchtower-prod-all-maintenance-Maintenance-info'
     """
     return alarm_name(cfg, MAINTENANCE_SERVICE, "maintenance", "Maintenance", "info")
@@ -38,7 +40,11 @@ class MaintenanceSwitch(Construct):
 
     Example
     -------
-    >>> switch = MaintenanceSwitch(stack, "Maintenance", cfg=cfg)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> MaintenanceSwitch(stack, "Maintenance", cfg=cfg).ref.name
+    'watchtower-prod-all-maintenance-Maintenance-info'
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig) -> None:

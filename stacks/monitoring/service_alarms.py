@@ -30,7 +30,9 @@ def error_log_namespace(cfg: EnvironmentConfig) -> str:
 
     Example
     -------
-    >>> error_log_namespace(cfg)  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
+    >>> error_log_namespace(cfg)
     'watchtower/prod/ErrorLogs'
     """
     return f"{cfg.app}/{cfg.env}/ErrorLogs"
@@ -41,7 +43,10 @@ def metric_context(cfg: EnvironmentConfig, service: ServiceConfig) -> MetricCont
 
     Example
     -------
-    >>> metric_context(cfg, svc).powertools_namespace  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
+    >>> svc = cfg.services[0]
+    >>> metric_context(cfg, svc).powertools_namespace
     'orders'
     """
     return MetricContext(error_log_namespace=error_log_namespace(cfg),
@@ -74,7 +79,9 @@ def planned_alarms(service: ServiceConfig, resources: ServiceResources) -> list[
 
     Example
     -------
-    >>> [(f, s) for _, _, f, s in planned_alarms(svc, ServiceResources(tables=("orders",)))]  # doctest: +SKIP
+    >>> from config.services import ServiceConfig
+    >>> svc = ServiceConfig(name="orders", resources={"tables": ["orders"]})
+    >>> [(f, s) for _, _, f, s in planned_alarms(svc, ServiceResources(tables=("orders",)))]
     [('DatabaseThrottling', 'critical')]
     """
     ctx = MetricContext("", "", "")

@@ -29,8 +29,17 @@ class RouterHealthAlarms(Construct):
 
     Example
     -------
-    >>> RouterHealthAlarms(stack, "Health", cfg=cfg, function=router.function, dlq=router.dlq,
-    ...                    ops_topic=alerting.ops_topic).alarms["Errors"].alarm_name  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("dev")
+    >>> from stacks.alerting import AlertTopics
+    >>> from stacks.routing import AlertRouter
+    >>> alerting = AlertTopics(stack, "Topics", cfg=cfg)
+    >>> router = AlertRouter(stack, "Router", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+    ...                      key=alerting.key)
+    >>> health = RouterHealthAlarms(stack, "Health", cfg=cfg, function=router.function, dlq=router.dlq,
+    ...                             ops_topic=alerting.ops_topic)
+    >>> health.names["Errors"]
     'watchtower-dev-alerting-router-Errors-critical'
     """
 

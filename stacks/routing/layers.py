@@ -1,29 +1,14 @@
-"""The layers the router runs with: AWS's Powertools layer and, once it exists, the observability layer.
-
-stacks/layer (owned by the layer work) is the one place that builds layer ARNs; until it lands, the
-Powertools ARN is built here from the same documented pattern.
-"""
+"""The layers the router runs with: AWS's Powertools layer and, when the environment has one, the observability
+layer. The Powertools ARN comes from stacks.layer, the one place that builds layer ARNs."""
 from __future__ import annotations
 
-from aws_cdk import Aws, aws_lambda as lambda_
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
+from stacks.layer.powertools import powertools_layer
 
-__all__ = ["router_layers", "POWERTOOLS_ACCOUNT"]
-
-# AWS publishes the Powertools for AWS Lambda (Python) v3 layers from this account in every commercial region.
-POWERTOOLS_ACCOUNT = "017000801446"
-
-
-def _powertools(scope: Construct, cfg: EnvironmentConfig) -> lambda_.ILayerVersion:
-    try:
-        from stacks.layer.powertools import powertools_layer  # type: ignore[import-not-found]
-    except ImportError:
-        arn = (f"arn:{Aws.PARTITION}:lambda:{Aws.REGION}:{POWERTOOLS_ACCOUNT}:layer:"
-               f"AWSLambdaPowertoolsPythonV3-python312-arm64:{cfg.powertools_layer_version}")
-        return lambda_.LayerVersion.from_layer_version_arn(scope, "PowertoolsLayer", arn)
-    return powertools_layer(scope, "PowertoolsLayer", cfg, lambda_.Architecture.ARM_64)
+__all__ = ["router_layers"]
 
 
 def router_layers(scope: Construct, cfg: EnvironmentConfig,
@@ -32,10 +17,13 @@ def router_layers(scope: Construct, cfg: EnvironmentConfig,
 
     Example
     -------
-    >>> router_layers(stack, cfg)  # doctest: +SKIP
-    [<PowertoolsLayer>]
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> [layer.node.id for layer in router_layers(stack, cfg)]
+    ['PowertoolsLayer']
     """
-    layers = [_powertools(scope, cfg)]
+    layers = [powertools_layer(scope, "PowertoolsLayer", cfg, lambda_.Architecture.ARM_64)]
     if observability is not None:
         layers.append(observability)
     return layers

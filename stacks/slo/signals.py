@@ -64,7 +64,8 @@ def bad_ratio(source: SliSource, sli: str, window: int, min_events: int, latency
 
     Example
     -------
-    >>> bad_ratio(source, "availability", 3600, 70, 1000).expression  # doctest: +SKIP
+    >>> source = pick_source("orders", SloConfig(), ServiceResources(functions=(FunctionRef(name="orders-api"),)))
+    >>> bad_ratio(source, "availability", 3600, 70, 1000).expression
     'IF(requests >= 70, FILL(bad, 0) / requests, 0)'
     """
     requests = metric(source.namespace, source.requests, source.dimensions, "Sum", window)

@@ -8,10 +8,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from config.errors import InputError
+
 __all__ = ["BurnPair", "BURN_PAIRS", "burn_threshold", "min_events", "window_label", "SloError"]
 
 
-class SloError(ValueError):
+class SloError(InputError):
     """An SLO that cannot be built; the message is one line naming the service and what is allowed."""
 
 

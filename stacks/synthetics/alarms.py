@@ -32,8 +32,16 @@ class CanaryAlarms(Construct):
 
     Example
     -------
-    >>> CanaryAlarms(stack, "OrdersAlarms", cfg=cfg, canary=orders_canary).children  # doctest: +SKIP
-    [(<Alarm>, 'critical'), (<Alarm>, 'warning')]
+    >>> from aws_cdk import App, Stack, aws_s3 as s3
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> svc = next(s for s in cfg.services if s.name == "orders")
+    >>> bucket = s3.Bucket(stack, "Artifacts")
+    >>> from stacks.synthetics.canary import ServiceCanary
+    >>> orders_canary = ServiceCanary(stack, "Orders", cfg=cfg, service="orders", canary=svc.canary, bucket=bucket,
+    ...                               base_url=svc.canary.base_url)
+    >>> [severity for _, severity in CanaryAlarms(stack, "OrdersAlarms", cfg=cfg, canary=orders_canary).children]
+    ['critical', 'warning']
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, canary: ServiceCanary,

@@ -16,7 +16,11 @@ class ArtifactsBucket(Construct):
 
     Example
     -------
-    >>> ArtifactsBucket(stack, "Artifacts", cfg=cfg).bucket  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> ArtifactsBucket(stack, "Artifacts", cfg=cfg).bucket.node.id
+    'Bucket'
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig) -> None:

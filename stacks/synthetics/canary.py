@@ -19,6 +19,7 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from config.telemetry import CanaryConfig
+from stacks.cfn import cfn_resource
 from stacks.nag import suppress
 from stacks.naming import resource_name
 
@@ -35,6 +36,8 @@ def canary_name(cfg: EnvironmentConfig, service: str) -> str:
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
     >>> canary_name(cfg, "orders")
     'watchtower-prod-orders'
     """
@@ -61,8 +64,14 @@ class ServiceCanary(Construct):
 
     Example
     -------
-    >>> ServiceCanary(stack, "Orders", cfg=cfg, service="orders", canary=svc.canary, bucket=artifacts.bucket,
-    ...               base_url=svc.canary.base_url)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack, aws_s3 as s3
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> svc = next(s for s in cfg.services if s.name == "orders")
+    >>> bucket = s3.Bucket(stack, "Artifacts")
+    >>> ServiceCanary(stack, "Orders", cfg=cfg, service="orders", canary=svc.canary, bucket=bucket,
+    ...               base_url=svc.canary.base_url).name
+    'watchtower-prod-orders'
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: str,
@@ -105,7 +114,7 @@ class ServiceCanary(Construct):
         def shown(value: str, pseudo: str) -> str:
             return f"<{pseudo}>" if Token.is_unresolved(value) else value
 
-        bucket_id = stack.resolve(stack.get_logical_id(bucket.node.default_child))
+        bucket_id = stack.resolve(stack.get_logical_id(cfn_resource(bucket, s3.CfnBucket)))
         # cdk.json's enablePartitionLiterals writes 'aws' where the region is known; tests' bare App writes a token.
         log_groups = (f"arn:{shown(stack.partition, 'AWS::Partition')}:logs:{shown(stack.region, 'AWS::Region')}:"
                       f"{shown(stack.account, 'AWS::AccountId')}:log-group:/aws/lambda/cwsyn-*")

@@ -16,7 +16,11 @@ class RegionalAlertTopic(Construct):
 
     Example
     -------
-    >>> RegionalAlertTopic(stack, "Alerts", cfg=cfg, region="us-east-1").topic  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> RegionalAlertTopic(stack, "Alerts", cfg=cfg, region="us-east-1").topic.node.id
+    'Topic'
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, region: str) -> None:

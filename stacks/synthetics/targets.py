@@ -33,7 +33,9 @@ def canary_targets(cfg: EnvironmentConfig, supplied_urls: Mapping[str, str] | No
 
     Example
     -------
-    >>> [t.service for t in canary_targets(cfg)]  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
+    >>> [t.service for t in canary_targets(cfg)]
     ['orders']
     """
     supplied = dict(supplied_urls or {})

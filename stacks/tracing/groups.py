@@ -36,7 +36,10 @@ class ServiceTraceGroups(Construct):
 
     Example
     -------
-    >>> ServiceTraceGroups(stack, "Orders", cfg=cfg, service="orders", slow_threshold_ms=1000)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> groups = ServiceTraceGroups(stack, "Orders", cfg=cfg, service="orders", slow_threshold_ms=1000)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: str,

@@ -29,8 +29,12 @@ class ServiceSamplingRules(Construct):
 
     Example
     -------
-    >>> ServiceSamplingRules(stack, "Orders", cfg=cfg, service="orders", tracing=svc.tracing,
-    ...                      api_stages=[("orders-api", "prod")], index=0)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> svc = cfg.services[0]
+    >>> rules = ServiceSamplingRules(stack, "Orders", cfg=cfg, service="orders", tracing=svc.tracing,
+    ...                              api_stages=[("orders-api", "prod")], index=0)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: str,

@@ -1,4 +1,4 @@
-"""Every alarm in every environment respects CloudWatch's period and evaluation-window limits (FACTS.md).
+"""Every alarm in every environment respects CloudWatch's period and evaluation-window limits (PutMetricAlarm).
 
 CDK and cfn-lint do not check these, so this test does.
 """

@@ -9,7 +9,7 @@ from config.loader import load_config
 from stacks.alerting import AlertTopics
 
 
-# Who publishes to the topics (DESIGN.md routing, FACTS.md cost): alarms, EventBridge relays (X-Ray insights,
+# Who publishes to the topics: alarms, EventBridge relays (X-Ray insights,
 # canaries), AWS Budgets and Cost Anomaly Detection. Written out, not read from stacks.alerting.topics.
 PUBLISHERS = ("cloudwatch.amazonaws.com", "events.amazonaws.com", "budgets.amazonaws.com", "costalerts.amazonaws.com")
 

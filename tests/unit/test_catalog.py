@@ -7,7 +7,7 @@ from hypothesis import given, settings, strategies as st
 from config.services import ALARM_FAMILIES, AlarmOverride
 from stacks.monitoring.catalog import CATALOG, CatalogError, Threshold, defaults_for_kind, resolve_threshold
 
-SEEDS = {  # DESIGN.md's alarm catalog: (family, severity) -> (threshold, duration in seconds or None)
+SEEDS = {  # the seed alarms, written out: (family, severity) -> (threshold, duration in seconds or None)
     ("ServiceDown", "critical"): (50, 120),
     ("HighErrorRate", "critical"): (10, 300),
     ("HighErrorRate", "warning"): (5, 300),

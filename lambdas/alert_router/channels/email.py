@@ -29,7 +29,12 @@ def email_message(alert: Alert, sender: str = "alert router") -> dict[str, Any]:
 
     Example
     -------
-    >>> email_message(alert)["MessageAttributes"]["severity"]["StringValue"]  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical",
+    ...               dedup_key="arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> email_message(alert)["MessageAttributes"]["severity"]["StringValue"]
     'critical'
     """
     lines = [

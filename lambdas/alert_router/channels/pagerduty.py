@@ -21,7 +21,12 @@ def pagerduty_dedup_key(alert: Alert) -> str:
 
     Example
     -------
-    >>> pagerduty_dedup_key(alert)  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical",
+    ...               dedup_key="arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> pagerduty_dedup_key(alert)
     'arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical'
     """
     key = alert.dedup_key
@@ -36,7 +41,12 @@ def pagerduty_event(alert: Alert, routing_key: str) -> dict[str, Any] | None:
 
     Example
     -------
-    >>> pagerduty_event(alarm_alert, "R0UT1NGKEY")["event_action"]  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical",
+    ...               dedup_key="arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> pagerduty_event(alert, "R0UT1NGKEY")["event_action"]
     'trigger'
     """
     dedup_key = pagerduty_dedup_key(alert)

@@ -28,7 +28,12 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
 
     Example
     -------
-    >>> slack_payload(alert)["attachments"][0]["color"]  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical",
+    ...               dedup_key="arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> slack_payload(alert)["attachments"][0]["color"]
     '#D13212'
     """
     header = truncate(f"{STATE_ICONS[alert.state]} {alert.state}: {alert.title}", _HEADER_MAX)

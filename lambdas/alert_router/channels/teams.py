@@ -18,7 +18,12 @@ def teams_payload(alert: Alert) -> dict[str, Any]:
 
     Example
     -------
-    >>> teams_payload(alert)["attachments"][0]["contentType"]  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical",
+    ...               dedup_key="arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> teams_payload(alert)["attachments"][0]["contentType"]
     'application/vnd.microsoft.card.adaptive'
     """
     facts = [{"title": "Severity", "value": alert.severity}, {"title": "Resource", "value": alert.resource}]

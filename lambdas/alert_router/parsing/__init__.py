@@ -67,7 +67,7 @@ def _parse(message: str) -> Alert:
     if text.startswith("{"):
         try:
             doc = json.loads(text)
-        except ValueError as exc:
+        except json.JSONDecodeError as exc:
             raise UnparseableMessageError(
                 f"message looks like JSON but does not parse ({exc.msg} at char {exc.pos})") from None
         if not isinstance(doc, dict):

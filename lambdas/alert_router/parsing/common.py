@@ -10,6 +10,8 @@ from ..model import UnparseableMessageError
 __all__ = [
     "require_str",
     "optional_str",
+    "optional_object",
+    "optional_list",
     "runbook_from_text",
     "region_from_arn",
     "account_from_arn",
@@ -54,6 +56,30 @@ def optional_str(data: Any, key: str) -> str | None:
     if isinstance(value, str) and value.strip():
         return value
     return None
+
+
+def optional_object(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """Return ``data[key]`` when it is a JSON object, else an empty one.
+
+    Example
+    -------
+    >>> optional_object({"state": {"value": "ALARM"}}, "state"), optional_object({"state": "ALARM"}, "state")
+    ({'value': 'ALARM'}, {})
+    """
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def optional_list(data: dict[str, Any], key: str) -> list[Any]:
+    """Return ``data[key]`` when it is a JSON list, else an empty one.
+
+    Example
+    -------
+    >>> optional_list({"rootCauses": [{"service": "AWS Lambda"}]}, "rootCauses"), optional_list({}, "rootCauses")
+    ([{'service': 'AWS Lambda'}], [])
+    """
+    value = data.get(key)
+    return value if isinstance(value, list) else []
 
 
 def is_http_url(value: str | None) -> bool:

@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from ..model import Alert, UnparseableMessageError
-from .common import is_http_url, optional_str, require_str
+from .common import is_http_url, optional_list, optional_object, optional_str, require_str
 
 __all__ = ["is_cost_anomaly", "parse_cost_anomaly", "looks_like_budget", "parse_budget"]
 
@@ -41,7 +41,7 @@ def parse_cost_anomaly(doc: dict[str, Any]) -> Alert:
     """
     what = "Cost Anomaly Detection notification"
     anomaly_id = require_str(doc, "anomalyId", what)
-    impact = doc.get("impact") if isinstance(doc.get("impact"), dict) else {}
+    impact = optional_object(doc, "impact")
     dimension = optional_str(doc, "dimensionalValue") or "unknown dimension"
     total = _money(impact.get("totalImpact"))
     details: list[tuple[str, str]] = []
@@ -54,7 +54,7 @@ def parse_cost_anomaly(doc: dict[str, Any]) -> Alert:
     if isinstance(percentage, (int, float)) and not isinstance(percentage, bool):
         details.append(("Impact", f"{percentage:,.1f}%"))
     causes = []
-    for cause in doc.get("rootCauses") if isinstance(doc.get("rootCauses"), list) else []:
+    for cause in optional_list(doc, "rootCauses"):
         if isinstance(cause, dict):
             parts = [optional_str(cause, k) for k in ("service", "region", "usageType", "linkedAccount")]
             causes.append(" / ".join(p for p in parts if p))

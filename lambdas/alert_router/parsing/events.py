@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..model import Alert, UnparseableMessageError
-from .common import optional_str, require_str
+from .common import optional_object, optional_str, require_str
 
 __all__ = ["is_xray_insight", "parse_xray_insight", "is_synthetics", "parse_synthetics"]
 
@@ -123,7 +123,7 @@ def parse_synthetics(doc: dict[str, Any]) -> Alert:
         current = str(detail.get("current-state", "")).upper()
         state = "ALARM" if current == "ERROR" else "OK"
     region, account = optional_str(doc, "region"), optional_str(doc, "account") or optional_str(detail, "account-id")
-    timeline = detail.get("canary-run-timeline") if isinstance(detail.get("canary-run-timeline"), dict) else {}
+    timeline = optional_object(detail, "canary-run-timeline")
     reason = (
         optional_str(detail, "state-reason")
         or optional_str(detail, "message")

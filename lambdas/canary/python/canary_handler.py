@@ -33,6 +33,7 @@ class CanarySettingsError(Exception):
 def _logger() -> Any:
     """The Synthetics runtime's logger when running as a canary (its lines land in the run report)."""
     try:
+        # Only the Synthetics runtime ships aws_synthetics (no stubs, not on PyPI).
         from aws_synthetics.common import synthetics_logger  # type: ignore[import-not-found]
 
         return synthetics_logger

@@ -121,20 +121,20 @@ def parse_checks(raw: str | Sequence[Mapping[str, Any]]) -> list[HttpCheck]:
     checks: list[HttpCheck] = []
     for index, entry in enumerate(raw):
         if not isinstance(entry, Mapping):
-            raise CheckConfigError(f"check #{index} must be an object, got {type(entry).__name__}")
+            raise CheckConfigError(f"checks[{index}] must be an object, got {type(entry).__name__}")
         unknown = sorted(set(entry) - allowed)
         if unknown:
             raise CheckConfigError(
-                f"check #{index}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
+                f"checks[{index}]: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}"
             )
         checks.append(_validated(index, dict(entry)))
     return checks
 
 
 def _validated(index: int, entry: dict[str, Any]) -> HttpCheck:
-    where = f"check #{index} ({entry.get('name', '?')})"
+    where = f"checks[{index}] ({entry.get('name', '?')})"
     if not isinstance(entry.get("name"), str) or not entry["name"]:
-        raise CheckConfigError(f"check #{index}: 'name' is required and must be a non-empty string")
+        raise CheckConfigError(f"checks[{index}]: 'name' is required and must be a non-empty string")
     if not isinstance(entry.get("path"), str) or not entry["path"].startswith("/"):
         raise CheckConfigError(f"{where}: 'path' is required and must start with '/'")
     method = str(entry.get("method", "GET")).upper()
@@ -248,13 +248,13 @@ def _judge(check: HttpCheck, status: int, latency_ms: float, payload: bytes) -> 
             f"took {latency_ms:.0f} ms, over its latency budget of {check.latency_budget_ms} ms",
         )
     if check.json_path is not None:
-        problem = _json_problem(check, payload)
+        problem = _json_problem(check, check.json_path, payload)
         if problem:
             return _failed(check, status, latency_ms, problem)
     return CheckResult(check.name, check.label, True, status, latency_ms)
 
 
-def _json_problem(check: HttpCheck, payload: bytes) -> str:
+def _json_problem(check: HttpCheck, json_path: str, payload: bytes) -> str:
     try:
         document = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -262,7 +262,7 @@ def _json_problem(check: HttpCheck, payload: bytes) -> str:
         detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
         return f"body is not JSON ({detail}); it starts with {snippet!r}"
     value: Any = document
-    for key in check.json_path.split("."):
+    for key in json_path.split("."):
         if isinstance(value, dict) and key in value:
             value = value[key]
         elif isinstance(value, list) and key.isdigit() and int(key) < len(value):

@@ -17,7 +17,7 @@ def api_signals(api: RestApiRef | HttpApiRef) -> dict[str, SignalBuilder]:
 
     Example
     -------
-    >>> sorted(api_signals(RestApiRef(name="orders-api")))  # doctest: +SKIP
+    >>> sorted(api_signals(RestApiRef(name="orders-api")))
     ['Api4xxRate', 'HighErrorRate', 'Latency', 'ServiceDown', 'TrafficDrop']
     """
     if isinstance(api, HttpApiRef):

@@ -20,7 +20,8 @@ class MetricContext:
     Example
     -------
     >>> MetricContext(error_log_namespace="watchtower/prod/ErrorLogs", powertools_namespace="orders",
-    ...               powertools_service="orders")  # doctest: +SKIP
+    ...               powertools_service="orders").powertools_service
+    'orders'
     """
 
     error_log_namespace: str
@@ -55,7 +56,8 @@ def metric(namespace: str, name: str, dimensions: Mapping[str, str], statistic: 
 
     Example
     -------
-    >>> metric("AWS/Lambda", "Errors", {"FunctionName": "orders-api"}, "Sum", 60)  # doctest: +SKIP
+    >>> metric("AWS/Lambda", "Errors", {"FunctionName": "orders-api"}, "Sum", 60).period.to_seconds()
+    60
     """
     return cloudwatch.Metric(namespace=namespace, metric_name=name, dimensions_map=dict(dimensions),
                              statistic=statistic, period=seconds(period), label=label)
@@ -67,7 +69,10 @@ def guarded_percent(bad: cloudwatch.IMetric, requests: cloudwatch.IMetric, thres
 
     Example
     -------
-    >>> guarded_percent(errors, invocations, Threshold(10, period=300, min_requests=10), "error rate")  # doctest: +SKIP
+    >>> errors = metric("AWS/Lambda", "Errors", {"FunctionName": "orders-api"}, "Sum", 300)
+    >>> invocations = metric("AWS/Lambda", "Invocations", {"FunctionName": "orders-api"}, "Sum", 300)
+    >>> guarded_percent(errors, invocations, Threshold(10, period=300, min_requests=10), "error rate").expression
+    'IF(requests >= 10, 100 * FILL(bad, 0) / requests, 0)'
     """
     return cloudwatch.MathExpression(
         expression=f"IF(requests >= {threshold.min_requests}, 100 * FILL(bad, 0) / requests, 0)",
@@ -83,7 +88,10 @@ def guarded_success(bad: cloudwatch.IMetric, requests: cloudwatch.IMetric, thres
 
     Example
     -------
-    >>> guarded_success(errors, invocations, Threshold(50, min_requests=5), "success rate")  # doctest: +SKIP
+    >>> errors = metric("AWS/Lambda", "Errors", {"FunctionName": "orders-api"}, "Sum", 60)
+    >>> invocations = metric("AWS/Lambda", "Invocations", {"FunctionName": "orders-api"}, "Sum", 60)
+    >>> guarded_success(errors, invocations, Threshold(50, min_requests=5), "success rate").expression
+    'IF(requests >= 5, 100 - 100 * FILL(bad, 0) / requests, 100)'
     """
     return cloudwatch.MathExpression(
         expression=f"IF(requests >= {threshold.min_requests}, 100 - 100 * FILL(bad, 0) / requests, 100)",
@@ -98,7 +106,10 @@ def total(metrics: Mapping[str, cloudwatch.IMetric], period: int, label: str) ->
 
     Example
     -------
-    >>> total({"reads": r, "writes": w}, 60, "throttled requests")  # doctest: +SKIP
+    >>> r = metric("AWS/DynamoDB", "ReadThrottleEvents", {"TableName": "orders"}, "Sum", 60)
+    >>> w = metric("AWS/DynamoDB", "WriteThrottleEvents", {"TableName": "orders"}, "Sum", 60)
+    >>> total({"reads": r, "writes": w}, 60, "throttled requests").expression
+    'FILL(reads, 0) + FILL(writes, 0)'
     """
     expression = " + ".join(f"FILL({metric_id}, 0)" for metric_id in metrics)
     return cloudwatch.MathExpression(expression=expression, using_metrics=dict(metrics), label=label,

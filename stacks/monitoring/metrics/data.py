@@ -37,7 +37,8 @@ def queue_signals(queue: QueueRef) -> dict[str, SignalBuilder]:
         "QueueMessageAge": lambda t: Signal(metric("AWS/SQS", "ApproximateAgeOfOldestMessage",
                                                    {"QueueName": queue.name}, "Maximum", t.period)),
     }
-    if queue.dlq:
+    dlq = queue.dlq
+    if dlq:
         signals["DlqDepth"] = lambda t: Signal(metric("AWS/SQS", "ApproximateNumberOfMessagesVisible",
-                                                      {"QueueName": queue.dlq}, "Maximum", t.period))
+                                                      {"QueueName": dlq}, "Maximum", t.period))
     return signals

@@ -34,7 +34,8 @@ def function_signals(fn: FunctionRef, ctx: MetricContext) -> dict[str, SignalBui
 
     Example
     -------
-    >>> sorted(function_signals(FunctionRef(name="orders-api"), ctx))  # doctest: +SKIP
+    >>> ctx = MetricContext("watchtower/prod/ErrorLogs", "orders", "orders")
+    >>> sorted(function_signals(FunctionRef(name="orders-api"), ctx))
     ['ColdStarts', 'ErrorLogs', 'HighErrorRate', 'Latency', 'MemoryPressure', 'ServiceDown', 'Throttles']
     """
     dims = {"FunctionName": fn.name}
@@ -61,8 +62,9 @@ def function_signals(fn: FunctionRef, ctx: MetricContext) -> dict[str, SignalBui
     }
     if fn.timeout_seconds:
         # The catalog value is a percentage of the timeout; the alarm compares milliseconds.
+        ms_per_percent = fn.timeout_seconds * 1000 / 100
         signals["DurationNearTimeout"] = lambda t: Signal(lam("Duration", "p99", t), percentile=True,
-                                                          scale=fn.timeout_seconds * 1000 / 100)
+                                                          scale=ms_per_percent)
     if fn.stream_source:
         signals["IteratorAge"] = lambda t: Signal(lam("IteratorAge", "Maximum", t))
     if fn.async_invoked:

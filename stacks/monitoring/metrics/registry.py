@@ -28,7 +28,9 @@ def signals_for(kind: str, ref: Any, ctx: MetricContext) -> dict[str, SignalBuil
 
     Example
     -------
-    >>> list(signals_for("tables", TableRef(name="orders"), ctx))  # doctest: +SKIP
+    >>> from config.services import TableRef
+    >>> ctx = MetricContext("watchtower/prod/ErrorLogs", "orders", "orders")
+    >>> list(signals_for("tables", TableRef(name="orders"), ctx))
     ['DatabaseThrottling']
     """
     return _FACTORIES[kind](ref, ctx)

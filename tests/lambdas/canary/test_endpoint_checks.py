@@ -156,13 +156,13 @@ def test_an_unreadable_or_malformed_secret_fails_its_checks_with_the_secret_name
     [
         ("not json", "checks are not valid JSON (Expecting value at char 0)"),
         ("[]", "checks must be a non-empty JSON array of objects"),
-        ('[{"name": "a", "path": "health"}]', "check #0 (a): 'path' is required and must start with '/'"),
+        ('[{"name": "a", "path": "health"}]', "checks[0] (a): 'path' is required and must start with '/'"),
         ('[{"name": "a", "path": "/a", "method": "FETCH"}]',
-         "check #0 (a): method 'FETCH' is not one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"),
+         "checks[0] (a): method 'FETCH' is not one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"),
         ('[{"name": "a", "path": "/a", "expected_status": 700}]',
-         "check #0 (a): expected_status must be an HTTP status 100-599, got 700"),
+         "checks[0] (a): expected_status must be an HTTP status 100-599, got 700"),
         ('[{"name": "a", "path": "/a", "timeout": 3}]',
-         "check #0: unknown key(s) timeout; allowed: body, expected_status, headers_secret, json_equals, json_path, "
+         "checks[0]: unknown key(s) timeout; allowed: body, expected_status, headers_secret, json_equals, json_path, "
          "latency_budget_ms, method, name, path"),
     ],
 )

@@ -11,10 +11,10 @@ from botocore.stub import Stubber
 
 from lambdas.cost_checker.explorer import MAX_PAGES, CostDataUnavailableError, query_daily_costs
 from lambdas.cost_checker.handler import run
-from lambdas.cost_checker.settings import Settings
+from lambdas.cost_checker.settings import CostCheckerSettings
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
-SETTINGS = Settings(environment="prod", namespace="Watchtower/Cost")
+SETTINGS = CostCheckerSettings(environment="prod", namespace="Watchtower/Cost")
 REQUEST = {
     "TimePeriod": {"Start": "2026-03-09", "End": "2026-03-11"},
     "Granularity": "DAILY",

@@ -5,13 +5,14 @@ import json
 from datetime import date, datetime, timezone
 
 from lambdas.cost_checker.handler import handler, run
-from lambdas.cost_checker.settings import Settings
+from lambdas.cost_checker.settings import CostCheckerSettings
 
 from .conftest import day_result
 
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=timezone.utc)
 TODAY, YESTERDAY = date(2026, 3, 10), date(2026, 3, 9)
-SETTINGS = Settings(environment="prod", namespace="Watchtower/Cost", top_services=2, min_hours_for_today_rate=6)
+SETTINGS = CostCheckerSettings(environment="prod", namespace="Watchtower/Cost", top_services=2,
+                               min_hours_for_today_rate=6)
 
 
 def _run(ce) -> tuple[dict, list[dict]]:

@@ -30,6 +30,19 @@ def test_ready_is_200_when_all_checks_pass_and_503_when_one_fails():
     assert HealthChecks({"ok": lambda: True}, cache_seconds=0).ready().status_code == 200
 
 
+def test_a_check_returning_false_is_unhealthy_as_documented():
+    # GIVEN a plain check (no callable_check wrapper) that reports its dependency down by returning False
+    health = HealthChecks({"db": lambda: False, "cache": lambda: None}, cache_seconds=0)
+    # WHEN readiness and the detailed view are asked
+    ready, detailed = health.ready(), health.detailed()
+    # THEN both answer 503 and name the check; a check returning anything else (None here) stays healthy
+    assert ready.status_code == 503 and ready.body["failing"] == ["db"]
+    assert detailed.status_code == 503
+    db = detailed.body["components"]["db"]
+    assert (db["status"], db["error"]) == ("unhealthy", "returned False")
+    assert detailed.body["components"]["cache"]["status"] == "healthy"
+
+
 def test_a_check_that_raises_is_unhealthy_with_its_type_only():
     def explode():
         raise ConnectionError("db.internal:5432 refused")
@@ -110,10 +123,11 @@ def test_dynamodb_and_s3_checks_against_moto(aws):
         AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
         KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}])
     boto3.client("s3").create_bucket(Bucket="assets", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    # (a generous timeout: this test is about the answers, and a loaded machine makes moto's first call slow)
     good = HealthChecks({"table": dynamodb_table_check("orders"), "bucket": s3_bucket_check("assets")},
-                        cache_seconds=0)
+                        cache_seconds=0, timeout_seconds=30)
     bad = HealthChecks({"table": dynamodb_table_check("missing"), "bucket": s3_bucket_check("nope")},
-                       cache_seconds=0)
+                       cache_seconds=0, timeout_seconds=30)
     # THEN existing resources are healthy and missing ones make readiness 503
     assert good.ready().status_code == 200
     result = bad.detailed()

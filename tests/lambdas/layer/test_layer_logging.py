@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
 from observability import instrument
 from observability.fingerprint import fingerprint
+from tests.lambdas.layer.conftest import LAYER_PATH
 
 API_EVENT = {
     "resource": "/orders", "path": "/orders", "httpMethod": "POST",
@@ -227,7 +231,36 @@ def test_values_cloudwatch_would_reject_fall_back_to_defaults(env, field, defaul
     # GIVEN a namespace or dimension value CloudWatch would silently drop
     from observability.settings import load_settings
 
-    settings = load_settings(env)
+    settings = load_settings({"SERVICE_NAME": "orders", "METRICS_NAMESPACE": "Shop", **env})
     # THEN the default applies and the problem is one line naming the variable and what is allowed
     assert getattr(settings, field) == default
     assert len(settings.problems) == 1 and "allowed" in settings.problems[0]
+
+
+def test_a_missing_namespace_is_one_config_problem_line_at_cold_start(make_runtime, output):
+    # GIVEN a function with its service name but no metrics namespace (nor the Powertools fallback)
+    output()
+    rt = make_runtime(METRICS_NAMESPACE="")
+    # WHEN the runtime starts (cold start)
+    problems = [log for log in output().logs if log.get("config_problem")]
+    # THEN one warning line says what is missing, what it costs and what to do; the default namespace applies
+    assert len(problems) == 1 and problems[0]["level"] == "WARNING"
+    assert problems[0]["message"].startswith("METRICS_NAMESPACE is not set: metrics go to the namespace "
+                                             "Observability, which no alarm reads")
+    assert rt.settings.metrics_namespace == "Observability"
+
+
+def test_a_function_without_service_name_or_namespace_says_so_once_when_the_layer_loads(tmp_path):
+    # GIVEN a Lambda environment with neither SERVICE_NAME nor METRICS_NAMESPACE (nor the Powertools names)
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_LAMBDA_FUNCTION_NAME": "orders-fn", "ENVIRONMENT": "prod"}
+    # WHEN the layer is imported, as the function's cold start does
+    script = f"import sys; sys.path.insert(0, {str(LAYER_PATH)!r}); import observability"
+    completed = subprocess.run([sys.executable, "-I", "-c", script], cwd=tmp_path, env=env,
+                               capture_output=True, text=True, timeout=60)
+    lines = [json.loads(line) for line in completed.stdout.splitlines() if line.startswith("{")]
+    # THEN exactly one config_problem line names both variables, and nothing crashed
+    assert completed.returncode == 0, completed.stderr
+    problems = [line for line in lines if line.get("config_problem")]
+    assert len(problems) == 1, lines
+    assert problems[0]["message"].startswith("SERVICE_NAME and METRICS_NAMESPACE are not set: ")
+    assert problems[0]["service"] == "service_undefined" and problems[0]["level"] == "WARNING"

@@ -1,6 +1,6 @@
 """Incident scenarios against the real synthesized templates: each scenario's verdict, not its timings.
 
-The "Done when" targets of issue 9 run on prod (hard outage, 14.4x and 6x burns, 7 days of normal traffic)
+The simulator's acceptance targets run on prod (hard outage, 14.4x and 6x burns, 7 days of normal traffic)
 and dev (quiet traffic). Scenarios whose target the current alarm design misses are marked xfail with the
 alarm change that would fix them, so the miss stays visible in every run.
 """

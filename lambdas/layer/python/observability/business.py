@@ -101,7 +101,8 @@ def business_metric(name: str, value: float, unit: str | MetricUnit = MetricUnit
 
     Example
     -------
-    >>> business_metric("OrdersPlaced", 1, "Count", {"plan": "pro"})  # doctest: +SKIP
+    >>> business_metric("OrdersPlaced", 1, "Count", {"plan": "pro"})  # one EMF line on stdout
+    {"_aws":...,"OrdersPlaced":[1.0]...}
     """
     current = rt or runtime
     if not current.settings.enable_metrics:

@@ -66,7 +66,9 @@ def dynamodb_table_check(table_name: str, client: Any = None) -> Check:
 
     Example
     -------
-    >>> check = dynamodb_table_check("orders")  # doctest: +SKIP
+    >>> check = dynamodb_table_check("orders")  # the table is described when the check runs
+    >>> callable(check)
+    True
     """
     holder: dict[str, Any] = {"client": client}
 
@@ -87,7 +89,9 @@ def s3_bucket_check(bucket_name: str, client: Any = None) -> Check:
 
     Example
     -------
-    >>> check = s3_bucket_check("my-bucket")  # doctest: +SKIP
+    >>> check = s3_bucket_check("my-bucket")  # the bucket is reached when the check runs
+    >>> callable(check)
+    True
     """
     holder: dict[str, Any] = {"client": client}
 
@@ -161,14 +165,15 @@ class HealthChecks:
         self._lock = threading.Lock()
 
     @staticmethod
-    def _timed(check: Check) -> tuple[float, BaseException | None]:
+    def _timed(check: Check) -> tuple[float, str | None]:
+        """(latency in ms, why the check is unhealthy or None): it raised, or it returned ``False``."""
         start = time.perf_counter()
         try:
-            check()
-            error = None
+            reason = "returned False" if check() is False else None
         except Exception as caught:  # a failing dependency is data here, not a crash
-            error = caught
-        return (time.perf_counter() - start) * 1000, error
+            # The type only: messages can hold internals (ARNs, hosts) and this body goes to any caller.
+            reason = type(caught).__name__
+        return (time.perf_counter() - start) * 1000, reason
 
     def _run_all(self) -> list[ComponentStatus]:
         started = time.perf_counter()
@@ -179,14 +184,12 @@ class HealthChecks:
         for name in self._checks:
             remaining = self._timeouts[name] - (time.perf_counter() - started)
             try:
-                latency_ms, error = self._running[name].result(timeout=max(0.0, remaining))
+                latency_ms, reason = self._running[name].result(timeout=max(0.0, remaining))
             except concurrent.futures.TimeoutError:
                 statuses.append(ComponentStatus(name, False, (time.perf_counter() - started) * 1000,
                                                 f"timeout after {self._timeouts[name]:g} s"))
                 continue
-            # The type only: messages can hold internals (ARNs, hosts) and this body goes to any caller.
-            reason = None if error is None else type(error).__name__
-            statuses.append(ComponentStatus(name, error is None, latency_ms, reason))
+            statuses.append(ComponentStatus(name, reason is None, latency_ms, reason))
         return statuses
 
     def components(self) -> list[ComponentStatus]:

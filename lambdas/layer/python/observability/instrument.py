@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import Any, Protocol, TypeVar, cast, overload
 
 from .correlation import correlation_id, user_id
 from .runtime import Runtime, runtime
@@ -18,6 +18,14 @@ __all__ = ["instrument"]
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 _LOGGED = "_observability_logged"
+
+
+class _SubsegmentRecorder(Protocol):
+    """The X-Ray SDK recorder (Powertools' default tracing provider) beyond Powertools' BaseProvider interface."""
+
+    def begin_subsegment(self, name: str) -> Any: ...
+
+    def end_subsegment(self) -> None: ...
 
 
 def _context_keys(context: Any) -> dict[str, Any]:
@@ -62,7 +70,7 @@ def _traced_call(rt: Runtime, handler: Callable[..., Any], name: str, cold: bool
     import random  # lazy: only traced invocations sample
 
     tracer, settings = rt.tracer, rt.settings
-    recorder = tracer.provider
+    recorder = cast(_SubsegmentRecorder, tracer.provider)
     # begin/end rather than the SDK's context manager: that one records exceptions with their raw message.
     subsegment = recorder.begin_subsegment(name=f"## {name}")
     if subsegment is None:  # no active trace segment: run untraced rather than fail
@@ -119,7 +127,8 @@ def _wrap(handler: Handler, user_id_from: Callable[[Any], str | None] | None, rt
             else:
                 metrics.clear_metrics()
 
-    return instrumented  # type: ignore[return-value]
+    # functools.wraps keeps the handler's signature at run time; the type system cannot follow it.
+    return cast(Handler, instrumented)
 
 
 @overload

@@ -7,7 +7,7 @@ ids and other long numbers survive. Sensitive field names match whole words of t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = ["Redactor", "redact", "DEFAULT_SENSITIVE_FIELDS", "REDACTED", "luhn_valid"]
@@ -157,7 +157,7 @@ class Redactor:
             return [self.redact(item) for item in value]
         return self.redact_text(str(value))
 
-    def redact_record(self, record: dict[str, Any], skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    def redact_record(self, record: Mapping[str, Any], skip: frozenset[str] = frozenset()) -> dict[str, Any]:
         """Redact a top-level log record, leaving ``skip`` (and ``skip_keys``) unscanned.
 
         Example

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
@@ -12,6 +12,9 @@ from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from .pseudonym import Pseudonymizer
 from .redaction import Redactor
 from .settings import Settings, load_settings
+
+if TYPE_CHECKING:  # types only: the cold start does not pay for the import
+    from aws_lambda_powertools.logging.types import LogRecord
 
 __all__ = ["RedactingFormatter", "Runtime", "runtime"]
 
@@ -43,7 +46,7 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
         finally:
             self._skip = frozenset()
 
-    def serialize(self, log: dict[str, Any]) -> str:  # type: ignore[override]
+    def serialize(self, log: LogRecord) -> str:
         if self._redactor is not None:
             log = self._redactor.redact_record(log, self._skip)
         return super().serialize(log)
@@ -64,7 +67,7 @@ class Runtime:
 
     Example
     -------
-    >>> rt = Runtime(load_settings({"SERVICE_NAME": "orders"}))
+    >>> rt = Runtime(load_settings({"SERVICE_NAME": "orders", "METRICS_NAMESPACE": "Shop"}))
     >>> rt.logger.service
     'orders'
     """
@@ -72,6 +75,7 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         redactor = self.redactor = Redactor(settings.redact_fields) if settings.redact_pii else None
+        # Logger's stream is typed IO[str]; it only calls write and flush, which _CurrentStdout provides.
         self.logger = Logger(
             service=settings.service, level=settings.log_level, stream=_CurrentStdout(),  # type: ignore[arg-type]
             logger_formatter=RedactingFormatter(redactor, utc=True),
@@ -102,7 +106,8 @@ class Runtime:
 
         Example
         -------
-        >>> Runtime(load_settings({"ENABLE_TRACING": "false"})).tracer.disabled
+        >>> Runtime(load_settings({"SERVICE_NAME": "orders", "METRICS_NAMESPACE": "Shop",
+        ...                        "ENABLE_TRACING": "false"})).tracer.disabled
         True
         """
         if self._tracer is None:
@@ -114,7 +119,7 @@ class Runtime:
 
         Example
         -------
-        >>> rt = Runtime(load_settings({}))
+        >>> rt = Runtime(load_settings({"SERVICE_NAME": "orders", "METRICS_NAMESPACE": "Shop"}))
         >>> rt.take_cold_start(), rt.take_cold_start()
         (True, False)
         """

@@ -1,7 +1,8 @@
 """Settings read once per cold start from environment variables.
 
 A bad value never crashes the function: it is replaced by a safe default and described in ``problems``,
-which ``observability`` logs as one warning line each at cold start (a crash here would be a crash loop).
+which ``observability`` logs as one warning line each at cold start (a crash here would be a crash loop). A
+missing service name or metrics namespace is one more such line: the function works, but nothing watches it.
 """
 from __future__ import annotations
 
@@ -157,7 +158,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
 
     Example
     -------
-    >>> s = load_settings({"LOG_LEVEL": "LOUD"})
+    >>> s = load_settings({"SERVICE_NAME": "orders", "METRICS_NAMESPACE": "Shop", "LOG_LEVEL": "LOUD"})
     >>> s.log_level, s.problems
     ('INFO', ("invalid LOG_LEVEL='LOUD': allowed DEBUG, INFO, WARNING, ERROR, CRITICAL; using INFO",))
     """
@@ -166,6 +167,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         name.strip().lower() for name in read.text("", "REDACT_FIELDS").split(",") if name.strip()
     )
     limit = read.number(100, 1, 10_000, "METRICS_DIMENSION_VALUE_LIMIT")
+    missing = _missing_identity(read)
     return Settings(
         # Both become metric dimension values: printable, at most 256 characters (CloudWatch drops bad EMF).
         service=read.matching("service_undefined", r"[\x21-\x7e][\x20-\x7e]{0,255}", _DIMENSION_ALLOWED,
@@ -186,5 +188,26 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         health_cache_seconds=read.number(5.0, 0.0, 300.0, "HEALTH_CACHE_SECONDS"),
         health_check_timeout_seconds=read.number(2.0, 0.01, 60.0, "HEALTH_CHECK_TIMEOUT_SECONDS"),
         service_version=read.text("unknown", "SERVICE_VERSION", "AWS_LAMBDA_FUNCTION_VERSION"),
-        problems=tuple(read.problems),
+        problems=tuple(read.problems) + missing,
     )
+
+
+def _missing_identity(read: _Reader) -> tuple[str, ...]:
+    """One line when the service name or the metrics namespace is not set: the layer still runs, but its logs
+    say service_undefined and its metrics land in a namespace no alarm of the monitoring app reads.
+
+    Example
+    -------
+    >>> _missing_identity(_Reader({"SERVICE_NAME": "orders"}))
+    ('METRICS_NAMESPACE is not set: metrics go to the namespace Observability, ...; set it on the function',)
+    """
+    unset = [name for name, alias in (("SERVICE_NAME", "POWERTOOLS_SERVICE_NAME"),
+                                      ("METRICS_NAMESPACE", "POWERTOOLS_METRICS_NAMESPACE"))
+             if read.raw(name, alias) is None]
+    if not unset:
+        return ()
+    effects = {"SERVICE_NAME": "logs and metrics say service_undefined",
+               "METRICS_NAMESPACE": "metrics go to the namespace Observability, which no alarm reads"}
+    verb = "is" if len(unset) == 1 else "are"
+    return (f"{' and '.join(unset)} {verb} not set: {'; '.join(effects[name] for name in unset)}; "
+            f"set {'it' if len(unset) == 1 else 'them'} on the function",)
