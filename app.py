@@ -22,7 +22,7 @@ def main() -> int:
     env_name = app.node.try_get_context("env") or "dev"
     try:
         cfg = load_config(env_name)
-    except ConfigError as exc:
+    except InputError as exc:
         for line in exc.lines:
             print(f"config error: {line}", file=sys.stderr)
         return 2

@@ -166,7 +166,7 @@ class _Reader:
                 continue
             for logical_id in logical_ids:
                 target = _ref_target(self.props(logical_id).get("ServiceToken"))
-                if target in self.resources:
+                if target is not None and target in self.resources:
                     helpers.setdefault(target, f"custom-resource provider (called by {logical_id} at deploy time)")
         functions = self.ids("AWS::Lambda::Function", "AWS::Serverless::Function")
         for logical_id in functions:
@@ -180,7 +180,7 @@ class _Reader:
             variables = ((self.props(logical_id).get("Environment") or {}).get("Variables")) or {}
             for key in ("USER_ON_EVENT_FUNCTION_ARN", "USER_IS_COMPLETE_FUNCTION_ARN"):
                 target = _ref_target(variables.get(key))
-                if target in self.resources:
+                if target is not None and target in self.resources:
                     helpers.setdefault(target, f"custom-resource handler (called by {logical_id} at deploy time)")
         return helpers
 
