@@ -250,7 +250,7 @@ class GroupStore:
 def _flushed_from(key: str, group_id: str, item: dict[str, Any]) -> Flushed:
     members = tuple(GroupMember.from_json(m["S"]) for m in item.get("members", {}).get("L", []))
     unlisted = tuple(tuple(json.loads(u["S"])) for u in item.get("unlisted", {}).get("L", []))
-    return Flushed(key, group_id, members, unlisted)  # type: ignore[arg-type]
+    return Flushed(key, group_id, members, unlisted)
 
 
 def _num(value: float) -> str:

@@ -112,10 +112,11 @@ class Router:
                                               "Lambda action payload nor an EventBridge event")
             return {"records": [r.as_log() for r in records]}
         for record in sns_records:
-            sns = record.get("Sns") if isinstance(record, dict) else None
-            if not isinstance(sns, dict):
+            envelope = record.get("Sns") if isinstance(record, dict) else None
+            if not isinstance(envelope, dict):
                 records += self._unparseable({"Message": _dump(record)}, "SNS record has no 'Sns' object")
                 continue
+            sns = envelope
             try:
                 records += self._route(sns, deadline)
             except DeliveryLostError:
@@ -344,7 +345,7 @@ class Router:
         if channel == "email":
             message = (
                 email_group_message(item, self.settings.sender)
-                if grouped
+                if isinstance(item, AlertGroup)
                 else email_message(item, self.settings.sender)
             )
             self._sns.publish(TopicArn=self.settings.email_topic_arn, **message)
@@ -353,15 +354,17 @@ class Router:
             return _Outcome("failed", f"{channel}: no secret name configured")
         secret = self._secrets.get(secret_name)
         shared = gate_key(channel, secret_name)
-        if channel == "pagerduty" and not grouped:
+        if channel == "pagerduty" and not isinstance(item, AlertGroup):
             key, url = pagerduty_credentials(secret_name, secret)
             body = pagerduty_event(item, key)
             if body is None:
                 return _Outcome("suppressed", f"PagerDuty gets ALARM and OK only, not {item.state}")
         elif channel == "slack":
-            url, body = webhook_url(secret_name, secret), slack_group_payload(item) if grouped else slack_payload(item)
+            url, body = webhook_url(secret_name, secret), (
+                slack_group_payload(item) if isinstance(item, AlertGroup) else slack_payload(item))
         elif channel == "teams":
-            url, body = webhook_url(secret_name, secret), teams_group_payload(item) if grouped else teams_payload(item)
+            url, body = webhook_url(secret_name, secret), (
+                teams_group_payload(item) if isinstance(item, AlertGroup) else teams_payload(item))
         else:
             return _Outcome("failed", f"channel {channel!r} cannot take {'a group' if grouped else 'this alert'}")
         return self._post(channel, url, body, deadline, shared)

@@ -11,6 +11,7 @@ from ..model import STATES, Alert, UnparseableMessageError, severity_from_name
 from .common import (
     account_from_arn,
     alarm_console_url,
+    optional_object,
     optional_str,
     region_from_arn,
     require_str,
@@ -176,11 +177,11 @@ def _parse_alarm_data(detail: dict[str, Any], *, what: str, arn: str | None, reg
                       account: str | None, time: str | None) -> Alert:
     """The part the EventBridge event (``detail``) and the Lambda payload (``alarmData``) share."""
     name = require_str(detail, "alarmName", what)
-    state_doc = detail.get("state") if isinstance(detail.get("state"), dict) else {}
+    state_doc = optional_object(detail, "state")
     state = _state(state_doc.get("value"), "state.value")
-    previous = detail.get("previousState") if isinstance(detail.get("previousState"), dict) else {}
+    previous = optional_object(detail, "previousState")
     region = region or region_from_arn(arn)
-    configuration = detail.get("configuration") if isinstance(detail.get("configuration"), dict) else {}
+    configuration = optional_object(detail, "configuration")
     composite = "alarmRule" in configuration
     details: list[tuple[str, str]] = []
     if composite:
@@ -215,7 +216,7 @@ def _parse_alarm_data(detail: dict[str, Any], *, what: str, arn: str | None, reg
         occurred_at=optional_str(state_doc, "timestamp") or time or "",
         runbook_url=runbook_from_text(optional_str(configuration, "description")),
         console_url=alarm_console_url(region, name),
-        previous_state=previous.get("value") if previous.get("value") in STATES else None,
+        previous_state=optional_str(previous, "value") if optional_str(previous, "value") in STATES else None,
         actions_suppressed_by=suppressed_by,
         account=account or account_from_arn(arn),
         region=region,
