@@ -22,6 +22,8 @@ help:
 	@echo "make bench | simulate | cost      write the report files (BENCHMARKS.md / .json)"
 	@echo "make preview ENV=prod             draw every dashboard of ENV to cdk.out/preview/*.png"
 	@echo "make maintenance ENV=prod STATE=on|off [REASON=...]  hold / release paging (needs credentials)"
+	@echo "make slo-report ENV=prod [AT=time]  error budget of every SLO in the console (needs credentials)"
+	@echo "make cost ENV=prod [REPORT=1]     price ENV at its region, per AWS and monitored service (cdk.out/ENV/reports)"
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -36,11 +38,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Prints the project's summary only: the config check with what each service monitors, then the synth report.
+# Feature flags are pinned in cdk.json (so the CLI has none to report) and notices are off for synth. The CLI's
+# own progress lines ("Successfully synthesized", "Supply a stack id") are info-level, which no CLI option turns
+# off: they go to cdk.out/ENV.cdk.log, printed in full when the CLI fails.
 synth: setup
-	$(PY) -m config validate $(ENV)
-	rm -rf $(OUT)
-	$(CDK) synth --quiet $(CDK_ARGS) -o $(OUT)
-	$(PY) -m tools.synth_report $(OUT)
+	@$(PY) -m config validate $(ENV)
+	@# A fresh assembly (no stale stacks), keeping the reports make cost / make simulate wrote under it.
+	@mkdir -p $(OUT) && find $(OUT) -mindepth 1 -maxdepth 1 ! -name reports -exec rm -rf {} +
+	@$(CDK) synth --quiet --no-notices $(CDK_ARGS) -o $(OUT) > $(OUT).cdk.log 2>&1 \
+		|| { cat $(OUT).cdk.log >&2; exit 1; }
+	@$(PY) -m tools.synth_report $(OUT)
 
 # ruff, then mypy over the app (plan/ once it exists) and over each Lambda as Lambda imports it (tools/lint.py).
 lint: setup
@@ -67,14 +75,15 @@ bench: setup
 # Dashboard previews: synthesize ENV, then draw each of its dashboards (the deployed body) to cdk.out/preview/.
 .PHONY: preview
 preview: synth
-	$(PY) -m dashboards.preview $(OUT) cdk.out/preview
+	$(PY) -m dashboards.preview $(OUT) cdk.out/preview $(if $(SCENARIO),--scenario $(SCENARIO)) $(if $(SERVICE),--service $(SERVICE))
 
-# Cost estimate: price what ENV deploys from cdk.out/ENV (synthesized first if missing), print the bill and write
-# the `cost-ENV` section of BENCHMARKS.md / BENCHMARKS.json. Prices: tools/cost_estimate/prices.yaml.
+# Cost estimate: price what ENV deploys from cdk.out/ENV (synthesized first if missing) at the config's region,
+# print the bill and write it to cdk.out/ENV/reports/. Only REPORT=1 also rewrites the `cost-ENV` section of the
+# tracked BENCHMARKS.md / BENCHMARKS.json, and only for dev, staging and prod. Prices: tools/cost_estimate/prices.yaml.
 .PHONY: cost
 cost: setup
 	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
-	$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) --report
+	@$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) $(if $(filter 1,$(REPORT)),--tracked)
 
 # Alert routing: replay the router's dead-letter queue through the router (needs AWS credentials).
 .PHONY: redrive
@@ -99,3 +108,10 @@ drill: setup
 .PHONY: maintenance
 maintenance: setup
 	$(PY) -m stacks.monitoring.switch $(ENV) $(STATE) "$(REASON)"
+
+# SLO budget report (needs AWS credentials): attainment and error budget left of every Application Signals SLO
+# ENV deploys (names read from cdk.out/ENV, synthesized first if missing). Exit 1 when an SLO is breached.
+.PHONY: slo-report
+slo-report: setup
+	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
+	$(PY) -m tools.slo_report $(ENV) --templates $(OUT) $(if $(AT),--at $(AT))

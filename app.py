@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """CDK entry point: reads ``-c env=NAME`` (default dev), loads config/NAME.yaml, builds that environment's stacks.
 
-This is the only place that reads CDK context. Bad config prints one line per problem and exits 2.
+This is the only place that reads CDK context. Bad config, or monitoring that could not work as configured
+(an alarm that can never fire, a service left without alarms), prints one line per problem and exits 2.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aws_cdk import App
 from config.errors import InputError
 from config.loader import load_config
 from stacks.environment import build_environment
+from stacks.monitoring.validation import check_environment
 from stacks.nag import enable_nag
 
 
@@ -20,6 +22,16 @@ def main() -> int:
     env_name = app.node.try_get_context("env") or "dev"
     try:
         cfg = load_config(env_name)
+    except InputError as exc:
+        for line in exc.lines:
+            print(f"config error: {line}", file=sys.stderr)
+        return 2
+    problems = check_environment(cfg).problems
+    if problems:
+        for line in problems:
+            print(f"config error: config/{env_name}.yaml: {line}", file=sys.stderr)
+        return 2
+    try:
         build_environment(app, cfg)  # some checks need the resolved stacks (e.g. a canary's target URL)
     except InputError as exc:  # bad config, template, override or SLO: one line each; anything else is a bug
         for line in exc.lines:

@@ -10,13 +10,33 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from config.base import ENV_NAME, ENV_NAME_RULE, SECRET_NAME, SECRET_NAME_RULE, looks_like_a_secret
 from config.errors import InputError
 from config.schema import EnvironmentConfig
 
-__all__ = ["ConfigError", "load_config", "known_environments", "CONFIG_DIR"]
+__all__ = ["ConfigError", "load_config", "known_environments", "looks_like_a_secret", "CONFIG_DIR"]
 
 CONFIG_DIR = Path(__file__).resolve().parent
-_ENV_NAME = re.compile(r"^[a-z][a-z0-9]{1,11}$")
+_ENV_NAME = re.compile(ENV_NAME)
+# Pydantic's words for a wrong type, in the words of a YAML file.
+_TYPE_WORDS = {
+    "tuple_type": "must be a list", "list_type": "must be a list", "set_type": "must be a list",
+    "dict_type": "must be a mapping of keys to values", "model_type": "must be a mapping of keys to values",
+    "model_attributes_type": "must be a mapping of keys to values",
+    "string_type": "must be text", "int_type": "must be a whole number", "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number", "float_type": "must be a number", "float_parsing": "must be a number",
+    "bool_type": "must be true or false", "bool_parsing": "must be true or false",
+    "missing": "is required",
+}
+_BOUND_WORDS = {
+    "greater_than_equal": "must be at least {ge}", "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}", "less_than": "must be less than {lt}",
+    "string_too_short": "must have at least {min_length} character(s)",
+    "string_too_long": "must have at most {max_length} characters", "literal_error": "must be {expected}",
+    "too_short": "must have at least {min_length} item(s)", "too_long": "must have at most {max_length} items",
+}
+# Patterns described in words (a regex is no help to a reader).
+_PATTERN_WORDS = {SECRET_NAME: SECRET_NAME_RULE, ENV_NAME: ENV_NAME_RULE}
 
 
 class ConfigError(InputError):
@@ -39,7 +59,7 @@ def known_environments(config_dir: Path = CONFIG_DIR) -> list[str]:
     >>> known_environments()
     ['dev', 'prod', 'staging']
     """
-    return sorted(p.stem for p in config_dir.glob("*.yaml") if _ENV_NAME.match(p.stem))
+    return sorted(p.stem for p in config_dir.glob("*.yaml") if _ENV_NAME.match(p.stem) and 2 <= len(p.stem) <= 12)
 
 
 def load_config(env_name: str, config_dir: Path | None = None) -> EnvironmentConfig:
@@ -55,6 +75,9 @@ def load_config(env_name: str, config_dir: Path | None = None) -> EnvironmentCon
     config_dir = Path(config_dir) if config_dir else CONFIG_DIR
     known = known_environments(config_dir)
     if env_name not in known:
+        if (config_dir / f"{env_name}.yaml").is_file():
+            raise ConfigError([f"config/{env_name}.yaml: '{env_name}' is not a valid environment name: use "
+                               f"{ENV_NAME_RULE}"])
         raise ConfigError([f"unknown environment '{env_name}': known environments are {', '.join(known)}"])
     path = config_dir / f"{env_name}.yaml"
     shown = _display(path)
@@ -85,17 +108,35 @@ def _display(path: Path) -> str:
 
 def _describe(shown: str, err: ErrorDetails) -> str:
     loc = tuple(err.get("loc", ()))
-    field_path = ".".join(str(p) for p in loc) or "(top level)"
+    key_error = "[key]" in loc  # pydantic puts a bad mapping key's error under .../<key>/[key]
+    loc = tuple(p for p in loc if p != "[key]")
+    field_path = ".".join(str(p) for p in (loc[:-1] if key_error else loc))
+    where = f"{shown}: {field_path}: " if field_path else f"{shown}: "
     if err["type"] == "extra_forbidden":
         allowed = _allowed_keys(loc[:-1])
         hint = f"; allowed keys here: {', '.join(allowed)}" if allowed else ""
         return f"{shown}: {field_path}: unknown key{hint}"
+    value = err.get("input")
+    # Only where a secret's NAME belongs: a URL given for runbook_base_url or a canary's base_url is no secret.
+    secret_field = str(loc[-1] if loc else "").endswith("_secret") or err.get("ctx", {}).get("pattern") == SECRET_NAME
+    secret = looks_like_a_secret(value) if secret_field else None
+    if secret:
+        # Never repeat it: the terminal and the CI log would keep it.
+        return (f"{where}this looks like {secret}: store it in Secrets Manager and put the secret's name here "
+                f"({SECRET_NAME_RULE})")
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "string_pattern_mismatch":
-        message = f"does not match the allowed pattern {err.get('ctx', {}).get('pattern')}"
-    value = err.get("input")
-    shown_value = "" if err["type"] == "missing" or isinstance(value, dict) else f" (got {value!r})"
-    return f"{shown}: {field_path}: {message}{shown_value}"
+        pattern = err.get("ctx", {}).get("pattern")
+        message = f"must be {_PATTERN_WORDS[pattern]}" if pattern in _PATTERN_WORDS else \
+            f"does not match the allowed pattern {pattern}"
+    elif _TYPE_WORDS.get(err["type"]):
+        message = _TYPE_WORDS[err["type"]]
+    elif err["type"] in _BOUND_WORDS:
+        message = _BOUND_WORDS[err["type"]].format(**err.get("ctx", {}))
+    if key_error or err["type"] == "missing" or isinstance(value, (dict, list, tuple)) or secret:
+        return f"{where}{message}"  # the message names what matters; a whole mapping or list would drown it
+    shown_value = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+    return f"{where}{message} (got {shown_value})"
 
 
 def _allowed_keys(loc: tuple) -> list[str]:

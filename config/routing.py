@@ -14,10 +14,12 @@ from pydantic import Field, field_validator, model_validator
 
 from config.base import StrictModel
 
-__all__ = ["RoutingConfig", "MaintenanceWindowConfig", "WeeklySchedule", "RetryConfig", "RouterFunctionConfig"]
+__all__ = ["RoutingConfig", "MaintenanceWindowConfig", "WeeklySchedule", "RetryConfig", "RouterFunctionConfig",
+           "GroupingConfig", "InhibitionConfig"]
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Severity = Literal["critical", "warning", "info"]
+GroupedChannel = Literal["slack", "teams", "email"]
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -93,6 +95,34 @@ class RouterFunctionConfig(StrictModel):
     reserved_concurrency: int = Field(default=5, ge=1, le=1000)
 
 
+class GroupingConfig(StrictModel):
+    """Storm handling: notifications of one service and severity arriving within ``window_seconds`` become one
+    message per channel listing the alarms (Alertmanager's ``group_by: [service, severity]`` with
+    ``group_wait``). PagerDuty is never grouped or delayed: each paging alarm keeps its own incident."""
+
+    window_seconds: int = Field(
+        default=30, ge=0, le=900,
+        description="Default 30. How long the first notification of a service and severity waits for others "
+                    "before one message per channel goes out; a lone alert is then sent alone. 0 turns grouping "
+                    "off. Chat and e-mail for a page are delayed by at most this; at most 900 (SQS's longest delay).")
+    channels: tuple[GroupedChannel, ...] = Field(
+        default=("slack", "teams", "email"),
+        description="Default slack, teams and email: the channels that receive one message per group. Channels "
+                    "left out get every notification on its own, at once.")
+
+
+class InhibitionConfig(StrictModel):
+    """While a service's page is open (a critical alarm of the service in ALARM), its warnings are symptoms of
+    the known cause and are not sent (Alertmanager's inhibit rule, ``equal: [service]``)."""
+
+    warnings_while_paged: bool = Field(
+        default=True, description="Default true: hold a service's warning notifications while its page is open.")
+    max_page_open_minutes: int = Field(
+        default=240, ge=1, le=7 * 24 * 60,
+        description="Default 240. A page whose OK never arrived stops inhibiting after this many minutes from "
+                    "its last ALARM.")
+
+
 class RoutingConfig(StrictModel):
     """Router settings that are not endpoints (endpoints live in ``notifications``).
 
@@ -108,6 +138,8 @@ class RoutingConfig(StrictModel):
     function: RouterFunctionConfig = RouterFunctionConfig()
     secret_cache_seconds: int = Field(default=300, ge=0, le=86400)
     dlq_retention_days: int = Field(default=14, ge=1, le=14)
+    grouping: GroupingConfig = GroupingConfig()
+    inhibition: InhibitionConfig = InhibitionConfig()
 
     @model_validator(mode="after")
     def _retries_fit_the_timeout(self) -> "RoutingConfig":

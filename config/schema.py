@@ -10,7 +10,8 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from config.base import SECRET_NAME, StrictModel
+from config.alarm_features import LogAlarmsConfig, WarmUpConfig
+from config.base import ENV_NAME, ENV_NAME_RULE, SECRET_NAME, StrictModel, looks_like_a_secret
 from config.cost import CostConfig
 from config.dashboards import DashboardsConfig
 from config.routing import RoutingConfig
@@ -55,6 +56,11 @@ class SeverityEndpoints(StrictModel):
         if self.pagerduty_secret and _ROUTING_KEY.match(self.pagerduty_secret):
             raise ValueError("pagerduty_secret looks like a PagerDuty routing key (32 letters and digits), not a "
                              "secret name: store the key in Secrets Manager and put the secret's NAME here")
+        for name in ("slack_secret", "pagerduty_secret", "teams_secret"):
+            kind = looks_like_a_secret(getattr(self, name))
+            if kind:  # fits the name pattern (e.g. a Slack token) but is the secret itself; never echoed
+                raise ValueError(f"{name}: this looks like {kind}: store it in Secrets Manager and put the "
+                                 "secret's name here")
         return self
 
 
@@ -105,7 +111,8 @@ class EnvironmentConfig(StrictModel):
     """One deployable environment: what to monitor, where alerts go, and how resources are tagged."""
 
     app: str = Field(pattern=r"^[a-z][a-z0-9-]{1,19}$", description="short app name used in every resource name")
-    env: str = Field(pattern=r"^[a-z][a-z0-9]{1,11}$", description="environment name, e.g. dev")
+    env: str = Field(min_length=2, max_length=12, pattern=ENV_NAME,
+                     description=f"environment name, equal to the file name: {ENV_NAME_RULE}")
     account: str | None = Field(default=None, pattern=r"^\d{12}$")
     region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")
     tags: Tags
@@ -113,7 +120,10 @@ class EnvironmentConfig(StrictModel):
     log_retention_days: int = 30
     powertools_layer_version: int = Field(ge=1, le=1000)
     demo_service: bool = False
-    services: tuple[ServiceConfig, ...] = ()
+    services: tuple[ServiceConfig, ...] = Field(default=(), description="the services to monitor; default none, "
+                                                "which is an error unless allow_no_services is true")
+    allow_no_services: bool = Field(default=False, description="accept `services: []` on purpose (an environment "
+                                    "that deploys only the shared alerting); default false")
     # Where alarm descriptions link to docs/runbooks/<family>.md; a service may set its own runbook_base_url.
     runbook_base_url: str = Field(
         default="https://github.com/acme/watchtower/blob/main/docs/runbooks", pattern=r"^https://\S+[^/]$"
@@ -124,6 +134,8 @@ class EnvironmentConfig(StrictModel):
     synthetics: SyntheticsConfig = SyntheticsConfig()  # canary schedule, extra regions, artifacts
     tracing: TracingDefaults = TracingDefaults()  # X-Ray sampling defaults, debug switch
     dashboards: DashboardsConfig = DashboardsConfig()  # business metrics to chart (config/dashboards.py)
+    warm_up: WarmUpConfig = WarmUpConfig()  # config/alarm_features.py
+    log_alarms: LogAlarmsConfig = LogAlarmsConfig()  # config/alarm_features.py
 
     @field_validator("log_retention_days")
     @classmethod
@@ -141,6 +153,14 @@ class EnvironmentConfig(StrictModel):
         if duplicates:
             raise ValueError(f"service names must be unique; repeated: {', '.join(duplicates)}")
         return services
+
+    @model_validator(mode="after")
+    def _services_or_on_purpose(self) -> "EnvironmentConfig":
+        # An environment that monitors nothing looks deployed and green: only accept it when the file says so.
+        if not self.services and not (self.allow_no_services and "services" in self.model_fields_set):
+            raise ValueError(f"services: environment '{self.env}' lists no services, so nothing would be monitored; "
+                             "list them, or write `services: []` with `allow_no_services: true` if that is on purpose")
+        return self
 
     @model_validator(mode="after")
     def _environment_tag_matches(self) -> "EnvironmentConfig":

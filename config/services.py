@@ -7,15 +7,18 @@ or per resource, keyed ``Family`` (every severity) or ``Family.severity`` (one).
 """
 from __future__ import annotations
 
-import json
+import difflib
 import re
+import zoneinfo
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from config.base import StrictModel
 from config.telemetry import CanaryConfig, TracingConfig
+from config.templates import TemplateReadError, read_service_template
 
 __all__ = [
     "ALARM_FAMILIES",
@@ -69,17 +72,21 @@ class AlarmOverride(StrictModel):
         return period
 
 
-Overrides = dict[str, AlarmOverride]
+def _check_override_key(key: str) -> str:
+    """One override key; checked key by key, so every bad key of a mapping is reported, each on its own line."""
+    match = _OVERRIDE_KEY.match(key)
+    family = match["family"] if match else key.split(".", 1)[0]
+    if match and family in ALARM_FAMILIES:
+        return key
+    guess = difflib.get_close_matches(family, ALARM_FAMILIES, n=1)
+    hint = f"did you mean '{guess[0]}'? " if guess and guess[0] != family else ""
+    if family in ALARM_FAMILIES:  # the family is right, the severity is not
+        raise ValueError(f"override key '{key}': the severity after the dot must be critical, warning or info")
+    raise ValueError(f"override key '{key}' must be Family or Family.severity of a known family; {hint}"
+                     f"families: {', '.join(ALARM_FAMILIES)}")
 
 
-def _check_override_keys(overrides: Overrides) -> Overrides:
-    for key in overrides:
-        match = _OVERRIDE_KEY.match(key)
-        if not match or match["family"] not in ALARM_FAMILIES:
-            raise ValueError(
-                f"override key '{key}' must be Family or Family.severity; families: {', '.join(ALARM_FAMILIES)}"
-            )
-    return overrides
+Overrides = dict[Annotated[str, AfterValidator(_check_override_key)], AlarmOverride]
 
 
 def _name_from_arn(value: Any, marker: str) -> Any:
@@ -102,11 +109,6 @@ class _ResourceRef(StrictModel):
     def _from_string(cls, value: Any) -> Any:
         # A bare string in YAML is the resource's name or ARN.
         return {"name": value} if isinstance(value, str) else value
-
-    @field_validator("overrides")
-    @classmethod
-    def _valid_overrides(cls, overrides: Overrides) -> Overrides:
-        return _check_override_keys(overrides)
 
 
 class FunctionRef(_ResourceRef):
@@ -155,6 +157,13 @@ class QueueRef(_ResourceRef):
     @classmethod
     def _arn(cls, value: Any) -> Any:
         return value.rsplit(":", 1)[1] if isinstance(value, str) and value.startswith("arn:") else value
+
+    @model_validator(mode="after")
+    def _not_its_own_dlq(self) -> "QueueRef":
+        # Its DLQ alarm would watch the live queue: every message waiting would warn, and no dead letter would.
+        if self.dlq is not None and self.dlq == self.name:
+            raise ValueError(f"queue '{self.name}' names itself as its dlq: give the name of its dead-letter queue")
+        return self
 
 
 class StateMachineRef(_ResourceRef):
@@ -218,7 +227,17 @@ class MaintenanceWindow(StrictModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
     cron: str = Field(description="cron fields 'minute hour day-of-month month day-of-week', e.g. '0 2 * * SUN'")
     duration_minutes: int = Field(ge=1, le=21600)
-    timezone: str = Field(default="UTC", pattern=r"^[A-Za-z_]+(/[A-Za-z_+-]+)*$")
+    timezone: str = Field(default="UTC", description="IANA time zone of the cron, e.g. Europe/Berlin; default UTC")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, timezone: str) -> str:
+        # A zone AlarmMuteRule does not know fails only at deploy; the IANA database is the list it accepts.
+        if timezone not in _time_zones():
+            guess = difflib.get_close_matches(timezone, sorted(_time_zones()), n=1)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise ValueError(f"'{timezone}' is not a time zone; {hint}use an IANA name such as UTC or Europe/Berlin")
+        return timezone
 
     @field_validator("cron")
     @classmethod
@@ -241,6 +260,29 @@ class SloConfig(StrictModel):
     latency_threshold_ms: int = Field(default=1000, ge=1, le=900_000)
     period_days: Literal[30] = 30
     source: str | None = None
+    native: bool = Field(default=True, description=(
+        "also create each SLO as an Application Signals SLO (attainment, budget and burn rates in the console); "
+        "default true"))
+    warning_threshold: float = Field(default=50, gt=0, lt=100, description=(
+        "the console marks the native SLO as warning when less than this percent of its budget is left; "
+        "default 50 (Application Signals' own default)"))
+    alarms_on: Literal["burn_rate", "native"] = Field(default="burn_rate", description=(
+        "what the burn-rate alarms read: 'burn_rate' (our own metric math, the default and the only one built)"))
+
+    @field_validator("alarms_on")
+    @classmethod
+    def _native_alarms_unsupported(cls, value: str) -> str:
+        # The names of the burn-rate metrics Application Signals publishes are not in its documentation; an
+        # alarm on a guessed metric name would sit in INSUFFICIENT_DATA forever and never page.
+        if value == "native":
+            raise ValueError("alarms_on 'native' is not supported yet: the burn-rate metrics Application Signals "
+                             "publishes are not named in its documentation (allowed: burn_rate)")
+        return value
+
+
+@lru_cache(maxsize=1)
+def _time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
 
 
 class ServiceConfig(StrictModel):
@@ -251,18 +293,15 @@ class ServiceConfig(StrictModel):
     tier: Literal[1, 2, 3] = 2
     runbook_base_url: str | None = Field(default=None, pattern=r"^https://\S+[^/]$")
     resources: ServiceResources = ServiceResources()
-    template: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./-]+\.json$")
+    template: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./-]+\.(json|ya?ml|template)$",
+                                 description="the service's CloudFormation template, JSON or YAML (short-form tags "
+                                             "such as !Ref work), relative to the repository root; default none")
     metrics_namespace: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./#:-]{1,255}$")
     overrides: Overrides = {}
     maintenance_windows: tuple[MaintenanceWindow, ...] = ()
     slo: SloConfig | None = SloConfig()
     canary: CanaryConfig | None = None  # declared in config/telemetry.py
     tracing: TracingConfig = TracingConfig()  # declared in config/telemetry.py
-
-    @field_validator("overrides")
-    @classmethod
-    def _valid_overrides(cls, overrides: Overrides) -> Overrides:
-        return _check_override_keys(overrides)
 
     @field_validator("template")
     @classmethod
@@ -273,15 +312,9 @@ class ServiceConfig(StrictModel):
         if not path.is_file():
             raise ValueError(f"template '{template}' does not exist (paths are relative to the repository root)")
         try:
-            parsed = json.loads(path.read_text())
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"template '{template}' is not valid JSON (line {exc.lineno}: {exc.msg})") from None
-        if not isinstance(parsed, dict) or not isinstance(parsed.get("Resources", {}), dict):
-            raise ValueError(f"template '{template}' is not a CloudFormation template (no Resources mapping)")
-        for logical_id, resource in parsed.get("Resources", {}).items():
-            if not isinstance(resource, dict) or not isinstance(resource.get("Properties", {}), dict):
-                raise ValueError(f"template '{template}' is not a CloudFormation template (resource {logical_id} "
-                                 "is not a mapping with a Properties mapping)")
+            read_service_template(path, template)
+        except TemplateReadError as exc:
+            raise ValueError(str(exc)) from None
         return template
 
     @model_validator(mode="after")

@@ -80,6 +80,7 @@ class ServiceView:
     slo_source: SliSource | None = None
     availability_slo: float | None = None  # percent; None: no availability SLO
     latency_slo: float | None = None  # percent of requests within latency_threshold_ms; None: no latency SLO
+    native_slos: bool = False  # the SLOs also exist as Application Signals SLOs (linked from the SLO dashboard)
 
     @property
     def namespace(self) -> str:
@@ -139,6 +140,7 @@ def view_of(service: Any) -> ServiceView:
         slo_source=_sli_source(slo, resources) if slo is not None else None,
         availability_slo=availability,
         latency_slo=getattr(slo, "latency", None),
+        native_slos=bool(getattr(slo, "native", False)),
     )
 
 

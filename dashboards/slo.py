@@ -15,9 +15,10 @@ from typing import Any
 from config.schema import EnvironmentConfig
 from dashboards.common import SEVERITY_COLORS, region_of, runbook_links, title_block
 from dashboards.inventory import ServiceView, services_of
-from dashboards.layout import Grid
+from dashboards.layout import HEADER_HEIGHT, Grid
 from dashboards.model import AlarmRef, AppResources
-from dashboards.widgets import alarm_status, annotation, expression, graph, metric, single_value
+from dashboards.slo_console import native_slo_name, slo_console_url
+from dashboards.widgets import REGION_PLACEHOLDER, alarm_status, annotation, expression, graph, metric, single_value
 
 __all__ = ["build", "TIME_RANGE", "PAGE_WINDOWS", "TICKET_WINDOWS", "SLO_FAMILIES", "bad_ratio_inputs"]
 
@@ -84,6 +85,18 @@ def _sli_row(view: ServiceView, sli: str, objective: float, region: str) -> list
     ]
 
 
+def _console_links(cfg: EnvironmentConfig, view: ServiceView, region: str) -> str:
+    """Links to the service's Application Signals SLOs (attainment, budget, burn rates), if it has them."""
+    if not view.native_slos:
+        return ""
+    slis = [sli for sli, objective in (("availability", view.availability_slo), ("latency", view.latency_slo))
+            if objective]
+    console_region = None if region == REGION_PLACEHOLDER else region  # a token cannot sit inside a link
+    links = " · ".join(f"[{sli}]({slo_console_url(console_region, native_slo_name(cfg.app, cfg.env, view.name, sli))})"
+                       for sli in slis)
+    return f"\nIn the CloudWatch console (Application Signals SLOs): {links}" if links else ""
+
+
 def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
           resources: AppResources = AppResources()) -> dict[str, Any]:
     """The SLO body: per service with an SLO, one header and one row of four widgets per SLI.
@@ -105,8 +118,10 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
         refs = [r for r in slo_refs if r.service == view.name]
         source = view.slo_source
         assert source is not None
+        links = _console_links(cfg, view, region)
         grid.header(f"## {view.name}: SLOs over 30 days, measured at {source.label}\n"
-                    f"{runbook_links(cfg, (r.family for r in refs) if refs else ['SloBurnRate'])}")
+                    f"{runbook_links(cfg, (r.family for r in refs) if refs else ['SloBurnRate'])}"
+                    f"{links}", height=3 if links else HEADER_HEIGHT)
         for sli, objective in (("availability", view.availability_slo), ("latency", view.latency_slo)):
             if objective:
                 grid.row(_sli_row(view, sli, objective, region))

@@ -1,9 +1,10 @@
 """Every stack of one environment, composed and wired. ``app.py`` calls ``build_environment`` and nothing else."""
 from __future__ import annotations
 
-from aws_cdk import App, Environment, Stack, Tags
+from aws_cdk import App, Aspects, Environment, Stack, Tags
 
 from config.schema import EnvironmentConfig
+from stacks.alarm_features.warm_up import WarmUp
 from stacks.alerting_stack import AlertingStack
 from stacks.cost_stack import CostStack
 from stacks.dashboards_stack import DashboardsStack, dashboard_inputs
@@ -34,6 +35,7 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     # Tags are an aspect: applied at synth to every taggable resource of every stack below, so costs allocate.
     for key, value in cfg.tags.as_dict().items():
         Tags.of(app).add(key, value)
+    Aspects.of(app).add(WarmUp(cfg.warm_up))  # paging alarms stay quiet for a few minutes after each change
 
     stacks: dict[str, Stack] = {}
     alerting = AlertingStack(app, stack_name(cfg, "Alerting"), cfg=cfg, **props("Alerting"))

@@ -18,6 +18,7 @@ from stacks.monitoring.partition import partition
 from stacks.monitoring.service_alarms import ServiceAlarms
 from stacks.naming import alarm_name, stack_name
 from stacks.slo.burn_rate import ServiceSlos
+from stacks.slo.native import NativeSlos
 
 __all__ = ["MaintenanceStack", "MonitoringStack", "MonitoringPartStack", "build_monitoring"]
 
@@ -57,11 +58,12 @@ class MonitoringPartStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
                  resources: ServiceResources, part: int, info_topic: sns.ITopic,
-                 all_resources: ServiceResources | None = None, **kwargs) -> None:
+                 all_resources: ServiceResources | None = None, warning_topic: sns.ITopic | None = None,
+                 **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         base_url = service.runbook_base_url or cfg.runbook_base_url
         alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources, info_topic=info_topic,
-                               all_resources=all_resources)
+                               all_resources=all_resources, warning_topic=warning_topic)
         self.alarm_refs: list[AlarmRef] = [c.ref for c in alarms.created]
         self.rollups: dict[str, Child] = {}
         for severity in ("critical", "warning"):
@@ -96,7 +98,8 @@ class MonitoringStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         base_url = service.runbook_base_url or cfg.runbook_base_url
         alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources,
-                               info_topic=topics["info"], all_resources=all_resources)
+                               info_topic=topics["info"], all_resources=all_resources,
+                               warning_topic=topics["warning"])
         self.alarm_refs: list[AlarmRef] = [c.ref for c in alarms.created]
         for part in parts:
             self.alarm_refs.extend(part.alarm_refs)
@@ -122,6 +125,8 @@ class MonitoringStack(Stack):
         self.slos = ServiceSlos(self, "Slo", cfg=cfg, service=service, resources=all_resources or resources,
                                 topics=dict(topics), maintenance=maintenance)
         self.alarm_refs.extend(self.slos.alarm_refs)
+        # The same SLOs as Application Signals objects: attainment and budget in the console, no paging.
+        self.native_slos = NativeSlos(self, "NativeSlo", cfg=cfg, service=service, resources=all_resources or resources)
         health_children = [Child(c, c.alarm_name) for c in (self.critical, self.warning, *self.slos.page,
                                                             *self.slos.ticket) if c is not None]
         health_children += children["info"]
@@ -161,7 +166,8 @@ def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, s
             concern = f"Monitoring-{service.name}-part{index}"
             parts.append(MonitoringPartStack(app, stack_name(cfg, concern), cfg=cfg, service=service,
                                              resources=part_resources, part=index, info_topic=topics["info"],
-                                             all_resources=resources, **props(concern)))
+                                             all_resources=resources, warning_topic=topics["warning"],
+                                             **props(concern)))
             stacks[concern] = parts[-1]
         concern = f"Monitoring-{service.name}"
         for stack in parts:

@@ -14,6 +14,7 @@ from tools.templates import TemplateError, read_templates
 __all__ = ["summarize", "alarm_severity", "main"]
 
 SEVERITIES = ("critical", "warning", "info")
+_ALARM_TYPES = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudWatch::LogAlarm")
 
 
 def alarm_severity(resource: dict[str, Any]) -> str:
@@ -50,7 +51,7 @@ def summarize(outdir: Path) -> str:
         lines.append(f"  {stack:<40} {len(resources):>4} resources")
         for resource in resources.values():
             by_type[resource["Type"]] += 1
-            if resource["Type"] in ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm"):
+            if resource["Type"] in _ALARM_TYPES:
                 by_severity[alarm_severity(resource)] += 1
     lines.append("Resources by type:")
     lines += [f"  {t:<50} {n:>4}" for t, n in sorted(by_type.items())]

@@ -1,17 +1,25 @@
-"""``python -m dashboards.preview CDK_OUT_DIR OUT_DIR``: one PNG per dashboard found in the synthesized templates.
+"""``python -m dashboards.preview CDK_OUT_DIR OUT_DIR [--scenario healthy|outage] [--service NAME]``: one PNG per
+dashboard found in the synthesized templates.
 
-``make preview ENV=prod`` runs it after ``make synth``, so the picture shows exactly the body that deploys.
+``make preview ENV=prod`` runs it after ``make synth``, so the picture shows exactly the body that deploys, with
+simulated data of a healthy environment (every alarm OK). ``--scenario outage`` draws a hard outage of one service
+(default: the first monitored one) with the alarms the offline alarm simulator says would be in ALARM; those
+pictures are named ``<dashboard>-outage.png``.
 """
 from __future__ import annotations
 
+import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
-from dashboards.preview.render import render
+from dashboards.preview.incident import SCENARIOS, incident_state
+from dashboards.preview.render import Drawing, render
 from dashboards.preview.resolve import MARKER, PreviewError, dashboards_in
+from dashboards.preview.simulate import HEALTHY, State
 
-__all__ = ["main", "preview_directory", "alarm_names"]
+__all__ = ["main", "preview_directory", "draw_directory", "alarm_names", "monitored_services"]
 
 _ALARMS = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
 
@@ -55,31 +63,85 @@ def _named(body: dict, names: dict[str, str], template_key: str) -> dict:
     return body
 
 
-def preview_directory(assembly: Path, out: Path) -> list[Path]:
-    """Render every dashboard of the templates in ``assembly`` into ``out``; returns the PNG paths.
+def monitored_services(assembly: Path) -> tuple[str, list[str]]:
+    """(``<app>-<env>-`` prefix, monitored service names) read from the assembly's stack files: each monitored
+    service has a ``<app>-<env>-Monitoring-<service>`` stack.
+
+    Example
+    -------
+    >>> monitored_services(Path("cdk.out/prod"))  # doctest: +SKIP
+    ('watchtower-prod-', ['notifications', 'orders', 'payments'])
+    """
+    stacks = [path.name.removesuffix(".template.json") for path in sorted(assembly.glob("*.template.json"))]
+    try:  # the manifest lists stacks in the order the app made them: the config's order of services
+        artifacts = list(json.loads((assembly / "manifest.json").read_text()).get("artifacts", {}))
+        stacks = [name for name in artifacts if name in stacks] + [name for name in stacks if name not in artifacts]
+    except (OSError, ValueError, AttributeError):
+        pass
+    prefix, services = "", []
+    for stack in stacks:
+        found = re.fullmatch(r"(.+-)Monitoring-(.+)", stack)
+        if found:
+            prefix = found.group(1)
+            services.append(found.group(2))
+    return prefix, services
+
+
+def draw_directory(assembly: Path, out: Path, scenario: str = "healthy", service: str | None = None
+                   ) -> list[Drawing]:
+    """Render every dashboard of the templates in ``assembly`` into ``out`` in the named state; returns what was
+    drawn (the PNG path, the state and each widget's content).
 
     Raises
     ------
     PreviewError
-        When ``assembly`` holds no template or no dashboard, or a body cannot be read back.
-
-    Example
-    -------
-    >>> preview_directory(Path("cdk.out/dev"), Path("cdk.out/preview"))  # doctest: +SKIP
-    [PosixPath('cdk.out/preview/watchtower-dev-ServiceOverview.png'), ...]
+        When ``assembly`` holds no template or no dashboard, a body cannot be read back, the service is unknown
+        or the alarm simulator cannot run the scenario.
     """
     templates = sorted(assembly.glob("*.template.json"))
     if not templates:
         raise PreviewError(f"no templates in {assembly}: run 'make synth ENV=<env>' first")
     loaded = {path.name: _read_template(path) for path in templates}
     names = alarm_names(loaded)
-    written = []
-    for key, template in loaded.items():
-        for name, body in dashboards_in(template).items():
-            written.append(render(_named(body, names, key), name, out / f"{name}.png"))
-    if not written:
+    bodies = [(name, key, body) for key, template in loaded.items() for name, body in dashboards_in(template).items()]
+    if not bodies:
         raise PreviewError(f"no AWS::CloudWatch::Dashboard in the templates of {assembly}")
-    return written
+    # the monitoring's own resources are named <app>-<env>-...: the prefix of the dashboards' stack
+    # (<app>-<env>-Dashboards), else of the first dashboard (<app>-<env>-<Name>)
+    stack = bodies[0][1].removesuffix(".template.json")
+    own = stack[: -len("Dashboards")] if stack.endswith("-Dashboards") else bodies[0][0].rsplit("-", 1)[0] + "-"
+    state: State = HEALTHY
+    suffix = ""
+    if scenario != "healthy":
+        prefix, services = monitored_services(assembly)
+        if not services:
+            raise PreviewError(f"--scenario {scenario} needs a monitored service; {assembly} has no "
+                               "<app>-<env>-Monitoring-<service> stack")
+        chosen = service or services[0]
+        if chosen not in services:
+            raise PreviewError(f"--service {chosen!r} is not monitored here; known: {', '.join(services)}")
+        state = incident_state(assembly, scenario, prefix, chosen)
+        own = prefix or own
+        suffix = f"-{scenario}"
+    return [render(_named(body, names, key), name, out / f"{name}{suffix}.png", state, own)
+            for name, key, body in bodies]
+
+
+def preview_directory(assembly: Path, out: Path, scenario: str = "healthy", service: str | None = None
+                      ) -> list[Path]:
+    """Render every dashboard of the templates in ``assembly`` into ``out``; returns the PNG paths.
+
+    Raises
+    ------
+    PreviewError
+        As :func:`draw_directory`.
+
+    Example
+    -------
+    >>> preview_directory(Path("cdk.out/dev"), Path("cdk.out/preview"))  # doctest: +SKIP
+    [PosixPath('cdk.out/preview/watchtower-dev-ServiceOverview.png'), ...]
+    """
+    return [drawing.path for drawing in draw_directory(assembly, out, scenario, service)]
 
 
 def _read_template(path: Path) -> dict:
@@ -97,13 +159,25 @@ def _read_template(path: Path) -> dict:
     return template
 
 
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not the usage block
+        raise PreviewError(f"{message} (usage: python -m dashboards.preview CDK_OUT_DIR OUT_DIR "
+                           f"[--scenario healthy|{'|'.join(SCENARIOS)}] [--service NAME])")
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m dashboards.preview CDK_OUT_DIR OUT_DIR", file=sys.stderr)
-        return 2
+    """Entry point; returns the exit code (0, or 2 with one line on stderr)."""
+    parser = _Parser(prog="python -m dashboards.preview", add_help=True)
+    parser.add_argument("assembly")
+    parser.add_argument("out")
+    parser.add_argument("--scenario", default="healthy", choices=["healthy", *SCENARIOS])
+    parser.add_argument("--service")
     try:
-        for path in preview_directory(Path(argv[0]), Path(argv[1])):
-            print(f"preview: {path}")
+        args = parser.parse_args(argv)
+        for drawing in draw_directory(Path(args.assembly), Path(args.out), args.scenario, args.service):
+            print(f"preview: {drawing.path}")
+        if args.scenario != "healthy":
+            print(f"preview: state: {drawing.state.description}")
     except PreviewError as exc:
         print(f"preview error: {exc}", file=sys.stderr)
         return 2

@@ -1,4 +1,4 @@
-"""Alert router Lambda: SNS severity topics -> Slack, PagerDuty, Teams and e-mail.
+"""Alert router Lambda: SNS severity topics, direct alarm actions and EventBridge -> Slack, PagerDuty, Teams, e-mail.
 
 Kept import-free so that ``python -m lambdas.alert_router preview`` loads no AWS SDK.
 """

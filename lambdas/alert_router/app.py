@@ -32,7 +32,8 @@ def build_router(settings: RouterSettings | None = None) -> Router:
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Route one SNS event (or a redrive request) to the configured channels.
+    """Route one event (SNS records, an alarm's Lambda action payload, an EventBridge event, or a redrive request)
+    to the configured channels.
 
     Example
     -------

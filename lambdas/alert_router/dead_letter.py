@@ -67,12 +67,22 @@ class DeadLetters:
         self._sns, self._topic = sns, email_topic_arn
         self._sender = sender
 
-    def send(self, sns: dict[str, Any], reason: str, severity: str | None, alert: Alert | None = None,
-             channel: str | None = None, fallback_severity: str | None = None) -> tuple[bool, bool]:
+    def send(
+        self,
+        sns: dict[str, Any],
+        reason: str,
+        severity: str | None,
+        alert: Alert | None = None,
+        channel: str | None = None,
+        fallback_severity: str | None = None,
+        fallback: bool = True,
+    ) -> tuple[bool, bool]:
         """Queue the dead letter and publish the fallback; returns (queued, e-mailed).
 
         ``severity`` is the alert's, None when not known (a redrive replays it as such); ``fallback_severity``
         (default the same, else critical) is the e-mail's ``severity`` attribute, which decides who receives it.
+        ``fallback=False`` (a group's members: one fallback e-mail covers them all) e-mails only when the DLQ
+        refused the message.
 
         Raises DeliveryLostError when both fail, so the message is never silently dropped.
         """
@@ -84,14 +94,17 @@ class DeadLetters:
             queued = True
         except Exception as exc:  # any SDK failure: try the other path, then decide
             errors.append(f"DLQ: {type(exc).__name__}")
-        where = f"{channel}: " if channel else ""
-        try:
-            self._sns.publish(TopicArn=self._topic,
-                              **fallback_email_message(f"{where}{reason}", fallback_severity or severity or "critical",
-                                                       body["sns"]["Message"], self._sender))
-            emailed = True
-        except Exception as exc:
-            errors.append(f"fallback e-mail: {type(exc).__name__}")
+        if fallback or not queued:
+            where = f"{channel}: " if channel else ""
+            try:
+                self.fallback(f"{where}{reason}", fallback_severity or severity or "critical", body["sns"]["Message"])
+                emailed = True
+            except Exception as exc:
+                errors.append(f"fallback e-mail: {type(exc).__name__}")
         if not queued and not emailed:
             raise DeliveryLostError(f"could not dead-letter ({'; '.join(errors)}): {reason}")
         return queued, emailed
+
+    def fallback(self, problem: str, severity: str, original: str) -> None:
+        """Publish one plain fallback e-mail (raises what SNS raises)."""
+        self._sns.publish(TopicArn=self._topic, **fallback_email_message(problem, severity, original, self._sender))

@@ -1,4 +1,5 @@
-"""De-duplication: the first (dedup key, state) within the window wins a DynamoDB conditional write."""
+"""De-duplication: a notification repeating its alarm's last delivered state within the window is a duplicate;
+a change of state always goes through (a DynamoDB conditional write on one item per dedup key)."""
 from __future__ import annotations
 
 import time
@@ -10,19 +11,22 @@ __all__ = ["Deduplicator", "dedup_id"]
 
 
 def dedup_id(alert: Alert) -> str:
-    """The item key: the alert's dedup key and state.
+    """The item key: one per dedup key (the item remembers the last state delivered).
 
     Example
     -------
     >>> dedup_id(alert)  # doctest: +SKIP
-    'arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical#ALARM'
+    'dedup#arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical'
     """
-    return f"{alert.dedup_key}#{alert.state}"
+    return f"dedup#{alert.dedup_key}"
 
 
 class Deduplicator:
     """Claims (dedup key, state) for ``window_seconds``; TTL removes old items, the condition ignores
     expired ones still present (DynamoDB deletes expired items lazily, hours later).
+
+    One item per key, so ALARM, OK, ALARM within the window is three deliveries (a page that re-fires after
+    its resolve pages again), while ALARM, ALARM is one.
 
     Example
     -------
@@ -53,8 +57,9 @@ class Deduplicator:
                     "alarm_name": {"S": alert.alarm_name[:1024]},
                     "state": {"S": alert.state},
                 },
-                ConditionExpression="attribute_not_exists(dedup_id) OR expires_at <= :now",
-                ExpressionAttributeValues={":now": {"N": str(now)}},
+                ConditionExpression="attribute_not_exists(dedup_id) OR expires_at <= :now OR #state <> :state",
+                ExpressionAttributeNames={"#state": "state"},
+                ExpressionAttributeValues={":now": {"N": str(now)}, ":state": {"S": alert.state}},
             )
         except self._client.exceptions.ConditionalCheckFailedException:
             return False

@@ -1,23 +1,39 @@
-"""HTTP delivery with retries: 429, 5xx, timeouts and connection errors are retried with exponential
-backoff and jitter, within the time the Lambda has left; any other answer is final."""
+"""HTTP delivery with retries: 5xx, timeouts and connection errors are retried with exponential backoff and
+jitter; a 429 waits as long as the receiver's ``Retry-After`` says (backoff when it says nothing) and holds every
+delivery to the same endpoint for that long (a ChannelGate); all of it within the time the Lambda has left. Any
+other answer is final."""
 from __future__ import annotations
 
 import json
 import random
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from http.client import HTTPException
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-__all__ = ["RetryPolicy", "Deadline", "DeliveryResult", "post_json", "validate_endpoint", "EndpointError"]
+__all__ = [
+    "RetryPolicy",
+    "Deadline",
+    "DeliveryResult",
+    "ChannelGate",
+    "post_json",
+    "validate_endpoint",
+    "EndpointError",
+    "retry_after_seconds",
+]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 # Shortest attempt worth starting: below this the request would time out before a server could answer.
 _MIN_ATTEMPT_S = 0.05
+# Answers of 429 are the receiver pacing us, not failing: they do not use up ``max_attempts`` (the deadline bounds
+# them), but a receiver that throttles this often is not going to take the message in this invocation.
+_MAX_THROTTLED_ATTEMPTS = 30
 
 
 class EndpointError(ValueError):
@@ -71,12 +87,47 @@ class Deadline:
 
 @dataclass(frozen=True)
 class DeliveryResult:
-    """Outcome of one delivery: ``ok``, how many attempts, the last HTTP status and a one-line detail."""
+    """Outcome of one delivery: ``ok``, how many attempts, the last HTTP status, a one-line detail and how many
+    attempts the receiver answered 429."""
 
     ok: bool
     attempts: int
     status: int | None
     detail: str
+    throttled: int = 0
+
+
+class ChannelGate:
+    """When the next request to one endpoint may start. A 429 closes the gate for its ``Retry-After``; every
+    delivery to the endpoint (other threads of the same invocation included) waits for it instead of adding to
+    the overload. ``on_hold`` is told of each 429's hold (the router shares it with other execution
+    environments); holds learnt from elsewhere come in with ``share=False``.
+
+    Example
+    -------
+    >>> gate = ChannelGate(clock=lambda: 100.0)
+    >>> gate.hold(2.5); gate.wait_s()
+    2.5
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic,
+                 on_hold: Callable[[float], None] | None = None) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._open_at = 0.0
+        self._on_hold = on_hold
+
+    def hold(self, seconds: float, share: bool = True) -> None:
+        """Keep the gate closed for at least ``seconds`` from now (a later hold never shortens an earlier one)."""
+        with self._lock:
+            self._open_at = max(self._open_at, self._clock() + max(seconds, 0.0))
+        if share and self._on_hold is not None and seconds > 0:
+            self._on_hold(seconds)
+
+    def wait_s(self) -> float:
+        """Seconds until the gate opens (0 when open)."""
+        with self._lock:
+            return max(self._open_at - self._clock(), 0.0)
 
 
 def validate_endpoint(url: str) -> str:
@@ -107,12 +158,29 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
-def _retry_after_s(error: urllib.error.HTTPError) -> float | None:
-    value = error.headers.get("Retry-After") if error.headers else None
-    try:
-        return max(float(value), 0.0) if value is not None else None
-    except ValueError:
+def retry_after_seconds(value: str | None, now: Callable[[], float] = time.time) -> float | None:
+    """``Retry-After`` in seconds: delta-seconds or an HTTP-date (RFC 9110), None when absent or unreadable.
+
+    Example
+    -------
+    >>> retry_after_seconds("1.5"), retry_after_seconds("soon")
+    (1.5, None)
+    >>> retry_after_seconds("Tue, 01 Dec 2026 09:00:30 GMT", now=lambda: 1796115600.0)
+    30.0
+    """
+    if value is None:
         return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    return max(when.timestamp() - now(), 0.0)
 
 
 def post_json(
@@ -123,44 +191,69 @@ def post_json(
     *,
     sleep: Callable[[float], None] = time.sleep,
     rng: Callable[[], float] = random.random,
+    gate: ChannelGate | None = None,
 ) -> DeliveryResult:
     """POST ``body`` as JSON to ``url``, retrying transient failures while ``deadline`` allows.
+
+    ``gate`` is shared by every delivery to the same endpoint; without one, a private gate still makes this call
+    honour ``Retry-After``. A wait that would outlast the deadline is not started: the result says so at once, so
+    the caller has the remaining time to dead-letter the message.
 
     Example
     -------
     >>> post_json("https://hooks.slack.com/services/T/B/X", {"text": "hi"},
     ...           RetryPolicy(), Deadline(10))  # doctest: +SKIP
-    DeliveryResult(ok=True, attempts=1, status=200, detail='HTTP 200')
+    DeliveryResult(ok=True, attempts=1, status=200, detail='HTTP 200', throttled=0)
     """
     data = json.dumps(body).encode("utf-8")
-    attempts, status, detail = 0, None, "no attempt made (no time left)"
-    while attempts < policy.max_attempts:
+    gate = gate or ChannelGate()
+    attempts = failures = throttled = 0
+    status, detail = None, "no attempt made (no time left)"
+
+    def given_up(why: str) -> DeliveryResult:
+        return DeliveryResult(False, attempts, status, why, throttled)
+
+    while True:
+        wait = gate.wait_s()
+        if wait > 0:
+            if wait + _MIN_ATTEMPT_S >= deadline.remaining():
+                if attempts == 0:  # an earlier 429 to this endpoint still holds it
+                    return given_up(f"not attempted: the endpoint's last 429 asked to wait {wait:.1f}s more, "
+                                    f"beyond the {deadline.remaining():.1f}s left")
+                return given_up(f"{detail}; receiver asked to wait {wait:.1f}s, beyond the "
+                                f"{deadline.remaining():.1f}s left after {attempts} attempt(s)")
+            sleep(wait)
         left = deadline.remaining()
         if left < _MIN_ATTEMPT_S:
-            return DeliveryResult(False, attempts, status, f"{detail}; out of time after {attempts} attempt(s)")
+            return given_up(f"{detail}; out of time after {attempts} attempt(s)")
         attempts += 1
         request = urllib.request.Request(url, data=data, method="POST",
                                          headers={"Content-Type": "application/json", "User-Agent": "alert-router"})
-        wait = None
         try:
             with _OPENER.open(request, timeout=min(policy.timeout_ms / 1000, left)) as response:
                 status = response.status
                 response.read(65536)
-            return DeliveryResult(True, attempts, status, f"HTTP {status}")
+            return DeliveryResult(True, attempts, status, f"HTTP {status}", throttled)
         except urllib.error.HTTPError as error:
             status = error.code
             detail = f"HTTP {error.code} {error.reason}".strip()
-            if error.code != 429 and error.code < 500:
-                return DeliveryResult(False, attempts, status, f"{detail} (not retried)")
-            wait = _retry_after_s(error) if error.code == 429 else None
+            if error.code == 429:
+                throttled += 1
+                if throttled >= _MAX_THROTTLED_ATTEMPTS:
+                    return given_up(f"{detail} {throttled} times; giving up after {attempts} attempt(s)")
+                told = retry_after_seconds(error.headers.get("Retry-After") if error.headers else None)
+                gate.hold(told if told is not None else policy.backoff_s(throttled, rng))
+                continue
+            if error.code < 500:
+                return given_up(f"{detail} (not retried)")
         except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, HTTPException, OSError) as error:
             status = None
             reason = getattr(error, "reason", error)
             detail = f"{type(reason).__name__}: {reason}" if str(reason) else type(reason).__name__
-        if attempts >= policy.max_attempts:
-            break
-        delay = min(wait if wait is not None else policy.backoff_s(attempts, rng), policy.max_delay_ms / 1000)
+        failures += 1
+        if failures >= policy.max_attempts:
+            return given_up(f"{detail} after {attempts} attempt(s)")
+        delay = policy.backoff_s(failures, rng)
         if delay + _MIN_ATTEMPT_S >= deadline.remaining():
-            return DeliveryResult(False, attempts, status, f"{detail}; out of time after {attempts} attempt(s)")
+            return given_up(f"{detail}; out of time after {attempts} attempt(s)")
         sleep(delay)
-    return DeliveryResult(False, attempts, status, f"{detail} after {attempts} attempt(s)")

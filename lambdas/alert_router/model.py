@@ -64,6 +64,9 @@ class Alert:
         For composite alarms: ``Alarm``, ``WaitPeriod`` or ``ExtensionPeriod`` when CloudWatch held actions.
     account, region : str or None
         Where it happened.
+    reports_held_actions : bool
+        True when the source reports every state change, whether or not CloudWatch is holding the alarm's
+        actions (EventBridge); SNS notifications and Lambda actions are sent only when the actions run.
     details : tuple of (str, str)
         Extra label/value pairs shown by every channel, in order.
 
@@ -92,6 +95,7 @@ class Alert:
     account: str | None = None
     region: str | None = None
     details: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    reports_held_actions: bool = False
 
     def with_severity(self, severity: str) -> "Alert":
         """Return a copy at ``severity`` (the topic it arrived on decides, not the message).

@@ -57,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--channel", required=True, choices=CHANNELS)
     preview.add_argument("--severity", choices=SEVERITIES, default=None,
                          help="the severity topic it arrived on (default: from the alarm name, else warning)")
-    preview.add_argument("file", help="file holding one SNS Message body, or - for stdin")
+    preview.add_argument("file", help="file holding one SNS Message body, an alarm's Lambda action payload or an "
+                                      "EventBridge event, or - for stdin")
     return parser
 
 

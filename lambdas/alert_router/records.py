@@ -6,7 +6,9 @@ from typing import Any
 
 __all__ = ["DeliveryRecord", "OUTCOMES", "UNROUTED_CHANNEL"]
 
-OUTCOMES = ("delivered", "deduplicated", "suppressed", "dead_lettered")
+# Final outcomes, plus "grouped": held for the group's flush, which then writes the final record of the same
+# message id and channel (one message per group, one record per notification in it).
+OUTCOMES = ("delivered", "deduplicated", "suppressed", "dead_lettered", "grouped")
 # Channel named in a record for a message that never reached routing (unparseable, or routed nowhere).
 UNROUTED_CHANNEL = "router"
 
@@ -31,6 +33,8 @@ class DeliveryRecord:
     detail: str = ""
     message_id: str = ""
     attempts: int = 0
+    throttled: int = 0
+    group: str = ""
 
     def as_log(self) -> dict[str, Any]:
         """The log line's fields, with ``record_type`` first."""

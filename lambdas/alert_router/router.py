@@ -1,22 +1,29 @@
-"""The routing pipeline for one SNS record: parse, maintenance, de-duplicate, deliver per channel, dead-letter.
+"""The routing pipeline for one notification: parse, maintenance, de-duplicate, inhibit, group or deliver per
+channel, dead-letter.
 
 Every message ends in exactly one outcome per channel (delivered, deduplicated, suppressed, dead_lettered),
-each logged as a delivery record. Nothing escapes ``Router.handle`` except DeliveryLostError, raised only when
+each logged as a delivery record; a grouped message gets a "grouped" record on arrival and its final record when
+its group is flushed. Nothing escapes ``Router.handle`` except DeliveryLostError, raised only when
 neither the DLQ nor the fallback e-mail took a failed message (Lambda's own retry and DLQ take over then).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any, Callable
 
 from .channels import email_message, pagerduty_event, slack_payload, teams_payload
+from .channels.grouped import AlertGroup, email_group_message, slack_group_payload, teams_group_payload
 from .dead_letter import DeadLetters, DeliveryLostError
 from .dedup import Deduplicator
-from .delivery import Deadline, post_json
+from .delivery import ChannelGate, Deadline, post_json
+from .gates import SharedGates, gate_key
+from .grouping import ORIGINAL_MAX, Flushed, GroupMember, GroupStore, delay_seconds, service_of
+from .inhibition import PageTracker
 from .maintenance import active_window
 from .model import SEVERITIES, Alert, severity_from_name
 from .parsing import UnparseableMessageError, parse_message
@@ -24,14 +31,14 @@ from .records import UNROUTED_CHANNEL, DeliveryRecord
 from .secrets import SecretCache, pagerduty_credentials, webhook_url
 from .settings import RouterSettings
 
-__all__ = ["Router", "DeliveryLostError"]
+__all__ = ["Router", "DeliveryLostError", "is_direct_notification", "direct_envelope"]
 
 
 class _Outcome:
-    __slots__ = ("outcome", "detail", "attempts")
+    __slots__ = ("outcome", "detail", "attempts", "throttled")
 
-    def __init__(self, outcome: str, detail: str = "", attempts: int = 0) -> None:
-        self.outcome, self.detail, self.attempts = outcome, detail, attempts
+    def __init__(self, outcome: str, detail: str = "", attempts: int = 0, throttled: int = 0) -> None:
+        self.outcome, self.detail, self.attempts, self.throttled = outcome, detail, attempts, throttled
 
 
 class Router:
@@ -47,19 +54,29 @@ class Router:
 
     def __init__(self, settings: RouterSettings, *, sqs: Any, sns: Any, dynamodb: Any, secrets: Any, logger: Any,
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time) -> None:
         self.settings = settings
         self._sns = sns
+        self._sqs = sqs
+        self._clock = clock
         self._logger = logger
         self._now = now
         self._sleep = sleep
         self._secrets = SecretCache(secrets, settings.secret_cache_seconds)
-        self._dedup = Deduplicator(dynamodb, settings.dedup_table_name, settings.dedup_window_seconds)
+        self._dedup = Deduplicator(dynamodb, settings.dedup_table_name, settings.dedup_window_seconds, clock)
+        self._groups = GroupStore(dynamodb, settings.dedup_table_name, settings.group_window_seconds, clock)
+        self._pages = PageTracker(dynamodb, settings.dedup_table_name, settings.page_open_max_seconds, clock)
         self._dead = DeadLetters(sqs, settings.dlq_url, sns, settings.email_topic_arn, settings.sender)
+        # One gate per endpoint for the life of the execution environment: a 429's Retry-After holds every later
+        # delivery to that webhook or routing key, not only the retry of the message that got it.
+        self._gates: dict[str, ChannelGate] = {}
+        self._gates_lock = threading.Lock()
+        self._shared_gates = SharedGates(dynamodb, settings.dedup_table_name)
 
     # ---- entry point ---------------------------------------------------------------------------------------
     def handle(self, event: Any, remaining_ms: int) -> dict[str, Any]:
-        """Route one Lambda event (SNS records, a redrive request, or anything else as unparseable).
+        """Route one Lambda event (SNS records, an alarm's Lambda action payload, an EventBridge event, group
+        flushes from the flush queue, a redrive request, or anything else as unparseable).
 
         Example
         -------
@@ -70,11 +87,29 @@ class Router:
         if isinstance(event, dict) and isinstance(event.get("router_redrive"), dict):
             return self._redrive(event["router_redrive"], deadline)
         records: list[DeliveryRecord] = []
+        if is_direct_notification(event):
+            # An alarm action invoking the function directly, or an EventBridge rule targeting it: the event itself
+            # is the notification. It is routed exactly like the same document arriving through a topic.
+            envelope = direct_envelope(event)
+            try:
+                records += self._route(envelope, deadline)
+            except DeliveryLostError:
+                raise
+            except Exception as exc:  # a bug must not lose the alert: dead-letter it whole
+                self._logger.exception("router failed on a direct notification; dead-lettering it")
+                records += self._unparseable(envelope, f"router error {type(exc).__name__}: {exc}")
+            return {"records": [r.as_log() for r in records]}
         sns_records = event.get("Records") if isinstance(event, dict) else None
+        if isinstance(sns_records, list) and sns_records and all(
+                isinstance(r, dict) and r.get("eventSource") == "aws:sqs" for r in sns_records):
+            for record in sns_records:
+                records += self._flush_message(record, deadline)
+            return {"records": [r.as_log() for r in records]}
         if not isinstance(sns_records, list) or not sns_records:
             # Not an SNS event at all: keep it, as an unparseable message.
             raw = {"Message": _dump(event)}
-            records += self._unparseable(raw, "event is not an SNS notification (no Records list)")
+            records += self._unparseable(raw, "event is neither an SNS notification (no Records list), an alarm's "
+                                              "Lambda action payload nor an EventBridge event")
             return {"records": [r.as_log() for r in records]}
         for record in sns_records:
             sns = record.get("Sns") if isinstance(record, dict) else None
@@ -98,14 +133,18 @@ class Router:
             alert = parse_message(sns.get("Message"), severity)
         except UnparseableMessageError as exc:
             if redrive:
-                outcome = _Outcome("dead_lettered", f"still unparseable: {exc}")
-                return [self._record(_placeholder(sns), UNROUTED_CHANNEL, outcome, sns)]
+                return [
+                    self._record(
+                        _placeholder(sns), UNROUTED_CHANNEL, _Outcome("dead_lettered", f"still unparseable: {exc}"), sns
+                    )
+                ]
             return self._unparseable(sns, f"unparseable: {exc}")
         routes = self.settings.routes.get(alert.severity, {})
         channels = {redrive_channel: routes.get(redrive_channel)} if redrive_channel else dict(routes)
         if not channels:
             outcome = _Outcome("suppressed", f"no channel configured for severity {alert.severity}")
             return [self._record(alert, UNROUTED_CHANNEL, outcome, sns)]
+        service = service_of(alert.alarm_name, self.settings.alarm_prefix, self.settings.services)
         if not redrive:
             window = active_window(self.settings.maintenance_windows, alert, self._now())
             if window:
@@ -113,27 +152,177 @@ class Router:
                                   extra={"alarm_name": alert.alarm_name, "maintenance_window": window.name})
                 outcome = _Outcome("suppressed", f"maintenance window {window.name!r}")
                 return [self._record(alert, channel, outcome, sns) for channel in channels]
-            if not self._first_delivery(alert):
-                outcome = _Outcome("deduplicated",
-                                   f"same dedup key and state within {self.settings.dedup_window_seconds}s")
+            if alert.reports_held_actions and alert.actions_suppressed_by:
+                # CloudWatch is holding this alarm's actions (maintenance, or the suppressor's wait/extension)
+                # and runs them, through its SNS or Lambda action, when the hold ends: that notification is the
+                # one to deliver. Checked before de-duplication, so this one does not claim its key.
+                outcome = _Outcome("suppressed", f"actions held by CloudWatch ({alert.actions_suppressed_by}); "
+                                                 "the alarm's own action delivers it when the hold ends")
                 return [self._record(alert, channel, outcome, sns) for channel in channels]
-        # Channels run in parallel so a hanging webhook cannot eat the time a page needs.
-        with ThreadPoolExecutor(max_workers=len(channels)) as pool:
-            futures = {channel: pool.submit(self._deliver_safely, alert, channel, secret, deadline)
-                       for channel, secret in channels.items()}
-            results = {channel: future.result() for channel, future in futures.items()}
-        records = []
+            self._track_page(alert, service)
+            if not self._first_delivery(alert):
+                outcome = _Outcome(
+                    "deduplicated", f"same dedup key and state within {self.settings.dedup_window_seconds}s"
+                )
+                return [self._record(alert, channel, outcome, sns) for channel in channels]
+            page = self._open_page(alert.severity, service)
+            if page:
+                outcome = _Outcome("suppressed", f"inhibited: {service} has a page open ({page})")
+                return [self._record(alert, channel, outcome, sns) for channel in channels]
+        records: list[DeliveryRecord] = []
+        if not redrive and self._grouping():
+            held = {c: secret for c, secret in channels.items() if c in self.settings.group_channels}
+            if held:
+                arrival = self._hold(alert, sns, service, list(held), deadline)
+                if arrival is not None:
+                    records += arrival
+                    channels = {c: secret for c, secret in channels.items() if c not in held}
+        if not channels:
+            return records
+        results = self._deliver_all(alert, channels, deadline)
         for channel, result in results.items():
             if result.outcome == "failed":
                 if redrive:
                     result = _Outcome("dead_lettered", f"redrive failed, left in the DLQ: {result.detail}",
-                                      result.attempts)
+                                      result.attempts, result.throttled)
                 else:
                     self._dead.send(sns, result.detail, alert.severity, alert, channel,
                                     fallback_severity=self._fallback_severity(alert.severity))
-                    result = _Outcome("dead_lettered", result.detail, result.attempts)
+                    result = _Outcome("dead_lettered", result.detail, result.attempts, result.throttled)
             records.append(self._record(alert, channel, result, sns))
         return records
+
+    def _deliver_all(self, item: Alert | AlertGroup, channels: dict[str, str | None],
+                     deadline: Deadline) -> dict[str, _Outcome]:
+        # Channels run in parallel so a hanging webhook cannot eat the time a page needs.
+        with ThreadPoolExecutor(max_workers=len(channels)) as pool:
+            futures = {channel: pool.submit(self._deliver_safely, item, channel, secret, deadline)
+                       for channel, secret in channels.items()}
+            return {channel: future.result() for channel, future in futures.items()}
+
+    # ---- inhibition ----------------------------------------------------------------------------------------
+    def _track_page(self, alert: Alert, service: str | None) -> None:
+        if not service or alert.severity != "critical" or alert.state not in ("ALARM", "OK"):
+            return
+        try:
+            if alert.state == "ALARM":
+                self._pages.opened(service, alert.dedup_key)
+            else:
+                self._pages.closed(service, alert.dedup_key)
+        except Exception as exc:  # inhibition is an optimisation: without it warnings are simply delivered
+            self._logger.warning(f"page state not recorded ({type(exc).__name__}); warnings will not be inhibited")
+
+    def _open_page(self, severity: str, service: str | None) -> str | None:
+        if severity != "warning" or not service or not self.settings.inhibit_warnings:
+            return None
+        try:
+            return self._pages.open_page(service)
+        except Exception as exc:
+            self._logger.warning(f"page state unreadable ({type(exc).__name__}); delivering the warning")
+            return None
+
+    # ---- grouping ------------------------------------------------------------------------------------------
+    def _grouping(self) -> bool:
+        return self.settings.group_window_seconds > 0 and bool(self.settings.flush_queue_url)
+
+    def _hold(self, alert: Alert, sns: dict[str, Any], service: str | None, channels: list[str],
+              deadline: Deadline) -> list[DeliveryRecord] | None:
+        """Add the alert to its group; None when grouping is unavailable (the caller delivers at once)."""
+        message = sns.get("Message") if isinstance(sns.get("Message"), str) else None
+        member = GroupMember(alert, str(sns.get("MessageId") or ""), sns.get("TopicArn") if isinstance(
+            sns.get("TopicArn"), str) else None, message if message and len(message) <= ORIGINAL_MAX else None)
+        try:
+            joined = self._groups.join(member, service, alert.severity)
+        except Exception as exc:  # fail open: an ungrouped message is better than a lost one
+            self._logger.warning(f"group table unavailable ({type(exc).__name__}); delivering without grouping")
+            return None
+        label = f"{service or 'other'}/{alert.severity}"
+        outcome = _Outcome("grouped", f"held for one message per channel for {label}, flush due "
+                                      f"{max(joined.due_at - self._clock(), 0):.0f}s from now")
+        records = [self._record(alert, channel, outcome, sns, group=joined.group_id) for channel in channels]
+        if joined.opened or joined.stale:
+            try:
+                self._sqs.send_message(
+                    QueueUrl=self.settings.flush_queue_url,
+                    MessageBody=json.dumps({"router_flush": {"key": joined.key, "group_id": joined.group_id,
+                                                             "due_at": joined.due_at}}),
+                    DelaySeconds=delay_seconds(joined.due_at, self._clock()),
+                )
+            except Exception as exc:
+                # No flush would ever come: flush now, so the group (this alert included) is delivered at once.
+                self._logger.warning(f"flush not scheduled ({type(exc).__name__}); flushing {label} now")
+                records += self._flush(joined.key, joined.group_id, deadline)
+        return records
+
+    def _flush_message(self, record: dict[str, Any], deadline: Deadline) -> list[DeliveryRecord]:
+        try:
+            request = json.loads(record.get("body") or "")["router_flush"]
+            key, group_id, due_at = str(request["key"]), str(request["group_id"]), float(request["due_at"])
+        except (ValueError, KeyError, TypeError):
+            sns = {"Message": str(record.get("body")), "MessageId": record.get("messageId")}
+            return self._unparseable(sns, "flush queue message is not a router flush request")
+        now = self._clock()
+        if now < due_at - 1:
+            # Early (SQS delays at most 15 minutes, clocks differ): wait out the rest of the window.
+            self._sqs.send_message(QueueUrl=self.settings.flush_queue_url, MessageBody=record["body"],
+                                   DelaySeconds=delay_seconds(due_at, now))
+            return []
+        return self._flush(key, group_id, deadline)
+
+    def _flush(self, key: str, group_id: str, deadline: Deadline) -> list[DeliveryRecord]:
+        """Deliver the group once per channel; one final record per notification in it and channel."""
+        taken = self._groups.take(key, group_id)
+        if taken is None:
+            return []  # a duplicate flush message: the group was delivered already
+        _, service_part, severity = key.split("#", 2)
+        service = None if service_part == "-" else service_part
+        channels = {c: secret for c, secret in self.settings.routes.get(severity, {}).items()
+                    if c in self.settings.group_channels}
+        group = AlertGroup(service, severity, tuple(m.alert for m in taken.members),
+                           self.settings.group_window_seconds, unlisted=len(taken.unlisted))
+        label = f"{service or 'other'}/{severity}"
+        if not channels:
+            results = {UNROUTED_CHANNEL: _Outcome("suppressed", f"no grouped channel configured for {severity}")}
+        elif (page := self._open_page(severity, service)):
+            results = {c: _Outcome("suppressed", f"inhibited: {service} has a page open ({page})") for c in channels}
+        else:
+            # A single alert is sent alone, in the ordinary format.
+            item: Alert | AlertGroup = group.alerts[0] if group.size == 1 and group.alerts else group
+            results = self._deliver_all(item, channels, deadline)
+        records: list[DeliveryRecord] = []
+        for channel, result in results.items():
+            if result.outcome == "failed":
+                self._dead_letter_group(taken, severity, channel, result.detail)
+                result = _Outcome("dead_lettered", result.detail, result.attempts, result.throttled)
+            elif result.outcome == "delivered":
+                result = _Outcome("delivered", f"{result.detail}; one message for {group.size} alert(s) of {label}",
+                                  result.attempts, result.throttled)
+            for member in taken.members:
+                envelope = {"MessageId": member.message_id}
+                records.append(self._record(member.alert, channel, result, envelope, group=group_id))
+            for name, state, message_id in taken.unlisted:
+                records.append(self._log(DeliveryRecord(name, "", state, severity, channel, result.outcome,
+                                                        result.detail, message_id, result.attempts, result.throttled,
+                                                        group_id)))
+        self._groups.done(group_id)
+        return records
+
+    def _dead_letter_group(self, taken: Flushed, severity: str, channel: str, reason: str) -> None:
+        for member in taken.members:
+            self._dead.send(_replayable(member), reason, severity, member.alert, channel,
+                            fallback_severity=self._fallback_severity(severity), fallback=False)
+        for name, state, message_id in taken.unlisted:
+            doc = {"AlarmName": name, "NewStateValue": state,
+                   "NewStateReason": "(listed by name only: its group was at its size limit)"}
+            self._dead.send({"MessageId": message_id, "Message": json.dumps(doc)}, reason, severity, None, channel,
+                            fallback=False)
+        # One fallback e-mail for the whole group, not one per alert in a storm.
+        names = [m.alert.alarm_name for m in taken.members] + [name for name, _, _ in taken.unlisted]
+        try:
+            self._dead.fallback(f"{channel}: {reason}", self._fallback_severity(severity),
+                                f"{len(names)} alert(s) of one group, each kept in the DLQ:\n" + "\n".join(names))
+        except Exception as exc:  # every member is in the DLQ already (send raised otherwise)
+            self._logger.warning(f"group fallback e-mail not sent ({type(exc).__name__})")
 
     def _first_delivery(self, alert: Alert) -> bool:
         try:
@@ -143,32 +332,64 @@ class Router:
             self._logger.warning(f"dedup table unavailable ({type(exc).__name__}); delivering without de-duplication")
             return True
 
-    def _deliver_safely(self, alert: Alert, channel: str, secret_name: str | None, deadline: Deadline) -> _Outcome:
+    def _deliver_safely(self, item: Alert | AlertGroup, channel: str, secret_name: str | None,
+                        deadline: Deadline) -> _Outcome:
         try:
-            return self._deliver(alert, channel, secret_name, deadline)
+            return self._deliver(item, channel, secret_name, deadline)
         except Exception as exc:  # secrets, endpoint or SDK errors: a failed delivery, never a crash
             return _Outcome("failed", f"{type(exc).__name__}: {exc}")
 
-    def _deliver(self, alert: Alert, channel: str, secret_name: str | None, deadline: Deadline) -> _Outcome:
+    def _deliver(self, item: Alert | AlertGroup, channel: str, secret_name: str | None, deadline: Deadline) -> _Outcome:
+        grouped = isinstance(item, AlertGroup)
         if channel == "email":
-            self._sns.publish(TopicArn=self.settings.email_topic_arn, **email_message(alert, self.settings.sender))
+            message = (
+                email_group_message(item, self.settings.sender)
+                if isinstance(item, AlertGroup)
+                else email_message(item, self.settings.sender)
+            )
+            self._sns.publish(TopicArn=self.settings.email_topic_arn, **message)
             return _Outcome("delivered", "published to the e-mail topic", 1)
         if not secret_name:
             return _Outcome("failed", f"{channel}: no secret name configured")
         secret = self._secrets.get(secret_name)
-        if channel == "pagerduty":
+        shared = gate_key(channel, secret_name)
+        if channel == "pagerduty" and not isinstance(item, AlertGroup):
             key, url = pagerduty_credentials(secret_name, secret)
-            body = pagerduty_event(alert, key)
+            body = pagerduty_event(item, key)
             if body is None:
-                return _Outcome("suppressed", f"PagerDuty gets ALARM and OK only, not {alert.state}")
+                return _Outcome("suppressed", f"PagerDuty gets ALARM and OK only, not {item.state}")
         elif channel == "slack":
-            url, body = webhook_url(secret_name, secret), slack_payload(alert)
+            url = webhook_url(secret_name, secret)
+            body = slack_group_payload(item) if isinstance(item, AlertGroup) else slack_payload(item)
         elif channel == "teams":
-            url, body = webhook_url(secret_name, secret), teams_payload(alert)
+            url = webhook_url(secret_name, secret)
+            body = teams_group_payload(item) if isinstance(item, AlertGroup) else teams_payload(item)
         else:
-            return _Outcome("failed", f"unknown channel {channel!r}")
-        result = post_json(url, body, self.settings.retry, deadline, sleep=self._sleep)
-        return _Outcome("delivered" if result.ok else "failed", f"{channel}: {result.detail}", result.attempts)
+            return _Outcome("failed", f"channel {channel!r} cannot take {'a group' if grouped else 'this alert'}")
+        return self._post(channel, url, body, deadline, shared)
+
+    def _post(self, channel: str, url: str, body: dict[str, Any], deadline: Deadline, shared: str) -> _Outcome:
+        with self._gates_lock:
+            gate = self._gates.get(url)
+            if gate is None:
+                gate = self._gates[url] = ChannelGate(on_hold=lambda seconds: self._share_hold(shared, seconds))
+        try:
+            # A Retry-After another execution environment was given holds this one too.
+            elsewhere = self._shared_gates.wait_s(shared)
+        except Exception as exc:
+            self._logger.debug(f"shared gate unreadable ({type(exc).__name__}); using this environment's only")
+            elsewhere = 0.0
+        if elsewhere > 0:
+            gate.hold(elsewhere, share=False)
+        result = post_json(url, body, self.settings.retry, deadline, sleep=self._sleep, gate=gate)
+        return _Outcome("delivered" if result.ok else "failed", f"{channel}: {result.detail}", result.attempts,
+                        result.throttled)
+
+    def _share_hold(self, key: str, seconds: float) -> None:
+        try:
+            self._shared_gates.hold(key, seconds)
+        except Exception as exc:  # best effort: this environment still honours it
+            self._logger.debug(f"shared gate not written ({type(exc).__name__})")
 
     # ---- dead letters and records --------------------------------------------------------------------------
     def _unparseable(self, sns: dict[str, Any], reason: str) -> list[DeliveryRecord]:
@@ -177,9 +398,13 @@ class Router:
         self._dead.send(sns, reason, self._topic_severity(sns.get("TopicArn")), fallback_severity="critical")
         return [self._record(_placeholder(sns), UNROUTED_CHANNEL, _Outcome("dead_lettered", reason), sns)]
 
-    def _record(self, alert: Alert, channel: str, outcome: _Outcome, sns: dict[str, Any]) -> DeliveryRecord:
-        record = DeliveryRecord(alert.alarm_name, alert.dedup_key, alert.state, alert.severity, channel,
-                                outcome.outcome, outcome.detail, str(sns.get("MessageId") or ""), outcome.attempts)
+    def _record(self, alert: Alert, channel: str, outcome: _Outcome, sns: dict[str, Any],
+                group: str = "") -> DeliveryRecord:
+        return self._log(DeliveryRecord(alert.alarm_name, alert.dedup_key, alert.state, alert.severity, channel,
+                                        outcome.outcome, outcome.detail, str(sns.get("MessageId") or ""),
+                                        outcome.attempts, outcome.throttled, group))
+
+    def _log(self, record: DeliveryRecord) -> DeliveryRecord:
         self._logger.info("delivery", extra=record.as_log())
         return record
 
@@ -218,11 +443,64 @@ class Router:
         return {"redrive_ok": ok, "records": [r.as_log() for r in records]}
 
 
+def is_direct_notification(event: Any) -> bool:
+    """True for an event that is itself a notification: an alarm's Lambda action payload (``alarmData``) or an
+    EventBridge event (``detail-type``) from an AWS source.
+
+    Example
+    -------
+    >>> is_direct_notification({"source": "aws.cloudwatch", "alarmArn": "arn:...", "alarmData": {}})
+    True
+    >>> is_direct_notification({"Records": []})
+    False
+    """
+    if not isinstance(event, dict) or "Records" in event:
+        return False
+    source = event.get("source")
+    return isinstance(source, str) and source.startswith("aws.") and ("alarmData" in event or "detail-type" in event)
+
+
+def direct_envelope(event: dict[str, Any]) -> dict[str, Any]:
+    """The SNS-shaped record a direct notification is routed, logged and dead-lettered as.
+
+    The message id is EventBridge's event id, or a digest of the payload (an alarm action carries no id), so a
+    redelivered payload keeps its identity.
+
+    Example
+    -------
+    >>> direct_envelope({"source": "aws.cloudwatch", "id": "e-1", "detail-type": "x"})["MessageId"]
+    'e-1'
+    """
+    text = _dump(event)
+    message_id = event.get("id") if isinstance(event.get("id"), str) and event.get("id") else (
+        "sha256:" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest())
+    subject = "Lambda alarm action" if "alarmData" in event else str(event.get("detail-type"))[:100]
+    return {"Type": "Notification", "MessageId": message_id, "TopicArn": None, "Subject": subject,
+            "Timestamp": event.get("time") if isinstance(event.get("time"), str) else None, "Message": text}
+
+
 def _dump(value: Any) -> str:
     try:
         return json.dumps(value, default=str)
     except (TypeError, ValueError):
         return repr(value)
+
+
+def _replayable(member: GroupMember) -> dict[str, Any]:
+    """The SNS-shaped record a grouped notification is dead-lettered as: its original message when it was kept,
+    else a CloudWatch alarm notification rebuilt from the alert (what ``make redrive`` can still deliver)."""
+    if member.original is not None:
+        message = member.original
+    else:
+        alert = member.alert
+        doc = {"AlarmName": alert.alarm_name, "NewStateValue": alert.state, "NewStateReason": alert.reason,
+               "StateChangeTime": alert.occurred_at}
+        if alert.dedup_key.startswith("arn:"):
+            doc["AlarmArn"] = alert.dedup_key
+        if alert.runbook_url:
+            doc["AlarmDescription"] = f"Runbook: {alert.runbook_url}"
+        message = json.dumps(doc)
+    return {"MessageId": member.message_id, "TopicArn": member.topic_arn, "Message": message}
 
 
 def _placeholder(sns: dict[str, Any]) -> Alert:

@@ -10,9 +10,11 @@ from .delivery import RetryPolicy
 from .maintenance import MaintenanceWindow, load_windows
 from .model import SEVERITIES
 
-__all__ = ["RouterSettings", "RouterConfigError", "ROUTABLE_CHANNELS"]
+__all__ = ["RouterSettings", "RouterConfigError", "ROUTABLE_CHANNELS", "GROUPABLE_CHANNELS"]
 
 ROUTABLE_CHANNELS = ("slack", "pagerduty", "teams", "email")
+# PagerDuty keeps one incident per alarm (its dedup key), so it is never grouped.
+GROUPABLE_CHANNELS = ("slack", "teams", "email")
 
 
 class RouterConfigError(ValueError):
@@ -24,6 +26,8 @@ class RouterSettings:
     """Everything the router reads from its environment.
 
     ``routes[severity]`` maps channel -> Secrets Manager secret NAME (None for e-mail, which needs none).
+    ``group_window_seconds`` 0 turns grouping off (every notification is sent on its own, at once); above 0,
+    ``flush_queue_url`` is the SQS queue whose delayed messages end each window.
 
     Example
     -------
@@ -44,6 +48,14 @@ class RouterSettings:
     # Time kept back from the Lambda timeout for the DLQ and the fallback e-mail after retries give up.
     reserve_ms: int = 3000
     sender: str = "alert router"
+    group_window_seconds: int = 0
+    flush_queue_url: str = ""
+    group_channels: tuple[str, ...] = GROUPABLE_CHANNELS
+    # Alarm names are ``<alarm_prefix><service>-...``; ``services`` lists the service names to find there.
+    alarm_prefix: str = ""
+    services: tuple[str, ...] = ()
+    inhibit_warnings: bool = True
+    page_open_max_seconds: int = 14_400
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "RouterSettings":
@@ -104,6 +116,33 @@ class RouterSettings:
         topic_severities = json_object("TOPIC_SEVERITIES", "{}")
         if any(value not in SEVERITIES for value in topic_severities.values()):
             raise RouterConfigError(f"TOPIC_SEVERITIES values must be one of {SEVERITIES}")
+        def json_list(name: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...] | None:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return None
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                raise RouterConfigError(f"{name} is not valid JSON") from None
+            if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+                raise RouterConfigError(f"{name} must be a JSON list of non-empty strings")
+            if allowed is not None and any(v not in allowed for v in value):
+                raise RouterConfigError(f"{name}: allowed values are {', '.join(allowed)}")
+            return tuple(value)
+
+        def flag(name: str, default: bool) -> bool:
+            raw = env.get(name, "").strip().lower()
+            if not raw:
+                return default
+            if raw not in ("true", "false"):
+                raise RouterConfigError(f"{name}={raw!r} must be true or false")
+            return raw == "true"
+
+        window = number("GROUP_WINDOW_SECONDS", 0, 0, 900)
+        group_channels = json_list("GROUP_CHANNELS", GROUPABLE_CHANNELS)
+        flush_queue_url = env.get("FLUSH_QUEUE_URL", "").strip()
+        if window and not flush_queue_url:
+            raise RouterConfigError("FLUSH_QUEUE_URL is required when GROUP_WINDOW_SECONDS is above 0")
         try:
             windows = load_windows(env.get("MAINTENANCE_WINDOWS", "").strip() or "[]")
         except ValueError as exc:
@@ -125,4 +164,11 @@ class RouterSettings:
             secret_cache_seconds=number("SECRET_CACHE_SECONDS", 300, 0, 86400),
             reserve_ms=number("DEADLINE_RESERVE_MS", 3000, 0, 60_000),
             sender=env.get("ROUTER_NAME", "").strip() or "alert router",
+            group_window_seconds=window,
+            flush_queue_url=flush_queue_url,
+            group_channels=GROUPABLE_CHANNELS if group_channels is None else group_channels,
+            alarm_prefix=env.get("ALARM_PREFIX", "").strip(),
+            services=json_list("SERVICES") or (),
+            inhibit_warnings=flag("INHIBIT_WARNINGS_WHILE_PAGED", True),
+            page_open_max_seconds=number("PAGE_OPEN_MAX_SECONDS", 14_400, 60, 7 * 86_400),
         )

@@ -1,13 +1,22 @@
-"""Discover a service's monitorable resources from its synthesized CloudFormation template (offline).
+"""Discover a service's monitorable resources from its CloudFormation template (offline), JSON or YAML.
 
 Metrics are keyed by physical names, so only resources whose name the template states (a literal, or a
 ``Fn::Sub``/``Fn::Join`` of literals) can be monitored from the template alone; the others are reported in
-``Discovery.skipped`` with the reason, and can be listed by name under ``resources:`` instead. HTTP APIs are
-always skipped: their metrics are keyed by the ApiId CloudFormation generates.
+``Discovery.skips`` with the reason and the config line that would include them. HTTP APIs are always skipped:
+their metrics are keyed by the ApiId CloudFormation generates.
+
+Both plain CloudFormation (what CDK synthesizes) and SAM templates (``AWS::Serverless::*``, before the SAM
+transform) are read. SAM's implicit APIs are named after the stack (so they are skipped) and deploy the stage
+``Prod`` (REST) or ``$default`` (HTTP); the include lines say so.
+
+Functions that frameworks add to run at deploy time (custom-resource providers of CDK and the Serverless
+Framework, CDK's log-retention and bucket-deployment handlers) are left out by rule and listed as skipped: they
+serve no traffic, so their alarms would only ever report a failed deploy, which CloudFormation reports already.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -24,34 +33,76 @@ from config.services import (
     TableRef,
     TopicRef,
 )
+from config.templates import TemplateReadError, read_service_template
 
-__all__ = ["Discovery", "DiscoveryError", "discover", "discover_file", "service_resources", "REPO_ROOT"]
+__all__ = ["Discovery", "DiscoveryError", "Skip", "discover", "discover_file", "discover_service",
+           "service_resources", "REPO_ROOT"]
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 _LAMBDA_DEFAULT_TIMEOUT = 3  # seconds, when a template leaves Timeout out
 _STREAM_MARKERS = ("StreamArn", ":kinesis:", "/stream/")
+_SAM_STREAM_EVENTS = ("Kinesis", "DynamoDB", "MSK", "SelfManagedKafka", "DocumentDB")
+_SAM_IMPLICIT_REST_STAGE = "Prod"  # SAM deploys its implicit REST API (ServerlessRestApi) to a stage named Prod
+_HTTP_DEFAULT_STAGE = "$default"
+_CUSTOM_RESOURCE = re.compile(r"^(Custom::.+|AWS::CloudFormation::CustomResource)$")
+# Helper functions frameworks add, recognised by the logical ids (or CDK construct paths) they always get, for
+# when the custom resource that calls them is not in the same template.
+_HELPER_MARKERS: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"^LogRetention[0-9a-f]{32}|/LogRetention[0-9a-f]{32}/"), "CDK log-retention handler"),
+    (re.compile(r"^CustomCDKBucketDeployment|/Custom::CDKBucketDeployment"), "CDK bucket-deployment handler"),
+    (re.compile(r"^AWS679f53fac002430cb0da5b7982bd2287|/AWS679f53fac002430cb0da5b7982bd2287/"),
+     "CDK AwsCustomResource provider"),
+    (re.compile(r"CustomResourceProvider|/framework-on(Event|Timeout)|/framework-isComplete|"
+                r"ProviderframeworkonEvent|ProviderframeworkisComplete|ProviderframeworkonTimeout"),
+     "CDK custom-resource provider"),
+    (re.compile(r"^BucketNotificationsHandler[0-9a-f]{32}"), "CDK bucket-notifications handler"),
+    (re.compile(r"^CustomDashresource"), "Serverless Framework custom-resource provider"),
+)
 
 
 class DiscoveryError(InputError):
     """The template could not be read; the message is one line naming the file and the problem."""
 
 
+@dataclass(frozen=True)
+class Skip:
+    """A resource of the template that discovery left out: why, and the config line that would include it."""
+
+    logical_id: str
+    kind: str
+    reason: str
+    include: str | None = None
+    helper: bool = False
+
+    def __str__(self) -> str:
+        include = f"; to monitor it: {self.include}" if self.include else ""
+        return f"{self.logical_id} ({self.kind}) {self.reason}{include}"
+
+
 @dataclass
 class Discovery:
-    """What a template yields: resources to monitor, and ``skipped`` lines saying what was left out and why."""
+    """What a template yields: resources to monitor, ``skips`` (what was left out and why) and ``problems``
+    (what the template gets wrong, e.g. a queue that is its own dead-letter queue)."""
 
     resources: ServiceResources = ServiceResources()
-    skipped: list[str] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    source: str = "template"
+
+    @property
+    def skipped(self) -> list[str]:
+        """Each skip as one line, prefixed with the template's name."""
+        return [f"{self.source}: {skip}" for skip in self.skips]
 
 
 def _literal(value: Any) -> str | None:
     """A name stated in the template: a string, or Fn::Sub / Fn::Join over literals only."""
     if isinstance(value, str):
-        return value
+        return str(value)
     if isinstance(value, dict) and len(value) == 1:
         (fn, arg), = value.items()
         if fn == "Fn::Sub" and isinstance(arg, str) and "${" not in arg:
-            return arg
+            return str(arg)
         if fn == "Fn::Join" and isinstance(arg, list) and len(arg) == 2 and isinstance(arg[0], str):
             parts = [_literal(p) for p in arg[1]] if isinstance(arg[1], list) else [None]
             literals = [p for p in parts if p is not None]
@@ -63,15 +114,249 @@ def _ref_target(value: Any) -> str | None:
     """The logical id a Ref or Fn::GetAtt points at."""
     if isinstance(value, dict):
         if "Ref" in value:
-            return value["Ref"]
+            return str(value["Ref"])
         if "Fn::GetAtt" in value:
             target = value["Fn::GetAtt"]
-            return target[0] if isinstance(target, list) else str(target).split(".")[0]
+            return str(target[0]) if isinstance(target, list) else str(target).split(".")[0]
     return None
 
 
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default  # a Ref to a parameter: the template does not state it
+
+
+class _Reader:
+    """One pass over one template, collecting what is found and what is skipped."""
+
+    def __init__(self, template: Mapping[str, Any], source: str):
+        self.resources: Mapping[str, Any] = template.get("Resources", {}) or {}
+        self.globals: Mapping[str, Any] = template.get("Globals", {}) or {}
+        self.parameters: Mapping[str, Any] = template.get("Parameters", {}) or {}
+        self.source = source
+        self.found: dict[str, list] = {k: [] for k in ("functions", "rest_apis", "tables", "queues",
+                                                      "state_machines", "event_rules", "topics")}
+        self.skips: list[Skip] = []
+        self.problems: list[str] = []
+        self._implicit: set[str] = set()
+        self.by_type: dict[str, list[str]] = {}
+        for logical_id, resource in self.resources.items():
+            self.by_type.setdefault(str(resource.get("Type", "")), []).append(logical_id)
+
+    def props(self, logical_id: str | None) -> dict:
+        return (self.resources.get(logical_id or "", {}) or {}).get("Properties", {}) or {}
+
+    def ids(self, *types: str) -> list[str]:
+        return [i for t in types for i in self.by_type.get(t, [])]
+
+    def named(self, logical_id: str, key: str, kind: str, include: str) -> str | None:
+        name = _literal(self.props(logical_id).get(key))
+        if name is None:
+            self.skips.append(Skip(logical_id, kind, f"has no literal {key}", include))
+        return name
+
+    # --- functions -------------------------------------------------------------------------------------------
+    def helpers(self) -> dict[str, str]:
+        """Logical id -> reason, for every function a framework adds to run at deploy time."""
+        helpers: dict[str, str] = {}
+        for rtype, logical_ids in self.by_type.items():
+            if not _CUSTOM_RESOURCE.match(rtype):
+                continue
+            for logical_id in logical_ids:
+                target = _ref_target(self.props(logical_id).get("ServiceToken"))
+                if target is not None and target in self.resources:
+                    helpers.setdefault(target, f"custom-resource provider (called by {logical_id} at deploy time)")
+        functions = self.ids("AWS::Lambda::Function", "AWS::Serverless::Function")
+        for logical_id in functions:
+            path = str(((self.resources[logical_id].get("Metadata") or {}).get("aws:cdk:path")) or "")
+            for pattern, reason in _HELPER_MARKERS:
+                if pattern.search(logical_id) or pattern.search(path):
+                    helpers[logical_id] = reason
+                    break
+        # A CDK Provider's framework function calls the user's handlers, named in its environment: deploy time too.
+        for logical_id in list(helpers):
+            variables = ((self.props(logical_id).get("Environment") or {}).get("Variables")) or {}
+            for key in ("USER_ON_EVENT_FUNCTION_ARN", "USER_IS_COMPLETE_FUNCTION_ARN"):
+                target = _ref_target(variables.get(key))
+                if target is not None and target in self.resources:
+                    helpers.setdefault(target, f"custom-resource handler (called by {logical_id} at deploy time)")
+        return helpers
+
+    def functions(self) -> None:
+        helpers = self.helpers()
+        async_targets = {_ref_target(self.props(i).get("FunctionName")) or _literal(self.props(i).get("FunctionName"))
+                         for i in self.ids("AWS::Lambda::EventInvokeConfig")}
+        stream_targets = {_ref_target(self.props(i).get("FunctionName")) or _literal(self.props(i).get("FunctionName"))
+                          for i in self.ids("AWS::Lambda::EventSourceMapping")
+                          if any(m in json.dumps(self.props(i).get("EventSourceArn", "")) for m in _STREAM_MARKERS)}
+        sam_globals = self.globals.get("Function", {}) or {}
+        for logical_id in self.ids("AWS::Lambda::Function", "AWS::Serverless::Function"):
+            sam = self.resources[logical_id].get("Type") == "AWS::Serverless::Function"
+            p = self.props(logical_id)
+            name = _literal(p.get("FunctionName"))
+            if logical_id in helpers:
+                include = f"resources.functions: [{name}]" if name else None
+                self.skips.append(Skip(logical_id, "Lambda function", f"is a framework helper: {helpers[logical_id]}",
+                                       include, helper=True))
+                continue
+            events = p.get("Events", {}) if sam and isinstance(p.get("Events"), dict) else {}
+            self._implicit_apis(logical_id, events)
+            if name is None:
+                self.skips.append(Skip(logical_id, "Lambda function", "has no literal FunctionName",
+                                       "resources.functions: [{name: <its deployed name>, timeout_seconds: N}]"))
+                continue
+            default_timeout = _int(sam_globals.get("Timeout"), _LAMBDA_DEFAULT_TIMEOUT) if sam \
+                else _LAMBDA_DEFAULT_TIMEOUT
+            event_types = {str((e or {}).get("Type", "")) for e in events.values() if isinstance(e, dict)}
+            async_invoked = bool(p.get("DeadLetterConfig")) or bool({logical_id, name} & async_targets) or (
+                sam and bool(p.get("DeadLetterQueue") or p.get("EventInvokeConfig")
+                             or sam_globals.get("DeadLetterQueue") or sam_globals.get("EventInvokeConfig")))
+            stream = bool({logical_id, name} & stream_targets) or bool(event_types & set(_SAM_STREAM_EVENTS))
+            self.found["functions"].append(FunctionRef(
+                name=name, timeout_seconds=_int(p.get("Timeout"), default_timeout), async_invoked=async_invoked,
+                stream_source=stream))
+
+    def _implicit_apis(self, function_id: str, events: Mapping[str, Any]) -> None:
+        """SAM events of type Api/HttpApi without an explicit API create one named after the stack."""
+        for event in events.values():
+            if not isinstance(event, dict):
+                continue
+            kind, props = event.get("Type"), event.get("Properties") or {}
+            if kind == "Api" and not props.get("RestApiId") and "ServerlessRestApi" not in self._implicit:
+                self._implicit.add("ServerlessRestApi")
+                self.skips.append(Skip("ServerlessRestApi", "SAM implicit REST API",
+                                       f"comes from {function_id}'s Api event and is named after the stack at deploy "
+                                       "time",
+                                       "resources.rest_apis: [{name: <stack name>, stage: "
+                                       f"{_SAM_IMPLICIT_REST_STAGE}}}]"))
+            if kind == "HttpApi" and not props.get("ApiId") and "ServerlessHttpApi" not in self._implicit:
+                self._implicit.add("ServerlessHttpApi")
+                self.skips.append(Skip("ServerlessHttpApi", "SAM implicit HTTP API",
+                                       f"comes from {function_id}'s HttpApi event and is keyed by a generated ApiId",
+                                       f"resources.http_apis: [{{name: <label>, api_id: <its ApiId>, "
+                                       f"stage: {_HTTP_DEFAULT_STAGE}}}]"))
+
+    def _default(self, value: Any) -> str | None:
+        """The Default of the parameter ``value`` refers to (only offered in include lines, never assumed)."""
+        target = _ref_target(value)
+        parameter = (self.parameters.get(target) or {}) if target else {}
+        return _literal(parameter.get("Default")) if isinstance(parameter, dict) else None
+
+    def _parameter(self, value: Any) -> str:
+        target = _ref_target(value)
+        if target in self.parameters:
+            default = self._default(value)
+            return f"it is the parameter {target}" + (f", default {default}" if default else "")
+        return "it is computed at deploy time"
+
+    # --- APIs ------------------------------------------------------------------------------------------------
+    def apis(self) -> None:
+        stages: dict[str, str] = {}
+        for logical_id in self.ids("AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment"):
+            api = _ref_target(self.props(logical_id).get("RestApiId"))
+            stage = _literal(self.props(logical_id).get("StageName"))
+            if api and stage:
+                stages.setdefault(api, stage)
+        for logical_id in self.ids("AWS::ApiGateway::RestApi"):
+            name = self.named(logical_id, "Name", "REST API",
+                              "resources.rest_apis: [{name: <its name>, stage: <stage>}]")
+            if name:
+                self.found["rest_apis"].append(RestApiRef(name=name, stage=stages.get(logical_id, "prod")))
+        api_globals = self.globals.get("Api", {}) or {}
+        for logical_id in self.ids("AWS::Serverless::Api"):
+            p = {**api_globals, **self.props(logical_id)}
+            stage = _literal(p.get("StageName")) if "StageName" in p else _SAM_IMPLICIT_REST_STAGE
+            name = _literal(p.get("Name"))
+            if name is None or stage is None:
+                why = "has no literal Name (SAM names it after the stack)" if name is None else \
+                    f"has no literal StageName ({self._parameter(p.get('StageName'))})"
+                shown_stage = stage or self._default(p.get("StageName")) or "<stage>"
+                self.skips.append(Skip(logical_id, "SAM REST API", why,
+                                       f"resources.rest_apis: [{{name: {name or '<stack name>'}, "
+                                       f"stage: {shown_stage}}}]"))
+                continue
+            self.found["rest_apis"].append(RestApiRef(name=name, stage=stage))
+        for logical_id in self.ids("AWS::ApiGatewayV2::Api"):
+            if self.props(logical_id).get("ProtocolType", "HTTP") == "HTTP":
+                label = _literal(self.props(logical_id).get("Name")) or "<label>"
+                self.skips.append(Skip(logical_id, "HTTP API", "is keyed by a generated ApiId",
+                                       f"resources.http_apis: [{{name: {label}, api_id: <its ApiId>}}]"))
+        for logical_id in self.ids("AWS::Serverless::HttpApi"):
+            p = {**(self.globals.get("HttpApi", {}) or {}), **self.props(logical_id)}
+            stage = _literal(p.get("StageName")) or _HTTP_DEFAULT_STAGE
+            label = _literal(p.get("Name")) or "<label>"
+            self.skips.append(Skip(logical_id, "SAM HTTP API", "is keyed by a generated ApiId",
+                                   f"resources.http_apis: [{{name: {label}, api_id: <its ApiId>, stage: {stage}}}]"))
+
+    # --- data and integration ----------------------------------------------------------------------------------
+    def tables(self) -> None:
+        for logical_id in self.ids("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
+                                   "AWS::Serverless::SimpleTable"):
+            name = self.named(logical_id, "TableName", "DynamoDB table", "resources.tables: [<its name>]")
+            if name:
+                self.found["tables"].append(TableRef(name=name))
+
+    def queues(self) -> None:
+        queue_ids = self.ids("AWS::SQS::Queue")
+        dlq_of = {q: _ref_target((self.props(q).get("RedrivePolicy") or {}).get("deadLetterTargetArn"))
+                  for q in queue_ids}
+        dead_letter_ids = {d for q, d in dlq_of.items() if d and d != q}
+        for logical_id in queue_ids:
+            if logical_id in dead_letter_ids:
+                continue  # monitored as the DLQ of its source queue
+            name = self.named(logical_id, "QueueName", "SQS queue",
+                              "resources.queues: [{name: <its name>, dlq: <dlq>}]")
+            if not name:
+                continue
+            dlq_id = dlq_of[logical_id]
+            if dlq_id == logical_id:
+                self.problems.append(f"{self.source}: queue {logical_id} ({name}) is its own dead-letter queue "
+                                     "(RedrivePolicy.deadLetterTargetArn points at itself): give it a separate DLQ")
+                continue
+            dlq = _literal(self.props(dlq_id).get("QueueName")) if dlq_id else None
+            if dlq_id and dlq is None:
+                self.skips.append(Skip(dlq_id, f"DLQ of {name}", "has no literal QueueName",
+                                       f"resources.queues: [{{name: {name}, dlq: <its name>}}]"))
+            self.found["queues"].append(QueueRef(name=name, dlq=dlq))
+
+    def state_machines(self) -> None:
+        for logical_id in self.ids("AWS::StepFunctions::StateMachine"):
+            name = self.named(logical_id, "StateMachineName", "state machine", "resources.state_machines: [<its name>]")
+            if name:
+                self.found["state_machines"].append(StateMachineRef(name=name))
+        for logical_id in self.ids("AWS::Serverless::StateMachine"):
+            name = self.named(logical_id, "Name", "SAM state machine", "resources.state_machines: [<its name>]")
+            if name:
+                self.found["state_machines"].append(StateMachineRef(name=name))
+
+    def rules_and_topics(self) -> None:
+        for logical_id in self.ids("AWS::Events::Rule"):
+            name = self.named(logical_id, "Name", "EventBridge rule",
+                              "resources.event_rules: [{name: <its name>, event_bus: <bus>}]")
+            if name:
+                bus = self.props(logical_id).get("EventBusName", "default")
+                bus_name = _literal(bus) or _literal(self.props(_ref_target(bus)).get("Name")) or "default"
+                self.found["event_rules"].append(EventRuleRef(name=name, event_bus=bus_name))
+        for logical_id in self.ids("AWS::SNS::Topic"):
+            name = self.named(logical_id, "TopicName", "SNS topic", "resources.topics: [<its name>]")
+            if name:
+                self.found["topics"].append(TopicRef(name=name))
+
+    def run(self) -> Discovery:
+        self.functions()
+        self.apis()
+        self.tables()
+        self.queues()
+        self.state_machines()
+        self.rules_and_topics()
+        return Discovery(ServiceResources(**{k: tuple(v) for k, v in self.found.items()}), self.skips, self.problems,
+                         self.source)
+
+
 def discover(template: Mapping[str, Any], source: str = "template") -> Discovery:
-    """Resources of every supported kind in ``template`` (a parsed CloudFormation template).
+    """Resources of every supported kind in ``template`` (a parsed CloudFormation or SAM template).
 
     Example
     -------
@@ -79,94 +364,11 @@ def discover(template: Mapping[str, Any], source: str = "template") -> Discovery
     ...          ).resources.tables[0].name
     'orders'
     """
-    resources: Mapping[str, Any] = template.get("Resources", {}) or {}
-    found: dict[str, list] = {k: [] for k in ("functions", "rest_apis", "tables", "queues", "state_machines",
-                                              "event_rules", "topics")}
-    skipped: list[str] = []
-
-    def props(logical_id: str) -> dict:
-        return resources.get(logical_id, {}).get("Properties", {}) or {}
-
-    def named(logical_id: str, key: str, kind: str) -> str | None:
-        name = _literal(props(logical_id).get(key))
-        if name is None:
-            skipped.append(f"{source}: {logical_id} ({kind}) has no literal {key}; list it by name under resources:")
-        return name
-
-    by_type: dict[str, list[str]] = {}
-    for logical_id, resource in resources.items():
-        by_type.setdefault(resource.get("Type", ""), []).append(logical_id)
-
-    async_targets = {_ref_target(props(i).get("FunctionName")) or _literal(props(i).get("FunctionName"))
-                     for i in by_type.get("AWS::Lambda::EventInvokeConfig", [])}
-    stream_targets = {_ref_target(props(i).get("FunctionName")) or _literal(props(i).get("FunctionName"))
-                      for i in by_type.get("AWS::Lambda::EventSourceMapping", [])
-                      if any(m in json.dumps(props(i).get("EventSourceArn", "")) for m in _STREAM_MARKERS)}
-    for logical_id in by_type.get("AWS::Lambda::Function", []):
-        name = named(logical_id, "FunctionName", "Lambda function")
-        if name:
-            p = props(logical_id)
-            found["functions"].append(FunctionRef(
-                name=name, timeout_seconds=int(p.get("Timeout", _LAMBDA_DEFAULT_TIMEOUT)),
-                async_invoked=bool(p.get("DeadLetterConfig")) or bool({logical_id, name} & async_targets),
-                stream_source=bool({logical_id, name} & stream_targets)))
-
-    stages: dict[str, str] = {}
-    for kind in ("AWS::ApiGateway::Stage", "AWS::ApiGateway::Deployment"):
-        for logical_id in by_type.get(kind, []):
-            api, stage = _ref_target(props(logical_id).get("RestApiId")), _literal(props(logical_id).get("StageName"))
-            if api and stage:
-                stages.setdefault(api, stage)
-    for logical_id in by_type.get("AWS::ApiGateway::RestApi", []):
-        name = named(logical_id, "Name", "REST API")
-        if name:
-            found["rest_apis"].append(RestApiRef(name=name, stage=stages.get(logical_id, "prod")))
-    for logical_id in by_type.get("AWS::ApiGatewayV2::Api", []):
-        if props(logical_id).get("ProtocolType", "HTTP") == "HTTP":
-            skipped.append(f"{source}: {logical_id} (HTTP API) is keyed by a generated ApiId; list it under "
-                           "resources.http_apis with api_id")
-
-    for logical_id in by_type.get("AWS::DynamoDB::Table", []) + by_type.get("AWS::DynamoDB::GlobalTable", []):
-        name = named(logical_id, "TableName", "DynamoDB table")
-        if name:
-            found["tables"].append(TableRef(name=name))
-
-    queue_ids = by_type.get("AWS::SQS::Queue", [])
-    dlq_of = {q: _ref_target((props(q).get("RedrivePolicy") or {}).get("deadLetterTargetArn")) for q in queue_ids}
-    dead_letter_ids = {d for d in dlq_of.values() if d}
-    for logical_id in queue_ids:
-        if logical_id in dead_letter_ids:
-            continue  # monitored as the DLQ of its source queue
-        name = named(logical_id, "QueueName", "SQS queue")
-        if name:
-            dlq_id = dlq_of[logical_id]
-            dlq = _literal(props(dlq_id).get("QueueName")) if dlq_id else None
-            if dlq_id and dlq is None:
-                skipped.append(f"{source}: {dlq_id} (DLQ of {name}) has no literal QueueName")
-            found["queues"].append(QueueRef(name=name, dlq=dlq))
-
-    for logical_id in by_type.get("AWS::StepFunctions::StateMachine", []):
-        name = named(logical_id, "StateMachineName", "state machine")
-        if name:
-            found["state_machines"].append(StateMachineRef(name=name))
-
-    for logical_id in by_type.get("AWS::Events::Rule", []):
-        name = named(logical_id, "Name", "EventBridge rule")
-        if name:
-            bus = props(logical_id).get("EventBusName", "default")
-            bus_name = _literal(bus) or _literal(props(_ref_target(bus) or "").get("Name")) or "default"
-            found["event_rules"].append(EventRuleRef(name=name, event_bus=bus_name))
-
-    for logical_id in by_type.get("AWS::SNS::Topic", []):
-        name = named(logical_id, "TopicName", "SNS topic")
-        if name:
-            found["topics"].append(TopicRef(name=name))
-
-    return Discovery(ServiceResources(**{k: tuple(v) for k, v in found.items()}), skipped)
+    return _Reader(template, source).run()
 
 
 def discover_file(path: str | Path, root: Path = REPO_ROOT) -> Discovery:
-    """Read and discover ``path`` (relative paths are relative to the repository root).
+    """Read and discover ``path`` (relative paths are relative to the repository root), JSON or YAML.
 
     Example
     -------
@@ -174,15 +376,26 @@ def discover_file(path: str | Path, root: Path = REPO_ROOT) -> Discovery:
     10
     """
     full = Path(path) if Path(path).is_absolute() else root / path
+    if not full.is_file():
+        raise DiscoveryError(f"template {path}: file not found (paths are relative to {root})")
     try:
-        template = json.loads(full.read_text())
-    except FileNotFoundError:
-        raise DiscoveryError(f"template {path}: file not found (paths are relative to {root})") from None
-    except json.JSONDecodeError as exc:
-        raise DiscoveryError(f"template {path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
-    if not isinstance(template, dict):
-        raise DiscoveryError(f"template {path}: expected a CloudFormation template object")
+        template = read_service_template(full, str(path))
+    except TemplateReadError as exc:
+        raise DiscoveryError(str(exc)) from None
     return discover(template, source=str(path))
+
+
+def discover_service(service: ServiceConfig, root: Path = REPO_ROOT) -> tuple[ServiceResources, Discovery | None]:
+    """The service's resources (listed plus discovered, listed ones win) and the discovery, if it has a template.
+
+    Example
+    -------
+    >>> resources, discovery = discover_service(svc)  # doctest: +SKIP
+    """
+    if service.template is None:
+        return service.resources, None
+    discovery = discover_file(service.template, root)
+    return service.resources.merged(discovery.resources), discovery
 
 
 def service_resources(service: ServiceConfig, root: Path = REPO_ROOT) -> ServiceResources:
@@ -194,6 +407,4 @@ def service_resources(service: ServiceConfig, root: Path = REPO_ROOT) -> Service
     >>> service_resources(svc).count()
     10
     """
-    if service.template is None:
-        return service.resources
-    return service.resources.merged(discover_file(service.template, root).resources)
+    return discover_service(service, root)[0]

@@ -9,6 +9,7 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from config.services import RESOURCE_KINDS, FunctionRef, ServiceConfig, ServiceResources
+from stacks.logs.log_alarms import ErrorLogAlarm, error_log_alarm
 from stacks.monitoring.alarm_factory import AlarmSpec, CreatedAlarm, create_alarm, tag_alarm
 from stacks.monitoring.catalog import CATALOG, resolve_threshold
 from stacks.monitoring.metrics import MetricContext, signals_for
@@ -106,10 +107,13 @@ class ServiceAlarms(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,
                  resources: ServiceResources, info_topic: sns.ITopic | None,
-                 all_resources: ServiceResources | None = None) -> None:
+                 all_resources: ServiceResources | None = None, warning_topic: sns.ITopic | None = None) -> None:
         super().__init__(scope, construct_id)
         labels = resource_labels(all_resources or resources)
         self.created: list[CreatedAlarm] = []
+        # ErrorLogs as log alarms: they notify themselves, are no composite children, and stay off dashboards'
+        # alarm widgets (which AWS documents for metric and composite alarms).
+        self.log_alarms: list[ErrorLogAlarm] = []
         ctx = metric_context(cfg, service)
         base_url = service.runbook_base_url or cfg.runbook_base_url
         filtered: set[str] = set()
@@ -126,6 +130,13 @@ class ServiceAlarms(Construct):
             row = CATALOG[family]
             threshold = resolve_threshold(family, severity, service.overrides, ref.overrides)
             assert threshold is not None  # planned_alarms keeps enabled ones only
+            if family == "ErrorLogs" and cfg.log_alarms.enabled:
+                self.log_alarms.append(error_log_alarm(
+                    scope_of(severity), _ID_UNSAFE.sub("", f"{ref.name}-{family}-{severity}-log".title()), cfg=cfg,
+                    service=service.name, resource=labels[(kind, ref.name)], fn=ref, threshold=threshold,
+                    severity=severity, topic=warning_topic or info_topic, runbook_base_url=base_url,
+                    log_lines=cfg.log_alarms.log_lines))
+                continue
             if family == "ErrorLogs" and ref.name not in filtered:
                 self._error_log_filter(cfg, ref, ctx)
                 filtered.add(ref.name)

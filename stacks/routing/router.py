@@ -1,5 +1,6 @@
-"""The router Lambda with its DLQ, de-duplication table and least-privilege role, subscribed to the three
-severity topics. Environment variables carry secret NAMES only; values are read at run time."""
+"""The router Lambda with its DLQ, state table (de-duplication, groups, open pages), flush queue and
+least-privilege role, subscribed to the three severity topics. Environment variables carry secret NAMES only;
+values are read at run time."""
 from __future__ import annotations
 
 import json
@@ -16,6 +17,7 @@ from aws_cdk import (
     aws_iam as iam,
     aws_kms as kms,
     aws_lambda as lambda_,
+    aws_lambda_event_sources as event_sources,
     aws_logs as logs,
     aws_sns as sns,
     aws_sqs as sqs,
@@ -51,7 +53,7 @@ def _routes(cfg: EnvironmentConfig) -> dict[str, dict[str, str | None]]:
 
 
 def router_environment(cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic], email_topic: sns.ITopic,
-                       dlq_url: str, table_name: str, scope: Construct) -> dict[str, str]:
+                       dlq_url: str, table_name: str, scope: Construct, flush_queue_url: str = "") -> dict[str, str]:
     """The router's environment variables (see lambdas/alert_router/settings.py): names and numbers only.
 
     Example
@@ -82,13 +84,22 @@ def router_environment(cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopi
         "HTTP_TIMEOUT_MS": str(routing.retry.http_timeout_ms),
         "SECRET_CACHE_SECONDS": str(routing.secret_cache_seconds),
         "ROUTER_NAME": f"{cfg.app}-{cfg.env} alert router",
+        # Grouping needs the flush queue; without one the router sends every notification at once.
+        "GROUP_WINDOW_SECONDS": str(routing.grouping.window_seconds if flush_queue_url else 0),
+        "FLUSH_QUEUE_URL": flush_queue_url,
+        "GROUP_CHANNELS": json.dumps(list(routing.grouping.channels), separators=(",", ":")),
+        "ALARM_PREFIX": f"{cfg.app}-{cfg.env}-",
+        "SERVICES": json.dumps(sorted(s.name for s in cfg.services), separators=(",", ":")),
+        "INHIBIT_WARNINGS_WHILE_PAGED": "true" if routing.inhibition.warnings_while_paged else "false",
+        "PAGE_OPEN_MAX_SECONDS": str(routing.inhibition.max_page_open_minutes * 60),
         "POWERTOOLS_SERVICE_NAME": "alert-router",
         "POWERTOOLS_LOG_LEVEL": "INFO",
     }
 
 
 class AlertRouter(Construct):
-    """``function`` (named ``<app>-<env>-alert-router``), ``dlq``, ``table`` and ``role``.
+    """``function`` (named ``<app>-<env>-alert-router``), ``dlq``, ``table``, ``flush_queue`` (None when grouping
+    is off) and ``role``.
 
     Example
     -------
@@ -101,9 +112,17 @@ class AlertRouter(Construct):
     ...                      key=alerting.key)
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, topics: Mapping[str, sns.ITopic],
-                 email_topic: sns.ITopic, key: kms.IKey,
-                 observability_layer: lambda_.ILayerVersion | None = None) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        cfg: EnvironmentConfig,
+        topics: Mapping[str, sns.ITopic],
+        email_topic: sns.ITopic,
+        key: kms.IKey,
+        observability_layer: lambda_.ILayerVersion | None = None,
+    ) -> None:
         super().__init__(scope, construct_id)
         name = resource_name(cfg, "alert-router")
         self.function_name = name
@@ -114,9 +133,11 @@ class AlertRouter(Construct):
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
         )
-        suppress(self.dlq, "AwsSolutions-SQS3",
-                 "this queue is itself the dead-letter queue of the router (function, subscriptions and failed "
-                 "deliveries)")
+        suppress(
+            self.dlq,
+            "AwsSolutions-SQS3",
+            "this queue is itself the dead-letter queue of the router (function, subscriptions and failed deliveries)",
+        )
         self.table = dynamodb.Table(
             self, "Dedup",
             table_name=resource_name(cfg, "alert-dedup"),
@@ -129,6 +150,7 @@ class AlertRouter(Construct):
             # Only de-duplication state lives here (minutes of TTL): nothing to keep when the stack goes.
             removal_policy=RemovalPolicy.DESTROY,
         )
+        self.flush_queue = self._flush_queue(cfg, name) if cfg.routing.grouping.window_seconds > 0 else None
         self.log_group = logs.LogGroup(self, "Logs", log_group_name=f"/aws/lambda/{name}",
                                        removal_policy=RemovalPolicy.DESTROY)
         cfn_resource(self.log_group, logs.CfnLogGroup).retention_in_days = cfg.log_retention_days
@@ -148,7 +170,8 @@ class AlertRouter(Construct):
             role=self.role,
             log_group=self.log_group,
             environment=router_environment(cfg, topics=topics, email_topic=email_topic, dlq_url=self.dlq.queue_url,
-                                           table_name=self.table.table_name, scope=self),
+                                           table_name=self.table.table_name, scope=self,
+                                           flush_queue_url=self.flush_queue.queue_url if self.flush_queue else ""),
         )
         cfn_function = cfn_resource(self.function, lambda_.CfnFunction)
         # Crashes and timeouts (the handler itself never raises on bad input) land in the same DLQ, after Lambda's
@@ -162,13 +185,38 @@ class AlertRouter(Construct):
         suppress(self.function, "AwsSolutions-L1",
                  "python3.12 is the project's pinned Lambda runtime (docs/DEVELOPING.md); upgrades go through review")
         self._subscribe(topics)
+        self._allow_alarm_actions(cfg)
+        if self.flush_queue is not None:
+            # One group per invocation (each gets the whole timeout for its retries), and few at a time: the
+            # flushes of a storm are what would otherwise hit the webhooks all at once (the storm benchmark runs
+            # three router instances too).
+            self.function.add_event_source(event_sources.SqsEventSource(self.flush_queue, batch_size=1,
+                                                                        max_concurrency=3))
+
+    def _flush_queue(self, cfg: EnvironmentConfig, name: str) -> sqs.Queue:
+        # Each message ends one grouping window (sent with DelaySeconds = the window). Lambda's SQS guidance: a
+        # visibility timeout of six times the function timeout, so a slow flush is not handed out twice.
+        return sqs.Queue(
+            self, "Flush",
+            queue_name=f"{name}-flush",
+            visibility_timeout=Duration.seconds(6 * cfg.routing.function.timeout_seconds),
+            retention_period=Duration.days(1),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            # A flush that keeps crashing ends in the router's DLQ; the group itself stays in the table (a day).
+            dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=5, queue=self.dlq),
+        )
 
     def _role(self, cfg: EnvironmentConfig, name: str, email_topic: sns.ITopic, key: kms.IKey) -> iam.Role:
         role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
                         description=f"{name}: read its secrets, write dedup items, publish e-mails, dead-letter")
         self.log_group.grant_write(role)
         self.dlq.grant_send_messages(role)
-        self.table.grant(role, "dynamodb:PutItem")
+        # Item-level calls only (no Scan or Query): de-duplication puts, group and page updates, the flush's
+        # read, move (a transaction of a put and a delete) and delete.
+        self.table.grant(role, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem")
+        if self.flush_queue is not None:
+            self.flush_queue.grant_send_messages(role)
         role.add_to_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=[email_topic.topic_arn]))
         # Publishing to a KMS-encrypted topic needs the key; an identity policy avoids a cross-stack key-policy edit.
         role.add_to_policy(iam.PolicyStatement(actions=["kms:GenerateDataKey", "kms:Decrypt"], resources=[key.key_arn]))
@@ -191,9 +239,23 @@ class AlertRouter(Construct):
             sns.Subscription(self, f"{severity.capitalize()}Subscription", topic=topic,
                              endpoint=self.function.function_arn, protocol=sns.SubscriptionProtocol.LAMBDA,
                              dead_letter_queue=self.dlq)
-            self.function.add_permission(f"Invoke{severity.capitalize()}",
-                                         principal=iam.ServicePrincipal("sns.amazonaws.com"),
-                                         source_arn=topic.topic_arn)
+            self.function.add_permission(
+                f"Invoke{severity.capitalize()}",
+                principal=iam.ServicePrincipal("sns.amazonaws.com"),
+                source_arn=topic.topic_arn,
+            )
+
+    def _allow_alarm_actions(self, cfg: EnvironmentConfig) -> None:
+        # An alarm can name the router as its action and invoke it directly (the router reads that payload). Only
+        # this environment's alarms, in this account and region, may do so.
+        stack = Stack.of(self)
+        self.function.add_permission(
+            "InvokeFromAlarms",
+            principal=iam.ServicePrincipal("lambda.alarms.cloudwatch.amazonaws.com"),
+            action="lambda:InvokeFunction",
+            source_account=stack.account,
+            source_arn=f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:{cfg.app}-{cfg.env}-*",
+        )
 
 
 def _others() -> list[str]:

@@ -61,7 +61,7 @@ def topic_kinds(actions: list) -> set[str]:
     ("orders-orders-create-HighErrorRate-critical", 10, "GreaterThanThreshold", 300),
     ("orders-orders-create-HighErrorRate-warning", 5, "GreaterThanThreshold", 300),
     ("orders-orders-DatabaseThrottling-critical", 0, "GreaterThanThreshold", 60),
-    ("orders-orders-create-Latency-critical", 10_000, "GreaterThanThreshold", 300),
+    ("orders-orders-fulfil-Latency-critical", 10_000, "GreaterThanThreshold", 300),
     ("payments-payments-authorize-Latency-warning", 5_000, "GreaterThanThreshold", 600),
     ("orders-orders-create-MemoryPressure-warning", 80, "GreaterThanThreshold", 300),
     ("orders-orders-create-ColdStarts-warning", 20, "GreaterThanThreshold", 900),

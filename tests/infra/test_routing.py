@@ -74,7 +74,56 @@ def test_one_lambda_subscription_per_severity_topic_with_a_dlq(prod):
     for subscription in subscriptions.values():
         props = subscription["Properties"]
         assert props["Protocol"] == "lambda" and "RedrivePolicy" in props
-    template.resource_count_is("AWS::Lambda::Permission", 3)
+    sns_permissions = [p for p in template.find_resources("AWS::Lambda::Permission").values()
+                       if p["Properties"]["Principal"] == "sns.amazonaws.com"]
+    assert len(sns_permissions) == 3
+
+
+def test_only_this_environments_alarms_may_invoke_the_router_directly(prod):
+    _, _, template, _ = prod
+    [permission] = [p["Properties"] for p in template.find_resources("AWS::Lambda::Permission").values()
+                    if p["Properties"]["Principal"] == "lambda.alarms.cloudwatch.amazonaws.com"]
+    assert permission["Action"] == "lambda:InvokeFunction"
+    assert permission["SourceAccount"] == {"Ref": "AWS::AccountId"}
+    source_arn = json.dumps(permission["SourceArn"])
+    assert ":cloudwatch:" in source_arn and ":alarm:watchtower-prod-*" in source_arn
+    assert "AWS::Region" in source_arn and "AWS::AccountId" in source_arn
+
+
+def test_flush_queue_ends_each_grouping_window_through_the_router(prod):
+    cfg, _, template, _ = prod
+    queues = template.find_resources("AWS::SQS::Queue", {"Properties": {"QueueName": "watchtower-prod-alert-router-flush"}})
+    [(flush_id, flush)] = queues.items()
+    props = flush["Properties"]
+    assert props["VisibilityTimeout"] == 6 * cfg.routing.function.timeout_seconds
+    assert props["SqsManagedSseEnabled"] is True
+    assert props["RedrivePolicy"]["maxReceiveCount"] == 5
+    [mapping] = template.find_resources("AWS::Lambda::EventSourceMapping").values()
+    assert mapping["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [flush_id, "Arn"]}
+    assert mapping["Properties"]["BatchSize"] == 1
+    assert mapping["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 3}
+    [function] = template.find_resources("AWS::Lambda::Function").values()
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert variables["GROUP_WINDOW_SECONDS"] == "30" and variables["FLUSH_QUEUE_URL"] == {"Ref": flush_id}
+    assert json.loads(variables["GROUP_CHANNELS"]) == ["slack", "teams", "email"]
+    assert variables["ALARM_PREFIX"] == "watchtower-prod-"
+    assert sorted(json.loads(variables["SERVICES"])) == sorted(s.name for s in cfg.services)
+    assert variables["INHIBIT_WARNINGS_WHILE_PAGED"] == "true" and variables["PAGE_OPEN_MAX_SECONDS"] == "14400"
+
+
+def test_grouping_off_means_no_flush_queue_and_no_window(tmp_path):
+    cfg = load_config("prod")
+    cfg = cfg.model_copy(update={"routing": cfg.routing.model_copy(update={
+        "grouping": cfg.routing.grouping.model_copy(update={"window_seconds": 0})})})
+    app = App(outdir=str(tmp_path))
+    alerting = AlertingStack(app, "Alerting", cfg=cfg)
+    routing = RoutingStack(app, "Routing", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+                           ops_topic=alerting.ops_topic, key=alerting.key)
+    template = assertions.Template.from_stack(routing)
+    template.resource_count_is("AWS::Lambda::EventSourceMapping", 0)
+    assert len(template.find_resources("AWS::SQS::Queue")) == 1  # the DLQ only
+    [function] = template.find_resources("AWS::Lambda::Function").values()
+    assert function["Properties"]["Environment"]["Variables"]["GROUP_WINDOW_SECONDS"] == "0"
 
 
 def test_iam_is_least_privilege(prod):
@@ -83,7 +132,8 @@ def test_iam_is_least_privilege(prod):
     statements = policy["Properties"]["PolicyDocument"]["Statement"]
     actions = sorted(a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
     assert not [a for a in actions if a.endswith("*") or a == "*"]
-    assert "dynamodb:PutItem" in actions and "dynamodb:GetItem" not in actions
+    dynamodb = {a for a in actions if a.startswith("dynamodb:")}
+    assert dynamodb == {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:DeleteItem"}
     for statement in statements:
         assert statement["Resource"] != "*"
         if statement["Action"] == "secretsmanager:GetSecretValue":

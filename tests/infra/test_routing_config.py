@@ -20,6 +20,29 @@ def alert(name="watchtower-prod-orders-api-Latency-warning", severity="warning")
 def test_defaults_match_the_issue():
     routing = RoutingConfig()
     assert routing.dedup_window_seconds == 300 and routing.maintenance_json() == "[]"
+    assert routing.grouping.window_seconds == 30
+    assert routing.grouping.channels == ("slack", "teams", "email")
+    assert routing.inhibition.warnings_while_paged is True and routing.inhibition.max_page_open_minutes == 240
+
+
+@pytest.mark.parametrize("grouping, says", [
+    ({"window_seconds": 901}, "less than or equal to 900"),
+    ({"window_seconds": -1}, "greater than or equal to 0"),
+    ({"channels": ["pagerduty"]}, "'slack', 'teams' or 'email'"),
+])
+def test_grouping_refuses_what_the_router_cannot_do(grouping, says):
+    with pytest.raises(ValidationError) as caught:
+        RoutingConfig.model_validate({"grouping": grouping})
+    assert says in str(caught.value)
+
+
+def test_every_grouping_and_inhibition_option_documents_its_default():
+    from config.routing import GroupingConfig, InhibitionConfig
+
+    for model in (GroupingConfig, InhibitionConfig):
+        for name, field in model.model_fields.items():
+            assert field.description and field.description.startswith("Default "), f"{model.__name__}.{name}"
+            assert str(field.default).lower() in field.description.lower() or name == "channels"
 
 
 def test_windows_round_trip_to_the_router():

@@ -32,3 +32,9 @@ def test_a_template_is_summarized_by_type_and_severity(tmp_path, capsys):
     text = synth_report.summarize(tmp_path)
     assert "S" in text and "3 resources" in text
     assert "Alarms by severity: critical 1, warning 1" in text
+
+
+def test_log_alarms_count_as_alarms_of_their_severity(tmp_path):
+    (tmp_path / "S.template.json").write_text(
+        '{"Resources": {"L": {"Type": "AWS::CloudWatch::LogAlarm", "Properties": {"AlarmName": "a-ErrorLogLines-warning"}}}}')
+    assert "Alarms by severity: warning 1" in synth_report.summarize(tmp_path)

@@ -1,5 +1,7 @@
-"""Router throughput (notifications per second, in-process, moto behind it, a local webhook receiver) and
-cold import time of the Lambda handler module."""
+"""Router throughput (notifications per second, in-process, moto behind it, a local webhook receiver), cold
+import time of the Lambda handler module, and the alert storm: 200 notifications for 10 services within one
+simulated minute against webhooks that take one request per second (wall time, messages sent per channel,
+429s, and what became of every notification)."""
 from __future__ import annotations
 
 import json
@@ -87,6 +89,20 @@ def _throughput() -> dict[str, float]:
             **{f"outcome_{k}": v for k, v in sorted(outcomes.items())}}
 
 
+def _storm() -> dict[str, object]:
+    from tests.lambdas.alert_router.storm import run_storm
+
+    report = run_storm(window_seconds=30)
+    return {
+        "notifications": len(report.notifications),
+        "wall_seconds": report.wall_seconds,
+        "messages": report.messages_per_channel(),
+        "throttled": report.throttled,
+        "classes": dict(sorted(report.classes.items())),
+        "dead_letters": len(report.dead_letters),
+    }
+
+
 def run() -> Section:
     """Measure and return the router's section of BENCHMARKS.md/.json.
 
@@ -97,6 +113,11 @@ def run() -> Section:
     """
     throughput = _throughput()
     import_ms = _cold_import_ms()
+    storm = _storm()
+    messages = storm["messages"]
+    sent = ", ".join(f"{channel} {count}" for channel, count in messages.items())
+    throttled = ", ".join(f"{path} {count}" for path, count in sorted(storm["throttled"].items())) or "none"
+    classes = ", ".join(f"{name} {count}" for name, count in storm["classes"].items())
     markdown = "\n".join([
         "| measure | value |",
         "|---|---|",
@@ -107,10 +128,23 @@ def run() -> Section:
         "Each notification is a distinct CloudWatch alarm: parse, maintenance check, DynamoDB conditional write, "
         "Slack POST and e-mail publish. Outcomes: "
         + ", ".join(f"{k.removeprefix('outcome_')} {v}" for k, v in throughput.items() if k.startswith("outcome_")),
+        "",
+        "Alert storm (in-process: moto, 3 concurrent router instances, webhooks on 127.0.0.1 that accept one "
+        "request per second each and answer 429 with Retry-After beyond it; 30 s grouping window on a simulated "
+        "clock, real waits for Retry-After):",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| notifications (10 services, one minute) | {storm['notifications']} |",
+        f"| wall time | {storm['wall_seconds']:.1f} s |",
+        f"| messages sent per channel | {sent} |",
+        f"| 429 answers per webhook | {throttled} |",
+        f"| outcome per notification and channel | {classes} |",
     ])
     return Section(name="router", title="Alert router", markdown=markdown,
                    data={**{k: round(v, 3) if isinstance(v, float) else v for k, v in throughput.items()},
-                         "cold_import_ms": round(import_ms, 1)})
+                         "cold_import_ms": round(import_ms, 1),
+                         "storm": {**storm, "wall_seconds": round(float(storm["wall_seconds"]), 2)}})
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
-"""``python -m tools.cost_estimate cdk.out/ENV [--env ENV] [--report]``: print the monthly bill; with --report,
-also write it into BENCHMARKS.md / BENCHMARKS.json (section ``cost-<env>``)."""
+"""``python -m tools.cost_estimate cdk.out/ENV [--env ENV] [--tracked]``: print the monthly bill (priced at the
+config's region, per AWS service and per monitored service) and write it to ``cdk.out/ENV/reports/``; with
+--tracked (``make cost REPORT=1``) also into BENCHMARKS.md / BENCHMARKS.json (section ``cost-<env>``), for the
+shipped environments only."""
 from __future__ import annotations
 
 import sys
@@ -10,14 +12,15 @@ from tools.cli import ArgumentParser
 from tools.cost_estimate.estimate import EstimateError, estimate_dir
 from tools.cost_estimate.prices import PricesError
 from tools.cost_estimate.schedule import ScheduleError
-from tools.report import Section, write_section
+from tools.report import Section, write_env_report
 
 
 def main(argv: list[str]) -> int:
     parser = ArgumentParser(prog="python -m tools.cost_estimate", description=__doc__)
     parser.add_argument("outdir", type=Path, help="cloud assembly folder, e.g. cdk.out/dev")
     parser.add_argument("--env", help="environment whose config gives the assumptions (default: the folder name)")
-    parser.add_argument("--report", action="store_true", help="write the bill into BENCHMARKS.md/.json")
+    parser.add_argument("--tracked", "--report", action="store_true", dest="tracked",
+                        help="also write the bill into the tracked BENCHMARKS.md/.json (dev, staging, prod only)")
     args = parser.parse_args(argv)
     env = args.env or args.outdir.name
     if args.env is not None and args.env not in known_environments():
@@ -31,10 +34,17 @@ def main(argv: list[str]) -> int:
         print(f"cost estimate: {exc}", file=sys.stderr)
         return 2
     print(bill.text(f"Estimated monthly bill of what `{env}` deploys (prices: tools/cost_estimate/prices.yaml)"))
-    if args.report:
-        write_section(Section(name=f"cost-{env}", title=f"Cost estimate: {env}",
-                              markdown=bill.markdown(), data={"env": env, **bill.data()}))
+    written = write_env_report(Section(name=f"cost-{env}", title=f"Cost estimate: {env}", markdown=bill.markdown(),
+                                       data={"env": env, **bill.data()}), env, tracked=args.tracked)
+    print(f"Report: {', '.join(_shown(p) for p in written)}")
     return 0
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 if __name__ == "__main__":

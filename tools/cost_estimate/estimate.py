@@ -1,16 +1,21 @@
-"""Glue: read templates from a cloud-assembly folder, take assumptions from the environment's config, price."""
+"""Glue: read templates from a cloud-assembly folder, take assumptions and the region from the environment's
+config, price each stack at its region, and split the bill per monitored service."""
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from config.cost import EstimateAssumptions
-from tools.cost_estimate.bill import Bill, price_usage
-from tools.cost_estimate.prices import PriceBook, load_prices
+from tools.cost_estimate.attribution import SHARED, split_by_service
+from tools.cost_estimate.bill import Bill, merge_bills, price_usage
+from tools.cost_estimate.prices import BASE_REGION, PriceBook, load_prices
 from tools.cost_estimate.usage import measure
 from tools.templates import TemplateError, read_templates as read_template_dir
 
-__all__ = ["EstimateError", "estimate", "estimate_dir", "read_templates", "assumptions_for"]
+__all__ = ["EstimateError", "EnvFacts", "estimate", "estimate_dir", "read_templates", "assumptions_for",
+           "env_facts", "stack_regions"]
 
 
 class EstimateError(ValueError):
@@ -29,17 +34,110 @@ def estimate(templates: dict[str, dict[str, Any]], assumptions: EstimateAssumpti
     return price_usage(measure(templates, assumptions, config_functions), book or load_prices())
 
 
-def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = None) -> Bill:
-    """The bill of the templates in ``outdir`` (``cdk.out/<env>``), with ``env``'s config assumptions.
+@dataclass(frozen=True)
+class EnvFacts:
+    """What the environment's config says that the bill needs."""
 
-    ``env`` defaults to the folder's name; an unknown environment uses the default assumptions.
+    assumptions: EstimateAssumptions
+    region: str | None
+    prefix: str  # <app>-<env>, the start of every stack name
+    functions: dict[str, list[str]]  # monitored service -> its config-listed function names
+
+
+def env_facts(env: str) -> EnvFacts:
+    """The config facts of ``env`` (defaults when the environment is unknown)."""
+    from config.loader import ConfigError, known_environments, load_config
+
+    if env not in known_environments():
+        return EnvFacts(EstimateAssumptions(), None, f"watchtower-{env}", {})
+    try:
+        cfg = load_config(env)
+    except ConfigError as exc:
+        raise EstimateError(exc.lines[0]) from None
+    functions = {s.name: [f.name for f in (getattr(getattr(s, "resources", None), "functions", ()) or ())]
+                 for s in cfg.services}
+    return EnvFacts(cfg.cost.estimate, cfg.region, f"{cfg.app}-{cfg.env}", functions)
+
+
+def assumptions_for(env: str) -> tuple[EstimateAssumptions, int]:
+    """The environment's ``cost.estimate`` and how many service functions its config lists (defaults if unknown)."""
+    facts = env_facts(env)
+    return facts.assumptions, sum(len(fns) for fns in facts.functions.values())
+
+
+def stack_regions(outdir: Path) -> dict[str, str]:
+    """Stack name -> region from the cloud assembly's manifest, for stacks pinned to a region."""
+    try:
+        manifest = json.loads((Path(outdir) / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    regions = {}
+    for name, artifact in (manifest.get("artifacts") or {}).items():
+        environment = str((artifact or {}).get("environment", ""))
+        region = environment.rsplit("/", 1)[-1] if environment.startswith("aws://") else ""
+        if artifact.get("type") == "aws:cloudformation:stack" and region and region != "unknown-region":
+            regions[(artifact.get("displayName") or name).split("/")[-1]] = region
+            regions[name] = region
+    return regions
+
+
+def _book(region: str | None, cache: dict[str | None, PriceBook]) -> PriceBook:
+    if region not in cache:
+        cache[region] = load_prices(region=region)
+    return cache[region]
+
+
+def _priced(templates: dict[str, dict[str, Any]], assumptions: EstimateAssumptions, config_functions: int,
+            main_region: str | None, regions: dict[str, str], books: dict[str | None, PriceBook]) -> Bill:
+    """Price each stack at its own region (the config's region when the stack names none)."""
+    by_region: dict[str | None, dict[str, dict[str, Any]]] = {}
+    for stack, template in templates.items():
+        by_region.setdefault(regions.get(stack, main_region), {})[stack] = template
+    if not by_region:
+        by_region[main_region] = {}
+    bills = []
+    for region, group in by_region.items():
+        functions = config_functions if region == main_region else 0
+        bills.append(estimate(group, assumptions, _book(region, books), functions))
+    return merge_bills(bills, main=_book(main_region, books).region)
+
+
+def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = None) -> Bill:
+    """The bill of the templates in ``outdir`` (``cdk.out/<env>``), priced at the config's region, with
+    ``per_service`` holding each monitored service's share.
+
+    ``env`` defaults to the folder's name; an unknown environment uses the default assumptions and us-east-1.
 
     Example
     -------
-    >>> estimate_dir(Path("cdk.out/dev")).total  # doctest: +SKIP
+    >>> estimate_dir(Path("cdk.out/prod")).region  # doctest: +SKIP
+    'eu-west-1'
     """
-    assumptions, config_functions = assumptions_for(env or Path(outdir).name)
-    return estimate(read_templates(Path(outdir)), assumptions, book, config_functions)
+    facts = env_facts(env or Path(outdir).name)
+    templates = read_templates(Path(outdir))
+    config_functions = sum(len(fns) for fns in facts.functions.values())
+    if book is not None:  # one book for everything (tests)
+        return estimate(templates, facts.assumptions, book, config_functions)
+    books: dict[str | None, PriceBook] = {}
+    regions = stack_regions(Path(outdir))
+    total = _priced(templates, facts.assumptions, config_functions, facts.region, regions, books)
+    per_service = {}
+    groups = split_by_service(templates, facts.functions, facts.prefix)
+    for service, fns in facts.functions.items():
+        if fns:
+            groups.setdefault(service, {})  # its functions' layer metrics are billed even with no resource here
+    for owner, group in groups.items():
+        functions = len(facts.functions.get(owner, ())) if owner != SHARED else 0
+        per_service[owner] = _priced(group, facts.assumptions, functions, facts.region, regions, books)
+    order = [*facts.functions, SHARED]
+    per_service = {k: per_service[k] for k in order if k in per_service}
+    notes = list(total.notes)
+    if facts.region is None:
+        notes.insert(0, f"No region in the config: priced at {BASE_REGION} prices.")
+    split_total = sum((b.total for b in per_service.values()), total.total * 0)
+    if split_total != total.total:  # volume tiers apply to the whole account, not per service
+        notes.append(f"Per-service figures add up to ${split_total:.2f}; the total applies volume tiers once.")
+    return replace(total, per_service=per_service, notes=tuple(dict.fromkeys(notes)))
 
 
 def read_templates(outdir: Path) -> dict[str, dict[str, Any]]:
@@ -48,20 +146,3 @@ def read_templates(outdir: Path) -> dict[str, dict[str, Any]]:
         return read_template_dir(Path(outdir))
     except TemplateError as exc:
         raise EstimateError(str(exc)) from None
-
-
-def assumptions_for(env: str) -> tuple[EstimateAssumptions, int]:
-    """The environment's ``cost.estimate`` and how many service functions its config lists (defaults if unknown)."""
-    from config.loader import ConfigError, known_environments, load_config
-
-    if env not in known_environments():
-        return EstimateAssumptions(), 0
-    try:
-        cfg = load_config(env)
-    except ConfigError as exc:
-        raise EstimateError(exc.lines[0]) from None
-    functions = 0
-    for service in cfg.services:
-        listed = getattr(getattr(service, "resources", None), "functions", ()) or ()
-        functions += len(listed)
-    return cfg.cost.estimate, functions

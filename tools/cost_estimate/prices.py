@@ -1,16 +1,22 @@
-"""The price list (prices.yaml): one entry per priced unit, each with its source and whether it was verified."""
+"""The price list (prices.yaml): one entry per priced unit, each with its source and whether it was verified.
+
+``prices`` are us-east-1's; ``regions`` lists, per region, where its prices differ from us-east-1's (and a
+region-wide source and ``verified`` flag for the ones it takes over unchanged). A region with no entry is priced
+at us-east-1's prices, and the book says so in ``notes``.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-__all__ = ["Price", "PriceBook", "PricesError", "load_prices", "PRICES_FILE"]
+__all__ = ["Price", "PriceBook", "PricesError", "load_prices", "priced_regions", "PRICES_FILE", "BASE_REGION"]
 
 PRICES_FILE = Path(__file__).resolve().parent / "prices.yaml"
+BASE_REGION = "us-east-1"
 
 
 class PricesError(ValueError):
@@ -70,6 +76,7 @@ class PriceBook:
     region: str
     currency: str
     prices: dict[str, Price]
+    notes: tuple[str, ...] = ()
 
     def get(self, key: str) -> Price:
         """The price under ``key``; a missing key is a PricesError naming the known ones."""
@@ -79,22 +86,83 @@ class PriceBook:
             raise PricesError(f"no price '{key}' in the price file; known: {', '.join(sorted(self.prices))}") from None
 
 
-def load_prices(path: Path = PRICES_FILE) -> PriceBook:
-    """Read and validate the price file.
-
-    Example
-    -------
-    >>> load_prices().get("cloudwatch.alarm.composite").tiers
-    ((None, Decimal('0.50')),)
-    """
+def _read(path: Path) -> dict:
     try:
         raw = yaml.safe_load(Path(path).read_text())
     except (OSError, yaml.YAMLError) as exc:
         raise PricesError(f"{path}: cannot read the price file ({exc})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("prices"), dict):
         raise PricesError(f"{path}: expected a mapping with 'region', 'currency' and 'prices'")
+    if not isinstance(raw.get("regions", {}) or {}, dict):
+        raise PricesError(f"{path}: regions: expected a mapping of region name to its prices")
+    return raw
+
+
+def priced_regions(path: Path = PRICES_FILE) -> list[str]:
+    """The regions the price file has prices for, the base region first.
+
+    Example
+    -------
+    >>> priced_regions()[0]
+    'us-east-1'
+    """
+    raw = _read(path)
+    return [str(raw.get("region", BASE_REGION)), *sorted(raw.get("regions", {}) or {})]
+
+
+def load_prices(path: Path = PRICES_FILE, region: str | None = None) -> PriceBook:
+    """Read and validate the price file; the book of ``region`` (default: the file's base region, us-east-1).
+
+    A region the file has no prices for gets the base region's prices and a note saying so.
+
+    Example
+    -------
+    >>> load_prices().get("cloudwatch.alarm.composite").tiers
+    ((None, Decimal('0.50')),)
+    >>> load_prices(region="eu-west-1").region
+    'eu-west-1'
+    """
+    raw = _read(path)
+    base = str(raw.get("region", BASE_REGION))
     prices = {key: _price(path, key, entry) for key, entry in raw["prices"].items()}
-    return PriceBook(region=str(raw.get("region", "")), currency=str(raw.get("currency", "USD")), prices=prices)
+    currency = str(raw.get("currency", "USD"))
+    regions = raw.get("regions", {}) or {}
+    if region is None or region == base:
+        return PriceBook(region=base, currency=currency, prices=prices)
+    if region not in regions:
+        known = ", ".join([base, *sorted(regions)])
+        return PriceBook(region=base, currency=currency, prices=prices, notes=(
+            f"No prices for {region} in prices.yaml (priced: {known}): priced at {base} prices instead.",))
+    return PriceBook(region=str(region), currency=currency,
+                     prices=_regional(path, str(region), regions[region], prices))
+
+
+def _regional(path: Path, region: str, entry: Any, base: dict[str, Price]) -> dict[str, Price]:
+    """``base`` with the region's differences applied; unchanged prices keep their source, and count as verified
+    only when the region's entry says it was checked."""
+    where = f"{path}: regions.{region}"
+    if not isinstance(entry, dict) or "source" not in entry or not isinstance(entry.get("verified"), bool):
+        raise PricesError(f"{where}: needs 'source' (https link) and 'verified' (true or false)")
+    if not str(entry["source"]).startswith("https://"):
+        raise PricesError(f"{where}.source: must be an https:// link to the pricing page")
+    differences = entry.get("prices", {}) or {}
+    unknown = sorted(set(differences) - set(base))
+    if unknown:
+        raise PricesError(f"{where}.prices: no such price in the base list: {', '.join(unknown)}")
+    note = str(entry.get("note", ""))
+    regional = {}
+    for key, price in base.items():
+        if key in differences:
+            change = differences[key]
+            if not isinstance(change, dict):
+                raise PricesError(f"{where}.prices.{key}: expected a mapping with usd (or tiers), source, verified")
+            merged = {"service": price.service, "description": price.description, "unit": price.unit,
+                      "per": price.per, "source": entry["source"], "verified": entry["verified"], **change}
+            regional[key] = replace(_price(path, f"regions.{region}.prices.{key}", merged), key=key)
+        else:
+            # Same figure as us-east-1: the same page is its source; verified only if the region was checked too.
+            regional[key] = replace(price, verified=price.verified and entry["verified"], note=note or price.note)
+    return regional
 
 
 def _price(path: Path, key: str, entry: Any) -> Price:

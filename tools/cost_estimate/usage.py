@@ -16,6 +16,7 @@ PRICED_TYPES = {
     "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudWatch::Dashboard",
     "AWS::Logs::MetricFilter", "AWS::CloudWatch::InsightRule", "AWS::Lambda::Function", "AWS::Synthetics::Canary",
     "AWS::XRay::Group", "AWS::KMS::Key", "AWS::Budgets::Budget", "AWS::CE::AnomalyMonitor",
+    "AWS::ApplicationSignals::ServiceLevelObjective",
 }
 _ALARM_PRICE = {
     "standard": "cloudwatch.alarm.standard", "math": "cloudwatch.alarm.standard",
@@ -84,6 +85,7 @@ def measure(templates: dict[str, dict[str, Any]], assumptions: EstimateAssumptio
         add(Usage("cloudwatch.dashboard", "Dashboards", Decimal(billed),
                   f"{dashboards} dashboard(s)" + (f", {free} free" if free else ", free tier not counted")))
 
+    _slos(report, by_type, days)
     fns = functions(everything, assumptions.invocations_per_function, assumptions.custom_metrics_per_function, days)
     _metrics(report, fns, by_type, assumptions, config_functions)
     _logs_and_traces(report, fns, by_type, assumptions, days)
@@ -104,6 +106,20 @@ def measure(templates: dict[str, dict[str, Any]], assumptions: EstimateAssumptio
         "when configured)."
     )
     return report
+
+
+def _slos(report: UsageReport, by_type: dict, days: int) -> None:
+    """Application Signals SLOs: 2 signals per SLI period (the period of the SLI's metric queries)."""
+    parts, signals = [], Decimal(0)
+    for slo in by_type.get("AWS::ApplicationSignals::ServiceLevelObjective", []):
+        sli = ((slo.props.get("RequestBasedSli") or {}).get("RequestBasedSliMetric") or {})
+        periods = [int((q.get("MetricStat") or {}).get("Period", 60)) for q in sli.get("TotalRequestCountMetric") or []]
+        period = min(periods or [60])
+        signals += Decimal(2 * days * 86400 // period)
+        parts.append(period)
+    if parts:
+        report.usages.append(Usage("applicationsignals.signal", "Application Signals SLOs", signals,
+                                   f"{len(parts)} SLO(s) x 2 signals per {min(parts)} s SLI period x {days} days"))
 
 
 def _metrics(report: UsageReport, fns: list, by_type: dict, assumptions: EstimateAssumptions, config_functions: int) -> None:

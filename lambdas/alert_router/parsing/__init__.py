@@ -10,8 +10,10 @@ from typing import Any, Callable
 
 from ..model import SEVERITIES, Alert, UnparseableMessageError
 from .cloudwatch import (
+    is_alarm_lambda_action,
     is_alarm_state_change_event,
     is_cloudwatch_alarm,
+    parse_alarm_lambda_action,
     parse_alarm_state_change_event,
     parse_cloudwatch_alarm,
 )
@@ -23,11 +25,13 @@ __all__ = ["parse_message", "UnparseableMessageError"]
 _JSON_PARSERS: tuple[tuple[Callable[[dict[str, Any]], bool], Callable[[dict[str, Any]], Alert]], ...] = (
     (is_cloudwatch_alarm, parse_cloudwatch_alarm),
     (is_alarm_state_change_event, parse_alarm_state_change_event),
+    (is_alarm_lambda_action, parse_alarm_lambda_action),
     (is_cost_anomaly, parse_cost_anomaly),
     (is_xray_insight, parse_xray_insight),
     (is_synthetics, parse_synthetics),
 )
-_KNOWN = "CloudWatch alarm, composite alarm, Cost Anomaly Detection, AWS Budgets, X-Ray Insight or Synthetics event"
+_KNOWN = ("CloudWatch alarm or composite alarm (SNS, EventBridge or Lambda action), Cost Anomaly Detection, "
+          "AWS Budgets, X-Ray Insight or Synthetics event")
 
 
 def parse_message(message: Any, severity: str | None = None) -> Alert:

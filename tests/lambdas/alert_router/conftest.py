@@ -37,6 +37,7 @@ class RouterWorld:
     dlq_url: str
     email_capture_url: str
     table: str
+    flush_url: str = ""
     log: io.StringIO = field(default_factory=io.StringIO)
 
     def settings(self, **overrides: Any) -> RouterSettings:
@@ -57,11 +58,27 @@ class RouterWorld:
         )
         return replace(base, **overrides)
 
-    def router(self, **overrides: Any) -> Router:
+    def router(self, *, clock: Callable[[], float] | None = None, dynamodb: Any = None, sqs: Any = None,
+               **overrides: Any) -> Router:
         handler = logging.StreamHandler(self.log)
         logger = Logger(service=f"router-test-{uuid.uuid4().hex[:8]}", logger_handler=handler)
-        return Router(self.settings(**overrides), sqs=self.sqs, sns=self.sns, dynamodb=self.dynamodb,
-                      secrets=self.secrets, logger=logger)
+        extra = {"clock": clock} if clock else {}
+        return Router(self.settings(**overrides), sqs=sqs or self.sqs, sns=self.sns, dynamodb=dynamodb or self.dynamodb,
+                      secrets=self.secrets, logger=logger, **extra)
+
+    def grouping_router(self, clock: Callable[[], float], window: int = 30, **overrides: Any) -> Router:
+        """A router that groups per service and severity (services orders, payments, search)."""
+        return self.router(clock=clock, group_window_seconds=window, flush_queue_url=self.flush_url,
+                           alarm_prefix="watchtower-prod-", services=("orders", "payments", "search"), **overrides)
+
+    def flush_due(self, router: Router, remaining_ms: int = 20_000) -> list[dict[str, Any]]:
+        """Run every flush message SQS now delivers through ``router``, as the flush queue's event source does;
+        returns the delivery records the flushes wrote."""
+        records = []
+        for message in _drain(self.sqs, self.flush_url):
+            event = {"Records": [{"eventSource": "aws:sqs", "messageId": message["MessageId"], "body": message["Body"]}]}
+            records += router.handle(event, remaining_ms)["records"]
+        return records
 
     def dead_letters(self) -> list[dict[str, Any]]:
         return [json.loads(m["Body"]) for m in _drain(self.sqs, self.dlq_url)]
@@ -123,6 +140,7 @@ def world() -> RouterWorld:
         capture_url = sqs.create_queue(QueueName="email-capture")["QueueUrl"]
         capture_arn = sqs.get_queue_attributes(QueueUrl=capture_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         sns.subscribe(TopicArn=email_topic, Protocol="sqs", Endpoint=capture_arn)
+        flush_url = sqs.create_queue(QueueName="watchtower-test-alert-router-flush")["QueueUrl"]
         table = "watchtower-test-alert-dedup"
         dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
                               KeySchema=[{"AttributeName": "dedup_id", "KeyType": "HASH"}],
@@ -132,7 +150,8 @@ def world() -> RouterWorld:
         secrets.create_secret(Name="test/teams", SecretString=json.dumps({"webhook_url": f"{base}/teams"}))
         secrets.create_secret(Name="test/pagerduty", SecretString=json.dumps(
             {"routing_key": "R0UTINGKEY0123456789012345678901", "events_url": f"{base}/v2/enqueue"}))
-        yield RouterWorld(receiver, sns, sqs, dynamodb, secrets, topics, email_topic, dlq_url, capture_url, table)
+        yield RouterWorld(receiver, sns, sqs, dynamodb, secrets, topics, email_topic, dlq_url, capture_url, table,
+                          flush_url)
 
 
 @pytest.fixture
@@ -144,3 +163,26 @@ def send(world: RouterWorld) -> Callable[..., dict[str, Any]]:
         return router.handle(sns_event(message, world.topics[severity], **kw), remaining_ms)
 
     return _send
+
+
+class SimClock:
+    """Simulated epoch seconds shared by the router and moto's SQS, so a 30 s grouping window (and the
+    DelaySeconds of its flush message) passes in no real time."""
+
+    def __init__(self, start: float = 1_796_115_600.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def clock(monkeypatch) -> SimClock:
+    import moto.sqs.models
+
+    sim = SimClock()
+    monkeypatch.setattr(moto.sqs.models, "unix_time_millis", lambda *a: sim.now * 1000)
+    return sim

@@ -131,3 +131,51 @@ def test_fallback_email_quotes_the_original_and_the_problem():
     assert message["MessageAttributes"]["severity"]["StringValue"] == "critical"
     assert '{"AlarmName": "x"}' in message["Message"] and "HTTP 500" in message["Message"]
     assert len(message["Subject"]) < 100
+
+
+# ---- grouped messages ----------------------------------------------------------------------------------------
+def _group(count, reason="x" * 5000, states=("ALARM",)):
+    from lambdas.alert_router.channels.grouped import AlertGroup
+
+    base = alarm()
+    alerts = tuple(replace(base, alarm_name=f"watchtower-prod-orders-fn{i}-Errors-warning", reason=reason,
+                           state=states[i % len(states)]) for i in range(count))
+    return AlertGroup("orders", "warning", alerts, window_seconds=30)
+
+
+@pytest.mark.parametrize("count", [2, 17, 120])
+def test_grouped_slack_message_respects_block_kit_limits_and_counts_everything(count):
+    from lambdas.alert_router.channels.grouped import slack_group_payload
+
+    payload = slack_group_payload(_group(count, states=("ALARM", "OK")))
+    blocks = payload["attachments"][0]["blocks"]
+    assert len(blocks) <= 50 and blocks[0]["type"] == "header" and len(blocks[0]["text"]["text"]) <= 150
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+    listed = sum(b["text"]["text"].count("watchtower-prod-orders-fn") for b in blocks if b["type"] == "section")
+    more = next((b["text"]["text"] for b in blocks if b["type"] == "section" and b["text"]["text"].startswith("…and")), "")
+    shown_more = int(more.split()[1]) if more else 0
+    assert listed + shown_more == count  # every alert is either listed or counted
+    assert payload["text"].startswith(f"[warning] orders: {count} warning alerts (")
+    assert payload["attachments"][0]["color"] == "#D13212"  # any ALARM colours the group red
+
+
+def test_grouped_slack_lines_escape_mrkdwn_and_link_console_and_runbook():
+    from lambdas.alert_router.channels.grouped import slack_group_payload
+
+    text = slack_group_payload(_group(2, reason="p99 <5s> & rising"))["attachments"][0]["blocks"][1]["text"]["text"]
+    assert "p99 &lt;5s&gt; &amp; rising" in text
+    assert "|watchtower-prod-orders-fn0-Errors-warning>" in text and "|runbook>)" in text
+
+
+def test_grouped_teams_card_and_email_list_every_alert_within_limits():
+    from lambdas.alert_router.channels.grouped import email_group_message, teams_group_payload
+
+    group = _group(60)
+    card = teams_group_payload(group)["attachments"][0]["content"]
+    texts = [b["text"] for b in card["body"]]
+    assert sum("watchtower-prod-orders-fn" in t for t in texts) == 50 and "…and 10 more alert(s) in this group" in texts
+    assert all(len(t) <= 1000 for t in texts)
+    mail = email_group_message(group)
+    assert mail["Subject"].startswith("ALARM [warning] orders: 60 warning alerts") and len(mail["Subject"]) < 100
+    assert mail["MessageAttributes"]["severity"]["StringValue"] == "warning"
+    assert mail["Message"].count("ALARM: watchtower-prod-orders-fn") == 50 and "...and 10 more" in mail["Message"]

@@ -61,6 +61,17 @@ def test_same_alarm_in_a_new_state_is_not_a_duplicate_and_ok_resolves_pagerduty(
     assert resolve == {"routing_key": trigger["routing_key"], "event_action": "resolve", "dedup_key": ARN}
 
 
+def test_a_page_that_fires_again_after_its_resolve_pages_again(world, send):
+    # ALARM, OK, ALARM within the de-duplication window: the incident was resolved, so the new ALARM must page.
+    send(fixture_text("metric_alarm.json"), "critical")
+    send(fixture_text("metric_alarm_ok.json"), "critical")
+    again = send(fixture_text("metric_alarm.json"), "critical")
+    assert {r["outcome"] for r in again["records"]} == {"delivered"}
+    assert [b["event_action"] for b in world.receiver.bodies("/v2/enqueue")] == ["trigger", "resolve", "trigger"]
+    repeat = send(fixture_text("metric_alarm.json"), "critical")  # the same state again: a duplicate
+    assert {r["outcome"] for r in repeat["records"]} == {"deduplicated"}
+
+
 def test_expired_dedup_item_does_not_block_a_new_delivery(world):
     clock = [1_000_000.0]
     router = world.router(dedup_window_seconds=300)
@@ -104,3 +115,20 @@ def test_secrets_are_cached_between_invocations(world, send):
     world.secrets.put_secret_value(SecretId="test/slack", SecretString="https://changed.invalid/hook")
     send(fixture_text("metric_alarm_ok.json"), "critical")
     assert len(world.receiver.bodies("/slack")) == 2  # the cached URL, not the new one
+
+
+def test_a_retry_after_one_environment_got_holds_every_other(world):
+    """Two execution environments of the router: the first is told to wait 3 s and has no time for it; the
+    second, a moment later, waits out the rest of those 3 s before calling Slack instead of earning a 429."""
+    world.receiver.behaviour["/slack"] = [(429, {"Retry-After": "3"}), 200]
+    first, second = world.router(), world.router()
+    hurried = first.handle(sns_event(fixture_text("metric_alarm.json"), world.topics["info"]), 1_000)
+    [record] = hurried["records"]
+    assert record["outcome"] == "dead_lettered" and "asked to wait 3.0s" in record["detail"]
+    slept: list[float] = []
+    second._sleep = slept.append
+    later = second.handle(sns_event(fixture_text("metric_alarm_ok.json"), world.topics["info"]), 20_000)
+    [record] = later["records"]
+    assert record["outcome"] == "delivered" and record["attempts"] == 1 and record["throttled"] == 0
+    assert len(slept) == 1 and 2.0 < slept[0] <= 3.0
+    assert len(world.receiver.bodies("/slack")) == 2  # the 429'd one and the delivered one, nothing in between

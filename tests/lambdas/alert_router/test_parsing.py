@@ -52,6 +52,7 @@ def test_eventbridge_composite_state_change_with_suppressor():
     assert alert.actions_suppressed_by == "Alarm"
     assert alert.dedup_key.endswith(":alarm:watchtower-prod-orders-service-critical")
     assert alert.runbook_url == "https://runbooks.example.com/service-down"
+    assert dict(alert.details)["Triggered by"] == "watchtower-prod-orders-api-HighErrorRate-critical"
 
 
 def test_cost_anomaly_uses_anomaly_id_and_details_link():

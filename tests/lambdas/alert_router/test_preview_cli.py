@@ -35,6 +35,20 @@ def test_preview_prints_one_json_document_per_channel(channel):
         assert payload["TopicArn"].startswith("<") and payload["MessageAttributes"]["severity"]["StringValue"] == "critical"
 
 
+@pytest.mark.parametrize("channel", ["slack", "pagerduty", "teams", "email"])
+@pytest.mark.parametrize("fixture", ["lambda_action_metric.json", "lambda_action_composite.json"])
+def test_preview_renders_a_direct_lambda_alarm_action_payload_for_every_channel(channel, fixture):
+    result = run("preview", "--channel", channel, str(FIXTURES / fixture))
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    name = json.loads((FIXTURES / fixture).read_text())["alarmData"]["alarmName"]
+    assert name in json.dumps(payload)
+    if channel == "pagerduty":
+        assert payload["event_action"] == "trigger" and payload["dedup_key"].endswith(f":alarm:{name}")
+    if channel == "email":
+        assert payload["MessageAttributes"]["severity"]["StringValue"] == "critical"
+
+
 def test_preview_reads_budget_plain_text_from_stdin():
     result = run("preview", "--channel", "email", "-", stdin=(FIXTURES / "budget.txt").read_text())
     assert result.returncode == 0, result.stderr

@@ -26,7 +26,7 @@ def make_config(services: list[dict] | None = None, business: list[dict] | None 
     if business is None:
         business = [{"service": "orders", "name": "OrdersPlaced"},
                     {"service": "payments", "name": "ChargeAmount", "unit": "None", "stat": "Average"}]
-    return EnvironmentConfig.model_validate({**BASE, "services": services,
+    return EnvironmentConfig.model_validate({**BASE, "services": services, "allow_no_services": not services,
                                              "dashboards": {"business_metrics": business}})
 
 

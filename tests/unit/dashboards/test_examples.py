@@ -8,6 +8,7 @@ import pytest
 
 MODULES = ["dashboards.model", "dashboards.limits", "dashboards.widgets", "dashboards.layout", "dashboards.common",
            "dashboards.catalog", "dashboards.inventory", "dashboards.preview.resolve", "dashboards.preview.simulate",
+           "dashboards.preview.text", "dashboards.preview.render", "dashboards.preview.incident",
            "dashboards.preview.__main__", "dashboards.slo"]
 
 

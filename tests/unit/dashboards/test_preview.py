@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from PIL import Image
 
 from dashboards.preview.__main__ import alarm_names, main
 from dashboards.preview.render import render
 from dashboards.preview.resolve import PreviewError, dashboards_in, resolve
+from dashboards.preview.text import common_prefix, width_of, wrap
 from dashboards.registry import build_all
 from tests.unit.dashboards.conftest import make_refs
 
@@ -23,7 +25,7 @@ def test_tokens_become_markers_tests_can_follow():
 def test_every_widget_type_is_drawn(cfg, tmp_path, resources):
     bodies = build_all(cfg, make_refs(cfg), resources)
     for name, body in bodies.items():
-        path = render(body, name, tmp_path / f"{name}.png")
+        path = render(body, name, tmp_path / f"{name}.png").path
         with Image.open(path) as image:
             rows = max(w["y"] + w["height"] for w in body["widgets"])
             assert image.height > rows * 30  # one grid row is drawn 34 px high
@@ -41,7 +43,8 @@ def test_cli_says_what_is_missing_in_one_line(tmp_path, capsys):
 @pytest.mark.parametrize("text, expected", [
     ("{bad", "not valid JSON"), ("[1, 2]", "not a CloudFormation template"),
     ('{"Resources": {"A": 5}}', "not a CloudFormation template"),
-    ('{"Resources": {"D": {"Type": "AWS::CloudWatch::Dashboard", "Properties": []}}}', "not a CloudFormation template")])
+    ('{"Resources": {"D": {"Type": "AWS::CloudWatch::Dashboard", "Properties": []}}}',
+     "not a CloudFormation template")])
 def test_an_unreadable_template_file_is_one_line(tmp_path, capsys, text, expected):
     # GIVEN a cloud-assembly folder whose template is malformed or not an object
     (tmp_path / "S.template.json").write_text(text)
@@ -83,3 +86,36 @@ def test_alarm_names_follow_exports_even_when_logical_ids_repeat_across_stacks()
     # THEN each export resolves to its own stack's alarm
     assert names["orders:CriticalArn"] == "orders-critical"
     assert names["payments:CriticalArn"] == "payments-critical"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abcdefghijklmnop-/_.:% ()0123456789XYZ"), min_size=0, max_size=120),
+       st.integers(min_value=20, max_value=400), st.sampled_from([9, 10, 11, 13]))
+def test_wrapped_text_keeps_every_character_and_fits(text, width, size):
+    # GIVEN any label or title WHEN it is wrapped to a width
+    lines = wrap(text, width, size)
+    # THEN nothing is lost (only the spaces at the breaks) and each line fits, unless one character is wider
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(width_of(line, size) <= width or len(line) == 1 for line in lines)
+
+
+@given(st.lists(st.from_regex(r"[a-z]{1,6}(-[a-z]{1,6}){0,4}", fullmatch=True), min_size=2, max_size=12))
+def test_the_common_prefix_is_shared_and_leaves_every_name_something(names):
+    prefix = common_prefix(names)
+    assert all(name.startswith(prefix) and len(name) > len(prefix) for name in names)
+    assert prefix == "" or prefix.endswith("-")
+
+
+def test_a_graph_whose_data_sits_far_below_its_threshold_keeps_the_data_readable(tmp_path):
+    # GIVEN a graph of p99 durations (well under 1 s) with a 270 s near-timeout threshold
+    body = {"start": "-PT3H", "widgets": [{"type": "metric", "x": 0, "y": 0, "width": 6, "height": 6, "properties": {
+        "title": "p99", "view": "timeSeries", "stat": "p99", "period": 300,
+        "metrics": [["AWS/Lambda", "Duration", "FunctionName", "f", {"stat": "p99", "label": "f"}]],
+        "yAxis": {"left": {"label": "Milliseconds", "min": 0}},
+        "annotations": {"horizontal": [{"value": 270000, "label": "DurationNearTimeout warning"}]}}}]}
+    (widget,) = render(body, "t", tmp_path / "t.png").widgets
+    top = max(widget.values["f"])
+    # THEN the axis ends near the data and the threshold is an arrow at the top with its value
+    assert widget.y_range[1] < 2 * top
+    assert widget.edge_markers == [("DurationNearTimeout warning", 270000, "top")]
+    assert widget.text("edge") == ["DurationNearTimeout warning 270k"]

@@ -1,0 +1,48 @@
+"""Warm-up for the metric alarms that can page: after CloudFormation creates or changes such an alarm it stays
+in INSUFFICIENT_DATA and runs no actions until the warm-up ends (``WarmUpConfiguration`` on
+AWS::CloudWatch::Alarm), so the gap while a new metric starts publishing pages nobody.
+
+Paging alarms are the critical-severity metric alarms (every name ends ``-critical``, the one naming
+function's severity suffix): the children of the paging composites and the SLO page windows. Composite alarms
+have no warm-up; their children's warm-up keeps them quiet.
+"""
+from __future__ import annotations
+
+import jsii
+from aws_cdk import IAspect, Token, aws_cloudwatch as cloudwatch
+from constructs import IConstruct
+
+from config.alarm_features import WarmUpConfig
+
+__all__ = ["WarmUp", "is_paging_alarm"]
+
+
+def is_paging_alarm(alarm: cloudwatch.CfnAlarm) -> bool:
+    """True for a metric alarm with a literal name of critical severity.
+
+    Example
+    -------
+    >>> is_paging_alarm(alarm)  # doctest: +SKIP
+    True
+    """
+    name = alarm.alarm_name
+    return isinstance(name, str) and not Token.is_unresolved(name) and name.endswith("-critical")
+
+
+@jsii.implements(IAspect)
+class WarmUp:
+    """Aspect: give every paging metric alarm below the scope the configured warm-up (none when 0 minutes).
+
+    Example
+    -------
+    >>> Aspects.of(app).add(WarmUp(cfg.warm_up))  # doctest: +SKIP
+    """
+
+    def __init__(self, config: WarmUpConfig) -> None:
+        self._config = config
+
+    def visit(self, node: IConstruct) -> None:
+        if self._config.minutes and isinstance(node, cloudwatch.CfnAlarm) and is_paging_alarm(node):
+            node.warm_up_configuration = cloudwatch.CfnAlarm.WarmUpConfigurationProperty(
+                warm_up_period_duration_in_minutes=self._config.minutes,
+                only_start_evaluating_after_warm_up_period_ends=self._config.wait_full_period)
