@@ -134,8 +134,10 @@ class EnvironmentConfig(StrictModel):
     synthetics: SyntheticsConfig = SyntheticsConfig()  # canary schedule, extra regions, artifacts
     tracing: TracingDefaults = TracingDefaults()  # X-Ray sampling defaults, debug switch
     dashboards: DashboardsConfig = DashboardsConfig()  # business metrics to chart (config/dashboards.py)
-    warm_up: WarmUpConfig = WarmUpConfig()  # config/alarm_features.py
-    log_alarms: LogAlarmsConfig = LogAlarmsConfig()  # config/alarm_features.py
+    warm_up: WarmUpConfig = WarmUpConfig()  # warm-up of paging alarms after a deploy (config/alarm_features.py)
+    log_alarms: LogAlarmsConfig = (
+        LogAlarmsConfig()
+    )  # ErrorLogs as scheduled Logs Insights log alarms (config/alarm_features.py)
 
     @field_validator("log_retention_days")
     @classmethod
