@@ -52,8 +52,9 @@ def read_service_template(path: Path, shown: str | None = None) -> dict[str, Any
 
 
 def _yaml(text: str, shown: str) -> Any:
-    # Imported here: cfn-lint takes most of a second to import and JSON templates never need it.
-    from cfnlint.decode import decode_str
+    # Imported here: cfn-lint takes most of a second to import and JSON templates never need it. cfn-lint ships
+    # no type information (no stubs, no py.typed).
+    from cfnlint.decode import decode_str  # type: ignore[import-untyped]
 
     template, problems = decode_str(text)
     if problems or template is None:

@@ -90,14 +90,14 @@ class Router:
         if is_direct_notification(event):
             # An alarm action invoking the function directly, or an EventBridge rule targeting it: the event itself
             # is the notification. It is routed exactly like the same document arriving through a topic.
-            sns = direct_envelope(event)
+            envelope = direct_envelope(event)
             try:
-                records += self._route(sns, deadline)
+                records += self._route(envelope, deadline)
             except DeliveryLostError:
                 raise
             except Exception as exc:  # a bug must not lose the alert: dead-letter it whole
                 self._logger.exception("router failed on a direct notification; dead-lettering it")
-                records += self._unparseable(sns, f"router error {type(exc).__name__}: {exc}")
+                records += self._unparseable(envelope, f"router error {type(exc).__name__}: {exc}")
             return {"records": [r.as_log() for r in records]}
         sns_records = event.get("Records") if isinstance(event, dict) else None
         if isinstance(sns_records, list) and sns_records and all(
@@ -112,11 +112,10 @@ class Router:
                                               "Lambda action payload nor an EventBridge event")
             return {"records": [r.as_log() for r in records]}
         for record in sns_records:
-            envelope = record.get("Sns") if isinstance(record, dict) else None
-            if not isinstance(envelope, dict):
+            sns = record.get("Sns") if isinstance(record, dict) else None
+            if not isinstance(sns, dict):
                 records += self._unparseable({"Message": _dump(record)}, "SNS record has no 'Sns' object")
                 continue
-            sns = envelope
             try:
                 records += self._route(sns, deadline)
             except DeliveryLostError:
@@ -360,11 +359,11 @@ class Router:
             if body is None:
                 return _Outcome("suppressed", f"PagerDuty gets ALARM and OK only, not {item.state}")
         elif channel == "slack":
-            url, body = webhook_url(secret_name, secret), (
-                slack_group_payload(item) if isinstance(item, AlertGroup) else slack_payload(item))
+            url = webhook_url(secret_name, secret)
+            body = slack_group_payload(item) if isinstance(item, AlertGroup) else slack_payload(item)
         elif channel == "teams":
-            url, body = webhook_url(secret_name, secret), (
-                teams_group_payload(item) if isinstance(item, AlertGroup) else teams_payload(item))
+            url = webhook_url(secret_name, secret)
+            body = teams_group_payload(item) if isinstance(item, AlertGroup) else teams_payload(item)
         else:
             return _Outcome("failed", f"channel {channel!r} cannot take {'a group' if grouped else 'this alert'}")
         return self._post(channel, url, body, deadline, shared)

@@ -4,6 +4,7 @@ values are read at run time."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from aws_cdk import (
@@ -24,6 +25,7 @@ from aws_cdk import (
 from constructs import Construct
 
 from config.schema import SEVERITIES, EnvironmentConfig
+from stacks.cfn import cfn_child, cfn_resource
 from stacks.nag import suppress
 from stacks.naming import resource_name
 from stacks.routing.layers import router_layers
@@ -50,15 +52,20 @@ def _routes(cfg: EnvironmentConfig) -> dict[str, dict[str, str | None]]:
     return routes
 
 
-def router_environment(cfg: EnvironmentConfig, *, topics: dict[str, sns.ITopic], email_topic: sns.ITopic,
+def router_environment(cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic], email_topic: sns.ITopic,
                        dlq_url: str, table_name: str, scope: Construct, flush_queue_url: str = "") -> dict[str, str]:
     """The router's environment variables (see lambdas/alert_router/settings.py): names and numbers only.
 
     Example
     -------
-    >>> env = router_environment(cfg, topics=..., email_topic=..., dlq_url=..., table_name=...,
-    ...                          scope=stack)  # doctest: +SKIP
-    >>> env["DEDUP_WINDOW_SECONDS"]  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> from stacks.alerting import AlertTopics
+    >>> alerting = AlertTopics(stack, "Topics", cfg=cfg)
+    >>> env = router_environment(cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+    ...                          dlq_url="https://sqs/dlq", table_name="dedup", scope=stack)
+    >>> env["DEDUP_WINDOW_SECONDS"]
     '300'
     """
     routing = cfg.routing
@@ -96,8 +103,13 @@ class AlertRouter(Construct):
 
     Example
     -------
-    >>> AlertRouter(stack, "Router", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
-    ...             key=alerting.key)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack, cfg = Stack(App(), "Example"), load_config("prod")
+    >>> from stacks.alerting import AlertTopics
+    >>> alerting = AlertTopics(stack, "Topics", cfg=cfg)
+    >>> router = AlertRouter(stack, "Router", cfg=cfg, topics=alerting.topics, email_topic=alerting.email_topic,
+    ...                      key=alerting.key)
     """
 
     def __init__(
@@ -106,7 +118,7 @@ class AlertRouter(Construct):
         construct_id: str,
         *,
         cfg: EnvironmentConfig,
-        topics: dict[str, sns.ITopic],
+        topics: Mapping[str, sns.ITopic],
         email_topic: sns.ITopic,
         key: kms.IKey,
         observability_layer: lambda_.ILayerVersion | None = None,
@@ -141,7 +153,7 @@ class AlertRouter(Construct):
         self.flush_queue = self._flush_queue(cfg, name) if cfg.routing.grouping.window_seconds > 0 else None
         self.log_group = logs.LogGroup(self, "Logs", log_group_name=f"/aws/lambda/{name}",
                                        removal_policy=RemovalPolicy.DESTROY)
-        self.log_group.node.default_child.retention_in_days = cfg.log_retention_days
+        cfn_resource(self.log_group, logs.CfnLogGroup).retention_in_days = cfg.log_retention_days
         self.role = self._role(cfg, name, email_topic, key)
         self.function = lambda_.Function(
             self, "Function",
@@ -161,14 +173,14 @@ class AlertRouter(Construct):
                                            table_name=self.table.table_name, scope=self,
                                            flush_queue_url=self.flush_queue.queue_url if self.flush_queue else ""),
         )
-        cfn_function: lambda_.CfnFunction = self.function.node.default_child
+        cfn_function = cfn_resource(self.function, lambda_.CfnFunction)
         # Crashes and timeouts (the handler itself never raises on bad input) land in the same DLQ, after Lambda's
         # default two async retries. Set on the L1: the L2 option re-adds a DependsOn on the role (cfn-lint W3005);
         # the role already may send to the queue.
         cfn_function.dead_letter_config = lambda_.CfnFunction.DeadLetterConfigProperty(target_arn=self.dlq.queue_arn)
         # Lambda makes the function DependsOn the role, which the Role GetAtt already implies (cfn-lint W3005);
         # keep only the wait for the role's policy, so the first invocation can already read secrets.
-        policy = self.role.node.find_child("DefaultPolicy").node.default_child
+        policy = cfn_child(self.role, "DefaultPolicy", iam.CfnPolicy)
         cfn_function.add_override("DependsOn", [Stack.of(self).get_logical_id(policy)])
         suppress(self.function, "AwsSolutions-L1",
                  "python3.12 is the project's pinned Lambda runtime (docs/DEVELOPING.md); upgrades go through review")
@@ -219,7 +231,7 @@ class AlertRouter(Construct):
             ))
         return role
 
-    def _subscribe(self, topics: dict[str, sns.ITopic]) -> None:
+    def _subscribe(self, topics: Mapping[str, sns.ITopic]) -> None:
         # Subscriptions live in this stack (not via topic.add_subscription) so the alerting stack never
         # depends on the router stack.
         for severity in SEVERITIES:
