@@ -18,6 +18,7 @@ from stacks.monitoring.partition import partition
 from stacks.monitoring.service_alarms import ServiceAlarms
 from stacks.naming import alarm_name, stack_name
 from stacks.slo.burn_rate import ServiceSlos
+from stacks.wiring import local_alarm, local_topic, local_topics
 
 __all__ = ["MaintenanceStack", "MonitoringStack", "MonitoringPartStack", "build_monitoring"]
 
@@ -59,6 +60,7 @@ class MonitoringPartStack(Stack):
                  resources: ServiceResources, part: int, info_topic: sns.ITopic,
                  all_resources: ServiceResources | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        info_topic = local_topic(self, info_topic)  # by name: no export that would freeze the topic
         base_url = service.runbook_base_url or cfg.runbook_base_url
         alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources, info_topic=info_topic,
                                all_resources=all_resources)
@@ -94,6 +96,9 @@ class MonitoringStack(Stack):
                  extra_children: Sequence[tuple[cloudwatch.IAlarm, str]] = (),
                  all_resources: ServiceResources | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        # Other stacks' topics and alarms by name: an export would block replacing or removing them.
+        topics, maintenance = local_topics(self, dict(topics)), local_alarm(self, maintenance)
+        extra_children = [(local_alarm(self, alarm), severity) for alarm, severity in extra_children]
         base_url = service.runbook_base_url or cfg.runbook_base_url
         alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources,
                                info_topic=topics["info"], all_resources=all_resources)
@@ -104,7 +109,7 @@ class MonitoringStack(Stack):
         children: dict[str, list[Child]] = {severity: _children(alarms, severity) for severity in topics}
         for part in parts:
             for severity, rollup in part.rollups.items():
-                children[severity].append(rollup)
+                children[severity].append(Child(local_alarm(self, rollup.alarm), rollup.name))
         for alarm, severity in extra_children:
             children[severity].append(Child(alarm, alarm.alarm_name))
 

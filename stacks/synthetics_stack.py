@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from aws_cdk import Stack, aws_cloudwatch as cloudwatch, aws_sns as sns
+from aws_cdk import Stack, aws_cloudwatch as cloudwatch, aws_sns as sns, aws_ssm as ssm
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
@@ -11,6 +11,7 @@ from dashboards.model import AlarmRef
 from stacks.synthetics import ArtifactsBucket, CanaryAlarms, ServiceCanary
 from stacks.synthetics.regional_topic import RegionalAlertTopic
 from stacks.synthetics.targets import CanaryTarget
+from stacks.wiring import local_topics
 
 __all__ = ["SyntheticsStack"]
 
@@ -37,6 +38,7 @@ class SyntheticsStack(Stack):
                  targets: Sequence[CanaryTarget], notify: Mapping[str, sns.ITopic] | None = None,
                  composed: Collection[str] = (), extra_region: str | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        notify = local_topics(self, dict(notify)) if notify else notify
         self.artifacts = ArtifactsBucket(self, "Artifacts", cfg=cfg)
         self.regional_topic: RegionalAlertTopic | None = None
         if extra_region:
@@ -47,8 +49,11 @@ class SyntheticsStack(Stack):
         self.alarm_refs: list[AlarmRef] = []
         for target in targets:
             name = _construct_id(target.service)
+            base_url = target.base_url
+            if target.base_url_parameter:  # another stack of the app publishes the URL
+                base_url = ssm.StringParameter.value_for_string_parameter(self, target.base_url_parameter)
             canary = ServiceCanary(self, name, cfg=cfg, service=target.service, canary=target.config,
-                                   bucket=self.artifacts.bucket, base_url=target.base_url)
+                                   bucket=self.artifacts.bucket, base_url=base_url)
             direct = dict(notify) if notify and (extra_region or target.service not in composed) else None
             alarms = CanaryAlarms(self, f"{name}Alarms", cfg=cfg, canary=canary, notify=direct,
                                   region_label=extra_region or "")

@@ -171,9 +171,10 @@ def test_prod_canary_alarms_feed_the_orders_composites_and_breach_when_silent(sy
                   if r["Type"] == "AWS::CloudWatch::CompositeAlarm"}
     critical_rule = json.dumps(composites["watchtower-prod-orders-service-Critical-critical"])
     warning_rule = json.dumps(composites["watchtower-prod-orders-service-Warning-warning"])
-    assert f"watchtower-prod-Synthetics:ExportsOutputFnGetAtt{logical_id}Arn" in critical_rule
-    latency_id = alarms["watchtower-prod-orders-canary-CanaryLatency-warning"][0].split("/", 1)[1]
-    assert f"ExportsOutputFnGetAtt{latency_id}Arn" in warning_rule
+    # (named by the ARN built from its name: no export ties Synthetics to the service's stack)
+    assert logical_id and ":alarm:watchtower-prod-orders-canary-CanaryFailure-critical" in critical_rule
+    assert ":alarm:watchtower-prod-orders-canary-CanaryLatency-warning" in warning_rule
+    assert "Fn::ImportValue" not in critical_rule + warning_rule
     # AND the us-east-1 copy alarms to its own region's topic
     regional = alarms["watchtower-prod-orders-canary-us-east-1-CanaryFailure-critical"][1]
     assert regional["Properties"]["AlarmActions"]
