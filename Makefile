@@ -64,7 +64,8 @@ preflight: synth
 
 # CDK bootstrap of every account/region ENV deploys to (the home region and each extra canary region).
 bootstrap: synth
-	$(CDK) bootstrap $$($(PY) -m tools.preflight $(ENV) --assembly $(OUT) --targets)
+	@targets="$$($(PY) -m tools.preflight $(ENV) --assembly $(OUT) --targets)" && test -n "$$targets" && \
+		echo "bootstrapping $$targets" && $(CDK) bootstrap $$targets
 
 # Deployed stacks of this app and ENV that config no longer produces: listed, then deleted once you type ENV
 # (YES=1 skips the question; REGIONS="r1 r2" also searches regions the config dropped).

@@ -191,3 +191,21 @@ def test_the_plan_reads_every_secret_in_each_region_that_reads_it():
 def test_targets_lists_every_region_to_bootstrap(account, capsys, argv):
     assert main(argv, session=boto3.session.Session(region_name=HOME), clients=account.clients) == 0
     assert capsys.readouterr().out.splitlines() == [f"aws://{ACCOUNT}/{HOME}", f"aws://{ACCOUNT}/{EXTRA}"]
+
+
+def test_with_nothing_reserved_a_quota_of_10_is_a_warning_among_the_blocking_lines(account, capsys, monkeypatch):
+    # GIVEN the same new account, and prod's default config (nothing reserved) with the old runtime
+    account.bootstrap(HOME)
+    for name in (*ROUTER_SECRETS, CANARY_SECRET):
+        account.secret(name, HOME)
+    account.lambda_quota(10)
+    account.runtimes()
+    account.cost_explorer()
+    old_runtime = PROD.model_copy(update={"synthetics": RESERVING.synthetics})
+    monkeypatch.setattr("config.loader.load_config", lambda env: old_runtime)
+    code = main(["prod"], session=boto3.session.Session(region_name=HOME), clients=account.clients)
+    lines = capsys.readouterr().out.splitlines()
+    # THEN the deploy is still blocked (bootstrap, secret, runtime) and the small quota is a warning only
+    assert code == 1 and len(lines) == 4
+    assert [line.split()[0] for line in lines] == ["BLOCKING", "WARNING", "BLOCKING", "BLOCKING"]
+    assert lines[1].startswith(f"WARNING {HOME} concurrency: Lambda concurrency quota is 10")
