@@ -68,9 +68,11 @@ bootstrap: synth
 		echo "bootstrapping $$targets" && $(CDK) bootstrap $$targets
 
 # Deployed stacks of this app and ENV that config no longer produces: listed, then deleted once you type ENV
-# (YES=1 skips the question; REGIONS="r1 r2" also searches regions the config dropped).
+# (YES=1 skips the question; REGIONS="r1 r2" also searches regions the config dropped; UNTAGGED=1 also counts
+# stacks with the name prefix deployed before the app tagged its stacks).
 prune: synth
-	$(PY) -m tools.prune $(ENV) --assembly $(OUT) --delete $(if $(YES),--yes) $(foreach r,$(REGIONS),--region $(r))
+	$(PY) -m tools.prune $(ENV) --assembly $(OUT) --delete $(if $(YES),--yes) $(if $(UNTAGGED),--include-untagged) \
+		$(foreach r,$(REGIONS),--region $(r))
 
 diff: setup
 	$(CDK) diff --all $(CDK_ARGS) -o $(OUT)

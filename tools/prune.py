@@ -1,4 +1,5 @@
-"""``python -m tools.prune ENV --assembly cdk.out/ENV [--delete [--yes]] [--warn] [--region R ...]``.
+"""``python -m tools.prune ENV --assembly cdk.out/ENV [--delete [--yes]] [--warn] [--region R ...]
+[--include-untagged]``.
 
 `cdk deploy --all` never deletes a stack the app no longer defines: a service removed from config keeps its
 alarms paging and its canary running. This lists the deployed stacks of this app and environment (name prefix
@@ -62,8 +63,11 @@ def _stacks(client: Any) -> Iterable[dict]:
 
 
 def find_orphans(clients: Callable[[str, str], Any], *, prefix: str, tag: tuple[str, str],
-                 expected: dict[str, set[str]], regions: Iterable[str]) -> list[Orphan]:
+                 expected: dict[str, set[str]], regions: Iterable[str], untagged: bool = False) -> list[Orphan]:
     """Deployed stacks named ``prefix...`` carrying ``tag`` (key, value) that ``expected`` does not list.
+
+    ``untagged`` also counts stacks with the prefix and no such tag key at all: stacks deployed by a version of
+    the app from before the tag existed (a stack tagged for another environment is never counted).
 
     Example
     -------
@@ -77,8 +81,8 @@ def find_orphans(clients: Callable[[str, str], Any], *, prefix: str, tag: tuple[
         for stack in _stacks(clients("cloudformation", region)):
             name, status = stack["StackName"], stack.get("StackStatus", "")
             tags = {t["Key"]: t["Value"] for t in stack.get("Tags", [])}
-            if (name.startswith(prefix) and tags.get(key) == value and status not in _GONE
-                    and name not in expected.get(region, set())):
+            ours = tags.get(key) == value or (untagged and key not in tags)
+            if name.startswith(prefix) and ours and status not in _GONE and name not in expected.get(region, set()):
                 orphans.append(Orphan(name, region, status))
     return sorted(orphans, key=lambda o: (o.region, o.name))
 
@@ -122,6 +126,8 @@ def main(argv: list[str] | None = None, clients: Callable[[str, str], Any] | Non
     parser.add_argument("--delete", action="store_true", help="delete the orphans after confirmation")
     parser.add_argument("--yes", action="store_true", help="with --delete: do not ask")
     parser.add_argument("--warn", action="store_true", help="print a warning per orphan and exit 0")
+    parser.add_argument("--include-untagged", action="store_true",
+                        help="also stacks with the name prefix but no app tag (deployed before the tag existed)")
     args = parser.parse_args(argv)
     from config.loader import ConfigError, load_config
     from stacks.app_tag import APP_TAG, app_tag_value, stack_prefix
@@ -151,7 +157,7 @@ def main(argv: list[str] | None = None, clients: Callable[[str, str], Any] | Non
     regions = [home, *cfg.synthetics.extra_regions, *expected, *args.region]
     try:
         orphans = find_orphans(clients, prefix=stack_prefix(cfg), tag=(APP_TAG, app_tag_value(cfg)),
-                               expected=expected, regions=regions)
+                               expected=expected, regions=regions, untagged=args.include_untagged)
     except (BotoCoreError, ClientError) as error:
         if args.warn:
             print(f"prune: warning: could not list stacks: {str(error).splitlines()[0]}", file=sys.stderr)

@@ -93,3 +93,14 @@ def test_a_complete_deployment_has_no_orphans(synth, capsys):
                 _deploy(name, region)
         assert main(["prod", "--assembly", str(assembly)], clients=_clients) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_stacks_from_before_the_tag_are_found_only_when_asked(account, capsys):
+    # GIVEN 'watchtower-prod-Shared' has the prefix and no app tag at all (deployed before the tag existed)
+    main(["prod", "--assembly", str(account)], clients=_clients)
+    assert "watchtower-prod-Shared" not in capsys.readouterr().out
+    assert main(["prod", "--assembly", str(account), "--include-untagged"], clients=_clients) == 1
+    listed = capsys.readouterr().out
+    # THEN it is listed with the tagged orphan, and the stack tagged for staging still is not
+    assert "watchtower-prod-Shared" in listed and "watchtower-prod-Monitoring-legacy" in listed
+    assert "watchtower-prod-Imported" not in listed
