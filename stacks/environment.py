@@ -67,7 +67,7 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     # Monitoring (issue 4): the maintenance switch, then one stack per service (plus part stacks for big ones).
 
     stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props,
-                                   extra_children=telemetry.canary_children,
+                                   extra_children=telemetry.canary_children, canaries=telemetry.canaries,
                                    log_group_stacks=[stacks[k] for k in ("Logs", "DemoService") if k in stacks]))
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
@@ -86,7 +86,7 @@ def _order_and_tag(cfg: EnvironmentConfig, stacks: dict[str, Stack]) -> None:
 
     Consumers refer to topics, alarms and the key by name (stacks/wiring.py), so CloudFormation no longer infers
     the order from imports: every home-region stack that uses the alert topics waits for Alerting, and the
-    service stacks wait for the maintenance switch and the canary alarms their composites name.
+    service stacks wait for the maintenance switch their paging composites name.
     """
     alerting = stacks["Alerting"]
     home = alerting.region
@@ -95,7 +95,5 @@ def _order_and_tag(cfg: EnvironmentConfig, stacks: dict[str, Stack]) -> None:
         if stack is alerting or concern in ("Layer", "Dashboards") or stack.region != home:
             continue
         stack.add_stack_dependency(alerting)
-        if concern.startswith("Monitoring-"):
-            for needed in ("Maintenance", "Synthetics"):
-                if needed in stacks:
-                    stack.add_stack_dependency(stacks[needed])
+        if concern.startswith("Monitoring-") and "Maintenance" in stacks:
+            stack.add_stack_dependency(stacks["Maintenance"])

@@ -28,6 +28,7 @@ class TelemetryStacks:
 
     stacks: dict[str, Stack] = field(default_factory=dict)
     canary_children: dict[str, list[tuple[cloudwatch.IAlarm, str]]] = field(default_factory=dict)
+    canaries: dict[str, Any] = field(default_factory=dict)  # service -> CanaryRef, for its monitoring stack
 
 
 def demo_telemetry(cfg: EnvironmentConfig, demo: Any) -> tuple[ServiceConfig, CanaryConfig, str]:
@@ -84,6 +85,7 @@ def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sn
         if url_parameters:
             home.add_stack_dependency(demo)  # reads the demo API's URL from SSM at deploy time
         made.canary_children = {s: kids for s, kids in home.children.items() if s in configured}
+        made.canaries = dict(home.composed)
         for region in cfg.synthetics.extra_regions:
             if region == cfg.region:
                 continue
