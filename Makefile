@@ -18,7 +18,10 @@ help:
 	@echo "make synth ENV=dev|staging|prod   synthesize (no AWS credentials needed) and summarize"
 	@echo "make lint                         ruff (and the type checker) over the app's code"
 	@echo "make test                         install everything, lint, synthesize every environment, run the suite"
-	@echo "make deploy ENV=prod              cdk deploy every stack of that environment"
+	@echo "make preflight ENV=prod           check the account can take the deploy (needs credentials)"
+	@echo "make bootstrap ENV=prod           cdk bootstrap every region the environment deploys to"
+	@echo "make deploy ENV=prod              preflight, then cdk deploy every stack (SKIP_PREFLIGHT=1 skips it)"
+	@echo "make prune ENV=prod               delete deployed stacks config no longer produces (asks first)"
 	@echo "make bench | simulate | cost      write the report files (BENCHMARKS.md / .json)"
 	@echo "make preview ENV=prod             draw every dashboard of ENV to cdk.out/preview/*.png"
 	@echo "make maintenance ENV=prod STATE=on|off [REASON=...]  hold / release paging (needs credentials)"
@@ -57,9 +60,32 @@ lint: setup
 test: setup lint
 	$(PY) -m pytest -n auto
 
-deploy: setup
-	$(PY) -m config validate $(ENV)
-	$(CDK) deploy --all $(CDK_ARGS) -o $(OUT) --require-approval broadening
+# First deploy and every update: synthesize, check the account (skip with SKIP_PREFLIGHT=1), warn about stacks
+# config no longer produces, deploy what was synthesized, then list e-mail subscriptions still unconfirmed.
+deploy: synth
+ifneq ($(SKIP_PREFLIGHT),1)
+	$(PY) -m tools.preflight $(ENV) --assembly $(OUT)
+endif
+	@$(PY) -m tools.prune $(ENV) --assembly $(OUT) --warn
+	$(CDK) deploy --all --app $(OUT) --require-approval broadening
+	-@$(PY) -m tools.preflight $(ENV) --assembly $(OUT) --after-deploy
+
+# Read-only account checks for ENV (needs credentials): one line per problem, exit 1 when one blocks a deploy.
+.PHONY: preflight bootstrap prune
+preflight: synth
+	$(PY) -m tools.preflight $(ENV) --assembly $(OUT)
+
+# CDK bootstrap of every account/region ENV deploys to (the home region and each extra canary region).
+bootstrap: synth
+	@targets="$$($(PY) -m tools.preflight $(ENV) --assembly $(OUT) --targets)" && test -n "$$targets" && \
+		echo "bootstrapping $$targets" && $(CDK) bootstrap $$targets
+
+# Deployed stacks of this app and ENV that config no longer produces: listed, then deleted once you type ENV
+# (YES=1 skips the question; REGIONS="r1 r2" also searches regions the config dropped; UNTAGGED=1 also counts
+# stacks with the name prefix deployed before the app tagged its stacks).
+prune: synth
+	$(PY) -m tools.prune $(ENV) --assembly $(OUT) --delete $(if $(YES),--yes) $(if $(UNTAGGED),--include-untagged) \
+		$(foreach r,$(REGIONS),--region $(r))
 
 diff: setup
 	$(CDK) diff --all $(CDK_ARGS) -o $(OUT)

@@ -14,11 +14,13 @@ __all__ = ["CostConfig", "AnomalyConfig", "BudgetConfig", "BudgetAlert", "Checke
 class AnomalyConfig(StrictModel):
     """Cost Anomaly Detection: a SERVICE monitor, a monitor on one cost-allocation tag, one IMMEDIATE subscription.
 
-    AWS allows one SERVICE (dimensional) monitor per account: an environment that shares its account with
-    another one that already owns it sets ``service_monitor: false``.
+    AWS allows one SERVICE (dimensional) monitor per account, and most accounts already have the default one AWS
+    creates, so a second one fails the deploy: it is off unless config turns it on (``make preflight`` says
+    whether the account already has one).
     """
 
-    service_monitor: bool = True
+    service_monitor: bool = Field(
+        default=False, description="create a SERVICE-dimension monitor; default false (the account's own one serves)")
     # One of the four tags every resource carries (config tags), so the monitor's value is known at synth.
     tag_key: Literal["Project", "Environment", "Owner", "CostCenter"] = "Project"
     min_impact_usd: float = Field(default=50.0, gt=0, le=1_000_000, description="absolute impact that notifies")
@@ -69,6 +71,10 @@ class CheckerConfig(StrictModel):
     min_hours_for_today_rate: int = Field(default=6, ge=1, le=23)
     top_services: int = Field(default=10, ge=1, le=50, description="services with their own DailyCost metric")
     metrics_namespace: str = Field(default="Watchtower/Cost", pattern=r"^[A-Za-z0-9._/#:-]{1,255}$")
+    # Reserving even one execution fails in an account whose concurrency quota leaves less than 100 unreserved.
+    reserved_concurrency: int | None = Field(
+        default=None, ge=1, le=1000,
+        description="reserved concurrent executions of the checker; default none (rate_hours already spaces runs)")
 
 
 class EstimateAssumptions(StrictModel):

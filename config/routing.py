@@ -88,11 +88,19 @@ class RetryConfig(StrictModel):
 
 
 class RouterFunctionConfig(StrictModel):
-    """Size of the router Lambda. Reserved concurrency bounds how hard a storm of alarms hits the webhooks."""
+    """Size of the router Lambda.
+
+    ``reserved_concurrency`` bounds how hard a storm of alarms hits the webhooks, but Lambda keeps 100 executions
+    of the account's quota unreserved: an account with a quota below 100 plus everything reserved (new accounts
+    start at 10) refuses the function and the whole alert path rolls back. So it is opt-in; ``make preflight``
+    checks what is set against the account's quota.
+    """
 
     memory_mb: int = Field(default=256, ge=128, le=10_240)
     timeout_seconds: int = Field(default=60, ge=10, le=900)
-    reserved_concurrency: int = Field(default=5, ge=1, le=1000)
+    reserved_concurrency: int | None = Field(
+        default=None, ge=1, le=1000,
+        description="reserved concurrent executions of the router; default none (unreserved, fits any account)")
 
 
 class GroupingConfig(StrictModel):

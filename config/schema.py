@@ -120,6 +120,11 @@ class EnvironmentConfig(StrictModel):
     log_retention_days: int = 30
     powertools_layer_version: int = Field(ge=1, le=1000)
     demo_service: bool = False
+    # AWS::ApiGateway::Account is one setting per account and region: creating it replaces whatever role another
+    # stack set there (and removing the demo would leave API Gateway logging without one).
+    demo_api_gateway_account: bool = Field(
+        default=False, description="let the demo stack set the account's API Gateway CloudWatch role; default false "
+                                   "(the account already has one: make preflight checks it)")
     services: tuple[ServiceConfig, ...] = Field(default=(), description="the services to monitor; default none, "
                                                 "which is an error unless allow_no_services is true")
     allow_no_services: bool = Field(default=False, description="accept `services: []` on purpose (an environment "

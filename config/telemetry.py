@@ -112,7 +112,11 @@ class SyntheticsConfig(StrictModel):
     schedule_minutes: int = Field(default=5, ge=1, le=60)
     extra_regions: tuple[str, ...] = ()
     artifact_expiry_days: int = Field(default=30, ge=1, le=3650)
-    runtime: str = Field(default="syn-python-selenium-7.0", pattern=r"^syn-python-selenium-\d+\.\d+$")
+    # The newest Python runtime CloudWatch Synthetics documents (Python 3.12). aws-cdk-lib's Runtime enum stops at
+    # 7.0 (Python 3.11, whose Lambda base is deprecated: deprecated runtimes cannot create canaries), so the
+    # canary passes this name as a plain runtime string.
+    runtime: str = Field(default="syn-python-selenium-14.0", pattern=r"^syn-python-selenium-\d+\.\d+$",
+                         description="Synthetics runtime of every canary; default syn-python-selenium-14.0")
 
     @model_validator(mode="after")
     def _valid_regions(self) -> "SyntheticsConfig":

@@ -7,6 +7,7 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
 from stacks.cost import AnomalyDetection, CostChecker, HourlyCostAlarm, MonthlyBudget
+from stacks.wiring import local_topic
 
 __all__ = ["CostStack"]
 
@@ -31,6 +32,7 @@ class CostStack(Stack):
         self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, warning_topic: sns.ITopic, **kwargs
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        warning_topic = local_topic(self, warning_topic)  # by name: no export to freeze the topic
         self.anomaly = AnomalyDetection(self, "Anomaly", cfg=cfg, topic=warning_topic)
         self.budget = MonthlyBudget(self, "Budget", cfg=cfg, topic=warning_topic)
         self.checker: CostChecker | None = None

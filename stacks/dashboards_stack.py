@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from aws_cdk import ArnFormat, Stack, Token, aws_cloudwatch as cloudwatch
@@ -84,7 +84,11 @@ def dashboard_inputs(cfg: EnvironmentConfig, stacks: Iterable[Stack]) -> dict[st
         router_dlq=getattr(router, "dlq_name", "") or "",
         canaries=canaries,
     )
-    return {"alarm_refs": refs, "resources": resources}
+    # Alarms of stacks pinned to another region (extra canary regions) live there: their ARNs must say so.
+    home = cfg.region
+    alarm_regions = {ref.name: stack.region for stack in stacks for ref in getattr(stack, "alarm_refs", ())
+                     if not Token.is_unresolved(stack.region) and stack.region != home}
+    return {"alarm_refs": refs, "resources": resources, "alarm_regions": alarm_regions}
 
 
 class DashboardsStack(Stack):
@@ -102,8 +106,10 @@ class DashboardsStack(Stack):
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
-                 alarm_refs: Sequence[AlarmRef] = (), resources: AppResources = AppResources(), **kwargs) -> None:
+                 alarm_refs: Sequence[AlarmRef] = (), resources: AppResources = AppResources(),
+                 alarm_regions: Mapping[str, str] | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        self._alarm_regions = dict(alarm_regions or {})
         self.bodies: dict[str, dict[str, Any]] = {}
         self.dashboards: dict[str, cloudwatch.CfnDashboard] = {}
         refs = [self._by_name(ref) for ref in alarm_refs]
@@ -123,10 +129,10 @@ class DashboardsStack(Stack):
         An ARN token from another stack would become an export the dashboards import, and CloudFormation then
         refuses to delete or rename that alarm until the dashboards stop importing it. Alarm names never change
         (stacks/naming.py), so the ARN built from the name points at the same alarm without that coupling.
-        ARNs already literal (alarms in other regions) are kept.
+        ARNs already literal are kept; an alarm named in ``alarm_regions`` gets that region.
         """
         if not Token.is_unresolved(ref.arn) or Token.is_unresolved(ref.name):
             return ref
         arn = self.format_arn(service="cloudwatch", resource="alarm", resource_name=ref.name,
-                              arn_format=ArnFormat.COLON_RESOURCE_NAME)
+                              region=self._alarm_regions.get(ref.name), arn_format=ArnFormat.COLON_RESOURCE_NAME)
         return dataclasses.replace(ref, arn=arn)

@@ -6,8 +6,20 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from stacks.demo.service import DemoService
+from stacks.naming import ssm_path
 
-__all__ = ["DemoServiceStack"]
+__all__ = ["DemoServiceStack", "demo_api_url_parameter"]
+
+
+def demo_api_url_parameter(cfg: EnvironmentConfig) -> str:
+    """SSM parameter holding the demo API's base URL.
+
+    Example
+    -------
+    >>> demo_api_url_parameter(cfg)  # doctest: +SKIP
+    '/watchtower/dev/demo/api-url'
+    """
+    return ssm_path(cfg, "demo", "api-url")
 
 
 class DemoServiceStack(Stack):
@@ -36,3 +48,7 @@ class DemoServiceStack(Stack):
         self.service = DemoService(self, "Demo", cfg=cfg, observability_layer=layer, layer_build_id=layer_build_id)
         self.names = self.service.names
         CfnOutput(self, "ApiUrl", value=self.service.api.url, description="Demo API base URL")
+        # The canary stack reads the URL from here at deploy time: an export would block replacing the API.
+        self.api_url_parameter = demo_api_url_parameter(cfg)
+        ssm.StringParameter(self, "ApiUrlParameter", parameter_name=self.api_url_parameter,
+                            string_value=self.service.api.url, description="Demo API base URL (read by its canary)")

@@ -6,6 +6,7 @@ from aws_cdk import App, Aspects, Environment, Stack, Tags
 from config.schema import EnvironmentConfig
 from stacks.alarm_features.warm_up import WarmUp
 from stacks.alerting_stack import AlertingStack
+from stacks.app_tag import APP_TAG, app_tag_value
 from stacks.cost_stack import CostStack
 from stacks.dashboards_stack import DashboardsStack, dashboard_inputs
 from stacks.demo_service_stack import DemoServiceStack
@@ -69,7 +70,7 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     # Monitoring: the maintenance switch, then one stack per service (plus part stacks for big ones).
 
     stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props,
-                                   extra_children=telemetry.canary_children,
+                                   extra_children=telemetry.canary_children, canaries=telemetry.canaries,
                                    log_group_stacks=[stacks[k] for k in ("Logs", "DemoService") if k in stacks]))
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
@@ -79,4 +80,23 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
         **dashboard_inputs(cfg, stacks.values()),
         **props("Dashboards"),
     )
+    _order_and_tag(cfg, stacks)
     return stacks
+
+
+def _order_and_tag(cfg: EnvironmentConfig, stacks: dict[str, Stack]) -> None:
+    """Deploy order without exports, and the tag ``make prune`` finds this app's stacks by.
+
+    Consumers refer to topics, alarms and the key by name (stacks/wiring.py), so CloudFormation no longer infers
+    the order from imports: every home-region stack that uses the alert topics waits for Alerting, and the
+    service stacks wait for the maintenance switch their paging composites name.
+    """
+    alerting = stacks["Alerting"]
+    home = alerting.region
+    for concern, stack in stacks.items():
+        stack.tags.set_tag(APP_TAG, app_tag_value(cfg))
+        if stack is alerting or concern in ("Layer", "Dashboards") or stack.region != home:
+            continue
+        stack.add_stack_dependency(alerting)
+        if concern.startswith("Monitoring-") and "Maintenance" in stacks:
+            stack.add_stack_dependency(stacks["Maintenance"])

@@ -19,6 +19,9 @@ from stacks.monitoring.service_alarms import ServiceAlarms
 from stacks.naming import alarm_name, stack_name
 from stacks.slo.burn_rate import ServiceSlos
 from stacks.slo.native import NativeSlos
+from stacks.synthetics.alarms import CanaryAlarms
+from stacks.synthetics.canary import CanaryRef
+from stacks.wiring import local_alarm, local_topic, local_topics
 
 __all__ = ["MaintenanceStack", "MonitoringStack", "MonitoringPartStack", "build_monitoring"]
 
@@ -61,6 +64,7 @@ class MonitoringPartStack(Stack):
                  all_resources: ServiceResources | None = None, warning_topic: sns.ITopic | None = None,
                  **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        info_topic = local_topic(self, info_topic)  # by name: no export that would freeze the topic
         base_url = service.runbook_base_url or cfg.runbook_base_url
         alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources, info_topic=info_topic,
                                all_resources=all_resources, warning_topic=warning_topic)
@@ -94,8 +98,12 @@ class MonitoringStack(Stack):
                  resources: ServiceResources, topics: Mapping[str, sns.ITopic], maintenance: cloudwatch.IAlarm,
                  parts: Sequence[MonitoringPartStack] = (),
                  extra_children: Sequence[tuple[cloudwatch.IAlarm, str]] = (),
-                 all_resources: ServiceResources | None = None, **kwargs) -> None:
+                 all_resources: ServiceResources | None = None, canary: CanaryRef | None = None,
+                 **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        # Other stacks' topics and alarms by name: an export would block replacing or removing them.
+        topics, maintenance = local_topics(self, dict(topics)), local_alarm(self, maintenance)
+        extra_children = [(local_alarm(self, alarm), severity) for alarm, severity in extra_children]
         base_url = service.runbook_base_url or cfg.runbook_base_url
         alarms = ServiceAlarms(self, "Alarms", cfg=cfg, service=service, resources=resources,
                                info_topic=topics["info"], all_resources=all_resources,
@@ -107,9 +115,14 @@ class MonitoringStack(Stack):
         children: dict[str, list[Child]] = {severity: _children(alarms, severity) for severity in topics}
         for part in parts:
             for severity, rollup in part.rollups.items():
-                children[severity].append(rollup)
+                children[severity].append(Child(local_alarm(self, rollup.alarm), rollup.name))
         for alarm, severity in extra_children:
             children[severity].append(Child(alarm, alarm.alarm_name))
+        if canary is not None:  # the service's canary alarms, beside the composites that name them
+            canary_alarms = CanaryAlarms(self, "CanaryAlarms", cfg=cfg, canary=canary)
+            for (alarm, severity), ref in zip(canary_alarms.children, canary_alarms.refs, strict=True):
+                children[severity].append(Child(alarm, ref.name))
+            self.alarm_refs.extend(canary_alarms.refs)
 
         def composite(severity: str, signal: str, what: str, kids: list[Child], topic: sns.ITopic,
                       suppressor: cloudwatch.IAlarm | None = None) -> cloudwatch.CompositeAlarm | None:
@@ -139,7 +152,8 @@ class MonitoringStack(Stack):
 
 def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic],
                      props: Callable[[str], dict], extra_children: ExtraChildren | None = None,
-                     log_group_stacks: Sequence[Stack] = ()) -> dict[str, Stack]:
+                     log_group_stacks: Sequence[Stack] = (),
+                     canaries: Mapping[str, CanaryRef] | None = None) -> dict[str, Stack]:
     """The maintenance stack and every service's monitoring stacks, keyed by concern.
 
     ``log_group_stacks`` create or retain the functions' log groups; the ERROR-log metric filters need those
@@ -176,6 +190,7 @@ def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, s
         stacks[concern] = MonitoringStack(app, stack_name(cfg, concern), cfg=cfg, service=service, resources=first,
                                           topics=topics, maintenance=maintenance.alarm, parts=parts,
                                           extra_children=extra_children.get(service.name, ()),
+                                          canary=(canaries or {}).get(service.name),
                                           all_resources=resources, **props(concern))
         for dependency in log_group_stacks:
             stacks[concern].add_stack_dependency(dependency)

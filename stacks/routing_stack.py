@@ -9,8 +9,10 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
+from stacks.nag import suppress
 from stacks.routing import AlertRouter, RouterHealthAlarms
 from stacks.routing.health_alarms import ROUTER_SERVICE, RUNBOOK_FAMILY
+from stacks.wiring import local_key, local_topic, local_topics
 
 __all__ = ["RoutingStack"]
 
@@ -37,6 +39,9 @@ class RoutingStack(Stack):
                  email_topic: sns.ITopic, ops_topic: sns.ITopic, key: kms.IKey,
                  observability_layer_parameter: str | None = None, layer_build_id: str = "", **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        # Topics by name and the key by its SSM parameter: no export that would freeze them in the alerting stack.
+        topics, key = local_topics(self, topics), local_key(self, cfg, key)
+        email_topic, ops_topic = local_topic(self, email_topic), local_topic(self, ops_topic)
         observability_layer = None
         if observability_layer_parameter:
             # The layer stack publishes its ARN in SSM; reading it at deploy time keeps the stacks loosely coupled.
@@ -49,6 +54,11 @@ class RoutingStack(Stack):
             self.router.function.add_environment("OBSERVABILITY_LAYER_BUILD", layer_build_id)
         self.health = RouterHealthAlarms(self, "Health", cfg=cfg, function=self.router.function, dlq=self.router.dlq,
                                          ops_topic=ops_topic)
+        # Sending to the KMS-encrypted dead-letter queue: CDK's queue grant adds SQS's documented key actions
+        # (GenerateDataKey*, ReEncrypt*) on the one alert key.
+        for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*"):
+            suppress(self.router.role.node.find_child("DefaultPolicy"), f"AwsSolutions-IAM5[Action::{action}]",
+                     "SQS needs these key actions to encrypt dead letters; the resource is the alert key only")
         self.function_name = self.router.function_name
         self.dlq_name = f"{self.router.function_name}-dlq"
         self.alarm_refs = [

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from aws_cdk import Stack, aws_cloudwatch as cloudwatch, aws_sns as sns
+from aws_cdk import Stack, aws_cloudwatch as cloudwatch, aws_sns as sns, aws_ssm as ssm
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
 from stacks.synthetics import ArtifactsBucket, CanaryAlarms, ServiceCanary
+from stacks.synthetics.canary import CanaryRef
 from stacks.synthetics.regional_topic import RegionalAlertTopic
 from stacks.synthetics.targets import CanaryTarget
+from stacks.wiring import local_topics
 
 __all__ = ["SyntheticsStack"]
 
@@ -43,6 +45,7 @@ class SyntheticsStack(Stack):
                  targets: Sequence[CanaryTarget], notify: Mapping[str, sns.ITopic] | None = None,
                  composed: Collection[str] = (), extra_region: str | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
+        notify = local_topics(self, dict(notify)) if notify else notify
         self.artifacts = ArtifactsBucket(self, "Artifacts", cfg=cfg)
         self.regional_topic: RegionalAlertTopic | None = None
         if extra_region:
@@ -50,14 +53,23 @@ class SyntheticsStack(Stack):
             notify = {"critical": self.regional_topic.topic, "warning": self.regional_topic.topic}
         self.canaries: dict[str, ServiceCanary] = {}
         self.children: dict[str, list[tuple[cloudwatch.IAlarm, str]]] = {}
+        # Canaries of composed services: their alarms are made in the service's monitoring stack, next to the
+        # composites (CloudWatch will not delete an alarm a composite still names, so the two must change together).
+        self.composed: dict[str, CanaryRef] = {}
         self.alarm_refs: list[AlarmRef] = []
         for target in targets:
             name = _construct_id(target.service)
+            base_url = target.base_url
+            if target.base_url_parameter:  # another stack of the app publishes the URL
+                base_url = ssm.StringParameter.value_for_string_parameter(self, target.base_url_parameter)
             canary = ServiceCanary(self, name, cfg=cfg, service=target.service, canary=target.config,
-                                   bucket=self.artifacts.bucket, base_url=target.base_url)
-            direct = dict(notify) if notify and (extra_region or target.service not in composed) else None
+                                   bucket=self.artifacts.bucket, base_url=base_url)
+            self.canaries[target.service] = canary
+            if not extra_region and target.service in composed:
+                self.composed[target.service] = canary.ref
+                continue
+            direct = dict(notify) if notify else None
             alarms = CanaryAlarms(self, f"{name}Alarms", cfg=cfg, canary=canary, notify=direct,
                                   region_label=extra_region or "")
-            self.canaries[target.service] = canary
             self.children.setdefault(target.service, []).extend(alarms.children)
             self.alarm_refs.extend(alarms.refs)

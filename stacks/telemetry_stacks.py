@@ -29,17 +29,19 @@ class TelemetryStacks:
 
     stacks: dict[str, Stack] = field(default_factory=dict)
     canary_children: dict[str, list[tuple[cloudwatch.IAlarm, str]]] = field(default_factory=dict)
+    canaries: dict[str, Any] = field(default_factory=dict)  # service -> CanaryRef, for its monitoring stack
 
 
 def demo_telemetry(cfg: EnvironmentConfig, demo: DemoServiceStack) -> tuple[ServiceConfig, CanaryConfig, str]:
-    """The dev demo service as a traced, logged, canaried service: (service, canary, API URL).
+    """The dev demo service as a traced, logged, canaried service: (service, canary, SSM parameter holding the
+    API URL).
 
     Its log group belongs to the demo stack (created there with retention), so only filters, archive,
     insights and queries are added for it.
 
     Example
     -------
-    >>> service, canary, url = demo_telemetry(cfg, stacks["DemoService"])  # doctest: +SKIP
+    >>> service, canary, url_parameter = demo_telemetry(cfg, stacks["DemoService"])  # doctest: +SKIP
     """
     names = demo.names
     service = ServiceConfig(name=names.service, resources={
@@ -47,7 +49,7 @@ def demo_telemetry(cfg: EnvironmentConfig, demo: DemoServiceStack) -> tuple[Serv
         "rest_apis": [{"name": names.api, "stage": names.stage}]})
     canary = CanaryConfig(checks=[EndpointCheck(name="ready-status", path="/health/ready", json_path="status",
                                                 json_equals="healthy")])
-    return service, canary, demo.service.api.url
+    return service, canary, demo.api_url_parameter
 
 
 def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic],
@@ -66,22 +68,25 @@ def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sn
     """
     made = TelemetryStacks()
     configured = {s.name for s in cfg.services}
-    services, urls, extra_canaries, retained_elsewhere = list(cfg.services), {}, {}, []
+    services, url_parameters, extra_canaries, retained_elsewhere = list(cfg.services), {}, {}, []
     if demo is not None:
-        service, canary, url = demo_telemetry(cfg, demo)
+        service, canary, url_parameter = demo_telemetry(cfg, demo)
         listed = next((s for s in cfg.services if s.name == service.name), None)
         if listed is None:  # not in config: trace and log it here
             services.append(service)
         if listed is None or listed.canary is None:  # config may bring its own canary; the URL is the API's
             extra_canaries[service.name] = canary
-        urls[service.name] = url
+        url_parameters[service.name] = url_parameter
         retained_elsewhere.append(demo.names.log_group)
-    targets = canary_targets(cfg, supplied_urls=urls, extra=extra_canaries)
+    targets = canary_targets(cfg, extra=extra_canaries, url_parameters=url_parameters)
     if targets:
         home = SyntheticsStack(app, stack_name(cfg, "Synthetics"), cfg=cfg, targets=targets, notify=topics,
                                composed=configured, **props("Synthetics"))
         made.stacks["Synthetics"] = home
+        if url_parameters and demo is not None:
+            home.add_stack_dependency(demo)  # reads the demo API's URL from SSM at deploy time
         made.canary_children = {s: kids for s, kids in home.children.items() if s in configured}
+        made.canaries = dict(home.composed)
         for region in cfg.synthetics.extra_regions:
             if region == cfg.region:
                 continue

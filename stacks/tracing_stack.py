@@ -9,6 +9,7 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig
 from stacks.tracing import InsightNotifications, ServiceSamplingRules, ServiceTraceGroups
+from stacks.wiring import local_topic
 
 __all__ = ["TracingStack", "slow_threshold_ms", "DEFAULT_SLOW_MS"]
 
@@ -67,4 +68,5 @@ class TracingStack(Stack):
             if service.tracing.groups:
                 self.groups[service.name] = ServiceTraceGroups(
                     self, f"{name}Groups", cfg=cfg, service=service.name, slow_threshold_ms=slow_threshold_ms(service))
-        self.insights = InsightNotifications(self, "InsightNotifications", cfg=cfg, topic=warning_topic)
+        self.insights = InsightNotifications(self, "InsightNotifications", cfg=cfg,
+                                             topic=local_topic(self, warning_topic))

@@ -5,6 +5,7 @@ from aws_cdk import (
     Aws,
     CfnOutput,
     Duration,
+    Stack,
     aws_iam as iam,
     aws_kms as kms,
     aws_sns as sns,
@@ -15,17 +16,40 @@ from constructs import Construct
 
 from config.schema import SEVERITIES, EnvironmentConfig
 from stacks.naming import resource_name, ssm_path
+from stacks.wiring import key_arn_parameter
 
-__all__ = ["AlertTopics", "PUBLISHING_SERVICES"]
+__all__ = ["AlertTopics", "PUBLISHING_SERVICES", "source_conditions"]
 
-# Services that publish alarms and notifications to our topics, and whether they support the
-# aws:SourceAccount confused-deputy condition on the topic policy.
-PUBLISHING_SERVICES: dict[str, bool] = {
-    "cloudwatch.amazonaws.com": True,
-    "events.amazonaws.com": True,
-    "budgets.amazonaws.com": True,
-    "costalerts.amazonaws.com": False,
+# Services that publish alarms and notifications to our topics, and the source ARN each one sends (the resource
+# that published, checked with ArnLike; None: the service is not documented here to send one, so only the
+# account is checked). Every grant is conditioned on aws:SourceAccount so another account's alarm, rule, budget
+# or anomaly subscription cannot use these topics or the key (the confused-deputy guard).
+PUBLISHING_SERVICES: dict[str, str | None] = {
+    "cloudwatch.amazonaws.com": "arn:{partition}:cloudwatch:{region}:{account}:alarm:*",
+    "events.amazonaws.com": "arn:{partition}:events:{region}:{account}:rule/*",
+    "budgets.amazonaws.com": "arn:{partition}:budgets::{account}:*",
+    "costalerts.amazonaws.com": None,
 }
+
+
+def source_conditions(service: str, topic_arns: list[str] | None = None) -> dict:
+    """The condition block a service principal gets on our topics and key: this account, and (where the service
+    sends one) a source ARN of this account; ``topic_arns`` is the source for SNS itself (dead-lettering).
+
+    Example
+    -------
+    >>> sorted(source_conditions("cloudwatch.amazonaws.com"))
+    ['ArnLike', 'StringEquals']
+    """
+    conditions: dict = {"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}
+    if topic_arns is not None:
+        conditions["ArnLike"] = {"aws:SourceArn": topic_arns}
+        return conditions
+    pattern = PUBLISHING_SERVICES.get(service)
+    if pattern:
+        conditions["ArnLike"] = {"aws:SourceArn": pattern.format(
+            partition=Aws.PARTITION, region=Aws.REGION, account=Aws.ACCOUNT_ID)}
+    return conditions
 
 
 class AlertTopics(Construct):
@@ -63,7 +87,8 @@ class AlertTopics(Construct):
                     sid=f"Allow{service.split('.')[0].capitalize()}ToUseKey",
                     principals=[iam.ServicePrincipal(service)],
                     actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                    resources=["*"],
+                    resources=["*"],  # in a key policy, "*" is this key
+                    conditions=source_conditions(service),
                 )
             )
 
@@ -72,6 +97,13 @@ class AlertTopics(Construct):
         }
         self.email_topic = self._topic(cfg, "email", f"{cfg.app} {cfg.env} alert e-mails (formatted by the router)")
         self.ops_topic = self._topic(cfg, "ops", f"{cfg.app} {cfg.env} alerting-path health")
+        # SNS itself encrypts what it dead-letters into the router's queue (on this key) for our topics only.
+        # ARNs spelled from the names: a Ref would make the key wait for the topics that wait for the key.
+        topic_arns = [Stack.of(self).format_arn(service="sns", resource=resource_name(cfg, "alerts", "*"))]
+        self.key.add_to_resource_policy(iam.PolicyStatement(
+            sid="AllowSnsToDeadLetterWithKey", principals=[iam.ServicePrincipal("sns.amazonaws.com")],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"], resources=["*"],
+            conditions=source_conditions("sns.amazonaws.com", topic_arns)))
         self._subscribe_emails(cfg)
         self._publish_arns(cfg)
 
@@ -84,16 +116,14 @@ class AlertTopics(Construct):
             master_key=self.key,
             enforce_ssl=True,  # adds a Deny on aws:SecureTransport=false
         )
-        for service, supports_source_account in PUBLISHING_SERVICES.items():
+        for service in PUBLISHING_SERVICES:
             topic.add_to_resource_policy(
                 iam.PolicyStatement(
                     sid=f"Allow{service.split('.')[0].capitalize()}Publish",
                     principals=[iam.ServicePrincipal(service)],
                     actions=["sns:Publish"],
                     resources=[topic.topic_arn],
-                    conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}
-                    if supports_source_account
-                    else None,
+                    conditions=source_conditions(service),
                 )
             )
         return topic
@@ -114,6 +144,12 @@ class AlertTopics(Construct):
                 self.ops_topic.add_subscription(subs.EmailSubscription(address))
 
     def _publish_arns(self, cfg: EnvironmentConfig) -> None:
+        """Named exports and SSM parameters of the topic ARNs: a contract for OTHER apps (their alarms publish
+        here). This app's own stacks never import them; they rebuild the ARNs from the names (stacks/wiring.py).
+        The key's ARN has a random id, so it goes to SSM for the router stack to read at deploy time."""
+        ssm.StringParameter(
+            self, "KeyArnParameter", parameter_name=key_arn_parameter(cfg), string_value=self.key.key_arn,
+            description=f"ARN of the {cfg.app} {cfg.env} alert key (topics and the router's dead-letter queue)")
         named = {**self.topics, "email": self.email_topic, "ops": self.ops_topic}
         for name, topic in named.items():
             CfnOutput(

@@ -88,8 +88,8 @@ class CostChecker(Construct):
             memory_size=256,
             role=self.role,
             log_group=self.log_group,
-            # One run at a time: overlapping runs would pay Cost Explorer twice for the same figures.
-            reserved_concurrent_executions=1,
+            # Opt-in (config): a reservation fails in accounts whose quota leaves less than 100 unreserved.
+            reserved_concurrent_executions=settings.reserved_concurrency,
             environment={
                 "ENVIRONMENT": cfg.env,
                 "METRICS_NAMESPACE": settings.metrics_namespace,

@@ -38,7 +38,9 @@ class DemoApi(Construct):
             rest_api_name=names.api,
             description="Demo weight-validation service (observability layer showcase)",
             endpoint_types=[apigw.EndpointType.REGIONAL],
-            cloud_watch_role=True, cloud_watch_role_removal_policy=RemovalPolicy.DESTROY,
+            # Opt-in: the account's API Gateway logging role is shared by every API of the account and region.
+            cloud_watch_role=cfg.demo_api_gateway_account,
+            cloud_watch_role_removal_policy=RemovalPolicy.DESTROY if cfg.demo_api_gateway_account else None,
             deploy_options=apigw.StageOptions(
                 stage_name=names.stage, tracing_enabled=True, metrics_enabled=True,
                 logging_level=apigw.MethodLoggingLevel.ERROR, data_trace_enabled=False,
@@ -51,10 +53,11 @@ class DemoApi(Construct):
         suppress(self.rest_api, "AwsSolutions-APIG2",
                  "the function validates every body and answers one clear 400 line per problem; a gateway "
                  "model would replace those messages by a generic 'Invalid request body'")
-        role = self.rest_api.node.find_child("CloudWatchRole")
-        suppress(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
-                       "AmazonAPIGatewayPushToCloudWatchLogs]",
-                 "API Gateway's account-level logging role uses the AWS-managed policy API Gateway documents")
+        role = self.rest_api.node.try_find_child("CloudWatchRole")
+        if role is not None:
+            suppress(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                           "AmazonAPIGatewayPushToCloudWatchLogs]",
+                     "API Gateway's account-level logging role uses the AWS-managed policy API Gateway documents")
         integration = apigw.LambdaIntegration(function, allow_test_invoke=False)
         self.methods: list[apigw.Method] = []
         for path, verb in ROUTES:

@@ -2,6 +2,8 @@
 ``archive_transition_days`` and expired after ``archive_expiry_days`` (config ``logs:``)."""
 from __future__ import annotations
 
+from typing import cast
+
 from aws_cdk import (
     Duration,
     RemovalPolicy,
@@ -93,15 +95,35 @@ class LogArchive(Construct):
         destination_role = self.stream.node.find_child("S3 Destination Role")
         bucket_id = Stack.of(self).resolve(Stack.of(self).get_logical_id(cfn_resource(self.bucket, s3.CfnBucket)))
         for finding in ("Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*",
-                        "Action::s3:DeleteObject*", "Action::s3:Abort*", f"Resource::<{bucket_id}.Arn>/*"):
+                        "Action::s3:Abort*", f"Resource::<{bucket_id}.Arn>/*"):
             suppress(destination_role, f"AwsSolutions-IAM5[{finding}]",
                      "Firehose's S3 destination grant (CDK L2): read/write on the archive bucket's objects only")
+        self._no_deletes_by_delivery(cast(iam.IRole, destination_role))  # Firehose's role, found by its id
         # One role for every subscription: CloudWatch Logs assumes it to put records into this stream only.
         self.delivery_role = iam.Role(
             self, "LogsToFirehoseRole", assumed_by=iam.ServicePrincipal("logs.amazonaws.com"),
             description=f"{cfg.app} {cfg.env}: CloudWatch Logs subscriptions deliver to the log archive stream",
         )
         self.subscriptions: dict[str, logs.SubscriptionFilter] = {}
+
+    def _no_deletes_by_delivery(self, role: iam.IRole) -> None:
+        """The archive is unversioned: the delivery role may add objects, never delete one.
+
+        CDK's S3 destination grant includes s3:DeleteObject*, which Firehose does not need (it only writes new
+        objects). It is taken out of the role's policy, and the bucket policy denies deletes to that role, so a
+        later grant cannot bring it back.
+        """
+        policy = cfn_resource(role.node.find_child("DefaultPolicy"), iam.CfnPolicy)
+        document = Stack.of(self).resolve(policy.policy_document)  # complete: the stream made its grants
+        for statement in document["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            statement["Action"] = [a for a in actions if a != "s3:DeleteObject*"]
+        policy.policy_document = document
+        self.bucket.add_to_resource_policy(iam.PolicyStatement(
+            sid="DeliveryNeverDeletes", effect=iam.Effect.DENY, principals=[iam.ArnPrincipal(role.role_arn)],
+            actions=["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutLifecycleConfiguration",
+                     "s3:PutBucketPolicy", "s3:DeleteBucket"],
+            resources=[self.bucket.bucket_arn, self.bucket.arn_for_objects("*")]))
 
     def subscribe(self, construct_id: str, log_group_name: str) -> logs.SubscriptionFilter:
         """Subscribe ``log_group_name`` (all events) to the archive stream.

@@ -2,7 +2,7 @@
 ``logs.LogRetention`` sets the policy on an existing group, or creates the group if it is missing."""
 from __future__ import annotations
 
-from aws_cdk import CfnResource, Stack, aws_logs as logs
+from aws_cdk import ArnFormat, CfnResource, Stack, aws_iam as iam, aws_logs as logs
 from constructs import Construct
 
 from stacks.cfn import cfn_resource
@@ -53,6 +53,39 @@ class FunctionLogRetention(Construct):
             )
         if log_groups:
             _acknowledge_provider(Stack.of(self))
+            _only_these_groups(Stack.of(self), log_groups)
+
+
+def _only_these_groups(stack: Stack, log_groups: list[str]) -> None:
+    """CDK gives its retention provider logs:PutRetentionPolicy/DeleteRetentionPolicy on every log group of the
+    account (``Resource: *``); it only ever sets the groups listed here, so its policy names exactly those (the
+    group's ARN, and the ``:*`` form CloudWatch Logs reports for the same group)."""
+    provider = stack.node.try_find_child(_PROVIDER_ID)
+    if provider is None:
+        return
+    policy = provider.node.find_child("ServiceRole").node.find_child("DefaultPolicy")
+    arns = []
+    for group in log_groups:
+        arn = stack.format_arn(service="logs", resource="log-group", resource_name=group,
+                               arn_format=ArnFormat.COLON_RESOURCE_NAME)
+        arns += [arn, f"{arn}:*"]
+        suppress(policy, f"AwsSolutions-IAM5[Resource::{_shown(stack, arn)}:*]",
+                 "the ':*' form of the one log group this retention provider manages (CloudWatch Logs' own ARN)")
+    cfn = cfn_resource(policy, iam.CfnPolicy)
+    document = stack.resolve(cfn.policy_document)  # complete: every LogRetention of the stack exists
+    for statement in document["Statement"]:
+        if statement.get("Resource") == "*":
+            statement["Resource"] = stack.resolve(arns)
+    cfn.policy_document = document
+
+
+def _shown(stack: Stack, arn: str) -> str:
+    """``arn`` as cdk-nag prints it in a finding: tokens as ``<AWS::Region>`` and the like."""
+    resolved = stack.resolve(arn)
+    if isinstance(resolved, str):
+        return resolved
+    parts = resolved["Fn::Join"][1]
+    return "".join(p if isinstance(p, str) else f"<{p['Ref']}>" for p in parts)
 
 
 def _acknowledge_provider(stack: Stack) -> None:
@@ -64,8 +97,5 @@ def _acknowledge_provider(stack: Stack) -> None:
     suppress(role, "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
                    "AWSLambdaBasicExecutionRole]",
              "CDK's LogRetention provider logs through AWSLambdaBasicExecutionRole; the function is CDK-managed")
-    suppress(role, "AwsSolutions-IAM5[Resource::*]",
-             "CDK's LogRetention provider sets retention on log groups named at deploy time, so it needs "
-             "logs:PutRetentionPolicy/DeleteRetentionPolicy on log groups it cannot know in advance")
     # CDK adds both a GetAtt and an explicit DependsOn on the role; cfn-lint W3005 flags the redundancy.
     cfn_resource(provider, CfnResource).add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})

@@ -130,7 +130,8 @@ class AlertRouter(Construct):
             self, "DeadLetters",
             queue_name=f"{name}-dlq",  # RoutingStack.dlq_name repeats this for dashboards
             retention_period=Duration.days(cfg.routing.dlq_retention_days),
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            # The alert path's customer key: dead letters hold alert contents like the topics do.
+            encryption=sqs.QueueEncryption.KMS, encryption_master_key=key,
             enforce_ssl=True,
         )
         suppress(

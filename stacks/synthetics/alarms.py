@@ -1,7 +1,8 @@
 """Canary alarms: SuccessPercent (missing data breaches: a canary that stops running is a problem) and Duration.
 
 Made by the app's one alarm factory (stacks/monitoring/alarm_factory.py: name, description ending with the
-runbook link, tags). The alarms feed the service composites through MonitoringStack's ``extra_children``.
+runbook link, tags). A composed service's canary alarms are made in its monitoring stack, from a CanaryRef,
+beside the composites that name them.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dashboards.model import AlarmRef
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
 from stacks.monitoring.catalog import Threshold
 from stacks.monitoring.metrics.common import Signal
-from stacks.synthetics.canary import ServiceCanary
+from stacks.synthetics.canary import CanaryRef, ServiceCanary
 
 __all__ = ["CanaryAlarms", "CANARY_FAMILIES"]
 
@@ -44,7 +45,8 @@ class CanaryAlarms(Construct):
     ['critical', 'warning']
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, canary: ServiceCanary,
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
+                 canary: ServiceCanary | CanaryRef,
                  notify: dict[str, sns.ITopic] | None = None, region_label: str = "") -> None:
         super().__init__(scope, construct_id)
         service, settings = canary.service, canary.config
@@ -55,7 +57,7 @@ class CanaryAlarms(Construct):
         failure_severity = settings.severity
         self._add(
             cfg, service, resource, "CanaryFailure", failure_severity, notify,
-            metric=canary.canary.metric_success_percent(period=period, statistic="Average"),
+            metric=canary.metric_success_percent(period=period, statistic="Average"),
             threshold=100, comparison="LessThanThreshold", period=canary.schedule_minutes * 60,
             periods=settings.failed_runs_to_alarm, missing="breaching", unit="%",
             what=f"success percent of canary {canary.name} (a canary that did not run counts as failed)",
@@ -63,7 +65,7 @@ class CanaryAlarms(Construct):
         budget_ms = settings.expected_duration_ms()
         self._add(
             cfg, service, resource, "CanaryLatency", "warning", notify,
-            metric=canary.canary.metric_duration(period=period, statistic="Average"),
+            metric=canary.metric_duration(period=period, statistic="Average"),
             threshold=budget_ms, comparison="GreaterThanThreshold", period=canary.schedule_minutes * 60,
             periods=3, missing="ignore", unit=" ms",
             what=f"average run duration of canary {canary.name}",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from aws_cdk import (
@@ -11,6 +12,7 @@ from aws_cdk import (
     Duration,
     Stack,
     Token,
+    aws_cloudwatch as cloudwatch,
     aws_iam as iam,
     aws_s3 as s3,
     aws_synthetics as synthetics,
@@ -23,7 +25,7 @@ from stacks.cfn import cfn_resource
 from stacks.nag import suppress
 from stacks.naming import resource_name
 
-__all__ = ["ServiceCanary", "canary_name", "canary_checks_json", "CANARY_CODE_DIR", "CANARY_HANDLER"]
+__all__ = ["ServiceCanary", "CanaryRef", "canary_name", "canary_checks_json", "CANARY_CODE_DIR", "CANARY_HANDLER"]
 
 CANARY_CODE_DIR = Path(__file__).resolve().parents[2] / "lambdas" / "canary"
 # Synthetics' Python runtimes load python/<file>.py and call <file>.handler.
@@ -55,6 +57,36 @@ def canary_checks_json(canary: CanaryConfig) -> str:
     return json.dumps(
         [c.model_dump(exclude_none=True) for c in canary.all_checks()], separators=(",", ":"), sort_keys=True
     )
+
+
+@dataclass(frozen=True)
+class CanaryRef:
+    """A canary as another stack sees it: its metrics by canary name, so alarms on it can live beside the
+    composites that name them (CloudWatch will not delete an alarm a composite in another stack still names).
+
+    Example
+    -------
+    >>> CanaryRef("orders", svc.canary, 5, "watchtower-prod-orders").metric_duration(
+    ...     period=Duration.minutes(5), statistic="Average").metric_name  # doctest: +SKIP
+    'Duration'
+    """
+
+    service: str
+    config: CanaryConfig
+    schedule_minutes: int
+    name: str
+
+    def _metric(self, metric: str, period: Duration, statistic: str) -> cloudwatch.Metric:
+        return cloudwatch.Metric(namespace="CloudWatchSynthetics", metric_name=metric,
+                                 dimensions_map={"CanaryName": self.name}, period=period, statistic=statistic)
+
+    def metric_success_percent(self, *, period: Duration, statistic: str) -> cloudwatch.Metric:
+        """CloudWatchSynthetics SuccessPercent of this canary."""
+        return self._metric("SuccessPercent", period, statistic)
+
+    def metric_duration(self, *, period: Duration, statistic: str) -> cloudwatch.Metric:
+        """CloudWatchSynthetics Duration of this canary (ms)."""
+        return self._metric("Duration", period, statistic)
 
 
 class ServiceCanary(Construct):
@@ -106,6 +138,15 @@ class ServiceCanary(Construct):
         )
         self._grant_headers_secrets(canary)
         self._acknowledge_canary_policy(bucket, service)
+        self.ref = CanaryRef(service, canary, self.schedule_minutes, self.name)
+
+    def metric_success_percent(self, *, period: Duration, statistic: str) -> cloudwatch.IMetric:
+        """The canary's SuccessPercent (CDK's canned metric)."""
+        return self.canary.metric_success_percent(period=period, statistic=statistic)
+
+    def metric_duration(self, *, period: Duration, statistic: str) -> cloudwatch.IMetric:
+        """The canary's Duration (CDK's canned metric)."""
+        return self.canary.metric_duration(period=period, statistic=statistic)
 
     def _acknowledge_canary_policy(self, bucket: s3.IBucket, prefix: str) -> None:
         """The role CDK generates follows Synthetics' documented canary policy; its wildcards are scoped."""

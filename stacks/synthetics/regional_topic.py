@@ -28,14 +28,19 @@ class RegionalAlertTopic(Construct):
         principal = iam.ServicePrincipal("cloudwatch.amazonaws.com")
         self.key = kms.Key(self, "Key", enable_key_rotation=True, pending_window=Duration.days(30),
                            description=f"Encrypts the {cfg.app} {cfg.env} canary alert topic in {region}")
+        # Only this account's alarms (the confused-deputy guard); in a key policy "*" is this key.
+        from_our_alarms = {
+            "StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID},
+            "ArnLike": {"aws:SourceArn": f"arn:{Aws.PARTITION}:cloudwatch:{Aws.REGION}:{Aws.ACCOUNT_ID}:alarm:*"},
+        }
         self.key.add_to_resource_policy(iam.PolicyStatement(
             sid="AllowCloudwatchToUseKey", principals=[principal],
-            actions=["kms:Decrypt", "kms:GenerateDataKey*"], resources=["*"]))
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"], resources=["*"], conditions=from_our_alarms))
         self.topic = sns.Topic(self, "Topic", topic_name=resource_name(cfg, "canary-alerts", region),
                                display_name=f"{cfg.app} {cfg.env} canary alerts {region}"[:100],
                                master_key=self.key, enforce_ssl=True)
         self.topic.add_to_resource_policy(iam.PolicyStatement(
             sid="AllowCloudwatchPublish", principals=[principal], actions=["sns:Publish"],
-            resources=[self.topic.topic_arn], conditions={"StringEquals": {"aws:SourceAccount": Aws.ACCOUNT_ID}}))
+            resources=[self.topic.topic_arn], conditions=from_our_alarms))
         for address in cfg.notifications.critical.emails:
             self.topic.add_subscription(subs.EmailSubscription(address))

@@ -80,5 +80,5 @@ def test_topic_arns_are_exported_and_published_to_ssm(prod_topics):
     exports = sorted(o["Export"]["Name"] for o in outputs.values())
     assert exports == [f"watchtower-prod-{n}-topic-arn" for n in ("critical", "email", "info", "ops", "warning")]
     params = prod_topics.find_resources("AWS::SSM::Parameter")
-    assert sorted(p["Properties"]["Name"] for p in params.values()) == [
+    assert sorted(p["Properties"]["Name"] for p in params.values()) == ["/watchtower/prod/alerts/key-arn"] + [
         f"/watchtower/prod/topics/{n}-arn" for n in ("critical", "email", "info", "ops", "warning")]

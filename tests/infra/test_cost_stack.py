@@ -17,12 +17,16 @@ def _of_type(template: dict, resource_type: str) -> dict[str, dict]:
     return {k: r for k, r in template["Resources"].items() if r["Type"] == resource_type}
 
 
-def _exported_logical_id(synth, env: str, value: dict) -> str:
-    """Follow a Fn::ImportValue to the resource the Alerting stack exports under that name."""
-    name = value["Fn::ImportValue"]
+def _exported_logical_id(synth, env: str, value) -> str:
+    """The Alerting stack's topic an ARN names: the ARN is built from the topic's name (a literal, or a Fn::Join
+    ending in ':<name>'), never imported from the Alerting stack."""
+    assert "Fn::ImportValue" not in json.dumps(value), value
+    text = value if isinstance(value, str) else value["Fn::Join"][1][-1]
+    name = text.rsplit(":", 1)[-1]
     alerting = synth.templates(env)[f"watchtower-{env}-Alerting"]
-    (output,) = [o for o in alerting["Outputs"].values() if o.get("Export", {}).get("Name") == name]
-    return output["Value"]["Ref"]
+    (logical_id,) = [k for k, r in _of_type(alerting, "AWS::SNS::Topic").items()
+                     if r["Properties"]["TopicName"] == name]
+    return logical_id
 
 
 def _warning_topic_id(synth, env: str) -> str:
@@ -45,10 +49,12 @@ def test_anomaly_monitors_watch_services_and_the_project_tag(synth, env):
     assert json.loads(tag["Properties"]["MonitorSpecification"]) == {"Tags": {"Key": "Project", "Values": ["watchtower"]}}
 
 
-def test_staging_leaves_the_accounts_one_service_monitor_to_dev(synth):
-    # GIVEN staging shares dev's account (config) / THEN only dev creates the SERVICE monitor
-    assert synth.app_config("dev").cost.anomaly.service_monitor
-    assert not synth.app_config("staging").cost.anomaly.service_monitor
+def test_no_shipped_environment_creates_a_second_service_monitor(synth):
+    # GIVEN accounts come with AWS's own SERVICE monitor and allow one / THEN no environment adds one by default
+    for env in ENVIRONMENTS:
+        assert not synth.app_config(env).cost.anomaly.service_monitor, env
+        monitors = _of_type(_cost(synth, env), "AWS::CE::AnomalyMonitor").values()
+        assert not [m for m in monitors if m["Properties"].get("MonitorDimension") == "SERVICE"], env
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -10,6 +10,7 @@ from config.loader import ConfigError, load_config
 from config.telemetry import CanaryConfig, EndpointCheck, SyntheticsConfig
 from stacks.synthetics import CANARY_HANDLER
 from stacks.synthetics.targets import canary_targets
+from stacks.synthetics.alarms import CanaryAlarms
 from stacks.synthetics_stack import SyntheticsStack
 
 ORDERS = CanaryConfig(
@@ -97,7 +98,12 @@ def test_artifacts_bucket_is_encrypted_tls_only_and_expires(built):
 
 
 def test_success_alarm_breaches_on_missing_data_and_duration_alarm_uses_the_budgets(built):
-    template = built["home_t"]
+    # GIVEN the orders canary as its monitoring stack receives it (by name) / WHEN its alarms are made there
+    stack = Stack(App(), "Monitoring")
+    CanaryAlarms(stack, "CanaryAlarms", cfg=_cfg(), canary=built["home"].composed["orders"])
+    template = Template.from_stack(stack)
+    template.has_resource_properties("AWS::CloudWatch::Alarm", {
+        "Dimensions": [{"Name": "CanaryName", "Value": "watchtower-prod-orders"}]})
     template.has_resource_properties("AWS::CloudWatch::Alarm", {
         "AlarmName": "watchtower-prod-orders-canary-CanaryFailure-critical",
         "MetricName": "SuccessPercent", "Namespace": "CloudWatchSynthetics",
@@ -114,11 +120,13 @@ def test_success_alarm_breaches_on_missing_data_and_duration_alarm_uses_the_budg
 def test_composed_services_hand_alarms_to_composites_and_others_notify_directly(built):
     home, template = built["home"], built["home_t"]
     # GIVEN orders is composed (its composite acts) and demo is not
-    assert {s: [sev for _, sev in kids] for s, kids in home.children.items()} == {
-        "orders": ["critical", "warning"], "demo": ["critical", "warning"]}
+    # THEN orders' canary is handed over by name for its monitoring stack to alarm on (beside its composites),
+    # while demo's alarms are made here and notify directly
+    assert {s: [sev for _, sev in kids] for s, kids in home.children.items()} == {"demo": ["critical", "warning"]}
+    assert home.composed["orders"].name == "watchtower-prod-orders"
     alarms = template.find_resources("AWS::CloudWatch::Alarm")
     actions = {a["Properties"]["AlarmName"]: a["Properties"].get("AlarmActions") for a in alarms.values()}
-    assert actions["watchtower-prod-orders-canary-CanaryFailure-critical"] is None
+    assert "watchtower-prod-orders-canary-CanaryFailure-critical" not in actions
     assert actions["watchtower-prod-demo-canary-CanaryFailure-critical"]
     assert {r.family for r in home.alarm_refs} == {"CanaryFailure", "CanaryLatency"}
 
@@ -161,8 +169,10 @@ def test_prod_canary_alarms_feed_the_orders_composites_and_breach_when_silent(sy
     alarms = {r["Properties"]["AlarmName"]: (key, r) for key, r in
               synth.result("prod").resources("AWS::CloudWatch::Alarm").items()}
     key, failure = alarms["watchtower-prod-orders-canary-CanaryFailure-critical"]
-    # THEN the failure alarm treats a silent canary as failing, and acts only through the composite
-    assert key.startswith("watchtower-prod-Synthetics/")
+    # THEN the failure alarm treats a silent canary as failing, and acts only through the composite, whose stack
+    # it shares (so a severity change or a removed canary updates alarm and composite together)
+    assert key.startswith("watchtower-prod-Monitoring-orders/")
+    assert failure["Properties"]["Dimensions"] == [{"Name": "CanaryName", "Value": "watchtower-prod-orders"}]
     assert failure["Properties"]["TreatMissingData"] == "breaching"
     assert "AlarmActions" not in failure["Properties"]
     logical_id = key.split("/", 1)[1]
@@ -171,9 +181,11 @@ def test_prod_canary_alarms_feed_the_orders_composites_and_breach_when_silent(sy
                   if r["Type"] == "AWS::CloudWatch::CompositeAlarm"}
     critical_rule = json.dumps(composites["watchtower-prod-orders-service-Critical-critical"])
     warning_rule = json.dumps(composites["watchtower-prod-orders-service-Warning-warning"])
-    assert f"watchtower-prod-Synthetics:ExportsOutputFnGetAtt{logical_id}Arn" in critical_rule
+    # (the same stack: the composites name the alarms by their own ARNs, no export involved)
+    assert f'{{"Fn::GetAtt": ["{logical_id}", "Arn"]}}' in critical_rule
     latency_id = alarms["watchtower-prod-orders-canary-CanaryLatency-warning"][0].split("/", 1)[1]
-    assert f"ExportsOutputFnGetAtt{latency_id}Arn" in warning_rule
+    assert f'{{"Fn::GetAtt": ["{latency_id}", "Arn"]}}' in warning_rule
+    assert "Fn::ImportValue" not in critical_rule + warning_rule
     # AND the us-east-1 copy alarms to its own region's topic
     regional = alarms["watchtower-prod-orders-canary-us-east-1-CanaryFailure-critical"][1]
     assert regional["Properties"]["AlarmActions"]
