@@ -5,6 +5,15 @@ Period x EvaluationPeriods exceeds a day are evaluated at the top of each hour. 
 for the new state unless actions are disabled, an AlarmMuteRule mutes the alarm, or (composites) the
 ActionsSuppressor holds them: while the suppressor is in ALARM, for ExtensionPeriod after it leaves ALARM, and
 for up to WaitPeriod after the change, waiting to see whether the suppressor goes into ALARM.
+
+Held actions are released, not dropped. The CloudWatch API reference (CompositeAlarm, ActionsSuppressedBy):
+"When the value is ExtensionPeriod, it means that the actions are suppressed because the composite alarm is
+waiting after the suppressor alarm went out of the ALARM state. The maximum waiting time is as specified in
+ActionsSuppressorExtensionPeriod. After this time, the composite alarm performs its actions." So a composite
+still in ALARM when its ExtensionPeriod ends performs its ALARM actions then. Likewise a muted alarm: deleting
+a mute rule runs the actions of alarms still in ALARM; the guide does not say what a scheduled window's end
+does, and the simulator does the same there (the actions of alarms still in ALARM run at the window's end), so
+an incident that outlasts maintenance pages. Held OK actions are not replayed: the incident ended unseen.
 """
 from __future__ import annotations
 
@@ -28,8 +37,9 @@ class SimulationError(ValueError):
 class Transition:
     """One state change and what happened to its actions.
 
-    ``actions_minute`` is when the actions ran (later than ``minute`` after a WaitPeriod); ``held_by`` says why
-    they did not run (muted, suppressed, disabled) when they did not.
+    ``actions_minute`` is when the actions ran (later than ``minute`` after a WaitPeriod, or when held actions
+    were released); ``held_by`` says why they did not run (muted, suppressed, disabled) when they did not, and
+    ``released`` what held them before they ran late.
     """
 
     minute: int
@@ -39,6 +49,7 @@ class Transition:
     actions: tuple[str, ...] = ()
     actions_minute: int | None = None
     held_by: str | None = None
+    released: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's JSON line.
@@ -54,6 +65,8 @@ class Transition:
             line["actions_time"] = time_of_minute(self.actions_minute)
         if self.held_by:
             line["actions_held_by"] = self.held_by
+        if self.released:
+            line["actions_released_after"] = self.released
         return line
 
 
@@ -65,11 +78,20 @@ class _Pending:
 
 
 @dataclass
+class _Held:
+    """ALARM actions held by a mute rule or an ActionsSuppressor, to run once that hold ends."""
+
+    transition_index: int
+    alarm: MetricAlarm | CompositeAlarm
+
+
+@dataclass
 class _Clock:
     states: dict[str, str]
     transitions: list[Transition] = field(default_factory=list)
     suppressor_left_alarm: dict[str, int] = field(default_factory=dict)
     pending: list[_Pending] = field(default_factory=list)
+    held: list[_Held] = field(default_factory=list)
 
 
 def _composite_order(composites: list[CompositeAlarm]) -> tuple[list[CompositeAlarm], list[str]]:
@@ -160,6 +182,8 @@ class Simulator:
                     if new != current:
                         self._change(clock, composite, current, new, minute, muted)
             self._resolve_pending(clock, minute, muted)
+            if clock.held:
+                self._release_held(clock, minute, muted)
         for pending in clock.pending:
             held = clock.transitions[pending.transition_index]
             clock.transitions[pending.transition_index] = Transition(
@@ -212,6 +236,8 @@ class Simulator:
                 return
         if held:
             clock.transitions.append(Transition(minute, alarm.name, old, new, (), None, held))
+            if new == ALARM and not held.startswith("ActionsEnabled"):
+                clock.held.append(_Held(len(clock.transitions) - 1, alarm))
         else:
             clock.transitions.append(Transition(minute, alarm.name, old, new, tuple(actions), minute if actions else None))
 
@@ -224,6 +250,8 @@ class Simulator:
                 held = f"ActionsSuppressor:{composite.suppressor} (within WaitPeriod)"
                 clock.transitions[pending.transition_index] = Transition(
                     transition.minute, transition.alarm, transition.from_state, transition.to_state, (), None, held)
+                if transition.to_state == ALARM:
+                    clock.held.append(_Held(pending.transition_index, composite))
             elif minute >= pending.deadline:
                 if clock.states[composite.name] != transition.to_state:
                     held = "state changed again within WaitPeriod"
@@ -234,6 +262,37 @@ class Simulator:
                 clock.transitions[pending.transition_index] = Transition(
                     transition.minute, transition.alarm, transition.from_state, transition.to_state, tuple(actions),
                     minute if actions else None, held)
+                if held and transition.to_state == ALARM and clock.states[composite.name] == ALARM:
+                    clock.held.append(_Held(pending.transition_index, composite))
             else:
                 still.append(pending)
         clock.pending = still
+
+    def _hold_reason(self, clock: _Clock, alarm: MetricAlarm | CompositeAlarm, minute: int,
+                     muted: dict[str, tuple[set[str], set[int]]]) -> str | None:
+        """What still holds the alarm's actions at ``minute`` (None: nothing, they may run)."""
+        if (mute := self._muted_by(alarm.name, minute, muted)) is not None:
+            return mute
+        if isinstance(alarm, CompositeAlarm) and alarm.suppressor:
+            if clock.states.get(alarm.suppressor, INSUFFICIENT_DATA) == ALARM:
+                return f"ActionsSuppressor:{alarm.suppressor}"
+            left = clock.suppressor_left_alarm.get(alarm.suppressor)
+            if left is not None and (minute - left) * 60 < alarm.extension_period:
+                return f"ExtensionPeriod:{alarm.suppressor}"
+        return None
+
+    def _release_held(self, clock: _Clock, minute: int, muted: dict[str, tuple[set[str], set[int]]]) -> None:
+        """Run the held ALARM actions of alarms still in ALARM whose mute window or suppression has ended."""
+        still: list[_Held] = []
+        for entry in clock.held:
+            transition = clock.transitions[entry.transition_index]
+            later = any(t.alarm == transition.alarm for t in clock.transitions[entry.transition_index + 1:])
+            if later or clock.states[entry.alarm.name] != ALARM:
+                continue  # the alarm left ALARM (or changed again) while held: nothing left to release
+            if self._hold_reason(clock, entry.alarm, minute, muted) is not None:
+                still.append(entry)
+                continue
+            clock.transitions[entry.transition_index] = Transition(
+                transition.minute, transition.alarm, transition.from_state, transition.to_state,
+                tuple(entry.alarm.actions_for(ALARM)), minute, None, transition.held_by)
+        clock.held = still

@@ -103,11 +103,15 @@ def _percentile(sorted_runs: list[list[tuple[float, float]]], percentile: float)
 
 
 def _in_range(bucket: Bucket, low: float | None, high: float | None) -> tuple[float, float]:
-    """(weight with low <= value <= high, total weight) of one bucket: PR(low:high), bounds inclusive."""
+    """(weight with low < value <= high, total weight) of one bucket: PR(low:high).
+
+    The user guide ('Statistics definitions'): "The percentile rank is exclusive on the lower bound and
+    inclusive on the upper bound."
+    """
     inside = total = 0.0
     for value, weight in bucket.points:
         total += weight
-        if (low is None or value >= low) and (high is None or value <= high):
+        if (low is None or value > low) and (high is None or value <= high):
             inside += weight
     return inside, total
 
