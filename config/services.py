@@ -60,6 +60,10 @@ class AlarmOverride(StrictModel):
     evaluation_periods: int | None = Field(default=None, ge=1, le=1440)
     datapoints_to_alarm: int | None = Field(default=None, ge=1, le=1440)
     min_requests: int | None = Field(default=None, ge=0)
+    min_bad_events: int | None = Field(
+        default=None, ge=0,
+        description="bad events (errors, failed executions, throttled requests) a period needs before a rate or "
+                    "count alarm may fire; default: the catalog's (0 where the catalog sets no floor)")
 
     @field_validator("period_seconds")
     @classmethod
@@ -239,6 +243,11 @@ class SloConfig(StrictModel):
     availability: float | None = Field(default=99.9, gt=50, lt=100)
     latency: float | None = Field(default=99.9, gt=50, lt=100)
     latency_threshold_ms: int = Field(default=1000, ge=1, le=900_000)
+    min_bad_events: int = Field(
+        default=5, ge=1, le=10_000,
+        description="bad events a burn-rate window needs before its ratio counts (default 5), on top of the "
+                    "volume floor of more than 1/threshold requests: two or three failures in a quiet hour are "
+                    "noise, not a burning budget")
     period_days: Literal[30] = 30
     source: str | None = None
 

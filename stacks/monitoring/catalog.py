@@ -3,7 +3,13 @@
 One readable table. The seed numbers of DESIGN.md are the first rows: ServiceDown, HighErrorRate,
 DatabaseThrottling, Latency, MemoryPressure, ColdStarts. Rates are percentages (0-100), times milliseconds.
 A threshold's duration is ``period x evaluation_periods``; ``min_requests`` is the traffic guard of rate alarms
-(requests per period below which the rate counts as healthy, so one failed request in a quiet hour never pages).
+(requests per period below which the rate counts as healthy, so one failed request in a quiet hour never pages)
+and ``min_bad`` the floor of bad events a period needs before it may breach at all.
+
+Where AWS lists a metric among its recommended alarms (CloudWatch user guide, "Best practice alarm
+recommendations for AWS services"), the row says so and says where it departs from the recommendation, and why.
+AWS's rows are per metric and per minute; ours are rates with traffic guards because they roll up into paging
+composites, where a single failed request must not wake anybody.
 """
 from __future__ import annotations
 
@@ -44,6 +50,7 @@ class Threshold:
     evaluation_periods: int = 1
     datapoints_to_alarm: int | None = None
     min_requests: int = 0
+    min_bad: int = 0
 
     @property
     def duration_seconds(self) -> int:
@@ -75,46 +82,70 @@ def _row(family: str, kinds: tuple[str, ...], comparison: str, treat_missing: st
 # fmt: off
 _ROWS = (
     # --- seeds (DESIGN.md alarm catalog) ---------------------------------------------------------------------
+    # ServiceDown: 2 breaching minutes of 5 open it (the seed's "< 50% for 2 min"); it closes only after 4
+    # healthy minutes in a row, so a page does not resolve and re-fire while an outage stutters.
     _row("ServiceDown", (FUNCTION, *APIS), LT, NOT_BREACHING, "%", "success rate (non-5xx / requests)",
-         critical=Threshold(50, period=60, evaluation_periods=2, min_requests=5)),
+         critical=Threshold(50, period=60, evaluation_periods=5, datapoints_to_alarm=2, min_requests=5)),
+    # AWS recommends Lambda Errors (Sum > 0, 60 s, 3 of 3) and API Gateway 5XXError (Average > 0.05, 60 s, 3 of
+    # 3). We alarm on the rate with a traffic guard instead: a count > 0 pages on one failed request at peak.
+    # 1 of 3 periods opens the critical one; it closes after 15 healthy minutes (no flapping page).
     _row("HighErrorRate", (FUNCTION, *APIS), GT, NOT_BREACHING, "%", "error rate",
-         critical=Threshold(10, period=300, evaluation_periods=1, min_requests=10),
+         critical=Threshold(10, period=300, evaluation_periods=3, datapoints_to_alarm=1, min_requests=10),
          warning=Threshold(5, period=300, evaluation_periods=1, min_requests=10)),
-    _row("DatabaseThrottling", (TABLE,), GT, NOT_BREACHING, "count", "throttled read and write requests",
-         critical=Threshold(0, period=60, evaluation_periods=1)),
+    # AWS recommends alarming on ReadThrottleEvents and WriteThrottleEvents (Sum per table). One throttled
+    # request is retried by the SDK and is no incident, so this needs 5 or more a minute in 3 of 5 minutes.
+    # AWS/DynamoDB alarms always ignore missing data whatever the setting says; the template says 'ignore' so it
+    # reads as it behaves, and the expression adds the consumed capacity (which DynamoDB publishes every minute
+    # the table is used) times 0, so it has a value, and can go back to OK, whenever the table has traffic.
+    _row("DatabaseThrottling", (TABLE,), GTE, IGNORE, "count", "throttled read and write requests per minute",
+         critical=Threshold(5, period=60, evaluation_periods=5, datapoints_to_alarm=3)),
+    # AWS recommends API Gateway Latency (p90) and Lambda Duration (p90) alarms with application thresholds.
     _row("Latency", (FUNCTION, *APIS), GT, NOT_BREACHING, "ms", "p99 latency",
-         critical=Threshold(10_000, period=300, evaluation_periods=1),
+         critical=Threshold(10_000, period=300, evaluation_periods=3, datapoints_to_alarm=1),
          warning=Threshold(5_000, period=300, evaluation_periods=2)),
     _row("MemoryPressure", (FUNCTION,), GT, NOT_BREACHING, "%", "Lambda Insights memory utilization",
          warning=Threshold(80, period=300, evaluation_periods=1)),
     _row("ColdStarts", (FUNCTION,), GT, NOT_BREACHING, "%", "cold starts per invocation (Powertools ColdStart)",
          warning=Threshold(20, period=900, evaluation_periods=1, min_requests=20)),
     # --- anchors: defaults chosen for the remaining signals ------------------------------------------------
+    # AWS recommends Lambda Throttles (Sum > 0); a rate with a guard keeps one throttled retry from notifying.
     _row("Throttles", (FUNCTION,), GT, NOT_BREACHING, "%", "throttled invocations per request",
          warning=Threshold(1, period=300, evaluation_periods=2, min_requests=10)),
     _row("DurationNearTimeout", (FUNCTION,), GT, NOT_BREACHING, "% of timeout", "p99 duration",
          warning=Threshold(90, period=300, evaluation_periods=2)),
+    # AWS recommends IteratorAge (Maximum) for stream sources, with a threshold from the expected delay.
     _row("IteratorAge", (FUNCTION,), GT, NOT_BREACHING, "ms", "maximum stream iterator age",
          warning=Threshold(60_000, period=300, evaluation_periods=1)),
+    # Every failed async delivery is a lost event: a count on purpose (AWS lists DeadLetterErrors and
+    # DestinationDeliveryFailures with a threshold of 0 for the same reason).
     _row("AsyncFailures", (FUNCTION,), GT, NOT_BREACHING, "count",
          "failed async deliveries (DeadLetterErrors + DestinationDeliveryFailures + AsyncEventsDropped)",
          warning=Threshold(0, period=300, evaluation_periods=1)),
     _row("ErrorLogs", (FUNCTION,), GT, NOT_BREACHING, "count", "ERROR-level log lines",
          warning=Threshold(10, period=300, evaluation_periods=1)),
+    # AWS recommends API Gateway 4XXError (Average > 0.05): many clients legitimately get 4xx, hence 20 %.
     _row("Api4xxRate", APIS, GT, NOT_BREACHING, "%", "4xx rate",
          warning=Threshold(20, period=300, evaluation_periods=3, min_requests=50)),
     # Band width in standard deviations; missing data is fine (canaries keep a live API above zero).
     _row("TrafficDrop", APIS, LOWER_BAND, NOT_BREACHING, "std devs", "request count below its expected band",
          warning=Threshold(3, period=300, evaluation_periods=3)),
+    # AWS recommends ApproximateAgeOfOldestMessage (Maximum) with a threshold from the processing time.
     _row("QueueMessageAge", (QUEUE,), GT, NOT_BREACHING, "s", "age of the oldest message",
          warning=Threshold(900, period=300, evaluation_periods=1)),
+    # A message in a dead-letter queue is a lost unit of work: a count on purpose.
     _row("DlqDepth", (QUEUE,), GT, NOT_BREACHING, "count", "messages in the dead-letter queue",
          warning=Threshold(0, period=60, evaluation_periods=1)),
-    _row("StepFunctionsFailures", (STATE_MACHINE,), GT, NOT_BREACHING, "count",
-         "failed, timed-out and aborted executions",
-         warning=Threshold(0, period=300, evaluation_periods=1)),
+    # AWS recommends ExecutionsFailed (and ExecutionsTimedOut) with a threshold of 0. At the execution rates of
+    # a busy state machine that notifies people several times a day for retried, harmless failures, so this is
+    # the share of started executions that failed, timed out or were aborted: over 10 % with at least 3 such
+    # executions, in 2 of 3 ten-minute periods.
+    _row("StepFunctionsFailures", (STATE_MACHINE,), GT, NOT_BREACHING, "%",
+         "failed, timed-out and aborted executions per started execution",
+         warning=Threshold(10, period=600, evaluation_periods=3, datapoints_to_alarm=2, min_requests=3,
+                           min_bad=3)),
     _row("EventDeliveryFailures", (EVENT_RULE,), GT, NOT_BREACHING, "count", "failed target invocations",
          warning=Threshold(0, period=300, evaluation_periods=1)),
+    # AWS recommends NumberOfNotificationsFailed (Sum); any failed delivery of our own topic is a lost message.
     _row("NotificationFailures", (TOPIC,), GT, NOT_BREACHING, "count", "failed notification deliveries",
          warning=Threshold(0, period=300, evaluation_periods=1)),
 )
@@ -165,6 +196,7 @@ def resolve_threshold(family: str, severity: str, *override_maps: Mapping[str, A
                     ("evaluation_periods", change.evaluation_periods),
                     ("datapoints_to_alarm", change.datapoints_to_alarm),
                     ("min_requests", change.min_requests),
+                    ("min_bad", change.min_bad_events),
                 )
                 if value is not None
             }

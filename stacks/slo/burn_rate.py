@@ -1,8 +1,12 @@
 """Burn-rate alarms of one service's SLOs: per SLI, one metric-math alarm per window, an AND composite per
-pair, a page composite (OR of the page pairs, on the critical topic) and a ticket composite (warning topic)."""
+pair, a page composite (OR of the page pairs) and a ticket composite (warning topic).
+
+The page composite has no actions of its own: it is a child of the service's paging composite, so an incident
+that burns the budget and also trips ServiceDown or HighErrorRate pages once, from one place, and resolves there.
+"""
 from __future__ import annotations
 
-from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_sns as sns
+from aws_cdk import aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_sns as sns
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
@@ -10,6 +14,7 @@ from config.services import ServiceConfig, ServiceResources
 from dashboards.model import AlarmRef
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm, describe, runbook_url, tag_alarm
 from stacks.monitoring.catalog import GT, NOT_BREACHING, Threshold
+from stacks.monitoring.composites import SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT
 from stacks.monitoring.metrics.common import Signal
 from stacks.naming import alarm_name
 from stacks.slo.signals import bad_ratio, pick_source
@@ -22,7 +27,8 @@ _SEVERITY = {"page": "critical", "ticket": "warning"}
 
 
 class ServiceSlos(Construct):
-    """The SLO alarms of one service. ``page`` and ``ticket`` hold the acting composites per SLI;
+    """The SLO alarms of one service. ``page`` holds the page composites per SLI (children for the service's
+    paging composite, no actions), ``ticket`` the ticket composites (warning topic, held by ``maintenance``);
     ``alarm_refs`` lists everything for dashboards.
 
     Example
@@ -60,10 +66,10 @@ class ServiceSlos(Construct):
                     f"{window_label(pair.short_window)}", topic=None, suppressor=None))
             self.page.append(self._composite(
                 resource, "SloPage", "critical", self._any(pairs["page"]),
-                f"{sli} SLO {objective}% fast burn (page)", topics["critical"], maintenance))
+                f"{sli} SLO {objective}% fast burn (pages through the service's paging composite)", None, None))
             self.ticket.append(self._composite(
                 resource, "SloTicket", "warning", self._any(pairs["ticket"]),
-                f"{sli} SLO {objective}% slow burn (ticket)", topics["warning"], None))
+                f"{sli} SLO {objective}% slow burn (ticket)", topics["warning"], maintenance))
 
     @staticmethod
     def _any(alarms: list[cloudwatch.IAlarm]) -> cloudwatch.IAlarmRule:
@@ -74,10 +80,12 @@ class ServiceSlos(Construct):
                 latency_threshold_ms: int) -> cloudwatch.Alarm:
         threshold_value = burn_threshold(pair.factor, objective)
         label = window_label(window)
+        hold = pair.short_hold if window == pair.short_window else 1
         spec = AlarmSpec(
             service=self._service.name, resource=resource, family=FAMILY, severity=_SEVERITY[pair.action],
-            signal=Signal(bad_ratio(source, sli, window, min_events(threshold_value), latency_threshold_ms)),
-            threshold=Threshold(threshold_value, period=window, evaluation_periods=1),
+            signal=Signal(bad_ratio(source, sli, window, min_events(threshold_value), latency_threshold_ms,
+                                    self._service.slo.min_bad_events)),
+            threshold=Threshold(threshold_value, period=window, evaluation_periods=hold, datapoints_to_alarm=1),
             comparison=GT, treat_missing=NOT_BREACHING, unit="",
             what=f"{sli} bad-event ratio over {label} ({pair.factor:g}x burn of a {objective}% objective)",
             signal_name=f"Burn{pair.name}{'Long' if window == pair.long_window else 'Short'}")
@@ -94,8 +102,8 @@ class ServiceSlos(Construct):
             alarm_description=describe(f"{severity.upper()} {what} of service {self._service.name}",
                                        runbook_url(self._base_url, FAMILY)),
             actions_suppressor=suppressor,
-            actions_suppressor_wait_period=Duration.seconds(60) if suppressor else None,
-            actions_suppressor_extension_period=Duration.seconds(60) if suppressor else None)
+            actions_suppressor_wait_period=SUPPRESSOR_WAIT if suppressor else None,
+            actions_suppressor_extension_period=SUPPRESSOR_EXTENSION if suppressor else None)
         if topic is not None:
             composite.add_alarm_action(actions.SnsAction(topic))
             composite.add_ok_action(actions.SnsAction(topic))

@@ -2,6 +2,12 @@
 
 Each pair fires when both its long and short window burn the error budget faster than ``factor``:
 pages at 1 h & 5 min (14.4x) and 6 h & 30 min (6x), tickets at 1 d & 2 h (3x) and 3 d & 6 h (1x).
+
+The short window is there so that a pair resets soon after the burn stops. Evaluated alone it flaps: 5 minutes
+of traffic burning just above the factor fall below it every few minutes by chance, and each dip would resolve
+the page and the next minute re-send it. So the short window counts as burning while any of its last
+``short_hold`` evaluations breached (1 of N): the pair opens as fast as before and resolves only after the short
+window stayed under the factor for ``short_hold`` windows in a row (30 minutes for the 1 h pair).
 """
 from __future__ import annotations
 
@@ -30,13 +36,14 @@ class BurnPair:
     short_window: int
     factor: float
     action: str  # "page" | "ticket"
+    short_hold: int = 1  # evaluations of the short window of which 1 must breach (the recovery it needs)
 
 
 BURN_PAIRS: tuple[BurnPair, ...] = (
-    BurnPair("Page1h", 3600, 300, 14.4, "page"),
-    BurnPair("Page6h", 21600, 1800, 6.0, "page"),
-    BurnPair("Ticket1d", 86400, 7200, 3.0, "ticket"),
-    BurnPair("Ticket3d", 259200, 21600, 1.0, "ticket"),
+    BurnPair("Page1h", 3600, 300, 14.4, "page", short_hold=6),        # resolves after 30 min under 14.4x
+    BurnPair("Page6h", 21600, 1800, 6.0, "page", short_hold=3),       # after 90 min under 6x
+    BurnPair("Ticket1d", 86400, 7200, 3.0, "ticket", short_hold=2),   # after 4 h under 3x
+    BurnPair("Ticket3d", 259200, 21600, 1.0, "ticket", short_hold=2),  # after 12 h under 1x
 )
 
 
