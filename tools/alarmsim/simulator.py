@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from tools.alarmsim.datapoints import (AlarmDatapoints, compute_datapoints, evaluation_range_size,
                                        period_minutes)
 from tools.alarmsim.evaluation import ALARM, INSUFFICIENT_DATA, OK, STATES, evaluate_range
@@ -154,34 +156,28 @@ class Simulator:
         if span is not None:
             # Window ends before the first sample hold no data; the evaluation treats them as missing anyway.
             first_end = min(start_minute, max(first_end, span[0]))
-        plans = [self._plan(alarm, first_end, end_minute, cache) for alarm in self.alarms.metric_alarms]
+        # A metric alarm's state depends on its own datapoints and its own previous state only, so each alarm's
+        # whole timeline is computed at once (vectorised where the N most recent periods decide); the clock
+        # below then only replays the changes, minute by minute, for composites, mutes and suppressors.
+        changes: dict[int, list[tuple[MetricAlarm, str]]] = {}
+        for alarm in self.alarms.metric_alarms:
+            for minute, state in self._timeline(alarm, first_end, start_minute, end_minute, cache):
+                changes.setdefault(minute, []).append((alarm, state))
         muted = {rule.name: (set(rule.alarm_names), rule.schedule.muted_minutes(start_minute, end_minute))
                  for rule in self.alarms.mute_rules}
         clock = _Clock({name: self.initial_state for name in self.alarms.names()})
         for minute in range(start_minute, end_minute + 1):
-            changed = False
-            for alarm, data, pm, size, hourly, treat, low_limit, decided in plans:
-                if hourly and minute % 60:
-                    continue
-                current = clock.states[alarm.name]
-                at = data.index(minute)
-                if low_limit is not None and data.counts[at] < low_limit:
-                    continue  # EvaluateLowSampleCountPercentile=ignore: keep the state while samples are few
-                new = decided[at]
-                if new is None:
-                    points = [data.breaching[at - k * pm] if at - k * pm >= 0 else None
-                              for k in range(size - 1, -1, -1)]
-                    new = evaluate_range(points, alarm.evaluation_periods, alarm.datapoints_to_alarm, treat, current)
-                if new != current:
-                    self._change(clock, alarm, current, new, minute, muted)
-                    changed = True
+            changed = minute in changes
+            for alarm, new in changes.get(minute, ()):
+                self._change(clock, alarm, clock.states[alarm.name], new, minute, muted)
             if changed or minute == start_minute:
                 for composite in self.composite_order:
                     new = ALARM if composite.rule.evaluate(clock.states) else OK
                     current = clock.states[composite.name]
                     if new != current:
                         self._change(clock, composite, current, new, minute, muted)
-            self._resolve_pending(clock, minute, muted)
+            if clock.pending:
+                self._resolve_pending(clock, minute, muted)
             if clock.held:
                 self._release_held(clock, minute, muted)
         for pending in clock.pending:
@@ -190,7 +186,8 @@ class Simulator:
                 held.minute, held.alarm, held.from_state, held.to_state, (), None, "WaitPeriod (simulation ended)")
         return sorted(clock.transitions, key=lambda t: t.minute)
 
-    def _plan(self, alarm: MetricAlarm, first_end: int, end: int, cache: dict) -> tuple:
+    def _timeline(self, alarm: MetricAlarm, first_end: int, start: int, end: int, cache: dict) -> list[tuple[int, str]]:
+        """(minute, new state) for every change of ``alarm`` in ``[start, end]``, from the initial state."""
         pm = period_minutes(alarm.period)
         size = evaluation_range_size(alarm.evaluation_periods)
         data: AlarmDatapoints = compute_datapoints(alarm, self.store, first_end, end, cache)
@@ -200,8 +197,33 @@ class Simulator:
         low_limit = None
         if alarm.metric is not None and alarm.evaluate_low_sample == "ignore":
             low_limit = alarm.metric.statistic.low_sample_limit()
-        decided = data.decided_states(pm, alarm.evaluation_periods, alarm.datapoints_to_alarm)
-        return alarm, data, pm, size, hourly, treat, low_limit, decided
+        codes = data.decided_codes(pm, alarm.evaluation_periods, alarm.datapoints_to_alarm)
+        offset = start - first_end
+        minutes = np.arange(start, end + 1)
+        state = codes[offset:offset + len(minutes)].astype(np.int8)  # 1 ALARM, 0 OK, -1 evaluate, -2 keep
+        eligible = np.ones(len(minutes), dtype=bool)
+        if hourly:
+            eligible &= minutes % 60 == 0  # windows over a day are evaluated at the top of each hour
+        if low_limit is not None:
+            # EvaluateLowSampleCountPercentile=ignore: keep the state while samples are few
+            eligible &= np.asarray(data.counts)[offset:offset + len(minutes)] >= low_limit
+        state[~eligible] = -2
+        flags = data.flags()
+        names = {ALARM: 1, OK: 0, INSUFFICIENT_DATA: 3}
+        for i in np.flatnonzero(state == -1).tolist():
+            at = offset + i
+            points = [None if at - k * pm < 0 or flags[at - k * pm] < 0 else bool(flags[at - k * pm] == 1)
+                      for k in range(size - 1, -1, -1)]
+            new = evaluate_range(points, alarm.evaluation_periods, alarm.datapoints_to_alarm, treat, "KEEP")
+            state[i] = -2 if new == "KEEP" else names[new]
+        # Carry the last decided state through the minutes that keep it, then keep only the changes.
+        decided = state >= 0
+        last = np.maximum.accumulate(np.where(decided, np.arange(len(state)), -1))
+        initial = names[self.initial_state]
+        filled = np.where(last >= 0, state[np.maximum(last, 0)], initial)
+        previous = np.concatenate(([initial], filled[:-1]))
+        by_code = {1: ALARM, 0: OK, 3: INSUFFICIENT_DATA}
+        return [(start + i, by_code[int(filled[i])]) for i in np.flatnonzero(filled != previous).tolist()]
 
     def _muted_by(self, name: str, minute: int, muted: dict[str, tuple[set[str], set[int]]]) -> str | None:
         for rule_name, (targets, minutes) in muted.items():
