@@ -38,7 +38,7 @@ __all__ = [
 # Every alarm family of the catalog (stacks/monitoring/catalog.py checks it matches). Listed here so config can
 # reject an override of a family that does not exist without importing stacks/.
 ALARM_FAMILIES: tuple[str, ...] = (
-    "ServiceDown", "HighErrorRate", "DatabaseThrottling", "Latency", "MemoryPressure", "ColdStarts",
+    "ServiceDown", "QuietOutage", "HighErrorRate", "DatabaseThrottling", "Latency", "MemoryPressure", "ColdStarts",
     "Throttles", "DurationNearTimeout", "IteratorAge", "AsyncFailures", "ErrorLogs", "Api4xxRate",
     "TrafficDrop", "QueueMessageAge", "DlqDepth", "StepFunctionsFailures", "EventDeliveryFailures",
     "NotificationFailures",

@@ -86,6 +86,14 @@ _ROWS = (
     # healthy minutes in a row, so a page does not resolve and re-fire while an outage stutters.
     _row("ServiceDown", (FUNCTION, *APIS), LT, NOT_BREACHING, "%", "success rate (non-5xx / requests)",
          critical=Threshold(50, period=60, evaluation_periods=5, datapoints_to_alarm=2, min_requests=5)),
+    # ServiceDown needs 5 requests a minute, so a service at about 1 request a minute is blind to it. This one
+    # judges 5 minutes with a small absolute floor (3 requests, 3 of them failed, more than half failed): a
+    # total outage of a quiet service opens it within a few minutes of its first failed requests, while the odd
+    # failed request of a quiet dev service never reaches 3 in 5 minutes. 1 of 2 periods: it closes after 10
+    # healthy minutes.
+    _row("QuietOutage", (FUNCTION, *APIS), LT, NOT_BREACHING, "%", "success rate over 5 minutes (quiet traffic)",
+         critical=Threshold(50, period=300, evaluation_periods=2, datapoints_to_alarm=1, min_requests=3,
+                            min_bad=3)),
     # AWS recommends Lambda Errors (Sum > 0, 60 s, 3 of 3) and API Gateway 5XXError (Average > 0.05, 60 s, 3 of
     # 3). We alarm on the rate with a traffic guard instead: a count > 0 pages on one failed request at peak.
     # 1 of 3 periods opens the critical one; it closes after 15 healthy minutes (no flapping page).

@@ -166,8 +166,8 @@ def test_the_critical_composite_references_exactly_the_services_critical_alarms(
     slo_pages = {logical_id for logical_id, r in resources.items() if r["Properties"].get("AlarmName", "").endswith(
         "-SloPage-critical")}
     assert len(slo_pages) == 2  # availability and latency
-    # API 3, functions 2 x 3, table 1, and the SLO pages: one paging composite per service
-    assert set(rule_children(critical_rule)) == critical | slo_pages and len(critical) == 10
+    # API 4, functions 2 x 4, table 1, and the SLO pages: one paging composite per service
+    assert set(rule_children(critical_rule)) == critical | slo_pages and len(critical) == 13
     assert set(rule_children(warning_rule)) == warning
     health = composites["watchtower-prod-payments-service-Health-info"]["Properties"]
     health_children = {resources[c]["Properties"]["AlarmName"] for c in rule_children(health["AlarmRule"])}

@@ -176,3 +176,44 @@ def test_dead_letters_email_when_a_notification_is_lost_but_not_again_when_someo
     dead_letters = next(r["Properties"] for r in template.find_resources("AWS::CloudWatch::Alarm").values()
                         if r["Properties"]["AlarmName"].endswith("router-DeadLetters-critical"))
     assert dead_letters["AlarmActions"] and not dead_letters.get("OKActions")
+
+
+# --- QuietOutage: a total outage of a service at about one request a minute ---------------------------------
+
+QUIET_ALARM = "svc-fn-QuietOutage-critical"
+DOWN_ALARM = "svc-fn-ServiceDown-critical"
+
+
+def quiet_run(errors_at: Callable[[int, int], float], minutes: int, seed: int) -> list[Transition]:
+    """One request a minute on average (Poisson), ``errors_at(minute, requests)`` of them failing."""
+    import random
+
+    rng = random.Random(seed)
+    alarms = alarm_set(service_stack({"functions": ["fn"]}))
+    requests = [sum(rng.random() < 0.25 for _ in range(4)) for _ in range(minutes)]  # mean 1 a minute
+    series = {key_of(alarms, QUIET_ALARM, "Invocations"): lambda m: float(requests[m]) if requests[m] else None,
+              key_of(alarms, QUIET_ALARM, "Errors"):
+                  lambda m: float(errors_at(m, requests[m])) if requests[m] else None}
+    return run(alarms, series, minutes)
+
+
+def test_a_total_outage_at_one_request_a_minute_opens_the_quiet_alarm_within_ten_minutes():
+    onset, detections = 120, []
+    for seed in range(20):
+        transitions = quiet_run(lambda m, n: n if m >= onset else 0, 180, seed)
+        # ServiceDown (5 requests a minute) never sees it: that was the blind spot
+        assert states(transitions, DOWN_ALARM) == []
+        opened = [m for m, state in states(transitions, QUIET_ALARM) if state == ALARM]
+        assert opened, f"seed {seed}: the outage never opened QuietOutage"
+        detections.append(opened[0] - onset)
+    detections.sort()
+    assert detections[int(0.9 * len(detections)) - 1] <= 9, detections  # p90, before the paging composite's wait
+
+
+def test_a_quiet_service_failing_one_request_in_a_hundred_never_opens_it():
+    # a quiet dev service with a 1 % error rate for two days (about 3,000 requests, 30 failed)
+    import random
+
+    rng = random.Random(7)
+    transitions = quiet_run(lambda m, n: sum(rng.random() < 0.01 for _ in range(n)), 2 * 1440, 7)
+    assert states(transitions, QUIET_ALARM) == []

@@ -34,7 +34,8 @@ def test_catalog_and_config_agree_on_the_families():
 
 
 def test_rate_alarms_carry_a_traffic_guard_and_tolerate_missing_data():
-    for family in ("ServiceDown", "HighErrorRate", "ColdStarts", "Throttles", "Api4xxRate", "StepFunctionsFailures"):
+    for family in ("ServiceDown", "QuietOutage", "HighErrorRate", "ColdStarts", "Throttles", "Api4xxRate",
+                   "StepFunctionsFailures"):
         row = CATALOG[family]
         assert row.treat_missing == "notBreaching"
         assert all(t.min_requests > 0 for t in row.thresholds.values()), family
@@ -44,7 +45,7 @@ def test_defaults_per_kind_cover_the_issue_list():
     assert [r.family for r in defaults_for_kind("tables")] == ["DatabaseThrottling"]
     assert {r.family for r in defaults_for_kind("queues")} == {"QueueMessageAge", "DlqDepth"}
     assert {r.family for r in defaults_for_kind("rest_apis")} == {
-        "ServiceDown", "HighErrorRate", "Latency", "Api4xxRate", "TrafficDrop"}
+        "ServiceDown", "QuietOutage", "HighErrorRate", "Latency", "Api4xxRate", "TrafficDrop"}
 
 
 def test_service_override_changes_every_severity_and_resource_override_wins():
