@@ -8,6 +8,7 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
+from stacks.monitoring.maintenance import MaintenanceSwitch
 from stacks.synthetics import ArtifactsBucket, CanaryAlarms, ServiceCanary
 from stacks.synthetics.regional_topic import RegionalAlertTopic
 from stacks.synthetics.targets import CanaryTarget
@@ -39,9 +40,12 @@ class SyntheticsStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self.artifacts = ArtifactsBucket(self, "Artifacts", cfg=cfg)
         self.regional_topic: RegionalAlertTopic | None = None
+        self.maintenance: MaintenanceSwitch | None = None
         if extra_region:
             self.regional_topic = RegionalAlertTopic(self, "RegionalAlerts", cfg=cfg, region=extra_region)
             notify = {"critical": self.regional_topic.topic, "warning": self.regional_topic.topic}
+            # This region's copy of the maintenance switch (make maintenance flips every region's).
+            self.maintenance = MaintenanceSwitch(self, "Maintenance", cfg=cfg, region=extra_region)
         self.canaries: dict[str, ServiceCanary] = {}
         self.children: dict[str, list[tuple[cloudwatch.IAlarm, str]]] = {}
         self.alarm_refs: list[AlarmRef] = []
@@ -51,7 +55,8 @@ class SyntheticsStack(Stack):
                                    bucket=self.artifacts.bucket, base_url=target.base_url)
             direct = dict(notify) if notify and (extra_region or target.service not in composed) else None
             alarms = CanaryAlarms(self, f"{name}Alarms", cfg=cfg, canary=canary, notify=direct,
-                                  region_label=extra_region or "")
+                                  region_label=extra_region or "",
+                                  suppressor=self.maintenance.alarm if self.maintenance else None)
             self.canaries[target.service] = canary
             self.children.setdefault(target.service, []).extend(alarms.children)
             self.alarm_refs.extend(alarms.refs)

@@ -236,3 +236,30 @@ def test_monitoring_deploys_after_the_stacks_that_create_the_log_groups_its_filt
     manifest = json.loads((synth.result(env).outdir / "manifest.json").read_text())
     dependencies = set(manifest["artifacts"][f"watchtower-{env}-Monitoring-{service}"].get("dependencies", []))
     assert log_stacks <= dependencies
+
+
+def test_maintenance_holds_everything_of_a_service_that_reaches_people_in_every_region(synth):
+    # GIVEN prod, where orders has a weekly window and a canary in a second region
+    cfg = synth.app_config("prod")
+    windowed = {s.name for s in cfg.services if s.maintenance_windows}
+    assert windowed == {"orders"}
+    checked = 0
+    for stack, template in synth.templates("prod").items():
+        resources = template["Resources"]
+        muted = {t["Ref"] for r in resources.values() if r["Type"] == "AWS::CloudWatch::AlarmMuteRule"
+                 for t in r["Properties"]["MuteTargets"]["AlarmNames"]}
+        for logical_id, resource in resources.items():
+            if resource["Type"] not in ALARM_TYPES or tags(resource).get("service") not in windowed:
+                continue
+            props = resource["Properties"]
+            actions = props.get("AlarmActions", []) + props.get("OKActions", [])
+            if not actions or topic_kinds(actions) == {"info"}:
+                continue  # feeds a composite, or chat only
+            # THEN whatever reaches people is a composite the switch holds and the scheduled window mutes
+            where = f"{stack}/{props['AlarmName']}"
+            assert resource["Type"] == "AWS::CloudWatch::CompositeAlarm", f"{where} notifies people directly"
+            assert "ActionsSuppressor" in props, f"{where} is not held by the maintenance switch"
+            assert logical_id in muted, f"{where} is not muted by the service's maintenance window"
+            checked += 1
+    # service Critical + Warning + 2 SLO tickets at home, the canary composite in us-east-1
+    assert checked == 5
