@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from tools.alarmsim.anomaly import HISTORY_MINUTES
 from tools.alarmsim.datapoints import (AlarmDatapoints, compute_datapoints, evaluation_range_size,
                                        period_minutes)
 from tools.alarmsim.evaluation import ALARM, INSUFFICIENT_DATA, OK, STATES, evaluate_range
@@ -149,18 +150,20 @@ class Simulator:
         if end_minute < start_minute:
             raise SimulationError(f"end ({time_of_minute(end_minute)}) is before start ({time_of_minute(start_minute)})")
         cache: dict = {}
-        # One span of window ends for every alarm, so alarms sharing a metric share its computed series.
-        first_end = start_minute - max((period_minutes(a.period) * (evaluation_range_size(a.evaluation_periods) - 1)
-                                        for a in self.alarms.metric_alarms), default=0)
         span = self.store.span()
-        if span is not None:
-            # Window ends before the first sample hold no data; the evaluation treats them as missing anyway.
-            first_end = min(start_minute, max(first_end, span[0]))
         # A metric alarm's state depends on its own datapoints and its own previous state only, so each alarm's
         # whole timeline is computed at once (vectorised where the N most recent periods decide); the clock
-        # below then only replays the changes, minute by minute, for composites, mutes and suppressors.
+        # below then only replays the changes, minute by minute, for composites, mutes and suppressors. Each
+        # alarm's datapoints start where its first evaluation range starts (window ends before the first
+        # sample hold no data; the evaluation treats them as missing anyway).
         changes: dict[int, list[tuple[MetricAlarm, str]]] = {}
         for alarm in self.alarms.metric_alarms:
+            pm = period_minutes(alarm.period)
+            first_end = start_minute - pm * (evaluation_range_size(alarm.evaluation_periods) - 1)
+            if alarm.band is not None:  # the band is fitted on the history before the evaluation periods
+                first_end -= HISTORY_MINUTES + 1 + alarm.evaluation_periods * pm
+            if span is not None:
+                first_end = min(start_minute, max(first_end, span[0]))
             for minute, state in self._timeline(alarm, first_end, start_minute, end_minute, cache):
                 changes.setdefault(minute, []).append((alarm, state))
         muted = {rule.name: (set(rule.alarm_names), rule.schedule.muted_minutes(start_minute, end_minute))
@@ -210,6 +213,17 @@ class Simulator:
         state[~eligible] = -2
         flags = data.flags()
         names = {ALARM: 1, OK: 0, INSUFFICIENT_DATA: 3}
+        undecided = np.flatnonzero(state == -1)
+        if len(undecided):
+            # No real datapoint in the whole evaluation range (a metric that publishes only on failure): the
+            # treatment alone decides, as in the guide's "- - - - -" row.
+            at = undecided + offset
+            real = np.zeros(len(at), dtype=np.int64)
+            for k in range(size):
+                back = at - k * pm
+                real += (back >= 0) & (flags[np.maximum(back, 0)] >= 0)
+            empty = undecided[real == 0]
+            state[empty] = {"missing": 3, "ignore": -2, "breaching": 1, "notBreaching": 0}[treat]
         for i in np.flatnonzero(state == -1).tolist():
             at = offset + i
             points = [None if at - k * pm < 0 or flags[at - k * pm] < 0 else bool(flags[at - k * pm] == 1)

@@ -170,6 +170,44 @@ def _percentile_rows(values, weights, percentile: float):
     return ordered[np.arange(len(values)), index]
 
 
+def _dense_percentiles(dense: Dense, period_minutes: int, n_ends: int, percentile: float):
+    """Percentiles of every window of a metric with per-minute distributions.
+
+    A window whose published minutes all hold the same distribution (the same points, weights in the same
+    proportions: steady traffic) has that distribution's percentile, computed once per minute; only the other
+    windows (where the distribution changes) merge their minutes' points.
+    """
+    v, w = dense.values, dense.weights
+    size, k = v.shape
+    totals = w.sum(axis=1)
+    published = totals > 0
+    per_row = _percentile_rows(v, w, percentile)
+    rows = np.flatnonzero(published)
+    group = np.full(size, -1, dtype=np.int64)
+    if len(rows):
+        shares = w[rows] / totals[rows][:, None]
+        changed = np.ones(len(rows), dtype=bool)
+        changed[1:] = ~((v[rows[1:]] == v[rows[:-1]]).all(axis=1)
+                        & (np.abs(shares[1:] - shares[:-1]) <= 1e-12).all(axis=1))
+        group[rows] = np.cumsum(changed) - 1
+    big = np.iinfo(np.int64).max
+    lowest = np.lib.stride_tricks.sliding_window_view(np.where(published, group, big), period_minutes)[:n_ends].min(axis=1)
+    highest = np.lib.stride_tricks.sliding_window_view(group, period_minutes)[:n_ends].max(axis=1)
+    values = np.full(n_ends, math.nan)
+    if len(rows):
+        group_value = np.zeros(int(group.max()) + 1)
+        group_value[group[rows]] = per_row[rows]
+        steady = (highest >= 0) & (lowest == highest)
+        values[steady] = group_value[highest[steady]]
+        mixed = np.flatnonzero((highest >= 0) & ~steady)
+        if len(mixed):
+            rows_v = np.lib.stride_tricks.sliding_window_view(v, (period_minutes, k))[:n_ends, 0][mixed]
+            rows_w = np.lib.stride_tricks.sliding_window_view(w, (period_minutes, k))[:n_ends, 0][mixed]
+            values[mixed] = _percentile_rows(rows_v.reshape(len(mixed), -1), rows_w.reshape(len(mixed), -1),
+                                             percentile)
+    return values
+
+
 def window_arrays(source: dict[int, Bucket] | Dense, statistic: Statistic, period_minutes: int,
                   first_end: int, last_end: int):
     """Datapoints of the periods ending (exclusive) at every minute of ``[first_end, last_end]``, as numpy
@@ -204,11 +242,8 @@ def window_arrays(source: dict[int, Bucket] | Dense, statistic: Statistic, perio
         inside_sum, weight_sum = (_window_sums(x, period_minutes, n_ends) for x in (inside, weight))
         with np.errstate(invalid="ignore", divide="ignore"):
             values = np.where(weight_sum > 0, 100.0 * inside_sum / np.where(weight_sum > 0, weight_sum, 1), 0.0)
-    elif not ragged and dense.values is not None and period_minutes * dense.values.shape[1] * n_ends <= 30_000_000:
-        k = dense.values.shape[1]
-        rows_v = np.lib.stride_tricks.sliding_window_view(dense.values, (period_minutes, k))[:n_ends, 0]
-        rows_w = np.lib.stride_tricks.sliding_window_view(dense.weights, (period_minutes, k))[:n_ends, 0]
-        values = _percentile_rows(rows_v.reshape(n_ends, -1), rows_w.reshape(n_ends, -1), statistic.percentile or 0.0)
+    elif not ragged and dense.values is not None and period_minutes * n_ends <= 20_000_000:
+        values = _dense_percentiles(dense, period_minutes, n_ends, statistic.percentile or 0.0)
     else:
         buckets = source if ragged else _buckets_of(dense)
         values = np.array([_window_percentile(buckets, end, period_minutes, statistic.percentile or 0.0)

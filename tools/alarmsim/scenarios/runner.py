@@ -8,6 +8,7 @@ produced is a :class:`SeedOutcome`, per service; :mod:`tools.alarmsim.scenarios.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Sequence
 
 from tools.alarmsim.evaluation import ALARM, OK
@@ -166,6 +167,7 @@ def _onset(env: Environment, scenario: Scenario) -> tuple[int, tuple[int, int] |
     return onset, (start - onset, end - onset)
 
 
+@lru_cache(maxsize=4096)
 def _infra_only(condition: Condition) -> Condition:
     """A healthy service, with the incident's state of the monitoring's own machinery."""
     return replace(HEALTHY, router_error_ratio=condition.router_error_ratio,
@@ -198,8 +200,8 @@ def generate(env: Environment, scenario: Scenario, seed: int, onset: int, hit: s
             add_run(store, keys, streams, healthy, healthy, lambda g: False, env.timeouts_ms)
             continue
         burning = burn_condition(scenario.burn, service.availability)
-        conditions = [c if minute < onset else replace(c, error_ratio=burning.error_ratio)
-                      for minute, c in zip(range(first, first + length), healthy)]
+        burnt = lru_cache(maxsize=64)(lambda c: replace(c, error_ratio=burning.error_ratio))
+        conditions = [c if minute < onset else burnt(c) for minute, c in zip(range(first, first + length), healthy)]
         add_run(store, keys, streams, conditions, healthy, lambda g: True, env.timeouts_ms)
     return store
 

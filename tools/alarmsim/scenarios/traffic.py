@@ -167,15 +167,13 @@ class Streams:
         return self._requests[cache_key]
 
 
-def _field(conditions: Sequence[Condition], name: str) -> "np.ndarray":
-    return np.array([getattr(c, name) for c in conditions], dtype=float)
-
-
 class _Fields:
-    """Condition fields as per-minute arrays, computed on first use."""
+    """Condition fields as per-minute arrays, computed on first use (from the few distinct conditions)."""
 
     def __init__(self, conditions: Sequence[Condition]) -> None:
-        self._conditions = conditions
+        distinct: dict[Condition, int] = {}
+        self._index = np.array([distinct.setdefault(c, len(distinct)) for c in conditions], dtype=np.int64)
+        self._distinct = list(distinct)
         self._cache: dict[str, "np.ndarray"] = {}
         self._names = {f.name for f in fields(Condition)}
 
@@ -184,10 +182,11 @@ class _Fields:
             raise AttributeError(name)
         if name not in self._cache:
             if name == "execution_failure_ratio":
-                self._cache[name] = np.array([c.error_ratio if c.execution_failure_ratio is None
-                                              else c.execution_failure_ratio for c in self._conditions])
+                per = [c.error_ratio if c.execution_failure_ratio is None else c.execution_failure_ratio
+                       for c in self._distinct]
             else:
-                self._cache[name] = _field(self._conditions, name)
+                per = [getattr(c, name) for c in self._distinct]
+            self._cache[name] = np.array(per, dtype=float)[self._index]
         return self._cache[name]
 
 
@@ -255,13 +254,17 @@ def _probit(p: float) -> float:
 
 
 def _growing(active) -> "np.ndarray":
-    """Minutes since the condition became active (0 while inactive): a backlog that ages a minute per minute."""
-    out = np.zeros(len(active))
-    run = 0.0
-    for i, on in enumerate(active.tolist()):
-        run = run + 1 if on else 0.0
-        out[i] = run
-    return out
+    """Minutes since the condition became active (0 while inactive): a backlog that ages a minute per minute.
+
+    Example
+    -------
+    >>> _growing(np.array([0, 1, 1, 0, 1])).tolist()
+    [0.0, 1.0, 2.0, 0.0, 1.0]
+    """
+    on = np.asarray(active, dtype=bool)
+    position = np.arange(1, len(on) + 1)
+    last_off = np.maximum.accumulate(np.where(on, 0, position))
+    return np.where(on, position - last_off, 0).astype(float)
 
 
 def _binomial(rng, n, p) -> "np.ndarray":
@@ -286,7 +289,12 @@ def generate_metric(key: MetricKey, group: str, streams: Streams, conditions: Se
     >>> bool((errors.total == calls.total).all())
     True
     """
-    f = cache.setdefault(id(conditions), _Fields(conditions)) if cache is not None else _Fields(conditions)
+    if cache is None:
+        f = _Fields(conditions)
+    else:
+        if id(conditions) not in cache:
+            cache[id(conditions)] = (_Fields(conditions), conditions)  # keep the list alive while its id is a key
+        f = cache[id(conditions)][0]
     name, namespace = key.metric_name, key.namespace
     stream = stream_of(key)
     rng = streams.rng("metric", key.namespace, key.metric_name, key.dimensions)
