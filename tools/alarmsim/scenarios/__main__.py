@@ -56,7 +56,12 @@ def environment(env: str, alarms, cfg) -> Environment:
     ''
     """
     if cfg is None:
-        return Environment(env, alarms)
+        # No config: the services are unknown, but the names still say which alarms are the monitoring's own
+        # (``<app>-<env>-alerting-...``), so the router and cost checker keep their own traffic.
+        marker = f"-{env}-"
+        named = next((n for n in alarms.names() if marker in n), None)
+        prefix = named[: named.index(marker) + len(marker)] if named else ""
+        return Environment(env, alarms, prefix)
     services = [ServiceInfo(s.name, s.tier, s.slo.availability if s.slo else None, s.slo.latency if s.slo else None)
                 for s in cfg.services]
     timeouts = {f.name: 1000.0 * f.timeout_seconds for s in cfg.services
