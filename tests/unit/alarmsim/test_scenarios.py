@@ -97,10 +97,10 @@ def test_a_spike_is_a_page_only_where_it_is_an_incident_for_the_objective():
     assert expect(ServiceInfo("c", availability=None)) == EITHER
 
 
-@pytest.mark.parametrize("burn,target", [(100.0, 11.6), (36.0, 27.0), (15.84, 57.5), (6.6, 330.3), (3.3, None)])
+@pytest.mark.parametrize("burn,target", [(100.0, 12.0), (36.0, 27.0), (15.84, 58.0), (6.6, 330.0), (3.3, None)])
 def test_burn_targets_are_the_window_times_factor_over_burn_plus_three_minutes(burn, target):
     # GIVEN a burn WHEN its target is taken THEN it is W*f/b + 3 of the pair that should catch it (1 h x 14.4,
-    # 6 h x 6), and a burn below 1.1x the slow page factor has none
+    # 6 h x 6), to the nearest minute, and a burn below 1.1x the slow page factor has none
     assert _burn_target(burn)(ServiceInfo("a")) == target
 
 

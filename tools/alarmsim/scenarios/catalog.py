@@ -110,11 +110,12 @@ def spike_expectation(error_ratio: float, minutes: int) -> Callable[[ServiceInfo
 
 
 def _burn_target(burn: float) -> Callable[[ServiceInfo], float | None]:
-    """W*f/b + 3 min of the fastest page pair whose factor the burn exceeds by the margin."""
+    """W*f/b + 3 min of the fastest page pair whose factor the burn exceeds by the margin, to the nearest
+    minute (the evaluation clock ticks once a minute)."""
     def target(service: ServiceInfo) -> float | None:
         for window, factor in PAGE_PAIRS:
             if burn >= MARGIN * factor - 1e-9:
-                return round(window * factor / burn + 3, 1)
+                return float(round(window * factor / burn + 3))
         return None
     return target
 
