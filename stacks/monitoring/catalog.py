@@ -87,18 +87,23 @@ _ROWS = (
     _row("ServiceDown", (FUNCTION, *APIS), LT, NOT_BREACHING, "%", "success rate (non-5xx / requests)",
          critical=Threshold(50, period=60, evaluation_periods=5, datapoints_to_alarm=2, min_requests=5)),
     # ServiceDown needs 5 requests a minute, so a service at about 1 request a minute is blind to it. This one
-    # judges 5 minutes with a small absolute floor (3 requests, 3 of them failed, more than half failed): a
-    # total outage of a quiet service opens it within a few minutes of its first failed requests, while the odd
-    # failed request of a quiet dev service never reaches 3 in 5 minutes. 1 of 2 periods: it closes after 10
-    # healthy minutes.
-    _row("QuietOutage", (FUNCTION, *APIS), LT, NOT_BREACHING, "%", "success rate over 5 minutes (quiet traffic)",
-         critical=Threshold(50, period=300, evaluation_periods=2, datapoints_to_alarm=1, min_requests=3,
+    # judges 10 minutes with a small absolute floor (3 requests, 3 of them failed, more than half failed): a
+    # total outage of a quiet service opens it within minutes, while the odd failed request of a quiet dev
+    # service never reaches 3. Ten minutes, not five: at one request a minute one 5-minute window in eight holds
+    # fewer than 3 requests and counts as healthy mid-outage, which resolved and re-sent the page (10 minutes:
+    # one in 350). 1 of 3 periods: it closes after 30 minutes without a failing window.
+    _row("QuietOutage", (FUNCTION, *APIS), LT, NOT_BREACHING, "%", "success rate over 10 minutes (quiet traffic)",
+         critical=Threshold(50, period=600, evaluation_periods=3, datapoints_to_alarm=1, min_requests=3,
                             min_bad=3)),
     # AWS recommends Lambda Errors (Sum > 0, 60 s, 3 of 3) and API Gateway 5XXError (Average > 0.05, 60 s, 3 of
     # 3). We alarm on the rate with a traffic guard instead: a count > 0 pages on one failed request at peak.
-    # 1 of 3 periods opens the critical one; it closes after 15 healthy minutes (no flapping page).
+    # The critical one judges minutes: 5 minutes over 10 % (the seed's "for 5 min") among the last 15 open it,
+    # and it closes once fewer than 5 of the last 15 breach (11 healthy minutes). An error rate hovering at
+    # the threshold breaches about every other minute, so it stays open; with 5-minute periods it closed and
+    # re-paged within minutes of opening. 20 requests a minute: below that one failure is 5 %, and quieter
+    # services are judged by QuietOutage and their SLO windows.
     _row("HighErrorRate", (FUNCTION, *APIS), GT, NOT_BREACHING, "%", "error rate",
-         critical=Threshold(10, period=300, evaluation_periods=3, datapoints_to_alarm=1, min_requests=10),
+         critical=Threshold(10, period=60, evaluation_periods=15, datapoints_to_alarm=5, min_requests=20),
          warning=Threshold(5, period=300, evaluation_periods=1, min_requests=10)),
     # AWS recommends alarming on ReadThrottleEvents and WriteThrottleEvents (Sum per table). One throttled
     # request is retried by the SDK and is no incident, so this needs 5 or more a minute in 3 of 5 minutes.
@@ -208,6 +213,10 @@ def resolve_threshold(family: str, severity: str, *override_maps: Mapping[str, A
                 )
                 if value is not None
             }
+            if (change.evaluation_periods is not None and change.datapoints_to_alarm is None
+                    and threshold.datapoints_to_alarm is not None):
+                # fewer evaluation periods than the default's datapoints: every one of them must breach
+                updates["datapoints_to_alarm"] = min(threshold.datapoints_to_alarm, change.evaluation_periods)
             threshold = replace(threshold, **updates)
     if not enabled:
         return None

@@ -89,7 +89,7 @@ def test_overrides_from_prod_yaml_reach_the_templates(synth):
 
 
 def test_rate_alarms_are_guarded_metric_math_that_tolerates_missing_data(synth):
-    alarm = monitoring_alarms(synth)["watchtower-prod-orders-orders-api-HighErrorRate-critical"]["Properties"]
+    alarm = monitoring_alarms(synth)["watchtower-prod-orders-orders-api-HighErrorRate-warning"]["Properties"]
     expression = next(m["Expression"] for m in alarm["Metrics"] if "Expression" in m)
     assert expression.startswith("IF(requests >= 10, ")
     assert alarm["TreatMissingData"] == "notBreaching"

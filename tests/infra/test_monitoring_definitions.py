@@ -200,12 +200,14 @@ def quiet_run(errors_at: Callable[[int, int], float], minutes: int, seed: int) -
 def test_a_total_outage_at_one_request_a_minute_opens_the_quiet_alarm_within_ten_minutes():
     onset, detections = 120, []
     for seed in range(20):
-        transitions = quiet_run(lambda m, n: n if m >= onset else 0, 180, seed)
+        transitions = quiet_run(lambda m, n: n if m >= onset else 0, onset + 240, seed)
         # ServiceDown (5 requests a minute) never sees it: that was the blind spot
         assert states(transitions, DOWN_ALARM) == []
-        opened = [m for m, state in states(transitions, QUIET_ALARM) if state == ALARM]
-        assert opened, f"seed {seed}: the outage never opened QuietOutage"
-        detections.append(opened[0] - onset)
+        changes = states(transitions, QUIET_ALARM)
+        # it opens once and stays open for the 4 hours of the outage, although some 5-minute windows hold
+        # fewer than 3 requests (a page that resolved there would be re-sent minutes later)
+        assert [state for _, state in changes] == [ALARM], f"seed {seed}: {changes}"
+        detections.append(changes[0][0] - onset)
     detections.sort()
     assert detections[int(0.9 * len(detections)) - 1] <= 9, detections  # p90, before the paging composite's wait
 
@@ -217,3 +219,27 @@ def test_a_quiet_service_failing_one_request_in_a_hundred_never_opens_it():
     rng = random.Random(7)
     transitions = quiet_run(lambda m, n: sum(rng.random() < 0.01 for _ in range(n)), 2 * 1440, 7)
     assert states(transitions, QUIET_ALARM) == []
+
+
+# --- HighErrorRate.critical at the threshold -------------------------------------------------------------------
+
+ERROR_ALARM = "svc-fn-HighErrorRate-critical"
+
+
+def test_an_error_rate_hovering_at_the_threshold_opens_once_and_stays_open():
+    # GIVEN 900 requests a minute, and from minute 60 an error rate that is 12 % or 8 % in alternate minutes
+    # (it sits on the 10 % threshold): the 5-minute alarm opened, closed and re-opened within minutes
+    alarms = alarm_set(service_stack({"functions": ["fn"]}))
+    series = {key_of(alarms, ERROR_ALARM, "Invocations"): always(900.0),
+              key_of(alarms, ERROR_ALARM, "Errors"): lambda m: (108.0 if m % 2 else 72.0) if m >= 60 else 0.0}
+    changes = states(run(alarms, series, 240), ERROR_ALARM)
+    assert [state for _, state in changes] == [ALARM] and changes[0][0] <= 60 + 10, changes
+
+
+def test_an_error_spike_opens_it_within_five_minutes_and_it_resolves_after_a_sustained_recovery():
+    alarms = alarm_set(service_stack({"functions": ["fn"]}))
+    series = {key_of(alarms, ERROR_ALARM, "Invocations"): always(900.0),
+              key_of(alarms, ERROR_ALARM, "Errors"): between(60, 90, 180.0, otherwise=0.0)}  # 20 % for 30 min
+    changes = states(run(alarms, series, 180), ERROR_ALARM)
+    assert [state for _, state in changes] == [ALARM, OK]
+    assert changes[0][0] <= 60 + 5 and changes[1][0] >= 90 + 10, changes

@@ -9,7 +9,7 @@ from stacks.monitoring.catalog import CATALOG, CatalogError, Threshold, defaults
 
 SEEDS = {  # the seed catalog: (family, severity) -> (threshold, breaching time in seconds or None)
     ("ServiceDown", "critical"): (50, 120),
-    ("HighErrorRate", "critical"): (10, 300),
+    ("HighErrorRate", "critical"): (10, 300),  # 5 breaching minutes (of the last 15)
     ("HighErrorRate", "warning"): (5, 300),
     # The seed said "> 0 for 1 min": that pages on one throttled (and retried) request. 5+ a minute in 3 minutes.
     ("DatabaseThrottling", "critical"): (5, 180),
@@ -56,7 +56,8 @@ def test_service_override_changes_every_severity_and_resource_override_wins():
     critical = resolve_threshold("HighErrorRate", "critical", service, resource)
     warning = resolve_threshold("HighErrorRate", "warning", service, resource)
     # THEN the service override applies to both, the resource override on top for warning
-    assert critical == Threshold(20, period=60, evaluation_periods=3, datapoints_to_alarm=1, min_requests=10)
+    # (the critical default needs 5 of 15 breaching periods: with 3 evaluation periods, all 3 must breach)
+    assert critical == Threshold(20, period=60, evaluation_periods=3, datapoints_to_alarm=3, min_requests=20)
     assert warning == Threshold(7, period=60, evaluation_periods=3, min_requests=10)
 
 
