@@ -18,7 +18,7 @@ from stacks.monitoring.composites import SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT
 from stacks.monitoring.metrics.common import Signal
 from stacks.naming import alarm_name
 from stacks.slo.signals import bad_ratio, pick_source
-from stacks.slo.windows import BURN_PAIRS, BurnPair, burn_threshold, min_events, window_label
+from stacks.slo.windows import BURN_PAIRS, SHORT_FLOOR_SHARE, BurnPair, burn_threshold, min_events, window_label
 
 __all__ = ["ServiceSlos", "FAMILY"]
 
@@ -58,6 +58,8 @@ class ServiceSlos(Construct):
             for pair in BURN_PAIRS:
                 windows = [self._window(sli, resource, objective, pair, w, source, slo.latency_threshold_ms)
                            for w in (pair.long_window, pair.short_window)]
+                windows.append(self._window(sli, resource, objective, pair, pair.short_window, source,
+                                            slo.latency_threshold_ms, floor=True))
                 pairs[pair.action].append(self._composite(
                     resource, f"Burn{pair.name}", _SEVERITY[pair.action],
                     cloudwatch.AlarmRule.all_of(*(cloudwatch.AlarmRule.from_alarm(a, cloudwatch.AlarmState.ALARM)
@@ -77,20 +79,26 @@ class ServiceSlos(Construct):
                                              for a in alarms))
 
     def _window(self, sli: str, resource: str, objective: float, pair: BurnPair, window: int, source,
-                latency_threshold_ms: int) -> cloudwatch.Alarm:
+                latency_threshold_ms: int, floor: bool = False) -> cloudwatch.Alarm:
+        """One window alarm. ``floor``: the short window's reset companion, over SHORT_FLOOR_SHARE of the
+        threshold, judged on the same request and bad-event floors as the short window itself (so the short
+        window breaching implies it), 1 of 1: it goes OK within one short window once the burn really stops."""
         threshold_value = burn_threshold(pair.factor, objective)
         label = window_label(window)
-        hold = pair.short_hold if window == pair.short_window else 1
+        hold = pair.short_hold if window == pair.short_window and not floor else 1
+        factor = pair.factor * (SHORT_FLOOR_SHARE if floor else 1)
+        which = "ShortFloor" if floor else ("Long" if window == pair.long_window else "Short")
         spec = AlarmSpec(
             service=self._service.name, resource=resource, family=FAMILY, severity=_SEVERITY[pair.action],
             signal=Signal(bad_ratio(source, sli, window, min_events(threshold_value), latency_threshold_ms,
                                     self._service.slo.min_bad_events)),
-            threshold=Threshold(threshold_value, period=window, evaluation_periods=hold, datapoints_to_alarm=1),
+            threshold=Threshold(burn_threshold(factor, objective), period=window, evaluation_periods=hold,
+                                datapoints_to_alarm=1),
             comparison=GT, treat_missing=NOT_BREACHING, unit="",
-            what=f"{sli} bad-event ratio over {label} ({pair.factor:g}x burn of a {objective}% objective)",
-            signal_name=f"Burn{pair.name}{'Long' if window == pair.long_window else 'Short'}")
-        created = create_alarm(self, f"{sli.title()}{pair.name}{label}", cfg=self._cfg, spec=spec,
-                               runbook_base_url=self._base_url, notify=None)
+            what=f"{sli} bad-event ratio over {label} ({factor:g}x burn of a {objective}% objective)",
+            signal_name=f"Burn{pair.name}{which}")
+        created = create_alarm(self, f"{sli.title()}{pair.name}{label}{'Floor' if floor else ''}", cfg=self._cfg,
+                               spec=spec, runbook_base_url=self._base_url, notify=None)
         self.alarm_refs.append(created.ref)
         return created.alarm
 

@@ -50,7 +50,7 @@ DESIGN_PAIRS = {
 }
 # Short windows count as burning while 1 of their last N evaluations breached, so a pair (and its page) resolves
 # only after that many short windows in a row stayed under the factor: N per pair.
-SHORT_HOLD = {"Page1h": 6, "Page6h": 3, "Ticket1d": 2, "Ticket3d": 2}
+SHORT_HOLD = {"Page1h": 12, "Page6h": 6, "Ticket1d": 3, "Ticket3d": 2}
 
 
 def test_the_pair_factors_are_the_workbook_ones():
@@ -73,8 +73,13 @@ def test_each_slo_has_four_pairs_of_window_alarms_with_the_right_thresholds(synt
             periods = {m["MetricStat"]["Period"] for m in props["Metrics"] if "MetricStat" in m}
             assert periods == {window}, f"{name}: period {periods} for window {window_label(window)}"
             assert not props.get("AlarmActions"), f"{name} must only feed its pair composite"
-    # and no other burn-rate alarm: 4 pairs of window alarms plus their 4 AND composites
-    assert len([n for n in by_name if f"-{service}-slo-{sli}-Burn" in n]) == 12
+        # the short window's reset companion: a third of the factor, no hold, same floors
+        name = f"watchtower-prod-{service}-slo-{sli}-Burn{pair_name}ShortFloor-{severity}"
+        props = by_name[name][1]["Properties"]
+        assert props["Threshold"] == pytest.approx(factor / 3 * (1 - objective / 100), rel=1e-5), name
+        assert props["EvaluationPeriods"] == 1 and not props.get("AlarmActions"), name
+    # and no other burn-rate alarm: 4 pairs of 3 window alarms plus their 4 AND composites
+    assert len([n for n in by_name if f"-{service}-slo-{sli}-Burn" in n]) == 16
 
 
 def test_pairs_are_and_composites_and_the_page_composite_ors_the_page_pairs(synth):
@@ -86,7 +91,7 @@ def test_pairs_are_and_composites_and_the_page_composite_ors_the_page_pairs(synt
             "AlarmRule"]
         assert " AND " in "".join(p for p in rule["Fn::Join"][1] if isinstance(p, str))
         assert set(children(rule)) == {logical[f"watchtower-prod-orders-slo-availability-Burn{pair.name}{w}-{severity}"]
-                                       for w in ("Long", "Short")}
+                                       for w in ("Long", "Short", "ShortFloor")}
     page = by_name["watchtower-prod-orders-slo-availability-SloPage-critical"][1]["Properties"]
     assert set(children(page["AlarmRule"])) == {logical["watchtower-prod-orders-slo-availability-BurnPage1h-critical"],
                                                 logical["watchtower-prod-orders-slo-availability-BurnPage6h-critical"]}
@@ -108,7 +113,7 @@ def test_latency_slo_counts_requests_over_the_threshold_by_percentile_rank(synth
 def test_a_service_without_latency_objective_gets_availability_alarms_only(synth):
     _, by_name = stack_alarms(synth, "notifications")
     assert not any("slo-latency" in name for name in by_name)
-    assert sum("slo-availability-Burn" in name and ("Long" in name or "Short" in name) for name in by_name) == 8
+    assert sum("slo-availability-Burn" in name and ("Long" in name or "Short" in name) for name in by_name) == 12
 
 
 # --- behaviour of one window, run by the product's alarm simulator on a bare Stack -----------------------------
@@ -162,3 +167,38 @@ def test_min_bad_events_is_in_every_window_expression(synth):
             if "-slo-" in name and ("Long-" in name or "Short-" in name):
                 expression = next(m["Expression"] for m in resource["Properties"]["Metrics"] if "Expression" in m)
                 assert " >= 5, " in expression and " AND " in expression, (name, expression)
+
+
+def test_a_pair_resets_within_minutes_of_the_end_of_a_burn_although_its_long_window_still_burns():
+    # GIVEN 900 requests a minute, 20 % of them failing from minute 60 to 80 (a 200x burn of 99.9 %)
+    from aws_cdk import App, Stack, aws_cloudwatch as cloudwatch, aws_sns as sns
+    from aws_cdk.assertions import Template
+
+    from config.loader import load_config
+    from config.services import ServiceConfig
+    from stacks.slo.burn_rate import ServiceSlos
+    from tools.alarmsim.evaluation import OK
+    from tools.alarmsim.series import SeriesStore
+    from tools.alarmsim.simulator import Simulator
+    from tools.alarmsim.template import alarms_from_templates
+
+    stack = Stack(App(), "Slo")
+    service = ServiceConfig(name="svc", resources={"functions": ["fn"]}, slo={"availability": 99.9, "latency": None})
+    topics = {severity: sns.Topic(stack, severity) for severity in ("critical", "warning", "info")}
+    switch = cloudwatch.Alarm(stack, "Switch", metric=cloudwatch.Metric(namespace="x", metric_name="y"),
+                              threshold=1, evaluation_periods=1)
+    ServiceSlos(stack, "Slo", cfg=load_config("prod"), service=service, resources=service.resources,
+                topics=topics, maintenance=switch)
+    alarms = alarms_from_templates({"Slo": Template.from_stack(stack).to_json()})
+    keys = {m.key.metric_name: m.key for a in alarms.metric_alarms for m in a.metrics()}
+    store, t0 = SeriesStore(), 29_000_000
+    for minute in range(200):
+        store.add_sample(keys["Invocations"], t0 + minute, 900.0)
+        store.add_sample(keys["Errors"], t0 + minute, 180.0 if 60 <= minute < 80 else 0.0)
+    pair = "svc-slo-availability-BurnPage1h-critical"
+    changes = [(t.minute - t0, t.to_state) for t in Simulator(alarms, store, OK).run(t0, t0 + 200)
+               if t.alarm.endswith(pair)]
+    # THEN the pair opens during the burn and resets within minutes of its end, once, although the 1 h window
+    # stays over 14.4x until minute 140 and the held short window stays in ALARM for an hour after the burn
+    assert [state for _, state in changes] == ["ALARM", "OK"], changes
+    assert changes[0][0] < 80 and changes[1][0] <= 80 + 6, changes
