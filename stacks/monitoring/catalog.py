@@ -1,6 +1,6 @@
 """The alarm catalog: every alarm family, the resource kinds it applies to, and its default thresholds.
 
-One readable table. The seed numbers of DESIGN.md are the first rows: ServiceDown, HighErrorRate,
+One readable table. The product's seed numbers are the first rows: ServiceDown, HighErrorRate,
 DatabaseThrottling, Latency, MemoryPressure, ColdStarts. Rates are percentages (0-100), times milliseconds.
 A threshold's duration is ``period x evaluation_periods``; ``min_requests`` is the traffic guard of rate alarms
 (requests per period below which the rate counts as healthy, so one failed request in a quiet hour never pages)
@@ -81,7 +81,7 @@ def _row(family: str, kinds: tuple[str, ...], comparison: str, treat_missing: st
 
 # fmt: off
 _ROWS = (
-    # --- seeds (DESIGN.md alarm catalog) ---------------------------------------------------------------------
+    # --- seeds (the starting catalog) -------------------------------------------------------------------------
     # ServiceDown: 2 breaching minutes of 5 open it (the seed's "< 50% for 2 min"); it closes only after 4
     # healthy minutes in a row, so a page does not resolve and re-fire while an outage stutters.
     _row("ServiceDown", (FUNCTION, *APIS), LT, NOT_BREACHING, "%", "success rate (non-5xx / requests)",
@@ -105,14 +105,15 @@ _ROWS = (
     _row("HighErrorRate", (FUNCTION, *APIS), GT, NOT_BREACHING, "%", "error rate",
          critical=Threshold(10, period=60, evaluation_periods=15, datapoints_to_alarm=5, min_requests=20),
          warning=Threshold(5, period=300, evaluation_periods=1, min_requests=10)),
-    # AWS recommends alarming on ReadThrottleEvents and WriteThrottleEvents (Sum per table). One throttled
+    # AWS's recommended alarms include ReadThrottleEvents and WriteThrottleEvents per table. One throttled
     # request is retried by the SDK and is no incident, so this needs 5 or more a minute in 3 of 5 minutes.
     # AWS/DynamoDB alarms always ignore missing data whatever the setting says; the template says 'ignore' so it
     # reads as it behaves, and the expression adds the consumed capacity (which DynamoDB publishes every minute
     # the table is used) times 0, so it has a value, and can go back to OK, whenever the table has traffic.
     _row("DatabaseThrottling", (TABLE,), GTE, IGNORE, "count", "throttled read and write requests per minute",
          critical=Threshold(5, period=60, evaluation_periods=5, datapoints_to_alarm=3)),
-    # AWS recommends API Gateway Latency (p90) and Lambda Duration (p90) alarms with application thresholds.
+    # AWS's recommended alarms include API Gateway Latency and Lambda Duration, with thresholds the application
+    # chooses; ours are the seed numbers.
     _row("Latency", (FUNCTION, *APIS), GT, NOT_BREACHING, "ms", "p99 latency",
          critical=Threshold(10_000, period=300, evaluation_periods=3, datapoints_to_alarm=1),
          warning=Threshold(5_000, period=300, evaluation_periods=2)),
@@ -121,44 +122,43 @@ _ROWS = (
     _row("ColdStarts", (FUNCTION,), GT, NOT_BREACHING, "%", "cold starts per invocation (Powertools ColdStart)",
          warning=Threshold(20, period=900, evaluation_periods=1, min_requests=20)),
     # --- anchors: defaults chosen for the remaining signals ------------------------------------------------
-    # AWS recommends Lambda Throttles (Sum > 0); a rate with a guard keeps one throttled retry from notifying.
+    # AWS's recommended alarms include Lambda Throttles; a rate with a guard keeps one retried throttle quiet.
     _row("Throttles", (FUNCTION,), GT, NOT_BREACHING, "%", "throttled invocations per request",
          warning=Threshold(1, period=300, evaluation_periods=2, min_requests=10)),
     _row("DurationNearTimeout", (FUNCTION,), GT, NOT_BREACHING, "% of timeout", "p99 duration",
          warning=Threshold(90, period=300, evaluation_periods=2)),
-    # AWS recommends IteratorAge (Maximum) for stream sources, with a threshold from the expected delay.
+    # AWS's recommended alarms include IteratorAge for stream sources, with a threshold from the expected delay.
     _row("IteratorAge", (FUNCTION,), GT, NOT_BREACHING, "ms", "maximum stream iterator age",
          warning=Threshold(60_000, period=300, evaluation_periods=1)),
-    # Every failed async delivery is a lost event: a count on purpose (AWS lists DeadLetterErrors and
-    # DestinationDeliveryFailures with a threshold of 0 for the same reason).
+    # Every failed async delivery is a lost event: a count on purpose.
     _row("AsyncFailures", (FUNCTION,), GT, NOT_BREACHING, "count",
          "failed async deliveries (DeadLetterErrors + DestinationDeliveryFailures + AsyncEventsDropped)",
          warning=Threshold(0, period=300, evaluation_periods=1)),
     _row("ErrorLogs", (FUNCTION,), GT, NOT_BREACHING, "count", "ERROR-level log lines",
          warning=Threshold(10, period=300, evaluation_periods=1)),
-    # AWS recommends API Gateway 4XXError (Average > 0.05): many clients legitimately get 4xx, hence 20 %.
+    # AWS recommends API Gateway 4XXError with Average > 0.05; many clients legitimately get 4xx, hence 20 %.
     _row("Api4xxRate", APIS, GT, NOT_BREACHING, "%", "4xx rate",
          warning=Threshold(20, period=300, evaluation_periods=3, min_requests=50)),
     # Band width in standard deviations; missing data is fine (canaries keep a live API above zero).
     _row("TrafficDrop", APIS, LOWER_BAND, NOT_BREACHING, "std devs", "request count below its expected band",
          warning=Threshold(3, period=300, evaluation_periods=3)),
-    # AWS recommends ApproximateAgeOfOldestMessage (Maximum) with a threshold from the processing time.
+    # AWS's recommended alarms include ApproximateAgeOfOldestMessage, with a threshold from the processing time.
     _row("QueueMessageAge", (QUEUE,), GT, NOT_BREACHING, "s", "age of the oldest message",
          warning=Threshold(900, period=300, evaluation_periods=1)),
     # A message in a dead-letter queue is a lost unit of work: a count on purpose.
     _row("DlqDepth", (QUEUE,), GT, NOT_BREACHING, "count", "messages in the dead-letter queue",
          warning=Threshold(0, period=60, evaluation_periods=1)),
-    # AWS recommends ExecutionsFailed (and ExecutionsTimedOut) with a threshold of 0. At the execution rates of
-    # a busy state machine that notifies people several times a day for retried, harmless failures, so this is
-    # the share of started executions that failed, timed out or were aborted: over 10 % with at least 3 such
-    # executions, in 2 of 3 ten-minute periods.
+    # AWS's recommended alarms include ExecutionsFailed. A count over 0 notified people about 88 times a day at a
+    # busy state machine's normal, retried failures (measured with make simulate), so this is the share of
+    # started executions that failed, timed out or were aborted: over 10 % with at least 3 such executions, in 2
+    # of 3 ten-minute periods.
     _row("StepFunctionsFailures", (STATE_MACHINE,), GT, NOT_BREACHING, "%",
          "failed, timed-out and aborted executions per started execution",
          warning=Threshold(10, period=600, evaluation_periods=3, datapoints_to_alarm=2, min_requests=3,
                            min_bad=3)),
     _row("EventDeliveryFailures", (EVENT_RULE,), GT, NOT_BREACHING, "count", "failed target invocations",
          warning=Threshold(0, period=300, evaluation_periods=1)),
-    # AWS recommends NumberOfNotificationsFailed (Sum); any failed delivery of our own topic is a lost message.
+    # AWS's recommended alarms include NumberOfNotificationsFailed; any failed delivery is a lost message here.
     _row("NotificationFailures", (TOPIC,), GT, NOT_BREACHING, "count", "failed notification deliveries",
          warning=Threshold(0, period=300, evaluation_periods=1)),
 )
@@ -225,7 +225,7 @@ def resolve_threshold(family: str, severity: str, *override_maps: Mapping[str, A
 
 
 def _check_limits(family: str, severity: str, threshold: Threshold) -> None:
-    """CloudWatch's limits (FACTS.md): neither CDK nor cfn-lint checks them."""
+    """CloudWatch's limits (PutMetricAlarm reference): neither CDK nor cfn-lint checks them."""
     where = f"{family}.{severity}"
     if threshold.datapoints > threshold.evaluation_periods:
         raise CatalogError(f"{where}: datapoints_to_alarm ({threshold.datapoints}) must be <= evaluation_periods "

@@ -1,6 +1,6 @@
 """Composite alarms: "any of these children", nested when CloudWatch's rule limits would bite.
 
-A composite rule holds at most 100 children and 10,240 characters (FACTS.md). ``any_of`` keeps each rule under
+A composite rule holds at most 100 children and 10,240 characters (CloudWatch PutCompositeAlarm limits). ``any_of`` keeps each rule under
 ``MAX_CHILDREN`` children and ``MAX_RULE_CHARS`` characters by grouping children into intermediate composites
 (which only feed their parent and never act).
 """

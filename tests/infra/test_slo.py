@@ -40,7 +40,7 @@ def test_one_bad_event_never_breaches_a_window_on_its_own():
 
 
 HOUR = 3600
-# DESIGN.md 'SLO alarms', written out here rather than read from stacks.slo.windows: pair -> (long window, short
+# The product's SLO window table, written out here rather than read from stacks.slo.windows: pair -> (long window, short
 # window, severity, share of a 30-day budget spent over the long window). factor = share x 30 d / long window.
 DESIGN_PAIRS = {
     "Page1h": (HOUR, 5 * 60, "critical", 0.02),
