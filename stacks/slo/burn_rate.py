@@ -18,7 +18,8 @@ from stacks.monitoring.composites import SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT
 from stacks.monitoring.metrics.common import Signal
 from stacks.naming import alarm_name
 from stacks.slo.signals import bad_ratio, pick_source
-from stacks.slo.windows import BURN_PAIRS, SHORT_FLOOR_SHARE, BurnPair, burn_threshold, min_events, window_label
+from stacks.slo.windows import (BURN_PAIRS, LONG_BAND_SHARE, SHORT_FLOOR_SHARE, BurnPair, burn_threshold,
+                                min_events, window_label)
 
 __all__ = ["ServiceSlos", "FAMILY"]
 
@@ -60,10 +61,20 @@ class ServiceSlos(Construct):
                            for w in (pair.long_window, pair.short_window)]
                 windows.append(self._window(sli, resource, objective, pair, pair.short_window, source,
                                             slo.latency_threshold_ms, floor=True))
+                rule = cloudwatch.AlarmRule.all_of(*(self._in_alarm(a) for a in windows))
+                if pair.budget_window:
+                    # long over the factor, or over LONG_BAND_SHARE of it once the pair's budget share is spent
+                    band = self._window(sli, resource, objective, pair, pair.long_window, source,
+                                        slo.latency_threshold_ms, share=LONG_BAND_SHARE, which="LongBand")
+                    budget = self._window(sli, resource, objective, pair, pair.budget_window, source,
+                                          slo.latency_threshold_ms, share=pair.budget_factor / pair.factor,
+                                          which="Budget")
+                    long_ok = cloudwatch.AlarmRule.any_of(
+                        self._in_alarm(windows[0]),
+                        cloudwatch.AlarmRule.all_of(self._in_alarm(band), self._in_alarm(budget)))
+                    rule = cloudwatch.AlarmRule.all_of(long_ok, self._in_alarm(windows[1]), self._in_alarm(windows[2]))
                 pairs[pair.action].append(self._composite(
-                    resource, f"Burn{pair.name}", _SEVERITY[pair.action],
-                    cloudwatch.AlarmRule.all_of(*(cloudwatch.AlarmRule.from_alarm(a, cloudwatch.AlarmState.ALARM)
-                                                  for a in windows)),
+                    resource, f"Burn{pair.name}", _SEVERITY[pair.action], rule,
                     f"{sli} SLO {objective}% burning {pair.factor:g}x over {window_label(pair.long_window)} and "
                     f"{window_label(pair.short_window)}", topic=None, suppressor=None))
             self.page.append(self._composite(
@@ -74,20 +85,25 @@ class ServiceSlos(Construct):
                 f"{sli} SLO {objective}% slow burn (ticket)", topics["warning"], maintenance))
 
     @staticmethod
+    def _in_alarm(alarm: cloudwatch.IAlarm) -> cloudwatch.IAlarmRule:
+        return cloudwatch.AlarmRule.from_alarm(alarm, cloudwatch.AlarmState.ALARM)
+
+    @staticmethod
     def _any(alarms: list[cloudwatch.IAlarm]) -> cloudwatch.IAlarmRule:
         return cloudwatch.AlarmRule.any_of(*(cloudwatch.AlarmRule.from_alarm(a, cloudwatch.AlarmState.ALARM)
                                              for a in alarms))
 
     def _window(self, sli: str, resource: str, objective: float, pair: BurnPair, window: int, source,
-                latency_threshold_ms: int, floor: bool = False) -> cloudwatch.Alarm:
+                latency_threshold_ms: int, floor: bool = False, share: float | None = None,
+                which: str | None = None) -> cloudwatch.Alarm:
         """One window alarm. ``floor``: the short window's reset companion, over SHORT_FLOOR_SHARE of the
         threshold, judged on the same request and bad-event floors as the short window itself (so the short
         window breaching implies it), 1 of 1: it goes OK within one short window once the burn really stops."""
         threshold_value = burn_threshold(pair.factor, objective)
         label = window_label(window)
-        hold = pair.short_hold if window == pair.short_window and not floor else 1
-        factor = pair.factor * (SHORT_FLOOR_SHARE if floor else 1)
-        which = "ShortFloor" if floor else ("Long" if window == pair.long_window else "Short")
+        hold = pair.short_hold if window == pair.short_window and not floor and share is None else 1
+        factor = pair.factor * (SHORT_FLOOR_SHARE if floor else (share or 1))
+        which = which or ("ShortFloor" if floor else ("Long" if window == pair.long_window else "Short"))
         spec = AlarmSpec(
             service=self._service.name, resource=resource, family=FAMILY, severity=_SEVERITY[pair.action],
             signal=Signal(bad_ratio(source, sli, window, min_events(threshold_value), latency_threshold_ms,
@@ -97,7 +113,8 @@ class ServiceSlos(Construct):
             comparison=GT, treat_missing=NOT_BREACHING, unit="",
             what=f"{sli} bad-event ratio over {label} ({factor:g}x burn of a {objective}% objective)",
             signal_name=f"Burn{pair.name}{which}")
-        created = create_alarm(self, f"{sli.title()}{pair.name}{label}{'Floor' if floor else ''}", cfg=self._cfg,
+        suffix = "Floor" if floor else ("" if which in ("Long", "Short") else which)
+        created = create_alarm(self, f"{sli.title()}{pair.name}{label}{suffix}", cfg=self._cfg,
                                spec=spec, runbook_base_url=self._base_url, notify=None)
         self.alarm_refs.append(created.ref)
         return created.alarm
