@@ -22,7 +22,9 @@ help:
 	@echo "make bootstrap ENV=prod           cdk bootstrap every region the environment deploys to"
 	@echo "make deploy ENV=prod              preflight, then cdk deploy every stack (SKIP_PREFLIGHT=1 skips it)"
 	@echo "make prune ENV=prod               delete deployed stacks config no longer produces (asks first)"
-	@echo "make bench | simulate | cost      write the report files (BENCHMARKS.md / .json)"
+	@echo "make bench | cost                 write the report files (BENCHMARKS.md / .json)"
+	@echo "make simulate ENV=prod [REPORT=1]  every incident scenario x 20 seeds; exit 1 when a goal is missed"
+	@echo "make report ENV=prod              make simulate REPORT=1: also rewrite BENCHMARKS.md / .json"
 	@echo "make preview ENV=prod             draw every dashboard of ENV to cdk.out/preview/*.png"
 	@echo "make maintenance ENV=prod STATE=on|off [REASON=...]  hold / release paging (needs credentials)"
 	@echo "make slo-report ENV=prod [AT=time]  error budget of every SLO in the console (needs credentials)"
@@ -116,12 +118,17 @@ cost: setup
 redrive: setup
 	$(PY) -m tools.redrive $(ENV)
 
-# Alarm simulator: run every incident scenario against ENV's alarms from cdk.out/ENV (synthesized
-# first if missing) and write the `simulate-ENV` section of BENCHMARKS.md / BENCHMARKS.json.
-.PHONY: simulate
+# Alarm simulator: run every incident scenario (20 seeds each; SEEDS=n to change) against ENV's alarms from
+# cdk.out/ENV (synthesized first if missing). Prints the verdicts and writes cdk.out/ENV/reports/simulate-ENV.md
+# and .json; exits non-zero when any goal is missed. REPORT=1 (or `make report`) also rewrites the simulate-ENV
+# section of BENCHMARKS.md / BENCHMARKS.json, for the shipped environments (dev, staging, prod) only.
+.PHONY: simulate report
 simulate: setup
 	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
-	$(PY) -m tools.alarmsim.scenarios --env $(ENV) --templates $(OUT)
+	$(PY) -m tools.alarmsim.scenarios --env $(ENV) --templates $(OUT) $(if $(filter 1,$(REPORT)),--report) $(if $(SEEDS),--seeds $(SEEDS))
+
+report:
+	$(MAKE) --no-print-directory simulate ENV=$(ENV) REPORT=1
 
 # Fire drill (needs AWS credentials): set each alarm of ENV (or ALARM=name) to ALARM and check the
 # router delivered it; prints a table, exits non-zero when anything was not delivered.

@@ -41,7 +41,7 @@ __all__ = [
 # Every alarm family of the catalog (stacks/monitoring/catalog.py checks it matches). Listed here so config can
 # reject an override of a family that does not exist without importing stacks/.
 ALARM_FAMILIES: tuple[str, ...] = (
-    "ServiceDown", "HighErrorRate", "DatabaseThrottling", "Latency", "MemoryPressure", "ColdStarts",
+    "ServiceDown", "QuietOutage", "HighErrorRate", "DatabaseThrottling", "Latency", "MemoryPressure", "ColdStarts",
     "Throttles", "DurationNearTimeout", "IteratorAge", "AsyncFailures", "ErrorLogs", "Api4xxRate",
     "TrafficDrop", "QueueMessageAge", "DlqDepth", "StepFunctionsFailures", "EventDeliveryFailures",
     "NotificationFailures",
@@ -63,6 +63,10 @@ class AlarmOverride(StrictModel):
     evaluation_periods: int | None = Field(default=None, ge=1, le=1440)
     datapoints_to_alarm: int | None = Field(default=None, ge=1, le=1440)
     min_requests: int | None = Field(default=None, ge=0)
+    min_bad_events: int | None = Field(
+        default=None, ge=0,
+        description="bad events (errors, failed executions, throttled requests) a period needs before a rate or "
+                    "count alarm may fire; default: the catalog's (0 where the catalog sets no floor)")
 
     @field_validator("period_seconds")
     @classmethod
@@ -258,6 +262,11 @@ class SloConfig(StrictModel):
     availability: float | None = Field(default=99.9, gt=50, lt=100)
     latency: float | None = Field(default=99.9, gt=50, lt=100)
     latency_threshold_ms: int = Field(default=1000, ge=1, le=900_000)
+    min_bad_events: int = Field(
+        default=5, ge=1, le=10_000,
+        description="bad events a burn-rate window needs before its ratio counts (default 5), on top of the "
+                    "volume floor of more than 1/threshold requests: two or three failures in a quiet hour are "
+                    "noise, not a burning budget")
     period_days: Literal[30] = 30
     source: str | None = None
     native: bool = Field(default=True, description=(

@@ -130,24 +130,29 @@ class MonitoringStack(Stack):
                                  what=what, topic=topic, suppressor=suppressor, refs=self.alarm_refs)
             return any_of(self, signal, cfg=cfg, spec=spec, children=kids, runbook_base_url=base_url)
 
-        # Only this composite pages; the maintenance switch holds its actions.
-        self.critical = composite("critical", "Critical", "paging composite", children["critical"],
-                                  topics["critical"], suppressor=maintenance)
-        self.warning = composite("warning", "Warning", "warning composite", children["warning"], topics["warning"])
-        # SLO pages act on their own (critical topic, suppressed by maintenance); tickets on the warning topic.
+        # The SLO page composites are children of the paging composite (one page per incident); tickets act on
+        # the warning topic. Everything that reaches people is held by the maintenance switch.
         self.slos = ServiceSlos(self, "Slo", cfg=cfg, service=service, resources=all_resources or resources,
                                 topics=dict(topics), maintenance=maintenance)
         self.alarm_refs.extend(self.slos.alarm_refs)
         # The same SLOs as Application Signals objects: attainment and budget in the console, no paging.
         self.native_slos = NativeSlos(self, "NativeSlo", cfg=cfg, service=service, resources=all_resources or resources)
+        slo_pages = [Child(c, c.alarm_name) for c in self.slos.page]
+        # Only this composite pages.
+        self.critical = composite("critical", "Critical", "paging composite", children["critical"] + slo_pages,
+                                  topics["critical"], suppressor=maintenance)
+        self.warning = composite("warning", "Warning", "warning composite", children["warning"], topics["warning"],
+                                 suppressor=maintenance)
         health_children = [Child(c, c.alarm_name) for c in (self.critical, self.warning, *self.slos.page,
                                                             *self.slos.ticket) if c is not None]
         health_children += children["info"]
         self.health = composite("info", "Health", "health composite (anything wrong)", health_children,
                                 topics["info"])
-        self.paging = [c for c in (self.critical, *self.slos.page) if c is not None]
-        if service.maintenance_windows and self.paging:
-            mute_rules(self, cfg, service.name, service.maintenance_windows, self.paging)
+        self.paging = [c for c in (self.critical,) if c is not None]
+        # Scheduled windows mute everything of the service that reaches people, not only what pages.
+        self.people_reaching = [c for c in (self.critical, self.warning, *self.slos.ticket) if c is not None]
+        if service.maintenance_windows and self.people_reaching:
+            mute_rules(self, cfg, service.name, service.maintenance_windows, self.people_reaching)
 
 
 def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic],

@@ -8,6 +8,7 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
+from stacks.monitoring.maintenance import MaintenanceSwitch
 from stacks.synthetics import ArtifactsBucket, CanaryAlarms, ServiceCanary
 from stacks.synthetics.canary import CanaryRef
 from stacks.synthetics.regional_topic import RegionalAlertTopic
@@ -48,9 +49,12 @@ class SyntheticsStack(Stack):
         notify = local_topics(self, dict(notify)) if notify else notify
         self.artifacts = ArtifactsBucket(self, "Artifacts", cfg=cfg)
         self.regional_topic: RegionalAlertTopic | None = None
+        self.maintenance: MaintenanceSwitch | None = None
         if extra_region:
             self.regional_topic = RegionalAlertTopic(self, "RegionalAlerts", cfg=cfg, region=extra_region)
             notify = {"critical": self.regional_topic.topic, "warning": self.regional_topic.topic}
+            # This region's copy of the maintenance switch (make maintenance flips every region's).
+            self.maintenance = MaintenanceSwitch(self, "Maintenance", cfg=cfg, region=extra_region)
         self.canaries: dict[str, ServiceCanary] = {}
         self.children: dict[str, list[tuple[cloudwatch.IAlarm, str]]] = {}
         # Canaries of composed services: their alarms are made in the service's monitoring stack, next to the
@@ -70,6 +74,7 @@ class SyntheticsStack(Stack):
                 continue
             direct = dict(notify) if notify else None
             alarms = CanaryAlarms(self, f"{name}Alarms", cfg=cfg, canary=canary, notify=direct,
-                                  region_label=extra_region or "")
+                                  region_label=extra_region or "",
+                                  suppressor=self.maintenance.alarm if self.maintenance else None)
             self.children.setdefault(target.service, []).extend(alarms.children)
             self.alarm_refs.extend(alarms.refs)

@@ -105,6 +105,7 @@ def _summary(spec: AlarmSpec) -> str:
     unit = {"count": "", "std devs": " std devs"}.get(spec.unit, spec.unit)
     minutes = f"{t.period // 60} min" if t.period >= 60 else f"{t.period} s"
     guard = f"; counted once {t.min_requests}+ requests arrive per period" if t.min_requests else ""
+    guard += f" and {t.min_bad}+ of them are bad" if t.min_bad else ""
     return (f"{spec.severity.upper()} {spec.family}: {spec.what} of {spec.resource} (service {spec.service}) "
             f"{_SYMBOLS[spec.comparison]} {t.value:g}{unit} in {t.datapoints} of {t.evaluation_periods} "
             f"period(s) of {minutes}{guard}")

@@ -17,8 +17,17 @@ from dashboards.model import AlarmRef
 from stacks.monitoring.alarm_factory import describe, runbook_url, tag_alarm
 from stacks.naming import alarm_name
 
-__all__ = ["Child", "CompositeSpec", "any_of", "MAX_CHILDREN", "MAX_RULE_CHARS"]
+__all__ = ["Child", "CompositeSpec", "any_of", "MAX_CHILDREN", "MAX_RULE_CHARS",
+           "SUPPRESSOR_WAIT", "SUPPRESSOR_EXTENSION"]
 
+# ActionsSuppressor timing (CloudWatch API reference, CompositeAlarm): the WaitPeriod is the longest a composite
+# that went to ALARM waits for its suppressor to go to ALARM before it performs its actions; the ExtensionPeriod is
+# the longest it waits after the suppressor left ALARM, and after it the composite performs its actions. So a page
+# held by the maintenance switch is released, not dropped, at most the ExtensionPeriod after the switch is turned
+# off: 60 s keeps that inside two minutes. The switch is flipped by hand before work starts, so nothing needs a
+# longer wait; 60 s is CDK's default for both and known to deploy.
+SUPPRESSOR_WAIT = Duration.seconds(60)
+SUPPRESSOR_EXTENSION = Duration.seconds(60)
 MAX_CHILDREN = 50  # CloudWatch allows 100; half leaves room for children added by other features
 MAX_RULE_CHARS = 10_240
 # ALARM("arn:<partition>:cloudwatch:<region>:<account>:alarm:<name>") OR  -- the longest partition and region.
@@ -108,8 +117,8 @@ def any_of(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, spec:
         scope, construct_id, composite_alarm_name=name, alarm_rule=rule,
         alarm_description=describe(summary, runbook_url(runbook_base_url, spec.family)),
         actions_suppressor=spec.suppressor,
-        actions_suppressor_wait_period=Duration.seconds(60) if spec.suppressor else None,
-        actions_suppressor_extension_period=Duration.seconds(60) if spec.suppressor else None,
+        actions_suppressor_wait_period=SUPPRESSOR_WAIT if spec.suppressor else None,
+        actions_suppressor_extension_period=SUPPRESSOR_EXTENSION if spec.suppressor else None,
     )
     if spec.topic is not None:
         composite.add_alarm_action(actions.SnsAction(spec.topic))

@@ -1,6 +1,8 @@
 """Maintenance windows: a manual switch (an alarm held in ALARM by hand) and scheduled mutes from config.
 
-The manual switch is the ActionsSuppressor of every paging composite. It watches a metric nobody publishes
+Both hold everything of a service that reaches people: its paging, warning and SLO ticket composites, and the
+canary composites of extra regions (each region has its own copy of the switch). The manual switch is the
+ActionsSuppressor of those composites. It watches a metric nobody publishes
 and ignores missing data, so a state set with ``set-alarm-state`` stays until it is set back (``make
 maintenance ENV=x STATE=on|off``); real AWS starts it in INSUFFICIENT_DATA, which suppresses nothing.
 """
@@ -22,8 +24,9 @@ __all__ = ["MaintenanceSwitch", "maintenance_alarm_name", "mute_rules", "MAINTEN
 MAINTENANCE_SERVICE = "all"  # the switch covers every service of the environment
 
 
-def maintenance_alarm_name(cfg: EnvironmentConfig) -> str:
-    """Name of the environment's manual maintenance alarm (what ``make maintenance`` flips).
+def maintenance_alarm_name(cfg: EnvironmentConfig, region: str | None = None) -> str:
+    """Name of the environment's manual maintenance alarm (what ``make maintenance`` flips); ``region`` names
+    the copy in an extra canary region (names stay unique across the environment's regions).
 
     Example
     -------
@@ -31,12 +34,16 @@ def maintenance_alarm_name(cfg: EnvironmentConfig) -> str:
     >>> cfg = load_config("prod")
     >>> maintenance_alarm_name(cfg)
     'watchtower-prod-all-maintenance-Maintenance-info'
+    >>> maintenance_alarm_name(cfg, "us-east-1")  # doctest: +SKIP
+    'watchtower-prod-all-maintenance-us-east-1-Maintenance-info'
     """
-    return alarm_name(cfg, MAINTENANCE_SERVICE, "maintenance", "Maintenance", "info")
+    resource = "maintenance" if region is None else f"maintenance-{region}"
+    return alarm_name(cfg, MAINTENANCE_SERVICE, resource, "Maintenance", "info")
 
 
 class MaintenanceSwitch(Construct):
-    """The manual maintenance alarm of one environment; ``alarm`` suppresses the paging composites.
+    """The manual maintenance alarm of one environment (``region``: its copy in an extra canary region);
+    ``alarm`` is the ActionsSuppressor of every composite that reaches people.
 
     Example
     -------
@@ -47,18 +54,26 @@ class MaintenanceSwitch(Construct):
     'watchtower-prod-all-maintenance-Maintenance-info'
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
+                 region: str | None = None) -> None:
         super().__init__(scope, construct_id)
-        name = maintenance_alarm_name(cfg)
+        name = maintenance_alarm_name(cfg, region)
         self.alarm = cloudwatch.Alarm(
-            self, "Alarm",
+            self,
+            "Alarm",
             alarm_name=name,
             alarm_description=describe(
-                f"Manual maintenance switch of {cfg.app} {cfg.env}: while in ALARM, paging composites change "
-                f"state but hold their notifications. Flip with `make maintenance ENV={cfg.env} STATE=on|off`",
-                runbook_url(cfg.runbook_base_url, "Maintenance")),
-            metric=cloudwatch.Metric(namespace=f"{cfg.app}/{cfg.env}/Maintenance", metric_name="MaintenanceMode",
-                                     statistic="Maximum", period=Duration.minutes(1)),
+                f"Manual maintenance switch of {cfg.app} {cfg.env}{' in ' + region if region else ''}: while in "
+                f"ALARM, composites that reach people change state but hold their notifications. "
+                f"Flip with `make maintenance ENV={cfg.env} STATE=on|off`",
+                runbook_url(cfg.runbook_base_url, "Maintenance"),
+            ),
+            metric=cloudwatch.Metric(
+                namespace=f"{cfg.app}/{cfg.env}/Maintenance",
+                metric_name="MaintenanceMode",
+                statistic="Maximum",
+                period=Duration.minutes(1),
+            ),
             threshold=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             evaluation_periods=1,
@@ -72,7 +87,11 @@ class MaintenanceSwitch(Construct):
 
 def mute_rules(scope: Construct, cfg: EnvironmentConfig, service: str, windows: Sequence[MaintenanceWindow],
                alarms: Sequence[cloudwatch.IAlarm]) -> list[cloudwatch.AlarmMuteRule]:
-    """One AlarmMuteRule per scheduled window, muting ``alarms`` (the service's paging composites).
+    """One AlarmMuteRule per scheduled window, muting ``alarms`` (what of the service reaches people).
+
+    The API reference documents that deleting a mute rule runs the actions of alarms still in ALARM; what happens
+    at the scheduled end of a window is not documented. The alarm simulator releases held actions then, and
+    the Maintenance runbook says how to check it on an account.
 
     Example
     -------

@@ -1,8 +1,10 @@
 """``python -m stacks.monitoring.switch ENV on|off [REASON]``: flip the manual maintenance switch of ENV.
 
-Sets the environment's maintenance alarm (stacks/monitoring/maintenance.py) to ALARM (on: paging composites
-hold their notifications) or OK (off). The alarm ignores missing data, so the state stays until flipped back.
-Needs AWS credentials for the environment's account; prints one line and exits 2 on any problem.
+Sets the environment's maintenance alarm (stacks/monitoring/maintenance.py) to ALARM (on: every composite that
+reaches people holds its notifications) or OK (off: what is still in ALARM notifies after the suppressor's
+extension period). The alarm ignores missing data, so the state stays until flipped back. Every extra canary
+region has its own copy of the alarm (alarms cannot suppress across regions); all of them are flipped, the home
+region first. Needs AWS credentials for the environment's account; prints one line and exits 2 on any problem.
 """
 from __future__ import annotations
 
@@ -21,8 +23,9 @@ class SwitchError(Exception):
     """The switch could not be flipped; the message is one line."""
 
 
-def flip(env: str, state: str, reason: str = "", client: Any = None) -> str:
-    """Set ENV's maintenance alarm for ``state`` (on/off); returns the alarm name.
+def flip(env: str, state: str, reason: str = "", client: Any = None, client_for: Any = None) -> str:
+    """Set ENV's maintenance alarm for ``state`` (on/off) in its region and every extra canary region; returns
+    the alarm name. ``client`` is the home region's CloudWatch client, ``client_for(region)`` makes the others.
 
     Example
     -------
@@ -39,14 +42,23 @@ def flip(env: str, state: str, reason: str = "", client: Any = None) -> str:
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
-    client = client or boto3.client("cloudwatch", region_name=cfg.region)
-    try:
-        if not client.describe_alarms(AlarmNames=[name])["MetricAlarms"]:
-            raise SwitchError(f"alarm {name} does not exist in this account/region: deploy {cfg.app}-{env} first")
-        client.set_alarm_state(AlarmName=name, StateValue=_STATES[state],
-                               StateReason=(reason or f"maintenance switched {state} by make maintenance")[:1023])
-    except (ClientError, BotoCoreError) as exc:
-        raise SwitchError(f"could not set {name}: {exc}") from None
+    client_for = client_for or (lambda region: boto3.client("cloudwatch", region_name=region))
+    extra = [r for r in cfg.synthetics.extra_regions if r != cfg.region]
+    targets: list[tuple[str | None, Any]] = [(None, client or boto3.client("cloudwatch", region_name=cfg.region))]
+    targets += [(region, client_for(region)) for region in extra]
+    for region, cloudwatch in targets:
+        alarm = maintenance_alarm_name(cfg, region)
+        where = "this account/region" if region is None else region
+        try:
+            if not cloudwatch.describe_alarms(AlarmNames=[alarm])["MetricAlarms"]:
+                raise SwitchError(f"alarm {alarm} does not exist in {where}: deploy {cfg.app}-{env} first")
+            cloudwatch.set_alarm_state(
+                AlarmName=alarm,
+                StateValue=_STATES[state],
+                StateReason=(reason or f"maintenance switched {state} by make maintenance")[:1023],
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise SwitchError(f"could not set {alarm} in {where}: {exc}") from None
     return name
 
 

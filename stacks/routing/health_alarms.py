@@ -1,5 +1,16 @@
 """Alarms on the router itself: errors, throttles and DLQ depth. They notify the ops topic directly,
-bypassing the router, because a broken router cannot deliver its own alarms."""
+bypassing the router, because a broken router cannot deliver its own alarms.
+
+Each reaches people, so each fires on something worth an e-mail:
+
+- ``Errors``: failed invocations in 3 of 3 periods of 5 minutes. One notification that crashes the router runs
+  three times (Lambda retries an asynchronous event twice, about one and two minutes apart) and then lands in
+  the DLQ, which ``DeadLetters`` reports; only a router failing for a quarter of an hour is a broken router.
+- ``Throttles``: throttled invocations in 2 of 3 periods (Lambda keeps retrying throttled async events, so a
+  moment of throttling only delays alerts).
+- ``DeadLetters``: a notification in the DLQ is a lost alert, so one message opens it. It has no OK action:
+  the DLQ empties because someone replayed it (make redrive), who needs no e-mail about it.
+"""
 from __future__ import annotations
 
 from aws_cdk import (
@@ -25,7 +36,7 @@ RUNBOOK_FAMILY = "alert-router"
 
 class RouterHealthAlarms(Construct):
     """``alarms`` (and their plain ``names``) by signal: ``Errors``, ``Throttles``, ``DeadLetters``; each notifies
-    ``ops_topic`` on ALARM and OK.
+    ``ops_topic`` on ALARM, the first two also on OK.
 
     Example
     -------
@@ -49,24 +60,27 @@ class RouterHealthAlarms(Construct):
         period = Duration.minutes(5)
         signals = {
             "Errors": (function.metric_errors(period=period, statistic="Sum"),
-                       "failed invocations (crash or timeout; the failed events go to its DLQ)"),
+                       "failed invocations (crash or timeout; the failed events go to its DLQ)",
+                       Threshold(0, period=300, evaluation_periods=3, datapoints_to_alarm=3), True),
             "Throttles": (function.metric_throttles(period=period, statistic="Sum"),
-                          "throttled invocations (reserved concurrency reached; SNS retries, alerts are late)"),
-            "DeadLetters": (
-                dlq.metric_approximate_number_of_messages_visible(period=period, statistic="Maximum"),
-                "notifications waiting in the DLQ (undeliverable or unparseable; replay with make redrive)"),
+                          "throttled invocations (concurrency reached; Lambda retries, alerts are late)",
+                          Threshold(0, period=300, evaluation_periods=3, datapoints_to_alarm=2), True),
+            "DeadLetters": (dlq.metric_approximate_number_of_messages_visible(period=period, statistic="Maximum"),
+                            "notifications waiting in the DLQ (undeliverable or unparseable; replay with make redrive)",
+                            Threshold(0, period=300), False),
         }
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         self.names: dict[str, str] = {}
-        for signal, (metric, what) in signals.items():
+        for signal, (metric, what, threshold, notify_ok) in signals.items():
             # The one alarm factory names, describes (runbook link last) and tags it like every other alarm.
             created = create_alarm(
                 self, signal, cfg=cfg, runbook_base_url=cfg.runbook_base_url, notify=ops_topic,
                 spec=AlarmSpec(service=ROUTER_SERVICE, resource="router", family=RUNBOOK_FAMILY, signal_name=signal,
-                               severity="critical", signal=Signal(metric), threshold=Threshold(0, period=300),
+                               severity="critical", signal=Signal(metric), threshold=threshold,
                                comparison="GreaterThanThreshold", treat_missing="notBreaching",
                                what=what),
             )
-            created.alarm.add_ok_action(actions.SnsAction(ops_topic))  # so the ops inbox sees recovery too
+            if notify_ok:
+                created.alarm.add_ok_action(actions.SnsAction(ops_topic))  # so the ops inbox sees recovery too
             self.names[signal] = created.ref.name
             self.alarms[signal] = created.alarm

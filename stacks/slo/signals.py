@@ -58,25 +58,29 @@ def pick_source(service_name: str, slo: SloConfig, resources: ServiceResources) 
     return SliSource(ref.name, "AWS/Lambda", {"FunctionName": ref.name}, "Invocations", "Errors", "Duration")
 
 
-def bad_ratio(source: SliSource, sli: str, window: int, min_events: int, latency_threshold_ms: int
-              ) -> cloudwatch.MathExpression:
-    """Bad events / all events over ``window`` seconds, 0 while fewer than ``min_events`` arrived.
+def bad_ratio(source: SliSource, sli: str, window: int, min_events: int, latency_threshold_ms: int,
+              min_bad_events: int = 1) -> cloudwatch.MathExpression:
+    """Bad events / all events over ``window`` seconds; 0 while fewer than ``min_events`` events or fewer than
+    ``min_bad_events`` bad ones arrived (the volume floor alone stops one bad event, not two or three).
 
     Example
     -------
     >>> source = pick_source("orders", SloConfig(), ServiceResources(functions=(FunctionRef(name="orders-api"),)))
-    >>> bad_ratio(source, "availability", 3600, 70, 1000).expression
-    'IF(requests >= 70, FILL(bad, 0) / requests, 0)'
+    >>> bad_ratio(source, "availability", 3600, 70, 1000, 5).expression
+    'IF(requests >= 70 AND FILL(bad, 0) >= 5, FILL(bad, 0) / requests, 0)'
     """
     requests = metric(source.namespace, source.requests, source.dimensions, "Sum", window)
     if sli == "availability":
         bad = metric(source.namespace, source.errors, source.dimensions, "Sum", window)
-        expression = f"IF(requests >= {min_events}, FILL(bad, 0) / requests, 0)"
+        expression = f"IF(requests >= {min_events} AND FILL(bad, 0) >= {min_bad_events}, FILL(bad, 0) / requests, 0)"
         using = {"requests": requests, "bad": bad}
     else:
         within = metric(source.namespace, source.latency, source.dimensions, f"PR(0:{latency_threshold_ms})",
                         window)
-        expression = f"IF(requests >= {min_events}, (100 - FILL(within, 100)) / 100, 0)"
+        # Slow requests = requests x the share above the threshold (PR gives the share at or under it, in %).
+        slow_share = "(100 - FILL(within, 100)) / 100"
+        expression = (f"IF(requests >= {min_events} AND requests * {slow_share} >= {min_bad_events}, "
+                      f"{slow_share}, 0)")
         using = {"requests": requests, "within": within}
     return cloudwatch.MathExpression(expression=expression, using_metrics=using, period=Duration.seconds(window),
                                      label=f"{source.resource} {sli} bad ratio")

@@ -2,7 +2,10 @@
 
 Made by the app's one alarm factory (stacks/monitoring/alarm_factory.py: name, description ending with the
 runbook link, tags). A composed service's canary alarms are made in its monitoring stack, from a CanaryRef,
-beside the composites that name them.
+beside the composites that name them (they feed the service composites). In an extra region (alarms cannot
+join composites or notify topics of another region) they roll up into one composite per canary that notifies
+that region's topic, so maintenance holds them there too: its ActionsSuppressor is the region's maintenance
+switch, and the service's scheduled windows mute it.
 """
 from __future__ import annotations
 
@@ -13,7 +16,10 @@ from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
 from stacks.monitoring.catalog import Threshold
+from stacks.monitoring.composites import Child, CompositeSpec, any_of
+from stacks.monitoring.maintenance import mute_rules
 from stacks.monitoring.metrics.common import Signal
+from stacks.naming import alarm_name
 from stacks.synthetics.canary import CanaryRef, ServiceCanary
 
 __all__ = ["CanaryAlarms", "CANARY_FAMILIES"]
@@ -30,6 +36,8 @@ class CanaryAlarms(Construct):
       missing data is ignored here because the failure alarm already covers a silent canary.
 
     ``notify`` maps severity to a topic for ALARM/OK actions; leave it out when composites act for the alarms.
+    With ``suppressor`` (an extra region's maintenance switch) the alarms do not act themselves: one composite
+    (``composite``) notifies the topic, held by the switch and muted by the service's scheduled windows.
 
     Example
     -------
@@ -47,8 +55,12 @@ class CanaryAlarms(Construct):
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
                  canary: ServiceCanary | CanaryRef,
-                 notify: dict[str, sns.ITopic] | None = None, region_label: str = "") -> None:
+                 notify: dict[str, sns.ITopic] | None = None, region_label: str = "",
+                 suppressor: cloudwatch.IAlarm | None = None) -> None:
         super().__init__(scope, construct_id)
+        self.composite: cloudwatch.CompositeAlarm | None = None
+        rolled_up = dict(notify) if notify and suppressor is not None else None
+        notify = None if rolled_up else notify
         service, settings = canary.service, canary.config
         period = Duration.minutes(canary.schedule_minutes)
         resource = f"canary{('-' + region_label) if region_label else ''}"
@@ -70,6 +82,21 @@ class CanaryAlarms(Construct):
             periods=3, missing="ignore", unit=" ms",
             what=f"average run duration of canary {canary.name}",
         )
+        if rolled_up and suppressor is not None:
+            self._roll_up(cfg, canary, resource, failure_severity, rolled_up[failure_severity], suppressor)
+
+    def _roll_up(self, cfg: EnvironmentConfig, canary: ServiceCanary | CanaryRef, resource: str, severity: str,
+                 topic: sns.ITopic, suppressor: cloudwatch.IAlarm) -> None:
+        spec = CompositeSpec(service=canary.service, resource=resource, signal="Canary", severity=severity,
+                             what=f"canary {canary.name} (failure or latency)", family="CanaryFailure", topic=topic,
+                             suppressor=suppressor, refs=self.refs)
+        children = [Child(alarm, alarm_name(cfg, canary.service, resource, family, sev))
+                    for (alarm, sev), family in zip(self.children, CANARY_FAMILIES, strict=True)]
+        self.composite = any_of(self, "Composite", cfg=cfg, spec=spec, children=children,
+                                runbook_base_url=cfg.runbook_base_url)
+        service = next((s for s in cfg.services if s.name == canary.service), None)
+        if service is not None and service.maintenance_windows and self.composite is not None:
+            mute_rules(self, cfg, f"{canary.service}-{resource}", service.maintenance_windows, [self.composite])
 
     def _add(self, cfg: EnvironmentConfig, service: str, resource: str, family: str, severity: str,
              notify: dict[str, sns.ITopic] | None, *, metric: cloudwatch.IMetric, threshold: float,

@@ -26,10 +26,10 @@ def families(created) -> Counter:
     return Counter(f"{c.ref.family}.{c.severity}" for c in created)
 
 
-FUNCTION_DEFAULT = {"ServiceDown.critical": 1, "HighErrorRate.critical": 1, "HighErrorRate.warning": 1,
+FUNCTION_DEFAULT = {"ServiceDown.critical": 1, "QuietOutage.critical": 1, "HighErrorRate.critical": 1, "HighErrorRate.warning": 1,
                     "Latency.critical": 1, "Latency.warning": 1, "MemoryPressure.warning": 1,
                     "ColdStarts.warning": 1, "Throttles.warning": 1, "ErrorLogs.warning": 1}
-API_DEFAULT = {"ServiceDown.critical": 1, "HighErrorRate.critical": 1, "HighErrorRate.warning": 1,
+API_DEFAULT = {"ServiceDown.critical": 1, "QuietOutage.critical": 1, "HighErrorRate.critical": 1, "HighErrorRate.warning": 1,
                "Latency.critical": 1, "Latency.warning": 1, "Api4xxRate.warning": 1, "TrafficDrop.warning": 1}
 
 

@@ -13,6 +13,9 @@ CFG = load_config("prod")
 NAME = maintenance_alarm_name(CFG)
 
 
+EXTRA = [r for r in CFG.synthetics.extra_regions if r != CFG.region]
+
+
 @pytest.fixture
 def cloudwatch():
     with mock_aws():
@@ -20,15 +23,40 @@ def cloudwatch():
         yield client
 
 
-def _deploy_switch(client) -> None:
+def _deploy_switch(client, *, extra_regions: bool = True) -> None:
+    for region in EXTRA if extra_regions else ():  # the copy in each extra canary region
+        _put(boto3.client("cloudwatch", region_name=region), maintenance_alarm_name(CFG, region))
+    _put(client, NAME)
+
+
+def _put(client, name: str) -> None:
     # the same settings the template gives the alarm
-    client.put_metric_alarm(AlarmName=NAME, Namespace="watchtower/prod/Maintenance", MetricName="MaintenanceMode",
+    client.put_metric_alarm(AlarmName=name, Namespace="watchtower/prod/Maintenance", MetricName="MaintenanceMode",
                             Statistic="Maximum", Period=60, EvaluationPeriods=1, Threshold=1,
                             ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="ignore")
 
 
-def _state(client) -> tuple[str, str]:
-    alarm = client.describe_alarms(AlarmNames=[NAME])["MetricAlarms"][0]
+def test_on_and_off_reach_the_switch_of_every_extra_canary_region(cloudwatch):
+    # GIVEN prod, whose canaries also run in us-east-1 (their alarms are held by that region's switch)
+    assert EXTRA == ["us-east-1"]
+    _deploy_switch(cloudwatch)
+    regional, regional_name = boto3.client("cloudwatch", region_name=EXTRA[0]), maintenance_alarm_name(CFG, EXTRA[0])
+    assert main(["prod", "on", "failover"]) == 0
+    assert _state(regional, regional_name) == ("ALARM", "failover") and _state(cloudwatch)[0] == "ALARM"
+    assert main(["prod", "off"]) == 0
+    assert _state(regional, regional_name)[0] == "OK"
+
+
+def test_a_missing_regional_switch_is_one_line_naming_the_region(cloudwatch, capsys):
+    _deploy_switch(cloudwatch, extra_regions=False)
+    assert main(["prod", "on"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"maintenance: alarm {maintenance_alarm_name(CFG, EXTRA[0])} does not exist in {EXTRA[0]}: deploy "
+        "watchtower-prod first")
+
+
+def _state(client, name: str = NAME) -> tuple[str, str]:
+    alarm = client.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]
     return alarm["StateValue"], alarm["StateReason"]
 
 

@@ -136,9 +136,19 @@ def test_an_extra_region_alarms_to_a_topic_of_its_own_region(built):
     template.resource_count_is("AWS::Synthetics::Canary", 2)
     template.has_resource_properties("AWS::SNS::Topic", {
         "TopicName": "watchtower-prod-canary-alerts-us-east-1", "KmsMasterKeyId": Match.any_value()})
+    # The canary's alarms roll up into one composite there, which notifies the regional topic (ALARM and OK) and
+    # is held by that region's maintenance switch, since nothing of the home region can hold it.
     template.has_resource_properties("AWS::CloudWatch::Alarm", {
-        "AlarmName": "watchtower-prod-orders-canary-us-east-1-CanaryFailure-critical",
-        "AlarmActions": [{"Ref": Match.string_like_regexp("RegionalAlertsTopic")}]})
+        "AlarmName": "watchtower-prod-orders-canary-us-east-1-CanaryFailure-critical", "AlarmActions": Match.absent()})
+    switch = template.find_resources("AWS::CloudWatch::Alarm", {"Properties": {
+        "AlarmName": "watchtower-prod-all-maintenance-us-east-1-Maintenance-info"}})
+    assert len(switch) == 1
+    template.has_resource_properties("AWS::CloudWatch::CompositeAlarm", {
+        "AlarmName": "watchtower-prod-orders-canary-us-east-1-Canary-critical",
+        "AlarmActions": [{"Ref": Match.string_like_regexp("RegionalAlertsTopic")}],
+        "OKActions": [{"Ref": Match.string_like_regexp("RegionalAlertsTopic")}],
+        "ActionsSuppressor": {"Fn::GetAtt": [next(iter(switch)), "Arn"]},
+        "ActionsSuppressorExtensionPeriod": 60})
     # Every critical e-mail address of the environment is subscribed there.
     template.resource_count_is("AWS::SNS::Subscription", len(load_config("prod").notifications.critical.emails))
 
@@ -186,9 +196,10 @@ def test_prod_canary_alarms_feed_the_orders_composites_and_breach_when_silent(sy
     latency_id = alarms["watchtower-prod-orders-canary-CanaryLatency-warning"][0].split("/", 1)[1]
     assert f'{{"Fn::GetAtt": ["{latency_id}", "Arn"]}}' in warning_rule
     assert "Fn::ImportValue" not in critical_rule + warning_rule
-    # AND the us-east-1 copy alarms to its own region's topic
-    regional = alarms["watchtower-prod-orders-canary-us-east-1-CanaryFailure-critical"][1]
-    assert regional["Properties"]["AlarmActions"]
+    # AND the us-east-1 copy alarms to its own region's topic, through the composite its switch holds
+    regional = synth.result("prod").resources("AWS::CloudWatch::CompositeAlarm")
+    assert any(r["Properties"]["AlarmName"] == "watchtower-prod-orders-canary-us-east-1-Canary-critical"
+               and r["Properties"]["AlarmActions"] and r["Properties"]["ActionsSuppressor"] for r in regional.values())
 
 
 @pytest.mark.parametrize("partition_literals", [True, False])

@@ -7,11 +7,12 @@ from hypothesis import given, settings, strategies as st
 from config.services import ALARM_FAMILIES, AlarmOverride
 from stacks.monitoring.catalog import CATALOG, CatalogError, Threshold, defaults_for_kind, resolve_threshold
 
-SEEDS = {  # the seed alarms, written out: (family, severity) -> (threshold, duration in seconds or None)
+SEEDS = {  # the seed catalog: (family, severity) -> (threshold, breaching time in seconds or None)
     ("ServiceDown", "critical"): (50, 120),
-    ("HighErrorRate", "critical"): (10, 300),
+    ("HighErrorRate", "critical"): (10, 300),  # 5 breaching minutes (of the last 15)
     ("HighErrorRate", "warning"): (5, 300),
-    ("DatabaseThrottling", "critical"): (0, 60),
+    # The seed said "> 0 for 1 min": that pages on one throttled (and retried) request. 5+ a minute in 3 minutes.
+    ("DatabaseThrottling", "critical"): (5, 180),
     ("Latency", "critical"): (10_000, None),
     ("Latency", "warning"): (5_000, 600),
     ("MemoryPressure", "warning"): (80, 300),
@@ -24,8 +25,8 @@ def test_catalog_defaults_are_the_seed_numbers(family, severity):
     value, duration = SEEDS[(family, severity)]
     threshold = CATALOG[family].thresholds[severity]
     assert threshold.value == value
-    if duration is not None:
-        assert threshold.duration_seconds == duration
+    if duration is not None:  # the time the signal must breach before the alarm opens
+        assert threshold.period * threshold.datapoints == duration
 
 
 def test_catalog_and_config_agree_on_the_families():
@@ -33,7 +34,8 @@ def test_catalog_and_config_agree_on_the_families():
 
 
 def test_rate_alarms_carry_a_traffic_guard_and_tolerate_missing_data():
-    for family in ("ServiceDown", "HighErrorRate", "ColdStarts", "Throttles", "Api4xxRate"):
+    for family in ("ServiceDown", "QuietOutage", "HighErrorRate", "ColdStarts", "Throttles", "Api4xxRate",
+                   "StepFunctionsFailures"):
         row = CATALOG[family]
         assert row.treat_missing == "notBreaching"
         assert all(t.min_requests > 0 for t in row.thresholds.values()), family
@@ -43,7 +45,7 @@ def test_defaults_per_kind_cover_the_issue_list():
     assert [r.family for r in defaults_for_kind("tables")] == ["DatabaseThrottling"]
     assert {r.family for r in defaults_for_kind("queues")} == {"QueueMessageAge", "DlqDepth"}
     assert {r.family for r in defaults_for_kind("rest_apis")} == {
-        "ServiceDown", "HighErrorRate", "Latency", "Api4xxRate", "TrafficDrop"}
+        "ServiceDown", "QuietOutage", "HighErrorRate", "Latency", "Api4xxRate", "TrafficDrop"}
 
 
 def test_service_override_changes_every_severity_and_resource_override_wins():
@@ -54,7 +56,8 @@ def test_service_override_changes_every_severity_and_resource_override_wins():
     critical = resolve_threshold("HighErrorRate", "critical", service, resource)
     warning = resolve_threshold("HighErrorRate", "warning", service, resource)
     # THEN the service override applies to both, the resource override on top for warning
-    assert critical == Threshold(20, period=60, evaluation_periods=3, min_requests=10)
+    # (the critical default needs 5 of 15 breaching periods: with 3 evaluation periods, all 3 must breach)
+    assert critical == Threshold(20, period=60, evaluation_periods=3, datapoints_to_alarm=3, min_requests=20)
     assert warning == Threshold(7, period=60, evaluation_periods=3, min_requests=10)
 
 
@@ -86,3 +89,20 @@ def test_overrides_beyond_cloudwatch_limits_are_rejected(period, evaluations):
 def test_datapoints_beyond_evaluation_periods_are_rejected():
     with pytest.raises(CatalogError, match="datapoints_to_alarm"):
         resolve_threshold("Latency", "warning", {"Latency": AlarmOverride(datapoints_to_alarm=5)})
+
+
+def test_a_min_bad_events_override_reaches_the_threshold():
+    override = {"StepFunctionsFailures": AlarmOverride(min_bad_events=10)}
+    assert resolve_threshold("StepFunctionsFailures", "warning", override).min_bad == 10
+    assert resolve_threshold("StepFunctionsFailures", "warning").min_bad == 3
+
+
+def test_paging_alarms_resolve_only_after_a_sustained_recovery():
+    # An M-of-N alarm goes back to OK once fewer than M of its last N periods breach: with M < N a page needs
+    # N - M + 1 healthy periods in a row to resolve, so a stuttering outage does not resolve and re-page.
+    for family, row in CATALOG.items():
+        critical = row.thresholds.get("critical")
+        if critical is None or family == "DatabaseThrottling":
+            continue
+        healthy_needed = critical.evaluation_periods - critical.datapoints + 1
+        assert healthy_needed * critical.period >= 4 * 60, family

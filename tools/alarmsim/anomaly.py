@@ -8,9 +8,10 @@ deviations of that fit's residuals (at least the Poisson noise of a count, sqrt(
 """
 from __future__ import annotations
 
-import math
 import re
 from typing import Sequence
+
+import numpy as np
 
 __all__ = ["BAND_COMPARISONS", "parse_band", "band_breaching", "HISTORY_MINUTES", "MIN_HISTORY"]
 
@@ -44,33 +45,30 @@ def band_breaching(values: Sequence[float | None], width: float, comparison: str
     (True, False)
     """
     size = len(values)
-    # Rolling sums over the history window [i - skip - HISTORY_MINUTES, i - skip) of x, y, x*y, y*y, n.
-    sx = sy = sxy = syy = sxx = 0.0
-    n = 0
-    result: list[bool | None] = []
-    for i in range(size):
-        enter, leave = i - skip - 1, i - skip - 1 - HISTORY_MINUTES
-        if 0 <= enter < size and values[enter] is not None:
-            y = values[enter]
-            sx += enter; sy += y; sxy += enter * y; syy += y * y; sxx += enter * enter; n += 1  # noqa: E702
-        if 0 <= leave < size and values[leave] is not None:
-            y = values[leave]
-            sx -= leave; sy -= y; sxy -= leave * y; syy -= y * y; sxx -= leave * leave; n -= 1  # noqa: E702
-        value = values[i]
-        if value is None or n < MIN_HISTORY:
-            result.append(None)
-            continue
+    y = np.array([np.nan if v is None else float(v) for v in values])
+    present = ~np.isnan(y)
+    x = np.arange(size, dtype=float)
+    # Rolling sums over the history window [i - skip - HISTORY_MINUTES, i - skip) of x, y, x*y, y*y, x*x, n,
+    # from prefix sums (a week of minutes in a few array operations).
+    terms = [np.where(present, t, 0.0) for t in (x, np.nan_to_num(y), x * np.nan_to_num(y),
+                                                  np.nan_to_num(y) ** 2, x * x)] + [present.astype(float)]
+    prefix = [np.concatenate(([0.0], np.cumsum(t))) for t in terms]
+    hi = np.clip(np.arange(size) - skip, 0, size)
+    lo = np.clip(np.arange(size) - skip - HISTORY_MINUTES, 0, size)
+    sx, sy, sxy, syy, sxx, n = (p[hi] - p[lo] for p in prefix)
+    with np.errstate(all="ignore"):
         denominator = n * sxx - sx * sx
-        slope = (n * sxy - sx * sy) / denominator if denominator else 0.0
-        intercept = (sy - slope * sx) / n
-        residual = max(0.0, syy - intercept * sy - slope * sxy) / max(1, n - 2)
-        expected = intercept + slope * i
-        sigma = max(math.sqrt(residual), math.sqrt(max(expected, 1.0)))
-        low, high = expected - width * sigma, expected + width * sigma
-        if comparison == "LessThanLowerThreshold":
-            result.append(value < low)
-        elif comparison == "GreaterThanUpperThreshold":
-            result.append(value > high)
-        else:
-            result.append(value < low or value > high)
-    return result
+        slope = np.where(denominator != 0, (n * sxy - sx * sy) / np.where(denominator != 0, denominator, 1), 0.0)
+        intercept = (sy - slope * sx) / np.maximum(n, 1)
+        residual = np.maximum(0.0, syy - intercept * sy - slope * sxy) / np.maximum(1, n - 2)
+        expected = intercept + slope * x
+        sigma = np.maximum(np.sqrt(residual), np.sqrt(np.maximum(expected, 1.0)))
+    low, high = expected - width * sigma, expected + width * sigma
+    if comparison == "LessThanLowerThreshold":
+        breach = y < low
+    elif comparison == "GreaterThanUpperThreshold":
+        breach = y > high
+    else:
+        breach = (y < low) | (y > high)
+    decided = present & (n >= MIN_HISTORY)
+    return [bool(b) if d else None for b, d in zip(breach.tolist(), decided.tolist())]

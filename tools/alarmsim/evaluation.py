@@ -10,8 +10,10 @@ Encodes the CloudWatch user guide, 'How alarm state is evaluated when data is mi
   ``breaching`` fills breaching points, ``notBreaching`` fills good ones.
 - ``missing`` and ``ignore`` fill nothing: enough breaching real points (>= M) give ALARM; any good real point
   gives OK; with no real point at all ``missing`` gives INSUFFICIENT_DATA and ``ignore`` keeps the state; with
-  only breaching real points (fewer than M) ``ignore`` keeps the state and ``missing`` gives ALARM when the
-  oldest point of the range is one of them (the guide's sixth row), else INSUFFICIENT_DATA.
+  only breaching real points (fewer than M) ``ignore`` keeps the state and ``missing`` gives ALARM, unless the
+  one real point is the newest of the range (``- - - - X``: INSUFFICIENT_DATA). The current guide's rows
+  ``X - - - -`` and ``- - X - -`` (3 of 3) and ``- - - X -`` (2 of 3) are ALARM under ``missing``: a breach
+  followed by silence is an alarm; a single fresh breach with no history is not yet enough.
 """
 from __future__ import annotations
 
@@ -72,6 +74,6 @@ def evaluate_range(points: Sequence[bool | None], evaluation_periods: int, datap
         return OK
     if treat_missing == "ignore":
         return current
-    if real and points[0] is True:
-        return ALARM
-    return INSUFFICIENT_DATA
+    if not real or (len(real) == 1 and points[-1] is True):
+        return INSUFFICIENT_DATA
+    return ALARM

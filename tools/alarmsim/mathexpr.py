@@ -4,15 +4,20 @@ Supported: numbers, metric ids, + - * / ^, unary minus, comparisons (< > <= >= =
 AND/&&, OR/||, NOT, arrays ``[a, b]``, and the functions ABS, CEIL, FLOOR, IF, FILL (value, REPEAT, LINEAR),
 MAX, MIN, SUM, AVG (of an array: element-wise), METRICS(). A missing point (None) stays missing through
 arithmetic; dividing by zero gives a missing point; FILL replaces missing points.
+
+Series are evaluated as numpy arrays (a missing point is NaN), so a week of minutes costs a few array
+operations per node; :meth:`Expression.evaluate` takes and returns plain lists with None.
 """
 from __future__ import annotations
 
 import math
 import re
 from dataclasses import dataclass
-from typing import Callable, Mapping, Sequence, Union
+from typing import Mapping, Sequence, Union
 
-__all__ = ["MathError", "Expression", "parse_expression"]
+import numpy as np
+
+__all__ = ["MathError", "Expression", "parse_expression", "to_array", "to_list"]
 
 Series = list  # list[float | None], one entry per evaluation step
 Value = Union[float, "Series", tuple]  # tuple = array of series (from [a, b] or METRICS())
@@ -141,82 +146,108 @@ class _Parser:
         return _Node("id", token)
 
 
-def _lift(value: Value, length: int) -> Series:
+def _lift(value: Value, length: int):
     if isinstance(value, tuple):
         raise MathError("an array can only be used inside MAX, MIN, SUM or AVG")
-    return value if isinstance(value, list) else [value] * length
+    if isinstance(value, str):
+        raise MathError(f"{value!r} can only be the second argument of FILL")
+    return value if isinstance(value, np.ndarray) else np.full(length, float(value))
 
 
-def _elementwise(function: Callable[..., float | None], values: Sequence[Value], length: int) -> Value:
-    if all(not isinstance(v, (list, tuple)) for v in values):
-        return function(*values)
-    lifted = [_lift(v, length) for v in values]
-    return [None if any(x is None for x in row) else function(*row) for row in zip(*lifted)]
+def _missing_where(result, *inputs):
+    """NaN wherever an input is missing (comparisons and logic would otherwise turn NaN into 0 or 1)."""
+    mask = np.zeros(result.shape, dtype=bool)
+    for item in inputs:
+        mask |= np.isnan(item)
+    return np.where(mask, np.nan, result)
 
 
-def _divide(a: float, b: float) -> float | None:
-    return None if b == 0 else a / b
+def _binary(operator: str, a, b):
+    with np.errstate(all="ignore"):
+        if operator == "+":
+            return a + b
+        if operator == "-":
+            return a - b
+        if operator == "*":
+            return a * b
+        if operator == "/":
+            return np.where(b == 0, np.nan, a / np.where(b == 0, 1.0, b))
+        if operator == "^":
+            result = np.power(a, b)
+            return np.where(np.isfinite(result), result, np.nan)
+        if operator == "AND":
+            return _missing_where(((a != 0) & (b != 0)).astype(float), a, b)
+        if operator == "OR":
+            return _missing_where(((a != 0) | (b != 0)).astype(float), a, b)
+        compare = {"<": np.less, ">": np.greater, "<=": np.less_equal, ">=": np.greater_equal,
+                   "==": np.equal, "!=": np.not_equal}[operator]
+        return _missing_where(compare(a, b).astype(float), a, b)
 
 
-def _power(a: float, b: float) -> float | None:
-    try:
-        result = a ** b
-    except (OverflowError, ZeroDivisionError):
-        return None
-    return result if isinstance(result, float | int) and math.isfinite(result) else None
-
-
-_BINARY: dict[str, Callable[[float, float], float | None]] = {
-    "+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": _divide, "^": _power,
-    "<": lambda a, b: float(a < b), ">": lambda a, b: float(a > b), "<=": lambda a, b: float(a <= b),
-    ">=": lambda a, b: float(a >= b), "==": lambda a, b: float(a == b), "!=": lambda a, b: float(a != b),
-    "AND": lambda a, b: float(bool(a) and bool(b)), "OR": lambda a, b: float(bool(a) or bool(b)),
-}
-
-
-def _fill(series: Value, how: Value, length: int) -> Value:
+def _fill(series: Value, how: Value, length: int):
     values = _lift(series, length)
     if isinstance(how, str):
         mode = how.upper()
+        known = np.flatnonzero(~np.isnan(values))
         if mode == "REPEAT":
-            result, last = [], None
-            for v in values:
-                last = v if v is not None else last
-                result.append(last)
-            return result
+            if not len(known):
+                return values.copy()
+            index = np.where(~np.isnan(values), np.arange(length), -1)
+            index = np.maximum.accumulate(index)
+            return np.where(index >= 0, values[np.maximum(index, 0)], np.nan)
         if mode == "LINEAR":
-            known = [i for i, v in enumerate(values) if v is not None]
-            result = list(values)
-            for left, right in zip(known, known[1:]):
-                for i in range(left + 1, right):
-                    result[i] = values[left] + (values[right] - values[left]) * (i - left) / (right - left)
+            result = values.copy()
+            if len(known) >= 2:
+                inner = np.arange(known[0], known[-1] + 1)
+                result[inner] = np.interp(inner, known, values[known])
             return result
         raise MathError(f"FILL mode {how!r} is not supported (allowed: a number, a series, REPEAT, LINEAR)")
     filler = _lift(how, length)
-    return [v if v is not None else f for v, f in zip(values, filler)]
+    return np.where(np.isnan(values), filler, values)
 
 
-def _reduce(name: str, args: tuple, length: int) -> Value:
+def _reduce(name: str, args: tuple, length: int):
     if len(args) == 1 and isinstance(args[0], tuple):
         members = [_lift(m, length) for m in args[0]]
     elif len(args) >= 2:
         members = [_lift(m, length) for m in args]
     else:
         raise MathError(f"{name} of a single series is not supported in alarms (allowed: {name}([a, b, ...]))")
-    result: Series = []
-    for row in zip(*members):
-        present = [x for x in row if x is not None]
-        if not present:
-            result.append(None)
-        elif name == "MAX":
-            result.append(max(present))
+    stacked = np.vstack(members)
+    present = ~np.isnan(stacked)
+    none = ~present.any(axis=0)
+    with np.errstate(all="ignore"):
+        if name == "MAX":
+            result = np.where(present, stacked, -np.inf).max(axis=0)
         elif name == "MIN":
-            result.append(min(present))
+            result = np.where(present, stacked, np.inf).min(axis=0)
         elif name == "SUM":
-            result.append(sum(present))
+            result = np.where(present, stacked, 0.0).sum(axis=0)
         else:
-            result.append(sum(present) / len(present))
-    return result
+            result = np.where(present, stacked, 0.0).sum(axis=0) / np.maximum(present.sum(axis=0), 1)
+    return np.where(none, np.nan, result)
+
+
+def to_array(series: Sequence[float | None]):
+    """A list with None for missing points as a float array with NaN.
+
+    Example
+    -------
+    >>> to_array([1.0, None]).tolist()
+    [1.0, nan]
+    """
+    return np.array([math.nan if v is None else float(v) for v in series], dtype=float)
+
+
+def to_list(array) -> list[float | None]:
+    """The inverse of :func:`to_array`.
+
+    Example
+    -------
+    >>> to_list(to_array([1.0, None]))
+    [1.0, None]
+    """
+    return [None if math.isnan(v) else v for v in array.tolist()]
 
 
 @dataclass(frozen=True)
@@ -254,7 +285,7 @@ class Expression:
 
     def evaluate(self, variables: Mapping[str, Series], length: int,
                  metric_ids: Sequence[str] | None = None) -> Series:
-        """Evaluate over series of equal ``length``; a scalar result is repeated.
+        """Evaluate over series (lists, None = missing) of equal ``length``; a scalar result is repeated.
 
         ``metric_ids`` are the ids METRICS() returns (default: every variable).
 
@@ -263,11 +294,17 @@ class Expression:
         MathError
             Unknown id or unsupported construct.
         """
+        arrays = {name: to_array(series) for name, series in variables.items()}
+        return to_list(self.evaluate_arrays(arrays, length, metric_ids))
+
+    def evaluate_arrays(self, variables: Mapping[str, "np.ndarray"], length: int,
+                        metric_ids: Sequence[str] | None = None) -> "np.ndarray":
+        """:meth:`evaluate` on float arrays with NaN for missing points (what the simulator uses)."""
         scope = dict(variables)
         scope["\0metrics"] = tuple(variables[i] for i in (metric_ids if metric_ids is not None else sorted(variables)))
         return _lift(self._eval(self.root, scope, length), length)
 
-    def _eval(self, node: _Node, variables: Mapping[str, Series], length: int) -> Value:
+    def _eval(self, node: _Node, variables: Mapping[str, object], length: int) -> Value:
         if node.kind == "num":
             return float(node.value)  # type: ignore[arg-type]
         if node.kind == "str":
@@ -279,34 +316,35 @@ class Expression:
             if name not in variables:
                 known = ", ".join(sorted(k for k in variables if not k.startswith("\0")))
                 raise MathError(f"expression {self.text!r}: unknown id {name!r} (known: {known})")
-            return variables[name]
+            return variables[name]  # type: ignore[return-value]
         if node.kind == "array":
             return tuple(self._eval(child, variables, length) for child in node.args)
         if node.kind == "neg":
-            return _elementwise(lambda a: -a, [self._eval(node.args[0], variables, length)], length)
+            return -_lift(self._eval(node.args[0], variables, length), length)
         if node.kind == "not":
-            return _elementwise(lambda a: float(not a), [self._eval(node.args[0], variables, length)], length)
+            value = _lift(self._eval(node.args[0], variables, length), length)
+            return _missing_where((value == 0).astype(float), value)
         if node.kind == "op":
-            left, right = (self._eval(child, variables, length) for child in node.args)
-            return _elementwise(_BINARY[str(node.value)], [left, right], length)
+            left, right = (_lift(self._eval(child, variables, length), length) for child in node.args)
+            return _binary(str(node.value), left, right)
         return self._call(str(node.value), node.args, variables, length)
 
-    def _call(self, name: str, arg_nodes: tuple, variables: Mapping[str, Series], length: int) -> Value:
+    def _call(self, name: str, arg_nodes: tuple, variables: Mapping[str, object], length: int) -> Value:
         if name == "METRICS":
             return variables["\0metrics"]  # type: ignore[return-value]
         args = tuple(self._eval(child, variables, length) for child in arg_nodes)
         if name in ("ABS", "CEIL", "FLOOR"):
             if len(args) != 1:
                 raise MathError(f"{name} takes one argument")
-            function = {"ABS": abs, "CEIL": math.ceil, "FLOOR": math.floor}[name]
-            return _elementwise(lambda a: float(function(a)), args, length)
+            function = {"ABS": np.abs, "CEIL": np.ceil, "FLOOR": np.floor}[name]
+            return function(_lift(args[0], length))
         if name == "IF":
             if len(args) not in (2, 3):
                 raise MathError("IF takes 2 or 3 arguments: IF(condition, true_value[, false_value])")
             condition = _lift(args[0], length)
             when_true = _lift(args[1], length)
-            when_false = _lift(args[2], length) if len(args) == 3 else [None] * length
-            return [None if c is None else (t if c else f) for c, t, f in zip(condition, when_true, when_false)]
+            when_false = _lift(args[2], length) if len(args) == 3 else np.full(length, np.nan)
+            return _missing_where(np.where(condition != 0, when_true, when_false), condition)
         if name == "FILL":
             if len(args) != 2:
                 raise MathError("FILL takes 2 arguments: FILL(series, value | REPEAT | LINEAR)")

@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, Sequence
 __all__ = [
     "MetricKey",
     "Bucket",
+    "Dense",
     "SeriesStore",
     "SeriesError",
     "read_series_csv",
@@ -132,6 +133,39 @@ class Bucket:
         self.points.extend((value, weight) for value in values)
 
 
+@dataclass
+class Dense:
+    """One metric as arrays, one entry per minute from ``first`` (what the scenario generators write).
+
+    ``count == 0`` means nothing was published that minute. ``values``/``weights`` (minutes x K) hold the
+    percentile points of each minute, when the metric has a distribution (latency); weights are absolute.
+    Arrays are numpy float64; numpy is imported lazily so reading a CSV does not need it.
+    """
+
+    first: int
+    count: "object"
+    total: "object"
+    minimum: "object"
+    maximum: "object"
+    values: "object | None" = None
+    weights: "object | None" = None
+
+    def __len__(self) -> int:
+        return len(self.count)
+
+    def bucket(self, minute: int) -> Bucket | None:
+        """The minute as a :class:`Bucket` (None when nothing was published)."""
+        i = minute - self.first
+        if not 0 <= i < len(self.count) or self.count[i] <= 0:
+            return None
+        bucket = Bucket(float(self.count[i]), float(self.total[i]), float(self.minimum[i]), float(self.maximum[i]))
+        if self.values is not None:
+            bucket.points = [(float(v), float(w)) for v, w in zip(self.values[i], self.weights[i]) if w > 0]
+        else:
+            bucket.points = [(float(self.total[i]) / float(self.count[i]), float(self.count[i]))]
+        return bucket
+
+
 def parse_time(text: str) -> datetime:
     """Parse an ISO-8601 timestamp as UTC (a trailing Z or an offset is accepted; naive means UTC).
 
@@ -203,39 +237,70 @@ class SeriesStore:
 
     def __init__(self) -> None:
         self._data: dict[MetricKey, dict[int, Bucket]] = {}
+        self._dense: dict[MetricKey, Dense] = {}
+
+    def add_dense(self, key: MetricKey, dense: Dense) -> None:
+        """Set a whole metric from arrays (replaces what the key held).
+
+        Example
+        -------
+        >>> import numpy as np; s = SeriesStore(); one = np.ones(3)
+        >>> s.add_dense(MetricKey.of("N", "M"), Dense(10, one, one, one, one)); s.bucket(MetricKey.of("N", "M"), 12).total
+        1.0
+        """
+        self._data.pop(key, None)
+        self._dense[key] = dense
+
+    def dense(self, key: MetricKey) -> Dense | None:
+        """The metric's arrays when a generator wrote it that way, else None."""
+        return self._dense.get(key)
 
     def add_sample(self, key: MetricKey, minute: int, value: float) -> None:
         """Add one raw sample at an epoch minute."""
+        if key in self._dense:
+            raise SeriesError(f"{key.metric_name}: cannot add samples to a metric written as arrays")
         self._data.setdefault(key, {}).setdefault(minute, Bucket()).add(value)
 
     def add_summary(self, key: MetricKey, minute: int, count: float, total: float, minimum: float,
                     maximum: float, representative: Sequence[float] = (),
                     weighted: Sequence[tuple[float, float]] | None = None) -> None:
         """Add a whole-minute summary (see :meth:`Bucket.add_summary`)."""
+        if key in self._dense:
+            raise SeriesError(f"{key.metric_name}: cannot add samples to a metric written as arrays")
         self._data.setdefault(key, {}).setdefault(minute, Bucket()).add_summary(
             count, total, minimum, maximum, representative, weighted)
 
     def bucket(self, key: MetricKey, minute: int) -> Bucket | None:
         """The bucket of a metric at a minute, or None when nothing was published."""
+        if key in self._dense:
+            return self._dense[key].bucket(minute)
         return self._data.get(key, {}).get(minute)
 
     def buckets(self, key: MetricKey) -> dict[int, Bucket]:
         """All buckets of a metric (minute -> bucket); empty when the metric never published."""
+        if key in self._dense:
+            dense = self._dense[key]
+            found = ((dense.first + i, dense.bucket(dense.first + i)) for i in range(len(dense)))
+            return {minute: bucket for minute, bucket in found if bucket is not None}
         return self._data.get(key, {})
 
     def keys(self) -> list[MetricKey]:
         """Every metric with at least one sample."""
-        return sorted(self._data)
+        return sorted(set(self._data) | {k for k, d in self._dense.items() if (d.count > 0).any()})
 
     def span(self) -> tuple[int, int] | None:
         """First and last minute with data, or None when empty."""
         minutes = [m for buckets in self._data.values() for m in buckets]
+        for dense in self._dense.values():
+            published = (dense.count > 0).nonzero()[0]
+            if len(published):
+                minutes += [dense.first + int(published[0]), dense.first + int(published[-1])]
         return (min(minutes), max(minutes)) if minutes else None
 
     def rows(self) -> Iterator[tuple[str, str, str, str, str]]:
         """CSV rows: raw points as they are; summaries as their representative points (weights are lost)."""
         for key in self.keys():
-            for minute, bucket in sorted(self._data[key].items()):
+            for minute, bucket in sorted(self.buckets(key).items()):
                 for value, _weight in bucket.points:
                     yield time_of_minute(minute), key.namespace, key.metric_name, key.dimensions_text(), repr(value)
 

@@ -5,12 +5,24 @@ Period x EvaluationPeriods exceeds a day are evaluated at the top of each hour. 
 for the new state unless actions are disabled, an AlarmMuteRule mutes the alarm, or (composites) the
 ActionsSuppressor holds them: while the suppressor is in ALARM, for ExtensionPeriod after it leaves ALARM, and
 for up to WaitPeriod after the change, waiting to see whether the suppressor goes into ALARM.
+
+Held actions are released, not dropped. The CloudWatch API reference (CompositeAlarm, ActionsSuppressedBy):
+"When the value is ExtensionPeriod, it means that the actions are suppressed because the composite alarm is
+waiting after the suppressor alarm went out of the ALARM state. The maximum waiting time is as specified in
+ActionsSuppressorExtensionPeriod. After this time, the composite alarm performs its actions." So a composite
+still in ALARM when its ExtensionPeriod ends performs its ALARM actions then. Likewise a muted alarm: deleting
+a mute rule runs the actions of alarms still in ALARM; the guide does not say what a scheduled window's end
+does, and the simulator does the same there (the actions of alarms still in ALARM run at the window's end), so
+an incident that outlasts maintenance pages. Held OK actions are not replayed: the incident ended unseen.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from tools.alarmsim.anomaly import HISTORY_MINUTES
 from tools.alarmsim.datapoints import (AlarmDatapoints, compute_datapoints, evaluation_range_size,
                                        period_minutes)
 from tools.alarmsim.evaluation import ALARM, INSUFFICIENT_DATA, OK, STATES, evaluate_range
@@ -28,8 +40,9 @@ class SimulationError(ValueError):
 class Transition:
     """One state change and what happened to its actions.
 
-    ``actions_minute`` is when the actions ran (later than ``minute`` after a WaitPeriod); ``held_by`` says why
-    they did not run (muted, suppressed, disabled) when they did not.
+    ``actions_minute`` is when the actions ran (later than ``minute`` after a WaitPeriod, or when held actions
+    were released); ``held_by`` says why they did not run (muted, suppressed, disabled) when they did not, and
+    ``released`` what held them before they ran late.
     """
 
     minute: int
@@ -39,6 +52,7 @@ class Transition:
     actions: tuple[str, ...] = ()
     actions_minute: int | None = None
     held_by: str | None = None
+    released: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The CLI's JSON line.
@@ -54,6 +68,8 @@ class Transition:
             line["actions_time"] = time_of_minute(self.actions_minute)
         if self.held_by:
             line["actions_held_by"] = self.held_by
+        if self.released:
+            line["actions_released_after"] = self.released
         return line
 
 
@@ -65,11 +81,20 @@ class _Pending:
 
 
 @dataclass
+class _Held:
+    """ALARM actions held by a mute rule or an ActionsSuppressor, to run once that hold ends."""
+
+    transition_index: int
+    alarm: MetricAlarm | CompositeAlarm
+
+
+@dataclass
 class _Clock:
     states: dict[str, str]
     transitions: list[Transition] = field(default_factory=list)
     suppressor_left_alarm: dict[str, int] = field(default_factory=dict)
     pending: list[_Pending] = field(default_factory=list)
+    held: list[_Held] = field(default_factory=list)
 
 
 def _composite_order(composites: list[CompositeAlarm]) -> tuple[list[CompositeAlarm], list[str]]:
@@ -125,48 +150,47 @@ class Simulator:
         if end_minute < start_minute:
             raise SimulationError(f"end ({time_of_minute(end_minute)}) is before start ({time_of_minute(start_minute)})")
         cache: dict = {}
-        # One span of window ends for every alarm, so alarms sharing a metric share its computed series.
-        first_end = start_minute - max((period_minutes(a.period) * (evaluation_range_size(a.evaluation_periods) - 1)
-                                        for a in self.alarms.metric_alarms), default=0)
         span = self.store.span()
-        if span is not None:
-            # Window ends before the first sample hold no data; the evaluation treats them as missing anyway.
-            first_end = min(start_minute, max(first_end, span[0]))
-        plans = [self._plan(alarm, first_end, end_minute, cache) for alarm in self.alarms.metric_alarms]
+        # A metric alarm's state depends on its own datapoints and its own previous state only, so each alarm's
+        # whole timeline is computed at once (vectorised where the N most recent periods decide); the clock
+        # below then only replays the changes, minute by minute, for composites, mutes and suppressors. Each
+        # alarm's datapoints start where its first evaluation range starts (window ends before the first
+        # sample hold no data; the evaluation treats them as missing anyway).
+        changes: dict[int, list[tuple[MetricAlarm, str]]] = {}
+        for alarm in self.alarms.metric_alarms:
+            pm = period_minutes(alarm.period)
+            first_end = start_minute - pm * (evaluation_range_size(alarm.evaluation_periods) - 1)
+            if alarm.band is not None:  # the band is fitted on the history before the evaluation periods
+                first_end -= HISTORY_MINUTES + 1 + alarm.evaluation_periods * pm
+            if span is not None:
+                first_end = min(start_minute, max(first_end, span[0]))
+            for minute, state in self._timeline(alarm, first_end, start_minute, end_minute, cache):
+                changes.setdefault(minute, []).append((alarm, state))
         muted = {rule.name: (set(rule.alarm_names), rule.schedule.muted_minutes(start_minute, end_minute))
                  for rule in self.alarms.mute_rules}
         clock = _Clock({name: self.initial_state for name in self.alarms.names()})
         for minute in range(start_minute, end_minute + 1):
-            changed = False
-            for alarm, data, pm, size, hourly, treat, low_limit, decided in plans:
-                if hourly and minute % 60:
-                    continue
-                current = clock.states[alarm.name]
-                at = data.index(minute)
-                if low_limit is not None and data.counts[at] < low_limit:
-                    continue  # EvaluateLowSampleCountPercentile=ignore: keep the state while samples are few
-                new = decided[at]
-                if new is None:
-                    points = [data.breaching[at - k * pm] if at - k * pm >= 0 else None
-                              for k in range(size - 1, -1, -1)]
-                    new = evaluate_range(points, alarm.evaluation_periods, alarm.datapoints_to_alarm, treat, current)
-                if new != current:
-                    self._change(clock, alarm, current, new, minute, muted)
-                    changed = True
+            changed = minute in changes
+            for alarm, new in changes.get(minute, ()):
+                self._change(clock, alarm, clock.states[alarm.name], new, minute, muted)
             if changed or minute == start_minute:
                 for composite in self.composite_order:
                     new = ALARM if composite.rule.evaluate(clock.states) else OK
                     current = clock.states[composite.name]
                     if new != current:
                         self._change(clock, composite, current, new, minute, muted)
-            self._resolve_pending(clock, minute, muted)
+            if clock.pending:
+                self._resolve_pending(clock, minute, muted)
+            if clock.held:
+                self._release_held(clock, minute, muted)
         for pending in clock.pending:
             held = clock.transitions[pending.transition_index]
             clock.transitions[pending.transition_index] = Transition(
                 held.minute, held.alarm, held.from_state, held.to_state, (), None, "WaitPeriod (simulation ended)")
         return sorted(clock.transitions, key=lambda t: t.minute)
 
-    def _plan(self, alarm: MetricAlarm, first_end: int, end: int, cache: dict) -> tuple:
+    def _timeline(self, alarm: MetricAlarm, first_end: int, start: int, end: int, cache: dict) -> list[tuple[int, str]]:
+        """(minute, new state) for every change of ``alarm`` in ``[start, end]``, from the initial state."""
         pm = period_minutes(alarm.period)
         size = evaluation_range_size(alarm.evaluation_periods)
         data: AlarmDatapoints = compute_datapoints(alarm, self.store, first_end, end, cache)
@@ -176,8 +200,44 @@ class Simulator:
         low_limit = None
         if alarm.metric is not None and alarm.evaluate_low_sample == "ignore":
             low_limit = alarm.metric.statistic.low_sample_limit()
-        decided = data.decided_states(pm, alarm.evaluation_periods, alarm.datapoints_to_alarm)
-        return alarm, data, pm, size, hourly, treat, low_limit, decided
+        codes = data.decided_codes(pm, alarm.evaluation_periods, alarm.datapoints_to_alarm)
+        offset = start - first_end
+        minutes = np.arange(start, end + 1)
+        state = codes[offset:offset + len(minutes)].astype(np.int8)  # 1 ALARM, 0 OK, -1 evaluate, -2 keep
+        eligible = np.ones(len(minutes), dtype=bool)
+        if hourly:
+            eligible &= minutes % 60 == 0  # windows over a day are evaluated at the top of each hour
+        if low_limit is not None:
+            # EvaluateLowSampleCountPercentile=ignore: keep the state while samples are few
+            eligible &= np.asarray(data.counts)[offset:offset + len(minutes)] >= low_limit
+        state[~eligible] = -2
+        flags = data.flags()
+        names = {ALARM: 1, OK: 0, INSUFFICIENT_DATA: 3}
+        undecided = np.flatnonzero(state == -1)
+        if len(undecided):
+            # No real datapoint in the whole evaluation range (a metric that publishes only on failure): the
+            # treatment alone decides, as in the guide's "- - - - -" row.
+            at = undecided + offset
+            real = np.zeros(len(at), dtype=np.int64)
+            for k in range(size):
+                back = at - k * pm
+                real += (back >= 0) & (flags[np.maximum(back, 0)] >= 0)
+            empty = undecided[real == 0]
+            state[empty] = {"missing": 3, "ignore": -2, "breaching": 1, "notBreaching": 0}[treat]
+        for i in np.flatnonzero(state == -1).tolist():
+            at = offset + i
+            points = [None if at - k * pm < 0 or flags[at - k * pm] < 0 else bool(flags[at - k * pm] == 1)
+                      for k in range(size - 1, -1, -1)]
+            new = evaluate_range(points, alarm.evaluation_periods, alarm.datapoints_to_alarm, treat, "KEEP")
+            state[i] = -2 if new == "KEEP" else names[new]
+        # Carry the last decided state through the minutes that keep it, then keep only the changes.
+        decided = state >= 0
+        last = np.maximum.accumulate(np.where(decided, np.arange(len(state)), -1))
+        initial = names[self.initial_state]
+        filled = np.where(last >= 0, state[np.maximum(last, 0)], initial)
+        previous = np.concatenate(([initial], filled[:-1]))
+        by_code = {1: ALARM, 0: OK, 3: INSUFFICIENT_DATA}
+        return [(start + i, by_code[int(filled[i])]) for i in np.flatnonzero(filled != previous).tolist()]
 
     def _muted_by(self, name: str, minute: int, muted: dict[str, tuple[set[str], set[int]]]) -> str | None:
         for rule_name, (targets, minutes) in muted.items():
@@ -212,6 +272,8 @@ class Simulator:
                 return
         if held:
             clock.transitions.append(Transition(minute, alarm.name, old, new, (), None, held))
+            if new == ALARM and not held.startswith("ActionsEnabled"):
+                clock.held.append(_Held(len(clock.transitions) - 1, alarm))
         else:
             clock.transitions.append(Transition(minute, alarm.name, old, new, tuple(actions), minute if actions else None))
 
@@ -224,6 +286,8 @@ class Simulator:
                 held = f"ActionsSuppressor:{composite.suppressor} (within WaitPeriod)"
                 clock.transitions[pending.transition_index] = Transition(
                     transition.minute, transition.alarm, transition.from_state, transition.to_state, (), None, held)
+                if transition.to_state == ALARM:
+                    clock.held.append(_Held(pending.transition_index, composite))
             elif minute >= pending.deadline:
                 if clock.states[composite.name] != transition.to_state:
                     held = "state changed again within WaitPeriod"
@@ -234,6 +298,37 @@ class Simulator:
                 clock.transitions[pending.transition_index] = Transition(
                     transition.minute, transition.alarm, transition.from_state, transition.to_state, tuple(actions),
                     minute if actions else None, held)
+                if held and transition.to_state == ALARM and clock.states[composite.name] == ALARM:
+                    clock.held.append(_Held(pending.transition_index, composite))
             else:
                 still.append(pending)
         clock.pending = still
+
+    def _hold_reason(self, clock: _Clock, alarm: MetricAlarm | CompositeAlarm, minute: int,
+                     muted: dict[str, tuple[set[str], set[int]]]) -> str | None:
+        """What still holds the alarm's actions at ``minute`` (None: nothing, they may run)."""
+        if (mute := self._muted_by(alarm.name, minute, muted)) is not None:
+            return mute
+        if isinstance(alarm, CompositeAlarm) and alarm.suppressor:
+            if clock.states.get(alarm.suppressor, INSUFFICIENT_DATA) == ALARM:
+                return f"ActionsSuppressor:{alarm.suppressor}"
+            left = clock.suppressor_left_alarm.get(alarm.suppressor)
+            if left is not None and (minute - left) * 60 < alarm.extension_period:
+                return f"ExtensionPeriod:{alarm.suppressor}"
+        return None
+
+    def _release_held(self, clock: _Clock, minute: int, muted: dict[str, tuple[set[str], set[int]]]) -> None:
+        """Run the held ALARM actions of alarms still in ALARM whose mute window or suppression has ended."""
+        still: list[_Held] = []
+        for entry in clock.held:
+            transition = clock.transitions[entry.transition_index]
+            later = any(t.alarm == transition.alarm for t in clock.transitions[entry.transition_index + 1:])
+            if later or clock.states[entry.alarm.name] != ALARM:
+                continue  # the alarm left ALARM (or changed again) while held: nothing left to release
+            if self._hold_reason(clock, entry.alarm, minute, muted) is not None:
+                still.append(entry)
+                continue
+            clock.transitions[entry.transition_index] = Transition(
+                transition.minute, transition.alarm, transition.from_state, transition.to_state,
+                tuple(entry.alarm.actions_for(ALARM)), minute, None, transition.held_by)
+        clock.held = still

@@ -154,6 +154,10 @@ def alarms_from_templates(templates: Mapping[str, Mapping[str, Any]]) -> AlarmSe
         for logical_id, resource in template["Resources"].items():
             kind = builders.get((resource or {}).get("Type", ""))
             if kind is None:
+                if (resource or {}).get("Type") == "AWS::CloudWatch::LogAlarm":
+                    # A scheduled Logs Insights query over log lines, not a metric: say so instead of dropping it.
+                    result.warnings.append(f"{stack}/{logical_id}: skipped, AWS::CloudWatch::LogAlarm is not "
+                                           "simulated (it queries log lines; scenarios generate metrics)")
                 continue
             props = resource.get("Properties") or {}
             try:

@@ -31,6 +31,8 @@ def api_signals(api: RestApiRef | HttpApiRef) -> dict[str, SignalBuilder]:
     return {
         "ServiceDown": lambda t: Signal(guarded_success(gw(server, "Sum", t), gw("Count", "Sum", t), t,
                                                         f"{api.name} success %")),
+        "QuietOutage": lambda t: Signal(guarded_success(gw(server, "Sum", t), gw("Count", "Sum", t), t,
+                                                        f"{api.name} success % (quiet)")),
         "HighErrorRate": lambda t: Signal(guarded_percent(gw(server, "Sum", t), gw("Count", "Sum", t), t,
                                                           f"{api.name} 5xx %")),
         "Latency": lambda t: Signal(gw("Latency", "p99", t), percentile=True),

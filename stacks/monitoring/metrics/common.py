@@ -9,8 +9,17 @@ from aws_cdk import Duration, aws_cloudwatch as cloudwatch
 
 from stacks.monitoring.catalog import Threshold
 
-__all__ = ["MetricContext", "Signal", "SignalBuilder", "seconds", "metric", "guarded_percent", "guarded_success",
-           "total"]
+__all__ = [
+    "MetricContext",
+    "Signal",
+    "SignalBuilder",
+    "seconds",
+    "metric",
+    "guarded_percent",
+    "guarded_success",
+    "total",
+    "guarded_share",
+]
 
 
 @dataclass(frozen=True)
@@ -63,9 +72,16 @@ def metric(namespace: str, name: str, dimensions: Mapping[str, str], statistic: 
                              statistic=statistic, period=seconds(period), label=label)
 
 
+def _guard(threshold: Threshold, requests: str = "requests", bad: str = "FILL(bad, 0)") -> str:
+    """The condition under which a rate counts: enough requests, and enough bad events when a floor is set."""
+    guard = f"{requests} >= {threshold.min_requests}"
+    return f"{guard} AND {bad} >= {threshold.min_bad}" if threshold.min_bad else guard
+
+
 def guarded_percent(bad: cloudwatch.IMetric, requests: cloudwatch.IMetric, threshold: Threshold,
                     label: str) -> cloudwatch.MathExpression:
-    """``100 * bad / requests`` while at least ``threshold.min_requests`` requests arrived, else 0 (healthy).
+    """``100 * bad / requests`` while at least ``threshold.min_requests`` requests (and, when the threshold sets
+    ``min_bad``, that many bad events) arrived, else 0 (healthy).
 
     Example
     -------
@@ -75,7 +91,7 @@ def guarded_percent(bad: cloudwatch.IMetric, requests: cloudwatch.IMetric, thres
     'IF(requests >= 10, 100 * FILL(bad, 0) / requests, 0)'
     """
     return cloudwatch.MathExpression(
-        expression=f"IF(requests >= {threshold.min_requests}, 100 * FILL(bad, 0) / requests, 0)",
+        expression=f"IF({_guard(threshold)}, 100 * FILL(bad, 0) / requests, 0)",
         using_metrics={"bad": bad, "requests": requests},
         label=label,
         period=seconds(threshold.period),
@@ -94,7 +110,7 @@ def guarded_success(bad: cloudwatch.IMetric, requests: cloudwatch.IMetric, thres
     'IF(requests >= 5, 100 - 100 * FILL(bad, 0) / requests, 100)'
     """
     return cloudwatch.MathExpression(
-        expression=f"IF(requests >= {threshold.min_requests}, 100 - 100 * FILL(bad, 0) / requests, 100)",
+        expression=f"IF({_guard(threshold)}, 100 - 100 * FILL(bad, 0) / requests, 100)",
         using_metrics={"bad": bad, "requests": requests},
         label=label,
         period=seconds(threshold.period),
@@ -114,3 +130,21 @@ def total(metrics: Mapping[str, cloudwatch.IMetric], period: int, label: str) ->
     expression = " + ".join(f"FILL({metric_id}, 0)" for metric_id in metrics)
     return cloudwatch.MathExpression(expression=expression, using_metrics=dict(metrics), label=label,
                                      period=seconds(period))
+
+
+def guarded_share(bad: Mapping[str, cloudwatch.IMetric], requests: cloudwatch.IMetric, threshold: Threshold,
+                  label: str) -> cloudwatch.MathExpression:
+    """``100 * (sum of bad counters) / requests`` while at least ``threshold.min_requests`` requests and
+    ``threshold.min_bad`` bad events arrived in the period, else 0. Missing counters count as 0, so the rate
+    exists whenever there are requests.
+
+    Example
+    -------
+    >>> guarded_share({"failed": f, "timedout": t}, started,
+    ...               Threshold(10, min_requests=3, min_bad=3), "x")  # doctest: +SKIP
+    """
+    bad_sum = "(" + " + ".join(f"FILL({metric_id}, 0)" for metric_id in bad) + ")"
+    expression = (f"IF({_guard(threshold, 'FILL(requests, 0)', bad_sum)}, "
+                  f"100 * {bad_sum} / requests, 0)")
+    return cloudwatch.MathExpression(expression=expression, using_metrics={**bad, "requests": requests},
+                                     label=label, period=seconds(threshold.period))

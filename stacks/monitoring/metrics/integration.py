@@ -4,7 +4,7 @@ from __future__ import annotations
 from aws_cdk import Aws
 
 from config.services import EventRuleRef, StateMachineRef, TopicRef
-from stacks.monitoring.metrics.common import Signal, SignalBuilder, metric, total
+from stacks.monitoring.metrics.common import Signal, SignalBuilder, guarded_share, metric
 
 __all__ = ["state_machine_signals", "event_rule_signals", "topic_signals", "state_machine_arn"]
 
@@ -21,7 +21,8 @@ def state_machine_arn(state_machine: StateMachineRef) -> str:
 
 
 def state_machine_signals(state_machine: StateMachineRef) -> dict[str, SignalBuilder]:
-    """Failed, timed-out and aborted executions together.
+    """Failed, timed-out and aborted executions as a share of started executions (guarded by the threshold's
+    minimum started and bad executions per period).
 
     Example
     -------
@@ -30,10 +31,11 @@ def state_machine_signals(state_machine: StateMachineRef) -> dict[str, SignalBui
     """
     dims = {"StateMachineArn": state_machine_arn(state_machine)}
     return {
-        "StepFunctionsFailures": lambda t: Signal(total(
+        "StepFunctionsFailures": lambda t: Signal(guarded_share(
             {name.lower(): metric("AWS/States", f"Executions{name}", dims, "Sum", t.period)
              for name in ("Failed", "TimedOut", "Aborted")},
-            t.period, f"{state_machine.name} failed executions")),
+            metric("AWS/States", "ExecutionsStarted", dims, "Sum", t.period),
+            t, f"{state_machine.name} failed executions %")),
     }
 
 

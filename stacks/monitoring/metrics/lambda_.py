@@ -46,6 +46,8 @@ def function_signals(fn: FunctionRef, ctx: MetricContext) -> dict[str, SignalBui
     signals: dict[str, SignalBuilder] = {
         "ServiceDown": lambda t: Signal(guarded_success(lam("Errors", "Sum", t), lam("Invocations", "Sum", t), t,
                                                         f"{fn.name} success %")),
+        "QuietOutage": lambda t: Signal(guarded_success(lam("Errors", "Sum", t), lam("Invocations", "Sum", t), t,
+                                                        f"{fn.name} success % (quiet)")),
         "HighErrorRate": lambda t: Signal(guarded_percent(lam("Errors", "Sum", t), lam("Invocations", "Sum", t),
                                                           t, f"{fn.name} error %")),
         "Latency": lambda t: Signal(lam("Duration", "p99", t), percentile=True),

@@ -97,13 +97,30 @@ def test_wait_period_elapses_without_suppressor_then_actions_run_late():
     assert page[0].actions == ("pager",) and page[0].actions_minute - page[0].minute == 2
 
 
-def test_extension_period_holds_actions_after_the_suppressor_leaves_alarm():
+def test_extension_period_holds_actions_after_the_suppressor_leaves_alarm_then_releases_them():
     # GIVEN maintenance ends at minute 2 (suppressor OK from minute 3) and errors start at minute 3
-    held = _suppressed(0, 300, maintenance=[1, 1, 0, 0, 0, 0], errors=[None, None, None, 1, 1, 1])
+    held = _suppressed(0, 300, maintenance=[1, 1, 0, 0, 0, 0], errors=[None, None, None, 1, 1, 1, 1, 1, 1])
     late = _suppressed(0, 60, maintenance=[1, 1, 0, 0, 0, 0], errors=[None, None, None, None, None, 1])
-    # THEN within ExtensionPeriod (300 s) actions are held; after it (60 s) they run
-    assert held[0].to_state == "ALARM" and held[0].held_by.startswith("ExtensionPeriod")
-    assert late[0].to_state == "ALARM" and late[0].actions == ("pager",)
+    # THEN within ExtensionPeriod (300 s) the actions wait, and run when it ends (suppressor left ALARM at
+    # minute 3, so at minute 8) because the composite is still in ALARM; after a short one (60 s) they run at once
+    assert held[0].to_state == "ALARM" and held[0].released.startswith("ExtensionPeriod")
+    assert held[0].actions == ("pager",) and held[0].actions_minute - held[0].minute == 4
+    assert late[0].to_state == "ALARM" and late[0].actions == ("pager",) and late[0].released is None
+
+
+def test_page_held_by_the_suppressor_is_released_when_the_incident_outlasts_maintenance():
+    # GIVEN maintenance (suppressor) in ALARM for minutes 0-3 and errors from minute 1 that go on
+    page = _suppressed(60, 60, maintenance=[1, 1, 1, 1, 0, 0, 0, 0], errors=[None] + [1] * 9)
+    # THEN the page is not lost: it runs ExtensionPeriod (1 min) after the suppressor leaves ALARM (minute 5)
+    assert len(page) == 1 and page[0].to_state == "ALARM" and page[0].actions == ("pager",)
+    assert page[0].actions_minute == page[0].minute + 4 and page[0].released.startswith("ActionsSuppressor")
+
+
+def test_page_held_by_the_suppressor_is_dropped_when_the_incident_ends_inside_maintenance():
+    # GIVEN an incident in minutes 1-2 that recovers while maintenance still holds the page
+    page = _suppressed(60, 60, maintenance=[1] * 12, errors=[None, 1, 1] + [0] * 9)
+    # THEN neither the ALARM nor the OK reaches anyone
+    assert [t.to_state for t in page] == ["ALARM", "OK"] and all(t.actions == () for t in page)
 
 
 def test_mute_rule_mutes_actions_during_its_window_only():
@@ -122,3 +139,20 @@ def test_mute_rule_mutes_actions_during_its_window_only():
     fired = [(t.minute - midnight, t.actions, t.held_by) for t in transitions if t.to_state == "ALARM"]
     # THEN the first ALARM is muted, the second pages
     assert fired == [(3, (), "AlarmMuteRule:nightly"), (31, ("pager",), None)]
+
+
+def test_mute_window_end_runs_the_actions_of_alarms_still_in_alarm():
+    # GIVEN a mute rule on 'err' every day 00:00-00:10 UTC and errors from 00:05 to 00:20
+    midnight = (T0 // 1440 + 1) * 1440
+    resources = {"Pager": topic("pager"), "Err": {**_errors_alarm("err")},
+                 "Mute": {"Type": "AWS::CloudWatch::AlarmMuteRule", "Properties": {
+                     "Name": "nightly", "MuteTargets": {"AlarmNames": [{"Ref": "Err"}]},
+                     "Rule": {"Schedule": {"Expression": "cron(0 0 * * *)", "Duration": "PT10M"}}}}}
+    resources["Err"]["Properties"]["AlarmActions"] = [{"Ref": "Pager"}]
+    errors = [None] * 5 + [1] * 15 + [0] * 10
+    alarms = alarms_from_templates({"S": template(**resources)})
+    transitions = Simulator(alarms, store_of({ERRORS: errors}, start=midnight), "OK").run(midnight, midnight + 30)
+    fired = [(t.minute - midnight, t.actions, t.actions_minute - midnight, t.released)
+             for t in transitions if t.to_state == "ALARM"]
+    # THEN the ALARM at 00:06 is muted, and its page runs at 00:10, the first minute the window no longer covers
+    assert fired == [(6, ("pager",), 10, "AlarmMuteRule:nightly")]

@@ -99,3 +99,13 @@ def test_resolver_never_raises_on_any_intrinsic_shape():
         assert isinstance(resolver.text(value), str)
 
     check()
+
+
+def test_a_log_alarm_is_reported_as_not_simulated_rather_than_dropped():
+    # GIVEN a template with a metric alarm and a LogAlarm (a scheduled Logs Insights query)
+    alarms = alarms_from_templates({"S": template(
+        Err=metric_alarm("err"),
+        Logs={"Type": "AWS::CloudWatch::LogAlarm", "Properties": {"AlarmName": "logs"}})})
+    # WHEN read THEN the metric alarm is simulated and the LogAlarm is a one-line warning
+    assert alarms.names() == ["err"]
+    assert len(alarms.warnings) == 1 and "LogAlarm is not simulated" in alarms.warnings[0]

@@ -44,12 +44,13 @@ def test_period_sum_over_five_minutes_aggregates_samples():
 
 
 def test_statistics_decide_the_datapoint():
-    # GIVEN the samples 1, 2, 3, 10 in one minute and one alarm per statistic, each just below its value
+    # GIVEN the samples 1, 2, 3, 10 in one minute and one alarm per statistic, each just below its value;
+    # percentile rank is exclusive on the lower bound and inclusive on the upper (PR(2:10) leaves out the 2)
     store = SeriesStore()
     for value in (1.0, 2.0, 3.0, 10.0):
         store.add_sample(ERRORS, T0, value)
     expected = {"Sum": 16, "Average": 4, "Minimum": 1, "Maximum": 10, "SampleCount": 4, "p50": 2, "p90": 10,
-                "PR(:2.5)": 50, "PR(2:10)": 75}
+                "PR(:2.5)": 50, "PR(2:10)": 50, "PR(1.5:10)": 75, "PR(:1)": 25}
     resources = {}
     for stat, value in expected.items():
         logical = "".join(c for c in stat if c.isalnum())

@@ -1,23 +1,27 @@
 """``python -m tools.alarmsim.scenarios --env prod``: run every scenario on an environment's templates.
 
-Reuses ``cdk.out/<env>`` (written by ``make synth ENV=<env>``) or synthesizes it; writes the table into
-BENCHMARKS.md / BENCHMARKS.json through tools.report and prints it. Exit 2 on bad input.
+Reuses ``cdk.out/<env>`` (written by ``make synth ENV=<env>``) or synthesizes it; prints the table and writes it
+to ``cdk.out/<env>/reports/`` (``--report`` also rewrites the tracked BENCHMARKS.md / BENCHMARKS.json, for the
+shipped environments only). Exit 0 when every goal is met, 1 when any is missed, 2 on bad input.
 """
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-from tools.alarmsim.scenarios.catalog import scenarios
+from tools.alarmsim.scenarios.catalog import ServiceInfo, scenarios
 from tools.alarmsim.scenarios.report import scenario_section
-from tools.alarmsim.scenarios.runner import run_scenario
+from tools.alarmsim.scenarios.runner import Environment, run_seed
+from tools.alarmsim.scenarios.verdict import family_goal, judge
 from tools.alarmsim.template import TemplateError, load_alarms
 from tools.cli import ArgumentParser
-from tools.report import write_section
+from tools.report import write_env_report
 
 ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_SEEDS = 20
 
 
 def _synthesize(env: str, out: Path) -> None:
@@ -30,29 +34,67 @@ def _synthesize(env: str, out: Path) -> None:
         raise TemplateError(f"cdk synth for {env} failed: {last}")
 
 
-def _config(env: str):
+def _config(env: str, config: str | None):
+    from config.loader import ConfigError, load_config
     try:
-        from config.loader import load_config
+        if config:
+            path = Path(config)
+            return load_config(path.stem, path.parent)
         return load_config(env)
-    except Exception:  # the simulator works from templates alone; config only names services and the SLO
-        return None
+    except ConfigError:
+        if config:
+            raise
+        return None  # the simulator works from templates alone; config names services, tiers and objectives
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the scenarios, print the table and write it to the report; returns the exit code (0, or 2).
+def environment(env: str, alarms, cfg) -> Environment:
+    """The runner's view of an environment: its alarms plus services, tiers, objectives and timeouts from config.
 
     Example
     -------
-    >>> main(["--env", "prod", "--only", "hard-outage", "--no-report"])  # doctest: +SKIP
+    >>> environment("prod", load_alarms(["cdk.out/prod"]), None).prefix  # doctest: +SKIP
+    ''
+    """
+    if cfg is None:
+        # No config: the services are unknown, but the names still say which alarms are the monitoring's own
+        # (``<app>-<env>-alerting-...``), so the router and cost checker keep their own traffic.
+        marker = f"-{env}-"
+        named = next((n for n in alarms.names() if marker in n), None)
+        prefix = named[: named.index(marker) + len(marker)] if named else ""
+        return Environment(env, alarms, prefix)
+    services = [ServiceInfo(s.name, s.tier, s.slo.availability if s.slo else None, s.slo.latency if s.slo else None)
+                for s in cfg.services]
+    timeouts = {f.name: 1000.0 * f.timeout_seconds for s in cfg.services
+                for f in s.resources.functions if f.timeout_seconds}
+    return Environment(env, alarms, f"{cfg.app}-{cfg.env}-", services, timeouts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the scenarios, print the table and write the report; returns the exit code (0, 1 or 2).
+
+    Example
+    -------
+    >>> main(["--env", "prod", "--only", "hard-outage", "--seeds", "2"])  # doctest: +SKIP
     0
     """
     parser = ArgumentParser(prog="python -m tools.alarmsim.scenarios")
     parser.add_argument("--env", required=True)
     parser.add_argument("--templates", help="template file or directory (default: cdk.out/<env>)")
+    parser.add_argument("--config", help="config file of the environment (default: config/<env>.yaml)")
     parser.add_argument("--only", action="append", help="scenario name (repeatable; default: all)")
-    parser.add_argument("--no-report", action="store_true", help="print only, do not write BENCHMARKS.md")
+    parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, help=f"seeds per scenario (default {DEFAULT_SEEDS})")
+    parser.add_argument("--report", action="store_true",
+                        help="also rewrite BENCHMARKS.md / BENCHMARKS.json (shipped environments only)")
     args = parser.parse_args(argv)
+    if args.seeds < 1:
+        print(f"simulate: error: --seeds must be at least 1, got {args.seeds}", file=sys.stderr)
+        return 2
     out = Path(args.templates) if args.templates else ROOT / "cdk.out" / args.env
+    try:
+        cfg = _config(args.env, args.config)
+    except Exception as error:  # ConfigError: one line per problem
+        print(f"simulate: error: {str(error).splitlines()[0] if str(error) else error}", file=sys.stderr)
+        return 2
     try:
         if not args.templates and not any(out.glob("*.template.json")):
             print(f"simulate: {out} is empty, synthesizing {args.env} ...", file=sys.stderr)
@@ -61,32 +103,51 @@ def main(argv: list[str] | None = None) -> int:
     except TemplateError as error:
         print(f"simulate: error: {error}", file=sys.stderr)
         return 2
-    cfg = _config(args.env)
-    prefix = f"{cfg.app}-{cfg.env}-" if cfg else ""
-    services = [f"{prefix}{s.name}-" for s in cfg.services] if cfg else None
-    objectives = {f"{prefix}{s.name}-": s.slo.availability for s in (cfg.services if cfg else [])
-                  if s.slo and s.slo.availability}
+    known = [s.name for s in scenarios()]
     chosen = [s for s in scenarios() if not args.only or s.name in args.only]
-    if args.only and not chosen:
-        print(f"simulate: error: unknown scenario(s) {args.only}; known: {[s.name for s in scenarios()]}", file=sys.stderr)
+    if args.only and len(chosen) != len(set(args.only)):
+        print(f"simulate: error: unknown scenario(s) {sorted(set(args.only) - set(known))}; known: {known}",
+              file=sys.stderr)
         return 2
     for warning in alarms.warnings:
         print(f"simulate: warning: {warning}", file=sys.stderr)
-    results = []
+    env = environment(args.env, alarms, cfg)
+    began = time.monotonic()
+    verdicts = []
     for scenario in chosen:
-        result = run_scenario(alarms, scenario, service_prefixes=services, objectives=objectives,
-                              progress=lambda text: print(f"simulate: {text}", file=sys.stderr))
-        print(f"simulate: {scenario.name}: {result.verdict} ({result.reason})", file=sys.stderr)
-        results.append(result)
+        verdict = judge(env, scenario, [run_seed(env, scenario, seed) for seed in range(args.seeds)]
+                        if _applies(env, scenario) else [])
+        print(f"simulate: {scenario.name}: {verdict.verdict} ({verdict.reason})", file=sys.stderr)
+        verdicts.append(verdict)
+    # Family coverage needs every scenario; dev runs only its noise scenarios, so it is not judged there.
+    family = family_goal(env, verdicts) if not args.only and not env.dev_like else None
+    elapsed = time.monotonic() - began
+    shown = out.relative_to(ROOT) if out.is_relative_to(ROOT) else out
     note = (f"{len(alarms.metric_alarms)} metric alarms, {len(alarms.composites)} composites, "
-            f"{len(alarms.mute_rules)} mute rules from `{out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}`; "
-            f"{len(alarms.warnings)} not simulated (see `make simulate` output). A page = a change to ALARM whose "
-            "actions reach a critical topic. Detection is measured from the onset on a one-minute clock.")
-    section = scenario_section(args.env, results, prefix, note)
+            f"{len(alarms.mute_rules)} mute rules from `{shown}`; {len(alarms.warnings)} not simulated. "
+            f"{args.seeds} seed(s) per scenario, {elapsed:.0f} s in all. Minutes are simulator time after the onset; "
+            "history starts 3 days + 1 h before it. Classes: a page reaches the critical topic; reach people = "
+            "pages plus warning, ops, e-mail and other-region topics (ALARM and OK); info = chat only.")
+    from tools.alarmsim.scenarios.verdict import Goal
+    unjudged = Goal("every alarm family reaches ALARM", "all scenarios",
+                    "not judged (" + ("--only" if args.only else "dev runs its noise scenarios only") + ")", True)
+    section = scenario_section(args.env, verdicts, family or unjudged, note)
     print(section.markdown)
-    if not args.no_report:
-        write_section(section)
+    for path in write_env_report(section, args.env, tracked=args.report, root=ROOT):
+        print(f"simulate: wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=sys.stderr)
+    missed = [v for v in verdicts if v.verdict == "fail"] + ([family] if family is not None and not family.ok else [])
+    if missed:
+        print(f"simulate: {len(missed)} goal line(s) missed", file=sys.stderr)
+        return 1
     return 0
+
+
+def _applies(env: Environment, scenario) -> bool:
+    if scenario.environments == "dev":
+        return env.dev_like
+    if env.dev_like:
+        return scenario.noise_goals or scenario.quiet_goal
+    return scenario.environments != "dev"
 
 
 if __name__ == "__main__":

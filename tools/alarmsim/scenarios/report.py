@@ -1,52 +1,61 @@
-"""The scenario table for BENCHMARKS.md (one section per environment) and its JSON twin."""
+"""The scenario report (one section per environment): a table of verdicts and counts, the noise per service,
+the family coverage line, and the JSON twin with every goal."""
 from __future__ import annotations
 
+import math
 from typing import Sequence
 
-from tools.alarmsim.scenarios.runner import ScenarioResult
+from tools.alarmsim.scenarios.verdict import Goal, ScenarioVerdict
 from tools.report import Section
 
-__all__ = ["scenario_section", "short_name"]
+__all__ = ["scenario_section"]
 
 
-def short_name(alarm: str, prefix: str) -> str:
-    """Drop the ``<app>-<env>-`` prefix so the table stays readable.
-
-    Example
-    -------
-    >>> short_name("watchtower-prod-orders-api-ServiceDown-critical", "watchtower-prod-")
-    'orders-api-ServiceDown-critical'
-    """
-    return alarm[len(prefix):] if prefix and alarm.startswith(prefix) else alarm
-
-
-def _list(names: Sequence[str], prefix: str, limit: int = 4) -> str:
-    if not names:
+def _n(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    shown = ", ".join(short_name(n, prefix) for n in names[:limit])
-    return shown + (f" (+{len(names) - limit} more)" if len(names) > limit else "")
+    if value == math.inf:
+        return "never"
+    return f"{value:g}"
 
 
-def scenario_section(env: str, results: Sequence[ScenarioResult], prefix: str, note: str = "") -> Section:
-    """Markdown table and JSON data of one environment's scenario run.
+def _pair(stat: dict) -> str:
+    return f"{_n(stat['p50'])} / {_n(stat['p90'])}"
+
+
+def scenario_section(env: str, verdicts: Sequence[ScenarioVerdict], family: Goal, note: str = "") -> Section:
+    """Markdown tables and JSON data of one environment's scenario run.
 
     Example
     -------
-    >>> scenario_section("prod", [], "watchtower-prod-").name
+    >>> scenario_section("prod", [], Goal("families", "0", "0", True)).name
     'simulate-prod'
     """
-    rows = ["| scenario | expected | verdict | first page (min after onset) | alarms fired | pages that should not have happened |",
-            "|---|---|---|---|---|---|"]
-    for result in results:
-        scenario = result.scenario
-        expected = ("page" + (f" <= {scenario.page_within} min" if scenario.page_within else "")
-                    if scenario.expect_page else "no page")
-        first = "-" if result.first_page_minutes is None else f"{result.first_page_minutes:g}"
-        fired = f"{len(result.fired)}: {_list(result.fired, prefix)}" if result.fired else "0"
-        rows.append(f"| {scenario.title} | {expected} | **{result.verdict}** ({result.reason}) | {first} | {fired} | "
-                    f"{_list([p.alarm for p in result.unwanted_pages], prefix)} |")
+    rows = ["| scenario | verdict | pages p50 / p90 | max pages per service per incident | flaps (max) | "
+            "reach people p50 / p90 | info p50 / p90 | goals (measured) |",
+            "|---|---|---|---|---|---|---|---|"]
+    for v in verdicts:
+        if v.verdict == "n/a":
+            rows.append(f"| {v.scenario.title} | n/a ({v.reason}) | | | | | | |")
+            continue
+        total = v.stats["total"]
+        goals = "; ".join(f"{'✓' if g.ok else '✗'} {g.name}: {g.measured}" for g in v.goals if g.name.endswith("pages")
+                          or "ticket" in g.name or "maintenance" in g.name or not g.ok)
+        rows.append(f"| {v.scenario.title} | **{v.verdict}** | {_pair(total['pages'])} | "
+                    f"{_n(total['pages_per_incident']['max'])} | {_n(total['flaps']['max'])} | "
+                    f"{_pair(total['people'])} | {_pair(total['info'])} | {goals or '-'} |")
     body = "\n".join(rows)
+    normal = next((v for v in verdicts if v.scenario.noise_goals and v.verdict != "n/a"), None)
+    if normal is not None:
+        lines = ["", f"Noise in 7 normal days, per service (p50 / p90 over {normal.seeds} seeds; goal: median <= 1 "
+                     "reaching people, <= 7 info, 0 pages):", "",
+                 "| service | pages | reach people | info |", "|---|---|---|---|"]
+        for group, stat in sorted(normal.stats["services"].items()):
+            lines.append(f"| {group} | {_pair(stat['pages'])} | {_pair(stat['people'])} | {_pair(stat['info'])} |")
+        body += "\n".join(lines)
+    body += f"\n\n{'✓' if family.ok else '✗'} {family.name}: {family.measured}."
     if note:
         body += "\n\n" + note
-    data = {result.scenario.name: result.summary() for result in results}
+    data = {v.scenario.name: v.summary() for v in verdicts}
+    data["_families"] = {"ok": family.ok, "measured": family.measured}
     return Section(name=f"simulate-{env}", title=f"Alarm simulation: {env}", markdown=body, data=data)

@@ -1,190 +1,257 @@
-"""Run scenarios against an environment's alarms: generate series for the metrics they read, simulate, judge.
+"""Run scenarios against an environment's alarms: generate series for the metrics they read, simulate, count.
 
-A *page* is a change to ALARM whose actions ran and include a critical topic (its name contains
-``page_marker``, "critical" by default). Detection time is from the onset to the first page.
+Every notification that ran is classed by the topic it went to (see :func:`notification_class`): a *page*
+(the critical topic), *people* (warning, ops and e-mail topics, other-region topics: someone reads it) or
+*info* (chat only). ALARM and OK notifications both count. Each scenario runs over several seeds; what a seed
+produced is a :class:`SeedOutcome`, per service; :mod:`tools.alarmsim.scenarios.verdict` judges the seeds.
 """
 from __future__ import annotations
 
-import random
-import zlib
-from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from typing import Sequence
 
 from tools.alarmsim.evaluation import ALARM, OK
 from tools.alarmsim.model import AlarmSet
-from tools.alarmsim.scenarios.catalog import HEALTHY_ERROR_RATIO, Scenario, burn_condition
-from tools.alarmsim.scenarios.traffic import DEV, PROD, Condition, Profile, emit, poisson, requests_per_minute
+from tools.alarmsim.scenarios.catalog import HEALTHY, Scenario, ServiceInfo, burn_condition
+from tools.alarmsim.scenarios.traffic import DEV, PROD, TRICKLE, Condition, Profile, Streams, add_run
 from tools.alarmsim.series import MetricKey, SeriesStore, minute_of, parse_time
 from tools.alarmsim.simulator import Simulator, Transition
 
-__all__ = ["ScenarioResult", "run_scenario", "affected_metrics", "ONSET", "is_page"]
+__all__ = ["Environment", "SeedOutcome", "run_seed", "notification_class", "family_of", "is_page", "ONSET",
+           "WARMUP_MINUTES", "PAGE", "PEOPLE", "INFO"]
 
 ONSET = minute_of(parse_time("2026-03-04T10:00:00Z"))  # a Wednesday morning, near the daily peak
+WARMUP_MINUTES = 3 * 1440 + 60   # history before the onset: the longest SLO window (3 days) plus an hour
+SETTLE_MINUTES = 7 * 60          # the evaluation clock starts this long before the onset (alarms settle)
+PAGE, PEOPLE, INFO = "page", "people", "info"
+_INFRA = ("alerting", "cost", "all")   # the monitoring's own machinery: router, cost checker, maintenance switch
 
 
-@dataclass
-class ScenarioResult:
-    """What one scenario did to the monitoring."""
+def notification_class(action: str) -> str:
+    """Who an action reaches, from its topic name: ``...-critical`` pages, ``...-info`` is chat only, every
+    other topic (warning, ops, e-mail, another region's canary topic) reaches people.
 
-    scenario: Scenario
-    verdict: str                                   # pass | fail | n/a
-    reason: str
-    fired: list[str] = field(default_factory=list)  # alarms that went to ALARM after the onset
-    pages: list[Transition] = field(default_factory=list)
-    unwanted_pages: list[Transition] = field(default_factory=list)
-    first_page_minutes: float | None = None
-    onset: int = ONSET
-
-    def summary(self) -> dict:
-        """Plain data for BENCHMARKS.json."""
-        return {"verdict": self.verdict, "reason": self.reason, "first_page_minutes": self.first_page_minutes,
-                "target_minutes": self.scenario.page_within, "expect_page": self.scenario.expect_page,
-                "fired": self.fired, "pages": [p.alarm for p in self.pages],
-                "unwanted_pages": [p.alarm for p in self.unwanted_pages]}
+    Example
+    -------
+    >>> [notification_class(a) for a in ("arn:aws:sns:eu-west-1:1:watchtower-prod-alerts-critical",
+    ...  "watchtower-prod-alerts-info", "watchtower-prod-alerts-ops", "watchtower-prod-canary-alerts-us-east-1")]
+    ['page', 'info', 'people', 'people']
+    """
+    topic = action.rsplit(":", 1)[-1].lower()
+    if topic.endswith("critical"):
+        return PAGE
+    if topic.endswith("info"):
+        return INFO
+    return PEOPLE
 
 
-def is_page(transition: Transition, marker: str = "critical") -> bool:
-    """True for a change to ALARM whose executed actions include a critical (paging) target.
+def is_page(transition: Transition) -> bool:
+    """True for a change to ALARM whose executed actions include a critical (paging) topic.
 
     Example
     -------
     >>> is_page(Transition(0, "a", "OK", "ALARM", ("watchtower-prod-alerts-critical",), 0))
     True
     """
-    return transition.to_state == ALARM and any(marker in action.lower() for action in transition.actions)
+    return transition.to_state == ALARM and transition.actions_minute is not None and \
+        any(notification_class(a) == PAGE for a in transition.actions)
 
 
-def affected_metrics(alarms: AlarmSet, service_prefixes: Iterable[str] | None) -> set[MetricKey]:
-    """Metrics an incident affects: those read by alarms named after a monitored service (None: every metric;
-    an empty list: none, e.g. an environment that monitors no service yet).
+def family_of(alarm_name: str) -> str:
+    """The alarm family: the part before the severity in ``{app}-{env}-{service}-{resource}-{Family}-{severity}``.
 
     Example
     -------
-    >>> affected_metrics(alarm_set, ["watchtower-prod-orders-"])  # doctest: +SKIP
+    >>> family_of("watchtower-prod-orders-orders-api-ServiceDown-critical")
+    'ServiceDown'
     """
-    if service_prefixes is None:
-        return {metric.key for alarm in alarms.metric_alarms for metric in alarm.metrics()}
-    prefixes = tuple(service_prefixes)
-    return {metric.key for alarm in alarms.metric_alarms for metric in alarm.metrics()
-            if prefixes and alarm.name.startswith(prefixes)}
+    parts = alarm_name.rsplit("-", 2)
+    return parts[-2] if len(parts) == 3 else alarm_name
 
 
-def _paged_at(page: Transition) -> int:
-    """When the page went out: the actions' minute (later than the change after a WaitPeriod)."""
-    return page.actions_minute if page.actions_minute is not None else page.minute
+@dataclass
+class Environment:
+    """One environment's alarms and what the runner knows about its services (from config, when there is one)."""
+
+    name: str
+    alarms: AlarmSet
+    prefix: str = ""                                   # "<app>-<env>-"
+    services: list[ServiceInfo] = field(default_factory=list)
+    timeouts_ms: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        names = sorted((s.name for s in self.services), key=len, reverse=True)
+        self._names = names
+        self.groups: dict[str, str] = {a: self.group_of(a) for a in self.alarms.names()}
+        keys: dict[MetricKey, str] = {}
+        for alarm in sorted(self.alarms.metric_alarms, key=lambda a: a.name):
+            for metric in alarm.metrics():
+                keys.setdefault(metric.key, self.groups[alarm.name])
+        self.keys = sorted(keys.items())
+
+    @property
+    def dev_like(self) -> bool:
+        """A development environment: quiet traffic is its normal, and it is not expected to page."""
+        return "dev" in self.name
+
+    def group_of(self, alarm_name: str) -> str:
+        """The service an alarm belongs to (a configured service, else the name's first part: alerting, cost ...)."""
+        rest = alarm_name[len(self.prefix):] if self.prefix and alarm_name.startswith(self.prefix) else alarm_name
+        for name in self._names:
+            if rest.startswith(name + "-"):
+                return name
+        return rest.split("-", 1)[0]
+
+    def service(self, group: str) -> ServiceInfo | None:
+        """The configured service of a group (None for the monitoring's own machinery)."""
+        return next((s for s in self.services if s.name == group), None)
+
+    def profile(self, scenario: Scenario) -> Profile:
+        """Traffic of the scenario: the environment's normal (quiet in dev), a dev trickle, or ~1 request/min."""
+        if scenario.traffic == "trickle":
+            return TRICKLE
+        if scenario.traffic == "quiet" or self.dev_like:
+            return DEV
+        return PROD
+
+    def muted_groups(self) -> set[str]:
+        """Services with at least one alarm in a mute rule."""
+        return {self.groups.get(name, self.group_of(name)) for rule in self.alarms.mute_rules for name in rule.alarm_names}
 
 
-def _muted_prefixes(alarms: AlarmSet, prefixes: Iterable[str] | None) -> list[str] | None:
-    """Services whose alarms a mute rule covers: a maintenance window concerns those services only."""
-    muted = [name for rule in alarms.mute_rules for name in rule.alarm_names]
-    if prefixes is None:
+@dataclass
+class SeedOutcome:
+    """What one seed of one scenario produced, per service group.
+
+    Minutes are relative to the onset. ``pages`` holds when each page went out; ``people``/``info`` count
+    notifications (ALARM and OK); ``first_ticket`` is the first SLO-ticket notification that reached people;
+    ``in_window`` counts what reached people (pages included) while maintenance held the service.
+    """
+
+    seed: int
+    onset: int
+    window: tuple[int, int] | None = None               # maintenance window (minutes after onset), if any
+    pages: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+    people: dict[str, int] = field(default_factory=dict)
+    info: dict[str, int] = field(default_factory=dict)
+    first_ticket: dict[str, float] = field(default_factory=dict)
+    in_window: dict[str, int] = field(default_factory=dict)
+    families: set[str] = field(default_factory=set)
+    alarms_fired: set[str] = field(default_factory=set)
+    hit: set[str] = field(default_factory=set)           # groups the incident hit
+
+    def reaching_people(self, group: str) -> int:
+        """Pages and other people-reaching notifications of a group."""
+        return len(self.pages.get(group, [])) + self.people.get(group, 0)
+
+
+def _onset(env: Environment, scenario: Scenario) -> tuple[int, tuple[int, int] | None] | None:
+    if scenario.maintenance == "switch":
+        return ONSET, (0, scenario.maintenance_minutes)
+    if scenario.maintenance != "mute":
+        return ONSET, None
+    windows = []
+    for rule in env.alarms.mute_rules:
+        minutes = sorted(rule.schedule.muted_minutes(ONSET, ONSET + 8 * 1440))
+        if minutes:
+            start = minutes[0]
+            end = start
+            while end + 1 in set(minutes):
+                end += 1
+            windows.append((start, end + 1))
+    if not windows:
         return None
-    return [p for p in prefixes if any(name.startswith(p) for name in muted)]
+    start, end = min(windows)
+    onset = start + 1
+    return onset, (start - onset, end - onset)
 
 
-def _warmup(alarms: AlarmSet, scenario: Scenario) -> int:
-    # History before the onset: the scenario's own (enough for the 6 h page windows); day-long ticket windows
-    # then see a shorter history, which changes ratios little and pages not at all.
-    return scenario.warmup
+@lru_cache(maxsize=4096)
+def _infra_only(condition: Condition) -> Condition:
+    """A healthy service, with the incident's state of the monitoring's own machinery."""
+    return replace(HEALTHY, router_error_ratio=condition.router_error_ratio,
+                   router_throttle_ratio=condition.router_throttle_ratio,
+                   router_dead_letters_per_minute=condition.router_dead_letters_per_minute,
+                   hourly_cost=condition.hourly_cost, maintenance_on=condition.maintenance_on)
 
 
-def _onset(alarms: AlarmSet, scenario: Scenario) -> int | None:
-    if not scenario.in_maintenance:
-        return ONSET
-    windows = [rule.schedule.muted_minutes(ONSET, ONSET + 8 * 1440) for rule in alarms.mute_rules]
-    starts = [min(minutes) for minutes in windows if minutes]
-    return min(starts) + 1 if starts else None
-
-
-def _key_objectives(alarms: AlarmSet, objectives: dict[str, float] | None) -> dict[MetricKey, float]:
-    """Each metric's availability objective: that of the service whose alarms read it."""
-    result: dict[MetricKey, float] = {}
-    for prefix, objective in (objectives or {}).items():
-        for alarm in alarms.metric_alarms:
-            if alarm.name.startswith(prefix):
-                for metric in alarm.metrics():
-                    result.setdefault(metric.key, objective)
-    return result
-
-
-def generate(alarms: AlarmSet, scenario: Scenario, onset: int, profile: Profile,
-             affected: set[MetricKey], objectives: dict[str, float] | None = None) -> SeriesStore:
-    """Series for every metric the alarms read, one-minute resolution, seeded by the scenario name.
-
-    A burn scenario burns each service's budget at the same rate: its error ratio follows that service's
-    objective (``objectives``: alarm-name prefix -> percent), else the scenario's default.
+def generate(env: Environment, scenario: Scenario, seed: int, onset: int, hit: set[str]) -> SeriesStore:
+    """Series for every metric the alarms read, one-minute resolution, from the warm-up to the scenario's end.
 
     Example
     -------
-    >>> generate(alarm_set, scenarios()[1], ONSET, PROD, affected_metrics(alarm_set, None)).keys()  # doctest: +SKIP
+    >>> generate(env, scenarios()[2], 0, ONSET, {"orders"}).keys()  # doctest: +SKIP
     """
-    rng = random.Random(zlib.crc32(scenario.name.encode()))
+    first = onset - WARMUP_MINUTES
+    length = WARMUP_MINUTES + scenario.duration + 1
+    streams = Streams(first, length, env.profile(scenario), seed, scenario.name)
+    incident = [scenario.condition(minute - onset) for minute in range(first, first + length)]
+    healthy = [_infra_only(c) for c in incident]
     store = SeriesStore()
-    keys = sorted({metric.key for alarm in alarms.metric_alarms for metric in alarm.metrics()})
-    healthy = Condition(error_ratio=HEALTHY_ERROR_RATIO)
-    key_objective = _key_objectives(alarms, objectives) if scenario.burn else {}
-    burns = {key: burn_condition(scenario.burn, objective) for key, objective in key_objective.items()}
-    first = onset - _warmup(alarms, scenario)
-    for minute in range(first, onset + scenario.duration + 1):
-        incident = scenario.condition(minute - onset)
-        base = requests_per_minute(profile, minute, rng)
-        # One request count per minute for all affected resources and one for the rest, so a resource's
-        # errors never exceed its invocations.
-        requests = {True: poisson(rng, base * incident.traffic), False: poisson(rng, base)}
-        burning = scenario.burn is not None and minute >= onset
-        for key in keys:
-            hit = key in affected
-            condition = (burns.get(key, incident) if burning else incident) if hit else healthy
-            emit(store, key, minute, requests[hit], condition, profile, rng)
+    if scenario.burn is None:
+        add_run(store, env.keys, streams, incident, healthy, lambda group: group in hit, env.timeouts_ms)
+        return store
+    # A burn burns each service's own budget at the same rate: its error ratio follows its own objective.
+    for group in {g for _, g in env.keys}:
+        service = env.service(group)
+        keys = [(k, g) for k, g in env.keys if g == group]
+        if service is None or service.availability is None or group not in hit:
+            add_run(store, keys, streams, healthy, healthy, lambda g: False, env.timeouts_ms)
+            continue
+        burning = burn_condition(scenario.burn, service.availability)
+        burnt = lru_cache(maxsize=64)(lambda c: replace(c, error_ratio=burning.error_ratio))
+        conditions = [c if minute < onset else burnt(c) for minute, c in zip(range(first, first + length), healthy)]
+        add_run(store, keys, streams, conditions, healthy, lambda g: True, env.timeouts_ms)
     return store
 
 
-def run_scenario(alarms: AlarmSet, scenario: Scenario, profile: Profile | None = None,
-                 service_prefixes: Iterable[str] | None = None, page_marker: str = "critical",
-                 progress: Callable[[str], None] | None = None,
-                 objectives: dict[str, float] | None = None) -> ScenarioResult:
-    """Generate, simulate and judge one scenario.
+def hit_groups(env: Environment, scenario: Scenario) -> set[str]:
+    """The services the incident hits."""
+    if scenario.targets == "muted":
+        return env.muted_groups() & {s.name for s in env.services}
+    return {s.name for s in env.services if scenario.targets_service(s)}
 
-    ``service_prefixes`` (alarm-name prefixes of the monitored services) say which metrics an incident hits;
-    ``objectives`` (prefix -> availability percent) size the burn scenarios per service.
+
+def run_seed(env: Environment, scenario: Scenario, seed: int) -> SeedOutcome | None:
+    """Generate, simulate and count one seed of a scenario (None: the scenario does not apply here).
 
     Example
     -------
-    >>> run_scenario(load_alarms(["cdk.out/prod"]), scenarios()[1]).verdict  # doctest: +SKIP
-    'pass'
+    >>> run_seed(env, scenarios()[2], seed=0).pages  # doctest: +SKIP
     """
-    onset = _onset(alarms, scenario)
-    if onset is None:
-        return ScenarioResult(scenario, "n/a", "no AlarmMuteRule in these templates")
-    chosen = DEV if scenario.quiet else (profile or PROD)
-    if scenario.in_maintenance:
-        service_prefixes = _muted_prefixes(alarms, service_prefixes)
-    affected = affected_metrics(alarms, service_prefixes)
-    if scenario.expect_page and not affected:
-        return ScenarioResult(scenario, "n/a", "no monitored service in these templates")
-    store = generate(alarms, scenario, onset, chosen, affected, objectives)
-    if progress:
-        progress(f"{scenario.name}: simulating {len(alarms.names())} alarms over {scenario.duration} min")
-    # Alarms have been running for a while: start them in OK and let the warm-up data settle before the onset.
-    start = onset - min(_warmup(alarms, scenario), 6 * 60)
-    transitions = Simulator(alarms, store, OK).run(start, onset + scenario.duration)
-    settled = [t for t in transitions if t.minute >= start + 60]
-    pages = [t for t in settled if is_page(t, page_marker)]
-    fired = sorted({t.alarm for t in settled if t.to_state == ALARM and t.minute >= onset})
-    if scenario.expect_page:
-        unwanted = [p for p in pages if _paged_at(p) < onset]
-        wanted = sorted((p for p in pages if _paged_at(p) >= onset), key=_paged_at)
-        first = (_paged_at(wanted[0]) - onset) if wanted else None
-        if first is None:
-            verdict, reason = "fail", "no page"
-        elif scenario.page_within is not None and first > scenario.page_within:
-            verdict, reason = "fail", f"first page after {first} min (target <= {scenario.page_within})"
-        elif unwanted:
-            verdict, reason = "fail", f"{len(unwanted)} page(s) before the onset"
-        else:
-            verdict = "pass"
-            reason = f"paged after {first} min" + (f" (target <= {scenario.page_within})" if scenario.page_within else "")
-        return ScenarioResult(scenario, verdict, reason, fired, pages, unwanted, first, onset)
-    verdict = "pass" if not pages else "fail"
-    reason = "no page" if not pages else f"{len(pages)} page(s) that should not have happened"
-    return ScenarioResult(scenario, verdict, reason, fired, pages, list(pages), None, onset)
+    timing = _onset(env, scenario)
+    if timing is None:
+        return None
+    onset, window = timing
+    hit = hit_groups(env, scenario)
+    store = generate(env, scenario, seed, onset, hit)
+    start, end = onset - SETTLE_MINUTES, onset + scenario.duration
+    transitions = Simulator(env.alarms, store, OK).run(start, end)
+    outcome = SeedOutcome(seed, onset, window, hit=hit)
+    for t in transitions:
+        group = env.groups.get(t.alarm, env.group_of(t.alarm))
+        if t.to_state == ALARM and t.minute >= onset:
+            outcome.alarms_fired.add(t.alarm)
+        if t.actions_minute is None or not t.actions or t.actions_minute < onset:
+            continue
+        at = t.actions_minute - onset
+        classes = {notification_class(a) for a in t.actions}
+        if PAGE in classes and t.to_state == ALARM:
+            outcome.pages.setdefault(group, []).append((at, t.alarm))
+        elif PAGE in classes or PEOPLE in classes:
+            outcome.people[group] = outcome.people.get(group, 0) + 1
+        if INFO in classes and not classes & {PAGE, PEOPLE}:
+            outcome.info[group] = outcome.info.get(group, 0) + 1
+        if classes & {PAGE, PEOPLE} and t.to_state == ALARM and "Ticket" in family_of(t.alarm):
+            outcome.first_ticket.setdefault(group, at)
+        if window and classes & {PAGE, PEOPLE} and window[0] <= at < window[1]:
+            outcome.in_window[group] = outcome.in_window.get(group, 0) + 1
+    metric_names = {a.name for a in env.alarms.metric_alarms}
+    outcome.families = {family_of(name) for name in outcome.alarms_fired if name in metric_names}
+    return outcome
+
+
+def seeds_of(count: int) -> Sequence[int]:
+    """The seeds a run uses: 0 .. count-1 (each scenario mixes its own name in, so seeds differ per scenario)."""
+    return range(count)

@@ -1,21 +1,32 @@
-"""Realistic per-minute metric values for a serverless service, driven by a health condition.
+"""Per-minute metric values for serverless services, driven by a health condition, as numpy arrays.
 
-A :class:`Condition` says how the service behaves in one minute (traffic factor, error ratio, latency factor,
-throttling ...). :func:`emit` turns it into what CloudWatch would hold for one metric in that minute, the way
-each AWS service publishes: Lambda and API Gateway publish only when there is traffic, DynamoDB throttle events
-and EventBridge failures only when they happen, SQS every minute.
+A :class:`Condition` says how a service (or the monitoring's own machinery) behaves in one minute. The
+generator turns a per-minute list of conditions into what CloudWatch would hold for each metric, the way each
+AWS service publishes it: Lambda and API Gateway publish only when there is traffic, DynamoDB throttle events,
+EventBridge, SNS and asynchronous-invocation failures only when they happen, SQS every minute, a canary once
+per run, the cost checker once an hour.
+
+Every metric belongs to a *stream* (one function, API, table, queue, state machine ...) that draws its own
+request counts, so a function's Errors never exceed its Invocations and its ColdStart, ErrorLogs and memory
+metrics follow the same invocations. Each kind of resource gets traffic that fits what it measures: services
+follow a daily curve, state machines their own (lower) execution rate, the alert router only the few
+notifications it delivers, the cost checker one sample an hour.
 """
 from __future__ import annotations
 
 import math
-import random
-from functools import lru_cache
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, fields
+from typing import Callable, Mapping, Sequence
 
-from tools.alarmsim.series import MetricKey, SeriesStore
+import numpy as np
 
-__all__ = ["Condition", "Profile", "PROD", "DEV", "requests_per_minute", "emit", "poisson", "LATENCY_BINS"]
+from tools.alarmsim.series import Dense, MetricKey, SeriesStore
 
+__all__ = ["Condition", "Profile", "PROD", "DEV", "TRICKLE", "HEALTHY_ERROR_RATIO", "LATENCY_BINS",
+           "requests_per_minute", "stream_of", "generate_metric", "add_run", "Streams"]
+
+HEALTHY_ERROR_RATIO = 0.0002  # 0.2x burn of a 99.9% objective: a healthy month spends a fifth of its budget
 # Quantile bins (edges) used to represent a latency distribution with a few weighted points; the tail is split
 # finely so p99 stays accurate.
 LATENCY_BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999, 1.0)
@@ -23,85 +34,202 @@ LATENCY_BINS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98, 0.
 
 @dataclass(frozen=True)
 class Condition:
-    """How the service behaves in one minute; the defaults are a healthy service."""
+    """How a service behaves in one minute; the defaults are a healthy service.
 
-    traffic: float = 1.0          # multiplier on the profile's request rate
-    error_ratio: float = 0.0005   # share of requests that fail (5xx / Lambda errors)
-    client_error_ratio: float = 0.02
-    latency_factor: float = 1.0   # multiplier on every latency quantile
-    throttles_per_minute: float = 0.0
+    The ``router_*``, ``hourly_cost`` and ``maintenance_on`` fields describe the monitoring's own machinery
+    (alert router, cost checker, manual maintenance switch) and apply whichever service the incident hits.
+    """
+
+    traffic: float = 1.0                   # multiplier on the profile's request rate
+    error_ratio: float = HEALTHY_ERROR_RATIO  # share of requests that fail (5xx / Lambda errors)
+    client_error_ratio: float = 0.02       # 4xx
+    latency_factor: float = 1.0            # multiplier on every latency quantile
+    hang_ratio: float = 0.0                # share of invocations that run until the function's timeout (errors)
+    throttle_ratio: float = 0.0            # Lambda throttles, share of invocations
+    table_throttles_per_minute: float = 0.0  # DynamoDB throttle events
     cold_start_ratio: float = 0.02
-    down: bool = False            # canaries fail, queues back up
+    memory_percent: float = 45.0           # Lambda Insights memory utilisation
+    stream_stalled: bool = False           # a stream consumer stops: iterator age grows a minute per minute
+    queue_stalled: bool = False            # queue consumers stop: the oldest message ages a minute per minute
+    dead_letters_per_minute: float = 0.0   # messages landing in the service's dead-letter queues
+    async_failures_per_minute: float = 0.0  # DeadLetterErrors / DestinationDeliveryFailures / AsyncEventsDropped
+    event_failures_per_minute: float = 0.0  # EventBridge FailedInvocations
+    notification_failures_per_minute: float = 0.0  # SNS NumberOfNotificationsFailed
+    execution_failure_ratio: float | None = None  # state machine executions failing (None: error_ratio)
+    down: bool = False                     # health endpoints fail: every canary run fails
+    canary_latency_factor: float = 1.0
+    router_error_ratio: float = 0.002      # the alert router: an occasional failed delivery attempt
+    router_throttle_ratio: float = 0.0
+    router_dead_letters_per_minute: float = 0.0
+    hourly_cost: float = 2.5               # the cost checker's estimate, USD per hour
+    maintenance_on: bool = False           # the manual maintenance switch
 
 
 @dataclass(frozen=True)
 class Profile:
-    """Traffic shape of an environment: mean requests per minute at the daily peak, and latency (ms)."""
+    """Traffic shape of an environment's services: requests per minute at the daily peak, noise, latency (ms)."""
 
     name: str
     peak_rpm: float
     trough_ratio: float = 0.35
     noise: float = 0.08
     latency_median_ms: float = 80.0
-    latency_sigma: float = 0.6    # lognormal shape: p99 is about 4x the median (~320 ms)
+    latency_sigma: float = 0.6     # lognormal shape: p99 is about 4x the median (~320 ms)
+    execution_ratio: float = 0.03  # state machine executions per service request (an order -> one fulfilment)
+    router_rpm: float = 0.3        # notifications the alert router delivers per minute (its own low volume)
+    flat: bool = False             # no daily curve (a trickle)
 
 
 PROD = Profile("prod", peak_rpm=900.0)
-DEV = Profile("dev", peak_rpm=0.6, trough_ratio=0.1, noise=0.3)
+DEV = Profile("dev", peak_rpm=0.6, trough_ratio=0.1, noise=0.3, router_rpm=0.05)
+TRICKLE = Profile("trickle", peak_rpm=1.0, noise=0.0, flat=True, router_rpm=0.3)
 
 
-def requests_per_minute(profile: Profile, minute: int, rng: random.Random) -> float:
-    """Expected requests in an epoch minute: a daily curve (peak 15:00 UTC, trough 03:00) with noise.
-
-    Example
-    -------
-    >>> 0.7 < requests_per_minute(PROD, 15 * 60, random.Random(1)) / PROD.peak_rpm < 1.3   # at the peak
-    True
-    >>> requests_per_minute(PROD, 3 * 60, random.Random(1)) < requests_per_minute(PROD, 15 * 60, random.Random(1))
-    True
-    """
-    hour = (minute % 1440) / 60.0
-    daily = (1 + math.cos((hour - 15.0) / 24.0 * 2 * math.pi)) / 2
-    shape = profile.trough_ratio + (1 - profile.trough_ratio) * daily
-    return max(0.0, profile.peak_rpm * shape * (1 + rng.gauss(0, profile.noise)))
-
-
-def poisson(rng: random.Random, mean: float) -> int:
-    """A Poisson draw (normal approximation above a mean of 50).
+def requests_per_minute(profile: Profile, minutes: "np.ndarray") -> "np.ndarray":
+    """Expected requests in each epoch minute: a daily curve (peak 15:00 UTC, trough 03:00), before noise.
 
     Example
     -------
-    >>> poisson(random.Random(0), 0.0)
-    0
+    >>> r = requests_per_minute(PROD, np.array([15 * 60, 3 * 60])); bool(r[0] > 2 * r[1])
+    True
     """
-    if mean <= 0:
-        return 0
-    if mean > 50:
-        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
-    limit, k, product = math.exp(-mean), 0, rng.random()
-    while product > limit:
-        k += 1
-        product *= rng.random()
-    return k
+    if profile.flat:
+        return np.full(len(minutes), profile.peak_rpm)
+    hour = (minutes % 1440) / 60.0
+    daily = (1 + np.cos((hour - 15.0) / 24.0 * 2 * math.pi)) / 2
+    return profile.peak_rpm * (profile.trough_ratio + (1 - profile.trough_ratio) * daily)
 
 
-def _binomial(rng: random.Random, n: int, p: float) -> int:
-    if n <= 0 or p <= 0:
-        return 0
-    if p >= 1:
-        return n
-    if n * p > 30 and n * (1 - p) > 30:
-        return min(n, max(0, round(rng.gauss(n * p, math.sqrt(n * p * (1 - p))))))
-    if n < 200:
-        return sum(rng.random() < p for _ in range(n))
-    return min(n, poisson(rng, n * p))
+_STREAM_DIMENSIONS = (("FunctionName", "fn"), ("function_name", "fn"), ("ApiName", "api"), ("ApiId", "api"),
+                      ("TableName", "table"), ("StateMachineArn", "sm"), ("QueueName", "queue"),
+                      ("RuleName", "rule"), ("TopicName", "topic"), ("CanaryName", "canary"))
 
 
-@lru_cache(maxsize=4096)
-def _lognormal_points(median: float, sigma: float) -> tuple[tuple[float, float], ...]:
-    """(value, share) pairs: the quantile at the middle of each LATENCY_BINS bin, weighted by the bin width."""
-    return tuple((median * math.exp(sigma * _probit((low + high) / 2)), high - low)
-                 for low, high in zip(LATENCY_BINS, LATENCY_BINS[1:]))
+def stream_of(key: MetricKey) -> tuple[str, str]:
+    """The resource a metric describes: one stream of requests per function, API, table, queue ...
+
+    Example
+    -------
+    >>> stream_of(MetricKey.of("orders", "ColdStart", {"function_name": "orders-get", "service": "orders"}))
+    ('fn', 'orders-get')
+    >>> stream_of(MetricKey.of("watchtower/prod/ErrorLogs", "orders-get-ErrorLogs"))
+    ('fn', 'orders-get')
+    """
+    dims = dict(key.dimensions)
+    for name, kind in _STREAM_DIMENSIONS:
+        if name in dims:
+            return kind, dims[name]
+    if key.metric_name.endswith("-ErrorLogs"):
+        return "fn", key.metric_name[: -len("-ErrorLogs")]
+    return "metric", f"{key.namespace}/{key.metric_name}"
+
+
+def _seed(*parts: object) -> int:
+    return zlib.crc32("|".join(str(p) for p in parts).encode())
+
+
+class Streams:
+    """Request counts per stream and minute for one run (scenario, seed), drawn once and shared by metrics.
+
+    ``conditions`` is one :class:`Condition` per minute for the resources an incident hits; ``healthy`` for
+    the others.
+    """
+
+    def __init__(self, first_minute: int, minutes: int, profile: Profile, seed: int, label: str) -> None:
+        self.first = first_minute
+        self.minutes = np.arange(first_minute, first_minute + minutes)
+        self.profile = profile
+        self.seed = seed
+        self.label = label
+        self._requests: dict[tuple, "np.ndarray"] = {}
+        self.curve = requests_per_minute(profile, self.minutes)
+
+    def rng(self, *parts: object) -> "np.random.Generator":
+        """A generator of its own for one metric or stream, so adding an alarm never shifts another's draws."""
+        return np.random.default_rng([self.seed, _seed(self.label, *parts)])
+
+    def requests(self, stream: tuple[str, str], group: str, traffic: "np.ndarray") -> "np.ndarray":
+        """Requests per minute of one stream (Poisson around the profile's rate, with noise)."""
+        cache_key = (stream, group)
+        if cache_key not in self._requests:
+            rng = self.rng("requests", group, *stream)
+            kind = stream[0]
+            if group == "alerting":
+                rate = np.full(len(self.minutes), self.profile.router_rpm)
+            elif group in ("cost", "all"):
+                rate = np.ones(len(self.minutes))
+            else:
+                rate = self.curve * (self.profile.execution_ratio if kind == "sm" else 1.0)
+                if self.profile.noise:
+                    rate = rate * np.clip(1 + rng.normal(0, self.profile.noise, len(rate)), 0, None)
+                rate = rate * traffic
+            self._requests[cache_key] = rng.poisson(np.clip(rate, 0, None)).astype(float)
+        return self._requests[cache_key]
+
+
+class _Fields:
+    """Condition fields as per-minute arrays, computed on first use (from the few distinct conditions)."""
+
+    def __init__(self, conditions: Sequence[Condition]) -> None:
+        distinct: dict[Condition, int] = {}
+        self._index = np.array([distinct.setdefault(c, len(distinct)) for c in conditions], dtype=np.int64)
+        self._distinct = list(distinct)
+        self._cache: dict[str, "np.ndarray"] = {}
+        self._names = {f.name for f in fields(Condition)}
+
+    def __getattr__(self, name: str) -> "np.ndarray":
+        if name.startswith("_") or name not in self._names:
+            raise AttributeError(name)
+        if name not in self._cache:
+            if name == "execution_failure_ratio":
+                per = [c.error_ratio if c.execution_failure_ratio is None else c.execution_failure_ratio
+                       for c in self._distinct]
+            else:
+                per = [getattr(c, name) for c in self._distinct]
+            self._cache[name] = np.array(per, dtype=float)[self._index]
+        return self._cache[name]
+
+
+_COUNTS = {"Invocations", "Count", "ExecutionsStarted", "NumberOfMessagesPublished", "NumberOfMessagesSent",
+           "NumberOfMessagesReceived", "NumberOfMessagesDeleted", "Invocations.Count", "ConcurrentExecutions",
+           "ConsumedReadCapacityUnits", "ConsumedWriteCapacityUnits", "ReturnedItemCount", "MatchedEvents",
+           "TriggeredRules", "NumberOfNotificationsDelivered"}
+_ERRORS = {"Errors", "5XXError", "5xx", "SystemErrors", "FunctionErrors"}
+_CLIENT_ERRORS = {"4XXError", "4xx", "UserErrors"}
+_LATENCIES = {"Duration", "Latency", "IntegrationLatency", "SuccessfulRequestLatency"}
+_ONLY_WHEN_FAILING = {"DeadLetterErrors", "DestinationDeliveryFailures", "AsyncEventsDropped", "FailedInvocations",
+                      "NumberOfNotificationsFailed", "ExecutionsTimedOut", "ExecutionsAborted"}
+
+
+def _counts(requests, totals) -> Dense:
+    """A per-minute count metric: one sample per request, ``totals`` their sum (published with traffic)."""
+    published = requests > 0
+    return Dense(0, requests.copy(), np.where(published, totals, 0.0), np.where(totals < requests, 0.0, 1.0),
+                 np.where(totals > 0, 1.0, 0.0))
+
+
+def _events(values) -> Dense:
+    """Events published only in minutes they happen (one sample per event, value 1)."""
+    return Dense(0, values.copy(), values.copy(), np.ones(len(values)), np.ones(len(values)))
+
+
+def _samples(values, published) -> Dense:
+    """One sample in each published minute."""
+    count = published.astype(float)
+    return Dense(0, count, np.where(published, values, 0.0), values.copy(), values.copy())
+
+
+def _latency(requests, median, sigma: float, hang_ratio, hang_ms: float) -> Dense:
+    """A lognormal latency distribution per minute as weighted points, plus the share that hangs until timeout."""
+    mids = np.array([(low + high) / 2 for low, high in zip(LATENCY_BINS, LATENCY_BINS[1:])])
+    shares = np.diff(np.array(LATENCY_BINS))
+    shape = np.exp(sigma * np.array([_probit(p) for p in mids]))
+    values = np.concatenate((median[:, None] * shape[None, :], np.full((len(median), 1), hang_ms)), axis=1)
+    weights = np.concatenate(((requests * (1 - hang_ratio))[:, None] * shares[None, :],
+                              (requests * hang_ratio)[:, None]), axis=1)
+    total = (values * weights).sum(axis=1)
+    maximum = np.where(hang_ratio > 0, hang_ms, values[:, -2])
+    return Dense(0, requests.copy(), total, values[:, 0].copy(), maximum, values, weights)
 
 
 def _probit(p: float) -> float:
@@ -125,60 +253,140 @@ def _probit(p: float) -> float:
         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
 
 
-def _add_count(store: SeriesStore, key: MetricKey, minute: int, samples: int, total: float) -> None:
-    if samples > 0:
-        store.add_summary(key, minute, samples, total, 0.0 if total < samples else 1.0, 1.0 if total > 0 else 0.0,
-                          [total / samples])
-
-
-def emit(store: SeriesStore, key: MetricKey, minute: int, requests: int, condition: Condition,
-         profile: Profile, rng: random.Random) -> None:
-    """Add one minute of ``key`` to ``store`` as the service in ``condition`` would publish it.
+def _growing(active) -> "np.ndarray":
+    """Minutes since the condition became active (0 while inactive): a backlog that ages a minute per minute.
 
     Example
     -------
-    >>> s = SeriesStore(); emit(s, MetricKey.of("AWS/Lambda", "Errors", {}), 0, 100, Condition(error_ratio=1.0), PROD, random.Random(0))
-    >>> s.bucket(MetricKey.of("AWS/Lambda", "Errors", {}), 0).total
-    100.0
+    >>> _growing(np.array([0, 1, 1, 0, 1])).tolist()
+    [0.0, 1.0, 2.0, 0.0, 1.0]
     """
-    name = key.metric_name
-    if name in ("Invocations", "Count", "ConcurrentExecutions", "ExecutionsStarted", "ExecutionsSucceeded",
-                "NumberOfMessagesPublished", "NumberOfMessagesSent", "Invocations.Count"):
-        _add_count(store, key, minute, requests, float(requests))
-    elif name in ("Errors", "5XXError", "5xx", "ExecutionsFailed", "SystemErrors", "FunctionErrors") \
-            or name.endswith("-ErrorLogs") or name == "ErrorLogs":
-        _add_count(store, key, minute, requests, float(_binomial(rng, requests, condition.error_ratio)))
-    elif name in ("4XXError", "4xx", "UserErrors"):
-        _add_count(store, key, minute, requests, float(_binomial(rng, requests, condition.client_error_ratio)))
-    elif name in ("Duration", "Latency", "IntegrationLatency", "SuccessfulRequestLatency"):
-        if requests > 0:
-            points = _lognormal_points(profile.latency_median_ms * condition.latency_factor, profile.latency_sigma)
-            mean = sum(value * share for value, share in points)
-            store.add_summary(key, minute, requests, mean * requests, points[0][0], points[-1][0], weighted=points)
-    elif name == "Throttles":
-        _add_count(store, key, minute, requests, float(poisson(rng, condition.throttles_per_minute)))
-    elif name in ("ReadThrottleEvents", "WriteThrottleEvents", "ThrottledRequests"):
-        throttled = poisson(rng, condition.throttles_per_minute / 2)
-        if throttled:  # DynamoDB publishes throttle events only when they happen
-            store.add_summary(key, minute, throttled, float(throttled), 1.0, 1.0, [1.0])
-    elif name == "ColdStart":
-        colds = _binomial(rng, requests, condition.cold_start_ratio)
-        if colds:  # Powertools emits ColdStart=1 on cold invocations only
-            store.add_summary(key, minute, colds, float(colds), 1.0, 1.0, [1.0])
-    elif name == "memory_utilization":
-        if requests > 0:
-            value = min(100.0, max(1.0, rng.gauss(45.0, 5.0)))
-            store.add_summary(key, minute, requests, value * requests, value - 3, value, [value])
-    elif name == "ApproximateAgeOfOldestMessage":
-        value = 1800.0 + 60 * (minute % 60) if condition.down else max(0.0, rng.gauss(20.0, 8.0))
-        store.add_sample(key, minute, value)
-    elif name in ("ApproximateNumberOfMessagesVisible", "ApproximateNumberOfMessagesNotVisible"):
-        store.add_sample(key, minute, float(poisson(rng, 5.0)) if condition.down else 0.0)
-    elif name in ("SuccessPercent",):
-        if minute % 5 == 0:
-            store.add_sample(key, minute, 0.0 if condition.down else 100.0)
-    elif name in ("FailedInvocations", "DeadLetterErrors", "DestinationDeliveryFailures", "AsyncEventsDropped",
-                  "ExecutionsTimedOut", "ExecutionsAborted", "NumberOfNotificationsFailed", "IteratorAge"):
-        return  # published only when something goes wrong; healthy and incident scenarios alike leave them empty
+    on = np.asarray(active, dtype=bool)
+    position = np.arange(1, len(on) + 1)
+    last_off = np.maximum.accumulate(np.where(on, 0, position))
+    return np.where(on, position - last_off, 0).astype(float)
+
+
+def _binomial(rng, n, p) -> "np.ndarray":
+    return rng.binomial(n.astype(np.int64), np.clip(p, 0.0, 1.0)).astype(float)
+
+
+def generate_metric(key: MetricKey, group: str, streams: Streams, conditions: Sequence[Condition],
+                    timeouts_ms: Mapping[str, float] | None = None,
+                    cache: dict | None = None) -> Dense:
+    """One metric's per-minute arrays for the run, under ``conditions`` (one per minute).
+
+    ``group`` is the service (or ``alerting``, ``cost``, ``all``) whose alarms read the metric; ``timeouts_ms``
+    the configured function timeouts (a hanging invocation runs until its timeout).
+
+    Example
+    -------
+    >>> s = Streams(0, 60, PROD, seed=1, label="demo")
+    >>> errors = generate_metric(MetricKey.of("AWS/Lambda", "Errors", {"FunctionName": "f"}), "orders", s,
+    ...                          [Condition(error_ratio=1.0)] * 60)
+    >>> calls = generate_metric(MetricKey.of("AWS/Lambda", "Invocations", {"FunctionName": "f"}), "orders", s,
+    ...                         [Condition(error_ratio=1.0)] * 60)
+    >>> bool((errors.total == calls.total).all())
+    True
+    """
+    if cache is None:
+        f = _Fields(conditions)
     else:
-        _add_count(store, key, minute, requests, 0.0)
+        if id(conditions) not in cache:
+            cache[id(conditions)] = (_Fields(conditions), conditions)  # keep the list alive while its id is a key
+        f = cache[id(conditions)][0]
+    name, namespace = key.metric_name, key.namespace
+    stream = stream_of(key)
+    rng = streams.rng("metric", key.namespace, key.metric_name, key.dimensions)
+    router = group == "alerting"
+    dense: Dense
+    if namespace == "CloudWatchSynthetics":
+        runs = (streams.minutes % 5 == 0)
+        if name == "SuccessPercent":
+            failed = (f.down > 0) | (rng.random(len(runs)) < f.error_ratio)
+            dense = _samples(np.where(failed, 0.0, 100.0), runs)
+        else:
+            value = 900.0 * f.canary_latency_factor * np.exp(rng.normal(0, 0.1, len(runs)))
+            dense = _samples(value, runs)
+    elif namespace == "Watchtower/Cost":
+        hourly = streams.minutes % 60 == 0
+        dense = _samples(f.hourly_cost * np.exp(rng.normal(0, 0.05, len(hourly))), hourly)
+    elif name == "MaintenanceMode":
+        dense = _samples(np.where(f.maintenance_on > 0, 1.0, 0.0), np.ones(len(f.traffic), dtype=bool))
+    elif name in ("ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible",
+                  "ApproximateNumberOfMessagesNotVisible"):
+        queue = dict(key.dimensions).get("QueueName", "").lower()
+        dead = "dlq" in queue or "dead" in queue
+        per_minute = f.router_dead_letters_per_minute if router else f.dead_letters_per_minute
+        landed = np.cumsum(rng.poisson(per_minute)) if dead else np.zeros(len(per_minute))
+        if name == "ApproximateAgeOfOldestMessage":
+            if dead:
+                value = np.where(landed > 0, 60.0 * _growing(landed > 0), 0.0)
+            else:
+                stalled = (f.queue_stalled > 0) | (f.down > 0)
+                value = np.clip(rng.normal(20.0, 8.0, len(stalled)), 0, None) + 60.0 * _growing(stalled)
+        elif dead:
+            value = landed.astype(float)
+        else:
+            value = rng.poisson(3.0, len(landed)).astype(float) + 30.0 * _growing((f.queue_stalled > 0) | (f.down > 0))
+        dense = _samples(value, np.ones(len(value), dtype=bool))
+    else:
+        requests = streams.requests(stream, group, f.traffic)
+        sm = stream[0] == "sm"
+        if name in _COUNTS:
+            dense = _counts(requests, requests)
+        elif name in _ERRORS or name == "ExecutionsFailed" or name.endswith("ErrorLogs"):
+            if router:
+                ratio = f.router_error_ratio
+            elif sm:
+                ratio = f.execution_failure_ratio
+            else:
+                ratio = np.clip(f.error_ratio + f.hang_ratio, 0, 1)
+            dense = _counts(requests, _binomial(rng, requests, ratio))
+        elif name == "ExecutionsSucceeded":
+            dense = _counts(requests, requests - _binomial(rng, requests, f.execution_failure_ratio))
+        elif name in _CLIENT_ERRORS:
+            dense = _counts(requests, _binomial(rng, requests, f.client_error_ratio))
+        elif name in _LATENCIES:
+            hang = f.hang_ratio if namespace == "AWS/Lambda" else np.zeros(len(requests))
+            timeout = (timeouts_ms or {}).get(stream[1], 30_000.0)
+            median = streams.profile.latency_median_ms * f.latency_factor
+            dense = _latency(requests, median, streams.profile.latency_sigma, hang, timeout)
+        elif name == "Throttles":
+            dense = _counts(requests, _binomial(rng, requests, f.router_throttle_ratio if router else f.throttle_ratio))
+        elif name in ("ReadThrottleEvents", "WriteThrottleEvents", "ThrottledRequests"):
+            dense = _events(rng.poisson(f.table_throttles_per_minute / 2).astype(float))
+        elif name == "ColdStart":
+            dense = _events(_binomial(rng, requests, f.cold_start_ratio))  # Powertools emits ColdStart=1 only
+        elif name == "memory_utilization":
+            value = np.clip(rng.normal(f.memory_percent, 4.0), 1.0, 100.0)
+            published = requests > 0
+            dense = Dense(0, requests.copy(), np.where(published, value * requests, 0.0), value - 3, value)
+        elif name == "IteratorAge":
+            value = np.clip(rng.normal(800.0, 300.0, len(requests)), 0, None) + 60_000.0 * _growing(f.stream_stalled > 0)
+            dense = Dense(0, requests.copy(), value * requests, value, value)
+        elif name in _ONLY_WHEN_FAILING:
+            if name in ("DeadLetterErrors", "DestinationDeliveryFailures", "AsyncEventsDropped"):
+                rate = f.async_failures_per_minute / 3
+            elif name == "FailedInvocations":
+                rate = f.event_failures_per_minute
+            elif name == "NumberOfNotificationsFailed":
+                rate = f.notification_failures_per_minute
+            else:
+                rate = requests * f.hang_ratio
+            dense = _events(rng.poisson(rate).astype(float))
+        else:
+            dense = _counts(requests, np.zeros(len(requests)))
+    dense.first = streams.first
+    return dense
+
+
+def add_run(store: SeriesStore, keys: Sequence[tuple[MetricKey, str]], streams: Streams,
+            incident: Sequence[Condition], healthy: Sequence[Condition], hit: Callable[[str], bool],
+            timeouts_ms: Mapping[str, float] | None = None) -> None:
+    """Generate every (metric, group) of ``keys`` into ``store``: ``incident`` conditions for the groups ``hit``
+    says an incident affects, ``healthy`` (still carrying the machinery's fields) for the others."""
+    cache: dict = {}
+    for key, group in keys:
+        store.add_dense(key, generate_metric(key, group, streams, incident if hit(group) else healthy,
+                                             timeouts_ms, cache))
