@@ -22,6 +22,12 @@ RESOURCE_STAR_ACTIONS: dict[str, tuple[str, str, str]] = {
     "xray:PutTraceSegments": (
         "traced functions and canaries (Lambda active tracing)", "X-Ray has no resource type for segments",
         _AUTHZ + "list_awsx-ray.html"),
+    "logs:GetQueryResults": (
+        "log alarms' query role (dev only by default)", "reads a query by its id, not by log group; the log groups "
+        "are named on StartQuery (not checked against the reference here)", _AUTHZ + "list_amazoncloudwatchlogs.html"),
+    "logs:StopQuery": (
+        "log alarms' query role (dev only by default)", "stops a query by its id; no resource type (not checked "
+        "against the reference here)", _AUTHZ + "list_amazoncloudwatchlogs.html"),
     "xray:PutTelemetryRecords": (
         "traced functions (Lambda active tracing)", "X-Ray has no resource type for telemetry records",
         _AUTHZ + "list_awsx-ray.html"),

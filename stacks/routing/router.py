@@ -151,7 +151,7 @@ class AlertRouter(Construct):
             # Only de-duplication state lives here (minutes of TTL): nothing to keep when the stack goes.
             removal_policy=RemovalPolicy.DESTROY,
         )
-        self.flush_queue = self._flush_queue(cfg, name) if cfg.routing.grouping.window_seconds > 0 else None
+        self.flush_queue = self._flush_queue(cfg, name, key) if cfg.routing.grouping.window_seconds > 0 else None
         self.log_group = logs.LogGroup(self, "Logs", log_group_name=f"/aws/lambda/{name}",
                                        removal_policy=RemovalPolicy.DESTROY)
         cfn_resource(self.log_group, logs.CfnLogGroup).retention_in_days = cfg.log_retention_days
@@ -194,7 +194,7 @@ class AlertRouter(Construct):
             self.function.add_event_source(event_sources.SqsEventSource(self.flush_queue, batch_size=1,
                                                                         max_concurrency=3))
 
-    def _flush_queue(self, cfg: EnvironmentConfig, name: str) -> sqs.Queue:
+    def _flush_queue(self, cfg: EnvironmentConfig, name: str, key: kms.IKey) -> sqs.Queue:
         # Each message ends one grouping window (sent with DelaySeconds = the window). Lambda's SQS guidance: a
         # visibility timeout of six times the function timeout, so a slow flush is not handed out twice.
         return sqs.Queue(
@@ -202,7 +202,8 @@ class AlertRouter(Construct):
             queue_name=f"{name}-flush",
             visibility_timeout=Duration.seconds(6 * cfg.routing.function.timeout_seconds),
             retention_period=Duration.days(1),
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            # Flush messages name a group of alerts: the alert path's customer key, like the DLQ and the topics.
+            encryption=sqs.QueueEncryption.KMS, encryption_master_key=key,
             enforce_ssl=True,
             # A flush that keeps crashing ends in the router's DLQ; the group itself stays in the table (a day).
             dead_letter_queue=sqs.DeadLetterQueue(max_receive_count=5, queue=self.dlq),

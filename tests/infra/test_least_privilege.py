@@ -94,11 +94,13 @@ def test_the_log_archive_cannot_be_deleted_by_its_delivery_role(synth):
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_the_router_dead_letters_are_on_the_customer_key(synth, env):
     routing = synth.templates(env)[f"watchtower-{env}-Routing"]
-    (queue,) = [r for r in routing["Resources"].values() if r["Type"] == "AWS::SQS::Queue"]
-    key = queue["Properties"]["KmsMasterKeyId"]
-    # the alert key's ARN, read from the SSM parameter the alerting stack writes
-    assert routing["Parameters"][key["Ref"]]["Default"] == f"/watchtower/{env}/alerts/key-arn"
-    assert "SqsManagedSseEnabled" not in queue["Properties"]
+    queues = [r for r in routing["Resources"].values() if r["Type"] == "AWS::SQS::Queue"]
+    assert queues  # the DLQ, and the storm-grouping flush queue where grouping is on
+    for queue in queues:
+        key = queue["Properties"]["KmsMasterKeyId"]
+        # the alert key's ARN, read from the SSM parameter the alerting stack writes
+        assert routing["Parameters"][key["Ref"]]["Default"] == f"/watchtower/{env}/alerts/key-arn"
+        assert "SqsManagedSseEnabled" not in queue["Properties"]
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

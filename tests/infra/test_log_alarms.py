@@ -56,7 +56,7 @@ def test_log_alarms_notify_the_warning_topic_and_are_no_composite_child(synth):
         for lid in log_ids:
             props = resources[lid]["Properties"]
             assert props["AlarmActions"] == props["OKActions"]
-            assert "WarningTopic" in str(props["AlarmActions"]), f"{stack}/{lid}"
+            assert "alerts-warning" in str(props["AlarmActions"]), f"{stack}/{lid}"
             assert f"'{lid}'" not in rules, f"{stack}/{lid} is a composite child"
 
 

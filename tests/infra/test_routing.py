@@ -96,7 +96,7 @@ def test_flush_queue_ends_each_grouping_window_through_the_router(prod):
     [(flush_id, flush)] = queues.items()
     props = flush["Properties"]
     assert props["VisibilityTimeout"] == 6 * cfg.routing.function.timeout_seconds
-    assert props["SqsManagedSseEnabled"] is True
+    assert "KmsMasterKeyId" in props  # the alert path's customer key, not SQS-managed keys
     assert props["RedrivePolicy"]["maxReceiveCount"] == 5
     [mapping] = template.find_resources("AWS::Lambda::EventSourceMapping").values()
     assert mapping["Properties"]["EventSourceArn"] == {"Fn::GetAtt": [flush_id, "Arn"]}
