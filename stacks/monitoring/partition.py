@@ -26,7 +26,7 @@ def partition(service: ServiceConfig, resources: ServiceResources,
     -------
     >>> svc = ServiceConfig(name="orders", resources={"functions": [f"fn{i}" for i in range(200)]})
     >>> len(partition(svc, svc.resources))
-    6
+    7
     """
     parts: list[dict[str, list]] = [{kind: [] for kind in RESOURCE_KINDS}]
     used = 0

@@ -79,7 +79,8 @@ def synthesize(raw: dict, outdir: Path, extra: str | None = None) -> dict[str, d
             from stacks.monitoring import maintenance
             from stacks.naming import alarm_name
             patch.setattr(maintenance, "maintenance_alarm_name",
-                          lambda c: alarm_name(c, "all", "maintenance", "PlannedWork", "info"))
+                          lambda c, region=None: alarm_name(c, "all", f"maintenance{'-' + region if region else ''}",
+                                                            "PlannedWork", "info"))
         app = App(outdir=str(outdir), context=cdk_json_context())
         build_environment(app, cfg)
         app.synth()

@@ -45,12 +45,13 @@ def rule_children(rule) -> list[str]:
 
 
 def topic_kinds(actions: list) -> set[str]:
-    """Which alert topics a list of actions points at (critical / warning / info), from the export names."""
+    """Which alert topics a list of actions points at (critical / warning / info): other stacks reach the topics by
+    ARNs built from their names (``...:watchtower-prod-alerts-critical``), the alerting stack by reference."""
     kinds = set()
     for action in actions:
         text = str(action)
         for kind in ("Critical", "Warning", "Info"):
-            if f"Topics{kind}Topic" in text:
+            if f"Topics{kind}Topic" in text or re.search(rf"-alerts-{kind.lower()}(?![a-z-])", text):
                 kinds.add(kind.lower())
     return kinds
 

@@ -18,9 +18,13 @@ def _rule_children(rule) -> list[str]:
 
 
 def _paging_metric_alarms(resources: dict) -> set[str]:
-    """Logical ids of metric alarms under a composite that acts on the critical topic, at any depth."""
+    """Logical ids of metric alarms under a composite that acts on the critical topic, at any depth.
+
+    An extra region's canary composite is named ``-critical`` but notifies that region's own topic (people, not
+    the pager), so only composites whose actions name the critical alert topic count."""
     paging = [lid for lid, r in resources.items() if r["Type"] == "AWS::CloudWatch::CompositeAlarm"
-              and str(r["Properties"].get("AlarmName", "")).endswith("-critical") and r["Properties"].get("AlarmActions")]
+              and str(r["Properties"].get("AlarmName", "")).endswith("-critical")
+              and "alerts-critical" in str(r["Properties"].get("AlarmActions"))]
     found, todo = set(), list(paging)
     while todo:
         for child in _rule_children(resources[todo.pop()]["Properties"]["AlarmRule"]):

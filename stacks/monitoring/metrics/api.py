@@ -18,7 +18,7 @@ def api_signals(api: RestApiRef | HttpApiRef) -> dict[str, SignalBuilder]:
     Example
     -------
     >>> sorted(api_signals(RestApiRef(name="orders-api")))
-    ['Api4xxRate', 'HighErrorRate', 'Latency', 'ServiceDown', 'TrafficDrop']
+    ['Api4xxRate', 'HighErrorRate', 'Latency', 'QuietOutage', 'ServiceDown', 'TrafficDrop']
     """
     if isinstance(api, HttpApiRef):
         dims, server, client = {"ApiId": api.api_id, "Stage": api.stage}, "5xx", "4xx"

@@ -36,7 +36,8 @@ def function_signals(fn: FunctionRef, ctx: MetricContext) -> dict[str, SignalBui
     -------
     >>> ctx = MetricContext("watchtower/prod/ErrorLogs", "orders", "orders")
     >>> sorted(function_signals(FunctionRef(name="orders-api"), ctx))
-    ['ColdStarts', 'ErrorLogs', 'HighErrorRate', 'Latency', 'MemoryPressure', 'ServiceDown', 'Throttles']
+    ['ColdStarts', 'ErrorLogs', 'HighErrorRate', 'Latency', 'MemoryPressure', 'QuietOutage', 'ServiceDown',
+     'Throttles']
     """
     dims = {"FunctionName": fn.name}
 
