@@ -35,7 +35,7 @@ def function_signals(fn: FunctionRef, ctx: MetricContext) -> dict[str, SignalBui
     Example
     -------
     >>> ctx = MetricContext("watchtower/prod/ErrorLogs", "orders", "orders")
-    >>> sorted(function_signals(FunctionRef(name="orders-api"), ctx))
+    >>> sorted(function_signals(FunctionRef(name="orders-api"), ctx))  # doctest: +NORMALIZE_WHITESPACE
     ['ColdStarts', 'ErrorLogs', 'HighErrorRate', 'Latency', 'MemoryPressure', 'QuietOutage', 'ServiceDown',
      'Throttles']
     """
