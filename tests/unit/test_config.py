@@ -68,7 +68,7 @@ def test_negative_retention_lists_the_values_cloudwatch_accepts(tmp_path):
 
 
 @pytest.mark.parametrize("field,value", [
-    ("slack_secret", "https://hooks.slack.com/services/T0AAAA/B0BBBB/abcdefghijklmnop"),
+    ("slack_secret", "https://hooks.slack.com/services/T-FAKE/B-FAKE/fake-webhook-token"),
     ("teams_secret", "https://acme.webhook.office.com/webhookb2/1234-abcd@5678/IncomingWebhook/x/y"),
     ("slack_secret", "xoxb-1234567890-abcdefghij"),
 ])

@@ -184,7 +184,7 @@ def test_a_service_whose_template_yields_no_alarm_is_an_error_saying_why():
     ("template with no alarm", lambda d: d["services"].append(
         {"name": "anon", "template": f"{FIXTURES}/Generated.template.json"}), "anon: no alarm at all"),
     ("webhook in slack_secret", lambda d: d["notifications"]["warning"].update(
-        slack_secret="https://hooks.slack.com/services/T01ABCDEF/B02GHIJKL/s3cr3tw3bh00kt0k3n"),
+        slack_secret="https://hooks.slack.com/services/T-EXAMPLE/B-EXAMPLE/not-a-real-token"),
      "this looks like a webhook URL: store it in Secrets Manager and put the secret's name here"),
 ])
 def test_each_mistake_is_one_clear_line_and_exit_2_from_the_cli(tmp_path, case, mutate, expected):
