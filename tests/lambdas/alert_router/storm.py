@@ -17,10 +17,11 @@ import uuid
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from unittest import mock
+
+from tests.lambdas.alert_router.helpers import LocalWebhooks
 
 __all__ = ["run_storm", "StormReport", "RateLimitedReceiver", "Atomic", "SERVICES", "PAGED", "NOTIFICATIONS"]
 
@@ -37,7 +38,7 @@ PATHS = {"pagerduty": "/v2/enqueue", "slack-critical": "/slack/critical", "slack
          "slack-info": "/slack/info", "teams": "/teams"}
 
 
-class RateLimitedReceiver:
+class RateLimitedReceiver(LocalWebhooks):
     """Local webhooks: each path accepts one request per ``interval_s`` and answers 429 with an integer
     ``Retry-After`` (seconds until it would accept) beyond that, as Slack's incoming webhooks do.
 
@@ -46,61 +47,35 @@ class RateLimitedReceiver:
     """
 
     def __init__(self, clock: Any, interval_s: float = 1.0) -> None:
+        super().__init__()
         self.accepted: list[tuple[str, Any, float]] = []
         self.throttled: Counter[str] = Counter()
         self.first_answers: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        self._clock, self._interval_s = clock, interval_s
         self._last: dict[str, float] = {}
         self._lock = threading.Lock()
-        receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - stdlib name
-                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-                with receiver._lock:
-                    scripted = receiver.first_answers.get(self.path)
-                    if scripted:
-                        status, headers = scripted.pop(0)
-                    else:
-                        now = time.monotonic()
-                        wait = receiver._last.get(self.path, -math.inf) + interval_s - now
-                        if wait > 0:
-                            status, headers = 429, {"Retry-After": str(max(1, math.ceil(wait)))}
-                        else:
-                            receiver._last[self.path] = now
-                            status, headers = 202, {}
-                    if status == 429:
-                        receiver.throttled[self.path] += 1
-                    elif status < 300:
-                        receiver.accepted.append((self.path, body, clock()))
-                payload = b'{"status":"success"}' if status < 300 else b'{"error":"rate limited"}'
-                self.send_response(status)
-                for key, value in headers.items():
-                    self.send_header(key, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+    def answer(self, path: str, body: Any) -> tuple[int, dict[str, str], bytes]:
+        with self._lock:
+            scripted = self.first_answers.get(path)
+            if scripted:
+                status, headers = scripted.pop(0)
+            else:
+                now = time.monotonic()
+                wait = self._last.get(path, -math.inf) + self._interval_s - now
+                if wait > 0:
+                    status, headers = 429, {"Retry-After": str(max(1, math.ceil(wait)))}
+                else:
+                    self._last[path] = now
+                    status, headers = 202, {}
+            if status == 429:
+                self.throttled[path] += 1
+            elif status < 300:
+                self.accepted.append((path, body, self._clock()))
+        return status, headers, b'{"status":"success"}' if status < 300 else b'{"error":"rate limited"}'
 
     def bodies(self, path: str) -> list[tuple[Any, float]]:
         return [(body, at) for p, body, at in self.accepted if p == path]
-
-    def __enter__(self) -> "RateLimitedReceiver":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 class Atomic:
