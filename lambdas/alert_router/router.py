@@ -90,14 +90,7 @@ class Router:
         if is_direct_notification(event):
             # An alarm action invoking the function directly, or an EventBridge rule targeting it: the event itself
             # is the notification. It is routed exactly like the same document arriving through a topic.
-            envelope = direct_envelope(event)
-            try:
-                records += self._route(envelope, deadline)
-            except DeliveryLostError:
-                raise
-            except Exception as exc:  # a bug must not lose the alert: dead-letter it whole
-                self._logger.exception("router failed on a direct notification; dead-lettering it")
-                records += self._unparseable(envelope, f"router error {type(exc).__name__}: {exc}")
+            records += self._route_guarded(direct_envelope(event), deadline, "a direct notification")
             return {"records": [r.as_log() for r in records]}
         sns_records = event.get("Records") if isinstance(event, dict) else None
         if isinstance(sns_records, list) and sns_records and all(
@@ -116,16 +109,20 @@ class Router:
             if not isinstance(sns, dict):
                 records += self._unparseable({"Message": _dump(record)}, "SNS record has no 'Sns' object")
                 continue
-            try:
-                records += self._route(sns, deadline)
-            except DeliveryLostError:
-                raise
-            except Exception as exc:  # a bug must not lose the alert: dead-letter it whole
-                self._logger.exception("router failed on a record; dead-lettering it")
-                records += self._unparseable(sns, f"router error {type(exc).__name__}: {exc}")
+            records += self._route_guarded(sns, deadline, "a record")
         return {"records": [r.as_log() for r in records]}
 
     # ---- one message ---------------------------------------------------------------------------------------
+    def _route_guarded(self, sns: dict[str, Any], deadline: Deadline, what: str) -> list[DeliveryRecord]:
+        """``_route``, except that a bug dead-letters the whole message instead of losing it."""
+        try:
+            return self._route(sns, deadline)
+        except DeliveryLostError:
+            raise
+        except Exception as exc:  # a bug must not lose the alert: dead-letter it whole
+            self._logger.exception(f"router failed on {what}; dead-lettering it")
+            return self._unparseable(sns, f"router error {type(exc).__name__}: {exc}")
+
     def _route(self, sns: dict[str, Any], deadline: Deadline, *, redrive_channel: str | None = None,
                redrive: bool = False, severity: str | None = None) -> list[DeliveryRecord]:
         severity = severity or self._topic_severity(sns.get("TopicArn"))
