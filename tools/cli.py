@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+import sys
+from typing import TYPE_CHECKING, NoReturn
 
-__all__ = ["ArgumentParser", "positive_int", "non_negative_float"]
+if TYPE_CHECKING:
+    from config.schema import EnvironmentConfig
+
+__all__ = ["ArgumentParser", "positive_int", "non_negative_float", "load_env_config"]
 
 
 class ArgumentParser(argparse.ArgumentParser):
@@ -52,3 +56,22 @@ def non_negative_float(text: str) -> float:
     if not value >= 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"expected a number of seconds (0 or more), got {text!r}")
     return value
+
+
+def load_env_config(tool: str, env: str) -> EnvironmentConfig | None:
+    """``config/ENV.yaml`` loaded, or None after printing each config problem as ``TOOL: config error: LINE``.
+
+    Example
+    -------
+    >>> load_env_config("preflight", "nope")
+    >>> load_env_config("preflight", "prod").env
+    'prod'
+    """
+    from config.loader import ConfigError, load_config  # tools that never read config do not pay for pydantic
+
+    try:
+        return load_config(env)
+    except ConfigError as error:
+        for line in error.lines:
+            print(f"{tool}: config error: {line}", file=sys.stderr)
+        return None

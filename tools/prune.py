@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.cli import ArgumentParser
+from tools.cli import ArgumentParser, load_env_config
 
 __all__ = ["Orphan", "expected_stacks", "find_orphans", "delete_orphans", "main"]
 
@@ -129,13 +129,9 @@ def main(argv: list[str] | None = None, clients: Callable[[str, str], Any] | Non
     parser.add_argument("--include-untagged", action="store_true",
                         help="also stacks with the name prefix but no app tag (deployed before the tag existed)")
     args = parser.parse_args(argv)
-    from config.loader import ConfigError, load_config
     from stacks.app_tag import APP_TAG, app_tag_value, stack_prefix
-    try:
-        cfg = load_config(args.env)
-    except ConfigError as error:
-        for line in error.lines:
-            print(f"prune: config error: {line}", file=sys.stderr)
+    cfg = load_env_config("prune", args.env)
+    if cfg is None:
         return 2
     if not (args.assembly / "manifest.json").exists():
         print(f"prune: error: {args.assembly} is not a synthesized assembly (run make synth ENV={args.env})",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tools.cli import ArgumentParser
+from tools.cli import ArgumentParser, load_env_config
 
 
 def _clients(session):
@@ -39,12 +39,8 @@ def main(argv: list[str] | None = None, session=None, clients=None) -> int:
     parser.add_argument("--after-deploy", action="store_true", help="only the checks that need deployed stacks")
     parser.add_argument("--targets", action="store_true", help="print aws://ACCOUNT/REGION per region and exit")
     args = parser.parse_args(argv)
-    from config.loader import ConfigError, load_config
-    try:
-        cfg = load_config(args.env)
-    except ConfigError as error:
-        for line in error.lines:
-            print(f"preflight: config error: {line}", file=sys.stderr)
+    cfg = load_env_config("preflight", args.env)
+    if cfg is None:
         return 2
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
