@@ -8,17 +8,10 @@ import pytest
 
 from tools.alarmsim.scenarios import Environment, judge, scenarios
 from tools.alarmsim.scenarios.__main__ import environment
-from tools.alarmsim.scenarios.catalog import (
-    EITHER,
-    NO_PAGE,
-    PAGE,
-    Scenario,
-    ServiceInfo,
-    _burn_target,
-    spike_expectation,
-)
+from tools.alarmsim.scenarios.catalog import (EITHER, NO_PAGE, PAGE, Scenario, ServiceInfo, _burn_target,
+                                              spike_expectation)
 from tools.alarmsim.scenarios.runner import ONSET, WARMUP_MINUTES, SeedOutcome, generate, notification_class
-from tools.alarmsim.scenarios.traffic import PROD, Condition, Streams, generate_metric
+from tools.alarmsim.scenarios.traffic import Condition, PROD, Streams, generate_metric
 from tools.alarmsim.scenarios.verdict import percentile
 from tools.alarmsim.series import MetricKey
 from tools.alarmsim.template import alarms_from_templates
