@@ -24,6 +24,7 @@ from .delivery import ChannelGate, Deadline, post_json
 from .gates import SharedGates, gate_key
 from .grouping import ORIGINAL_MAX, Flushed, GroupMember, GroupStore, delay_seconds, service_of
 from .inhibition import PageTracker
+from .log_lines import LogLineFetcher
 from .maintenance import active_window
 from .model import SEVERITIES, Alert, severity_from_name
 from .parsing import UnparseableMessageError, parse_message
@@ -54,7 +55,8 @@ class Router:
 
     def __init__(self, settings: RouterSettings, *, sqs: Any, sns: Any, dynamodb: Any, secrets: Any, logger: Any,
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time) -> None:
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time,
+                 cloudwatch: Any = None, logs: Any = None) -> None:
         self.settings = settings
         self._sns = sns
         self._sqs = sqs
@@ -72,6 +74,9 @@ class Router:
         self._gates: dict[str, ChannelGate] = {}
         self._gates_lock = threading.Lock()
         self._shared_gates = SharedGates(dynamodb, settings.dedup_table_name)
+        self._log_lines = (LogLineFetcher(cloudwatch, logs, settings.log_alarm_signals,
+                                          max_lines=settings.log_lines_max, clock=clock, warn=logger.warning)
+                           if cloudwatch is not None and logs is not None and settings.log_alarm_signals else None)
 
     # ---- entry point ---------------------------------------------------------------------------------------
     def handle(self, event: Any, remaining_ms: int) -> dict[str, Any]:
@@ -166,6 +171,9 @@ class Router:
             if page:
                 outcome = _Outcome("suppressed", f"inhibited: {service} has a page open ({page})")
                 return [self._record(alert, channel, outcome, sns) for channel in channels]
+        if self._log_lines is not None and deadline.remaining() > self.settings.log_lines_budget_s:
+            # A log alarm's message shows the lines that broke it; read only for what is about to be sent.
+            alert = self._log_lines.enrich(alert)
         records: list[DeliveryRecord] = []
         if not redrive and self._grouping():
             held = {c: secret for c, secret in channels.items() if c in self.settings.group_channels}
