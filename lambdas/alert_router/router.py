@@ -435,6 +435,21 @@ class Router:
             severity = letter.get("severity") if letter.get("severity") in SEVERITIES else None
             records += self._route(letter["sns"], deadline, redrive_channel=letter.get("channel"),
                                    redrive=True, severity=severity)
+        elif isinstance(request.get("flush"), dict):
+            # A flush message the flush queue dead-lettered: deliver its group now. Every member then ends
+            # delivered or in the DLQ on its own (replayable), so the flush message itself is done either way.
+            flush = request["flush"]
+            key, group_id = flush.get("key"), flush.get("group_id")
+            if not isinstance(key, str) or not isinstance(group_id, str) or not key.startswith("group#"):
+                outcome = _Outcome("dead_lettered", "redrive: flush request without a group key and id, left in the DLQ")
+                records.append(self._record(_placeholder({"Message": _dump(flush)}), UNROUTED_CHANNEL, outcome, {}))
+                return {"redrive_ok": False, "records": [r.as_log() for r in records]}
+            records += self._flush(key, group_id, deadline)
+            detail = (f"group {key} ({group_id}) flushed: {len(records)} record(s)" if records else
+                      f"group {key} ({group_id}) is no longer held: delivered already, or older than the day "
+                      "groups are kept")
+            self._logger.info(f"redrive: {detail}")
+            return {"redrive_ok": True, "detail": detail, "records": [r.as_log() for r in records]}
         elif isinstance(request.get("sns_event"), dict):
             for record in request["sns_event"].get("Records") or []:
                 sns = record.get("Sns") if isinstance(record, dict) else None
