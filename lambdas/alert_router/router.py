@@ -441,7 +441,8 @@ class Router:
             flush = request["flush"]
             key, group_id = flush.get("key"), flush.get("group_id")
             if not isinstance(key, str) or not isinstance(group_id, str) or not key.startswith("group#"):
-                outcome = _Outcome("dead_lettered", "redrive: flush request without a group key and id, left in the DLQ")
+                outcome = _Outcome("dead_lettered",
+                                   "redrive: flush request without a group key and id, left in the DLQ")
                 records.append(self._record(_placeholder({"Message": _dump(flush)}), UNROUTED_CHANNEL, outcome, {}))
                 return {"redrive_ok": False, "records": [r.as_log() for r in records]}
             records += self._flush(key, group_id, deadline)
