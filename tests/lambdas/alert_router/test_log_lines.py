@@ -19,6 +19,7 @@ import pytest
 from aws_lambda_powertools import Logger
 from botocore.stub import Stubber
 
+from lambdas.alert_router.delivery import RetryPolicy
 from lambdas.alert_router.log_lines import LINE_CHARS_MAX, TOTAL_CHARS_MAX, bound_lines, redact
 from lambdas.alert_router.router import Router
 from tests.lambdas.alert_router.conftest import REGION, sns_event
@@ -61,6 +62,8 @@ def _put(logs, events: list[tuple[int, dict | str]], group: str = GROUP) -> None
 def _router(world, cloudwatch, logs, clock=None, **overrides) -> Router:
     overrides.setdefault("routes", {"critical": {"pagerduty": "test/pagerduty", "slack": "test/slack",
                                                  "teams": "test/teams", "email": None}})
+    # A generous HTTP timeout: this test is about the message's content, not about slow receivers.
+    overrides.setdefault("retry", RetryPolicy(max_attempts=3, base_delay_ms=10, max_delay_ms=50, timeout_ms=5000))
     settings = world.settings(log_alarm_signals=("ErrorLogLines",), **overrides)
     logger = Logger(service=f"router-test-{uuid.uuid4().hex[:8]}", logger_handler=logging.StreamHandler(world.log))
     extra = {"clock": clock} if clock else {}
