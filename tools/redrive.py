@@ -3,7 +3,9 @@
 Each DLQ message is sent back to the router function as a redrive request; the router delivers it (to the
 failed channel only, skipping de-duplication and maintenance windows) and the message is deleted only when
 every delivery succeeded. Three shapes are recognised: the router's own dead letters, events Lambda put
-there after the function failed, and SNS messages the subscriptions could not deliver.
+there after the function failed, SNS messages the subscriptions could not deliver, and grouping flush messages
+the flush queue gave up on (after five failed receives): replaying one delivers its group, which the router keeps
+for a day.
 """
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ def redrive_request(body: str) -> dict[str, Any] | None:
         return None
     if doc.get("record_type") == "dead_letter" and isinstance(doc.get("sns"), dict):
         return {"router_redrive": {"dead_letter": doc}}
+    if isinstance(doc.get("router_flush"), dict):  # the grouping flush queue's dead letter: a group to deliver
+        return {"router_redrive": {"flush": doc["router_flush"]}}
     if isinstance(doc.get("Records"), list):  # Lambda's own DLQ: the event that failed
         return {"router_redrive": {"sns_event": doc}}
     if doc.get("Type") == "Notification" and "Message" in doc:  # an SNS subscription's DLQ: the SNS message

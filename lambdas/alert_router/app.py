@@ -25,10 +25,15 @@ def build_router(settings: RouterSettings | None = None) -> Router:
     300
     """
     import boto3  # from the Lambda runtime; imported here so a cold import of this module stays cheap
+    from botocore.config import Config
 
     settings = settings or RouterSettings.from_env()
+    # Reading a log alarm's lines is best effort: short timeouts and no retries, so a slow API never delays a page.
+    quick = Config(connect_timeout=2, read_timeout=3, retries={"max_attempts": 1})
     return Router(settings, sqs=boto3.client("sqs"), sns=boto3.client("sns"), dynamodb=boto3.client("dynamodb"),
-                  secrets=boto3.client("secretsmanager"), logger=logger)
+                  secrets=boto3.client("secretsmanager"), logger=logger,
+                  cloudwatch=boto3.client("cloudwatch", config=quick) if settings.log_alarm_signals else None,
+                  logs=boto3.client("logs", config=quick) if settings.log_alarm_signals else None)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -52,6 +52,7 @@ _STALE_S = 120
 # Flushed or abandoned state is deleted by TTL after a day; only a lost flush message leaves it that long.
 _KEEP_S = 86_400
 _DETAILS_MAX, _DETAIL_MAX, _REASON_MAX = 6, 300, 1000
+_GROUP_LOG_LINES = 3
 
 
 def service_of(alarm_name: str, prefix: str, services: tuple[str, ...] | list[str]) -> str | None:
@@ -100,6 +101,8 @@ class GroupMember:
         alert = asdict(self.alert)
         alert["reason"] = truncate(alert["reason"], _REASON_MAX)
         alert["details"] = [[label, truncate(value, _DETAIL_MAX)] for label, value in self.alert.details[:_DETAILS_MAX]]
+        # A group lists its alarms; it shows a few lines of each log alarm (the item stays far below 400 KB).
+        alert["log_lines"] = list(self.alert.log_lines[:_GROUP_LOG_LINES])
         return json.dumps({"a": alert, "m": self.message_id, "t": self.topic_arn, "o": self.original},
                           separators=(",", ":"))
 
@@ -109,6 +112,7 @@ class GroupMember:
         doc = json.loads(text)
         alert = dict(doc["a"])
         alert["details"] = tuple((label, value) for label, value in alert.get("details") or ())
+        alert["log_lines"] = tuple(alert.get("log_lines") or ())
         return cls(Alert(**alert), doc.get("m") or "", doc.get("t"), doc.get("o"))
 
 

@@ -64,6 +64,9 @@ class Alert:
         For composite alarms: ``Alarm``, ``WaitPeriod`` or ``ExtensionPeriod`` when CloudWatch held actions.
     account, region : str or None
         Where it happened.
+    log_lines : tuple of str
+        For a log alarm in ALARM: its matching log lines, newest first, already redacted and cut to size
+        (see ``log_lines.bound_lines``); empty otherwise.
     reports_held_actions : bool
         True when the source reports every state change, whether or not CloudWatch is holding the alarm's
         actions (EventBridge); SNS notifications and Lambda actions are sent only when the actions run.
@@ -96,6 +99,7 @@ class Alert:
     region: str | None = None
     details: tuple[tuple[str, str], ...] = field(default_factory=tuple)
     reports_held_actions: bool = False
+    log_lines: tuple[str, ...] = ()
 
     def with_severity(self, severity: str) -> "Alert":
         """Return a copy at ``severity`` (the topic it arrived on decides, not the message).

@@ -1,15 +1,21 @@
 """Operator CLI: show the payload a channel would receive for one notification, sending nothing.
 
-Usage: ``python -m lambdas.alert_router preview --channel slack|pagerduty|teams|email FILE|-``
+Usage: ``python -m lambdas.alert_router preview --channel slack|pagerduty|teams|email [--log-lines LINES] FILE|-``
+
+A log alarm's message carries its matching log lines, which the router reads from CloudWatch Logs when it
+routes the alarm; ``--log-lines`` gives them from a file instead (one line each, e.g. exported from Logs
+Insights), redacted and cut exactly as the router does.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from dataclasses import replace
 from typing import Any, Sequence, TextIO
 
 from .channels import CHANNELS, email_message, pagerduty_event, slack_payload, teams_payload
+from .log_lines import bound_lines
 from .model import SEVERITIES, Alert
 from .parsing import UnparseableMessageError, parse_message
 
@@ -57,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     preview.add_argument("--channel", required=True, choices=CHANNELS)
     preview.add_argument("--severity", choices=SEVERITIES, default=None,
                          help="the severity topic it arrived on (default: from the alarm name, else warning)")
+    preview.add_argument("--log-lines", dest="log_lines", default=None,
+                         help="file of matching log lines (one per line) shown as the router shows a log alarm's")
     preview.add_argument("file", help="file holding one SNS Message body, an alarm's Lambda action payload or an "
                                       "EventBridge event, or - for stdin")
     return parser
@@ -90,6 +98,13 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
     except UnparseableMessageError as exc:
         print(f"error: {args.file}: not a notification the router can parse: {exc}", file=stderr)
         return EXIT_UNPARSEABLE
+    if args.log_lines:
+        try:
+            lines = _read(args.log_lines, stdin).splitlines()
+        except OSError as exc:
+            print(f"error: cannot read {args.log_lines!r}: {exc.strerror or exc}", file=stderr)
+            return EXIT_UNPARSEABLE
+        alert = replace(alert, log_lines=bound_lines(lines))
     json.dump(preview_payload(alert, args.channel), stdout, indent=2, ensure_ascii=False)
     stdout.write("\n")
     return 0

@@ -24,6 +24,7 @@ from .delivery import ChannelGate, Deadline, post_json
 from .gates import SharedGates, gate_key
 from .grouping import ORIGINAL_MAX, Flushed, GroupMember, GroupStore, delay_seconds, service_of
 from .inhibition import PageTracker
+from .log_lines import LogLineFetcher
 from .maintenance import active_window
 from .model import SEVERITIES, Alert, severity_from_name
 from .parsing import UnparseableMessageError, parse_message
@@ -54,7 +55,8 @@ class Router:
 
     def __init__(self, settings: RouterSettings, *, sqs: Any, sns: Any, dynamodb: Any, secrets: Any, logger: Any,
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time) -> None:
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time,
+                 cloudwatch: Any = None, logs: Any = None) -> None:
         self.settings = settings
         self._sns = sns
         self._sqs = sqs
@@ -72,6 +74,9 @@ class Router:
         self._gates: dict[str, ChannelGate] = {}
         self._gates_lock = threading.Lock()
         self._shared_gates = SharedGates(dynamodb, settings.dedup_table_name)
+        self._log_lines = (LogLineFetcher(cloudwatch, logs, settings.log_alarm_signals,
+                                          max_lines=settings.log_lines_max, clock=clock, warn=logger.warning)
+                           if cloudwatch is not None and logs is not None and settings.log_alarm_signals else None)
 
     # ---- entry point ---------------------------------------------------------------------------------------
     def handle(self, event: Any, remaining_ms: int) -> dict[str, Any]:
@@ -166,6 +171,9 @@ class Router:
             if page:
                 outcome = _Outcome("suppressed", f"inhibited: {service} has a page open ({page})")
                 return [self._record(alert, channel, outcome, sns) for channel in channels]
+        if self._log_lines is not None and deadline.remaining() > self.settings.log_lines_budget_s:
+            # A log alarm's message shows the lines that broke it; read only for what is about to be sent.
+            alert = self._log_lines.enrich(alert)
         records: list[DeliveryRecord] = []
         if not redrive and self._grouping():
             held = {c: secret for c, secret in channels.items() if c in self.settings.group_channels}
@@ -427,6 +435,22 @@ class Router:
             severity = letter.get("severity") if letter.get("severity") in SEVERITIES else None
             records += self._route(letter["sns"], deadline, redrive_channel=letter.get("channel"),
                                    redrive=True, severity=severity)
+        elif isinstance(request.get("flush"), dict):
+            # A flush message the flush queue dead-lettered: deliver its group now. Every member then ends
+            # delivered or in the DLQ on its own (replayable), so the flush message itself is done either way.
+            flush = request["flush"]
+            key, group_id = flush.get("key"), flush.get("group_id")
+            if not isinstance(key, str) or not isinstance(group_id, str) or not key.startswith("group#"):
+                outcome = _Outcome("dead_lettered",
+                                   "redrive: flush request without a group key and id, left in the DLQ")
+                records.append(self._record(_placeholder({"Message": _dump(flush)}), UNROUTED_CHANNEL, outcome, {}))
+                return {"redrive_ok": False, "records": [r.as_log() for r in records]}
+            records += self._flush(key, group_id, deadline)
+            detail = (f"group {key} ({group_id}) flushed: {len(records)} record(s)" if records else
+                      f"group {key} ({group_id}) is no longer held: delivered already, or older than the day "
+                      "groups are kept")
+            self._logger.info(f"redrive: {detail}")
+            return {"redrive_ok": True, "detail": detail, "records": [r.as_log() for r in records]}
         elif isinstance(request.get("sns_event"), dict):
             for record in request["sns_event"].get("Records") or []:
                 sns = record.get("Sns") if isinstance(record, dict) else None

@@ -56,6 +56,11 @@ class RouterSettings:
     services: tuple[str, ...] = ()
     inhibit_warnings: bool = True
     page_open_max_seconds: int = 14_400
+    # Log alarms are named with one of these signals; their messages carry their matching log lines.
+    log_alarm_signals: tuple[str, ...] = ()
+    log_lines_max: int = 10
+    # Seconds the deadline must have left before the router spends time reading log lines.
+    log_lines_budget_s: float = 15.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "RouterSettings":
@@ -171,4 +176,6 @@ class RouterSettings:
             services=json_list("SERVICES") or (),
             inhibit_warnings=flag("INHIBIT_WARNINGS_WHILE_PAGED", True),
             page_open_max_seconds=number("PAGE_OPEN_MAX_SECONDS", 14_400, 60, 7 * 86_400),
+            log_alarm_signals=json_list("LOG_ALARM_SIGNALS") or (),
+            log_lines_max=number("LOG_LINES_MAX", 10, 0, 10),
         )

@@ -5,11 +5,15 @@ AWS::CloudWatch::Alarm), so the gap while a new metric starts publishing pages n
 Paging alarms are the critical-severity metric alarms (every name ends ``-critical``, the one naming
 function's severity suffix): the children of the paging composites and the SLO page windows. Composite alarms
 have no warm-up; their children's warm-up keeps them quiet.
+
+An alarm that notifies on OK itself (the router's own health alarms) gets none: when its warm-up ends it goes
+from INSUFFICIENT_DATA to OK and runs its OK actions, a "recovered" message after every deploy for nothing that
+broke (the alarm simulator's deploy-during-incident scenario showed it).
 """
 from __future__ import annotations
 
 import jsii
-from aws_cdk import IAspect, Token, aws_cloudwatch as cloudwatch
+from aws_cdk import IAspect, Stack, Token, aws_cloudwatch as cloudwatch
 from constructs import IConstruct
 
 from config.alarm_features import WarmUpConfig
@@ -42,7 +46,8 @@ class WarmUp:
         self._config = config
 
     def visit(self, node: IConstruct) -> None:
-        if self._config.minutes and isinstance(node, cloudwatch.CfnAlarm) and is_paging_alarm(node):
+        if (self._config.minutes and isinstance(node, cloudwatch.CfnAlarm) and is_paging_alarm(node)
+                and not Stack.of(node).resolve(node.ok_actions)):
             node.warm_up_configuration = cloudwatch.CfnAlarm.WarmUpConfigurationProperty(
                 warm_up_period_duration_in_minutes=self._config.minutes,
                 only_start_evaluating_after_warm_up_period_ends=self._config.wait_full_period)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from aws_cdk import (
+    ArnFormat,
     Aws,
     Duration,
     IgnoreMode,
@@ -26,6 +27,7 @@ from constructs import Construct
 
 from config.schema import SEVERITIES, EnvironmentConfig
 from stacks.cfn import cfn_child, cfn_resource
+from stacks.logs.log_alarms import SIGNAL as LOG_ALARM_SIGNAL, log_group_of
 from stacks.nag import suppress
 from stacks.naming import resource_name
 from stacks.routing.layers import router_layers
@@ -50,6 +52,24 @@ def _routes(cfg: EnvironmentConfig) -> dict[str, dict[str, str | None]]:
         if channels:
             routes[severity] = channels
     return routes
+
+
+def _reads_log_lines(cfg: EnvironmentConfig) -> bool:
+    return cfg.log_alarms.enabled and cfg.log_alarms.log_lines > 0
+
+
+def log_line_groups(cfg: EnvironmentConfig) -> list[str]:
+    """The log groups the environment's log alarms query (every listed and discovered function's), sorted.
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> log_line_groups(load_config("dev"))
+    ['/aws/lambda/watchtower-dev-demo-api']
+    """
+    from stacks.monitoring.discovery import service_resources
+
+    return sorted({log_group_of(fn) for service in cfg.services for fn in service_resources(service).functions})
 
 
 def router_environment(cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic], email_topic: sns.ITopic,
@@ -92,6 +112,9 @@ def router_environment(cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopi
         "SERVICES": json.dumps(sorted(s.name for s in cfg.services), separators=(",", ":")),
         "INHIBIT_WARNINGS_WHILE_PAGED": "true" if routing.inhibition.warnings_while_paged else "false",
         "PAGE_OPEN_MAX_SECONDS": str(routing.inhibition.max_page_open_minutes * 60),
+        # Log alarms: the router reads their matching lines (none when log alarms are off or show no lines).
+        "LOG_ALARM_SIGNALS": json.dumps([LOG_ALARM_SIGNAL] if _reads_log_lines(cfg) else [], separators=(",", ":")),
+        "LOG_LINES_MAX": str(min(cfg.log_alarms.log_lines, 10)),
         "POWERTOOLS_SERVICE_NAME": "alert-router",
         "POWERTOOLS_LOG_LEVEL": "INFO",
     }
@@ -231,7 +254,26 @@ class AlertRouter(Construct):
                 resources=[f"arn:{Aws.PARTITION}:secretsmanager:{Aws.REGION}:{Aws.ACCOUNT_ID}:secret:{n}-??????"
                            for n in secret_names],
             ))
+        if _reads_log_lines(cfg):
+            self._allow_log_lines(cfg, role)
         return role
+
+    def _allow_log_lines(self, cfg: EnvironmentConfig, role: iam.Role) -> None:
+        # A log alarm's message shows its matching lines: the router looks the alarm up (its log groups and query
+        # window) and reads the ERROR/CRITICAL lines of those groups, read-only.
+        stack = Stack.of(self)
+        # This environment's alarms only (the naming contract); a refused lookup sends the message without lines.
+        role.add_to_policy(iam.PolicyStatement(
+            actions=["cloudwatch:DescribeAlarms"],
+            resources=[f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:{cfg.app}-{cfg.env}-*"]))
+        suppress(role, f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:"
+                       f"alarm:{cfg.app}-{cfg.env}-*]",
+                 "read-only DescribeAlarms on this environment's own alarms, whose names share its prefix")
+        groups = log_line_groups(cfg)
+        arns = [stack.format_arn(service="logs", resource="log-group", resource_name=group,
+                                 arn_format=ArnFormat.COLON_RESOURCE_NAME) for group in groups]
+        if arns:
+            role.add_to_policy(iam.PolicyStatement(actions=["logs:FilterLogEvents"], resources=arns))
 
     def _subscribe(self, topics: Mapping[str, sns.ITopic]) -> None:
         # Subscriptions live in this stack (not via topic.add_subscription) so the alerting stack never

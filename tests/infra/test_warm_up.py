@@ -54,6 +54,9 @@ def test_every_alarm_behind_a_page_warms_up_and_no_other_does(synth, env):
                                    "OnlyStartEvaluatingAfterWarmUpPeriodEnds": False}, f"{stack}/{logical_id}"
             if not str(props.get("AlarmName", "")).endswith("-critical"):
                 assert warm_up is None, f"{stack}/{logical_id} ({props.get('AlarmName')}) does not page"
+            if props.get("OKActions"):
+                # its warm-up's end would announce a recovery (INSUFFICIENT_DATA -> OK) after every deploy
+                assert warm_up is None, f"{stack}/{logical_id} notifies OK itself"
     assert behind_pages > 10 and cfg.warm_up.minutes == 5
 
 

@@ -66,6 +66,10 @@ class MetricAlarm:
     description: str = ""
     stack: str = ""
     band: tuple[str, float] | None = None  # anomaly-detection alarm: (metric id, band width in std devs)
+    # WarmUpConfiguration: minutes after a create or update in INSUFFICIENT_DATA without actions (0: none), and
+    # whether the whole warm-up is waited out even when the evaluation window fills earlier.
+    warm_up_minutes: int = 0
+    warm_up_full: bool = False
 
     def metrics(self) -> list[MetricStat]:
         """Every metric the alarm reads (one for a plain alarm, all MetricStat queries for math)."""

@@ -14,11 +14,20 @@ still in ALARM when its ExtensionPeriod ends performs its ALARM actions then. Li
 a mute rule runs the actions of alarms still in ALARM; the guide does not say what a scheduled window's end
 does, and the simulator does the same there (the actions of alarms still in ALARM run at the window's end), so
 an incident that outlasts maintenance pages. Held OK actions are not replayed: the incident ended unseen.
+
+Warm-up (``WarmUpConfiguration``, user guide 'Alarm warm-up periods'): "During warm-up, the alarm stays in
+INSUFFICIENT_DATA and does not perform alarm actions", for WarmUpPeriodDurationInMinutes after the alarm is
+created or updated; with OnlyStartEvaluatingAfterWarmUpPeriodEnds false (the default) "the alarm ends warm-up
+early. Evaluation begins as soon as enough data fills its evaluation window". The guide does not say whether data
+from before the update counts; the simulator takes the later reading (a window's worth of periods after the
+deploy, Period x EvaluationPeriods, capped by the warm-up), so a page after a deploy is never modelled sooner than
+it could arrive. ``run(..., deploys=...)`` names the minutes a deploy creates or updates the alarms.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -29,7 +38,7 @@ from tools.alarmsim.evaluation import ALARM, INSUFFICIENT_DATA, OK, STATES, eval
 from tools.alarmsim.model import AlarmSet, CompositeAlarm, MetricAlarm
 from tools.alarmsim.series import SeriesStore, time_of_minute
 
-__all__ = ["Transition", "Simulator", "SimulationError"]
+__all__ = ["Transition", "Simulator", "SimulationError", "warm_up_end", "warm_up_timeline"]
 
 
 class SimulationError(ValueError):
@@ -95,6 +104,7 @@ class _Clock:
     suppressor_left_alarm: dict[str, int] = field(default_factory=dict)
     pending: list[_Pending] = field(default_factory=list)
     held: list[_Held] = field(default_factory=list)
+    warming: set[tuple[str, int]] = field(default_factory=set)  # (alarm, minute) its warm-up began
 
 
 def _composite_order(composites: list[CompositeAlarm]) -> tuple[list[CompositeAlarm], list[str]]:
@@ -139,8 +149,10 @@ class Simulator:
         self.initial_state = initial_state
         self.composite_order, self.warnings = _composite_order(alarms.composites)
 
-    def run(self, start_minute: int, end_minute: int) -> list[Transition]:
+    def run(self, start_minute: int, end_minute: int, deploys: Sequence[int] = ()) -> list[Transition]:
         """Evaluate every minute in ``[start_minute, end_minute]`` and return the state changes in time order.
+
+        ``deploys`` are the minutes a deploy creates or updates the alarms: those with a warm-up sit it out.
 
         Example
         -------
@@ -157,6 +169,7 @@ class Simulator:
         # alarm's datapoints start where its first evaluation range starts (window ends before the first
         # sample hold no data; the evaluation treats them as missing anyway).
         changes: dict[int, list[tuple[MetricAlarm, str]]] = {}
+        warming: set[tuple[str, int]] = set()
         for alarm in self.alarms.metric_alarms:
             pm = period_minutes(alarm.period)
             first_end = start_minute - pm * (evaluation_range_size(alarm.evaluation_periods) - 1)
@@ -164,11 +177,15 @@ class Simulator:
                 first_end -= HISTORY_MINUTES + 1 + alarm.evaluation_periods * pm
             if span is not None:
                 first_end = min(start_minute, max(first_end, span[0]))
-            for minute, state in self._timeline(alarm, first_end, start_minute, end_minute, cache):
+            timeline = self._timeline(alarm, first_end, start_minute, end_minute, cache)
+            if alarm.warm_up_minutes and deploys:
+                timeline, began = warm_up_timeline(timeline, alarm, deploys, self.initial_state, end_minute)
+                warming |= {(alarm.name, minute) for minute in began}
+            for minute, state in timeline:
                 changes.setdefault(minute, []).append((alarm, state))
         muted = {rule.name: (set(rule.alarm_names), rule.schedule.muted_minutes(start_minute, end_minute))
                  for rule in self.alarms.mute_rules}
-        clock = _Clock({name: self.initial_state for name in self.alarms.names()})
+        clock = _Clock({name: self.initial_state for name in self.alarms.names()}, warming=warming)
         for minute in range(start_minute, end_minute + 1):
             changed = minute in changes
             for alarm, new in changes.get(minute, ()):
@@ -252,7 +269,9 @@ class Simulator:
             clock.suppressor_left_alarm[alarm.name] = minute
         actions = alarm.actions_for(new)
         held: str | None = None
-        if not actions:
+        if (alarm.name, minute) in clock.warming:
+            held = "WarmUp"  # a deploy created or updated it: INSUFFICIENT_DATA, no actions, until warm-up ends
+        elif not actions:
             pass
         elif not alarm.actions_enabled:
             held = "ActionsEnabled=false"
@@ -272,7 +291,7 @@ class Simulator:
                 return
         if held:
             clock.transitions.append(Transition(minute, alarm.name, old, new, (), None, held))
-            if new == ALARM and not held.startswith("ActionsEnabled"):
+            if new == ALARM and not held.startswith(("ActionsEnabled", "WarmUp")):
                 clock.held.append(_Held(len(clock.transitions) - 1, alarm))
         else:
             clock.transitions.append(Transition(minute, alarm.name, old, new, tuple(actions), minute if actions else None))
@@ -332,3 +351,61 @@ class Simulator:
                 transition.minute, transition.alarm, transition.from_state, transition.to_state,
                 tuple(entry.alarm.actions_for(ALARM)), minute, None, transition.held_by)
         clock.held = still
+
+
+def warm_up_end(alarm: MetricAlarm, deploy: int) -> int:
+    """The minute ``alarm``'s warm-up after a deploy at ``deploy`` ends (see the module docstring).
+
+    Example
+    -------
+    >>> from tools.alarmsim.model import MetricAlarm
+    >>> alarm = MetricAlarm("a", "A", "LessThanThreshold", 0.5, 2, 2, 60, warm_up_minutes=5)
+    >>> warm_up_end(alarm, 100), warm_up_end(MetricAlarm("a", "A", "LessThanThreshold", 0.5, 2, 2, 60,
+    ...                                                   warm_up_minutes=5, warm_up_full=True), 100)
+    (102, 105)
+    """
+    if alarm.warm_up_full:
+        return deploy + alarm.warm_up_minutes
+    return deploy + min(alarm.warm_up_minutes, period_minutes(alarm.period) * alarm.evaluation_periods)
+
+
+def warm_up_timeline(timeline: list[tuple[int, str]], alarm: MetricAlarm, deploys: Sequence[int], initial: str,
+                     end: int) -> tuple[list[tuple[int, str]], list[int]]:
+    """``timeline`` (minute, new state) with each deploy's warm-up applied: INSUFFICIENT_DATA from the deploy to
+    the warm-up's end, then the state the alarm evaluates to then. Returns the changes and the minutes a warm-up
+    began at.
+
+    Example
+    -------
+    >>> from tools.alarmsim.model import MetricAlarm
+    >>> alarm = MetricAlarm("a", "A", "LessThanThreshold", 0.5, 2, 2, 60, warm_up_minutes=5, warm_up_full=True)
+    >>> warm_up_timeline([(10, "ALARM")], alarm, [11], "OK", 60)
+    ([(10, 'ALARM'), (11, 'INSUFFICIENT_DATA'), (16, 'ALARM')], [11])
+    """
+    minutes = [minute for minute, _ in timeline]
+
+    def underlying(minute: int) -> str:
+        at = bisect_right(minutes, minute)
+        return timeline[at - 1][1] if at else initial
+
+    windows = [(d, warm_up_end(alarm, d)) for d in sorted(set(deploys))]
+    events = [(m, s, 1) for m, s in timeline if not any(a <= m < b for a, b in windows)]
+    for a, b in windows:
+        if a <= end:
+            events.append((a, INSUFFICIENT_DATA, 0))
+        if b <= end:
+            events.append((b, underlying(b), 2))
+    events.sort(key=lambda e: (e[0], e[2]))
+    result: list[tuple[int, str]] = []
+    began: list[int] = []
+    current = initial
+    for minute, state, kind in events:
+        if result and result[-1][0] == minute:  # one state per minute: the later event of the minute decides
+            result.pop()
+            current = result[-1][1] if result else initial
+        if state != current:
+            result.append((minute, state))
+            current = state
+            if kind == 0:
+                began.append(minute)
+    return result, [m for m in began if (m, INSUFFICIENT_DATA) in result]

@@ -62,6 +62,7 @@ def _metric_alarm(logical_id: str, props: Mapping[str, Any], resolver: Resolver,
         ok_actions=_actions(resolver, props.get("OKActions")),
         insufficient_data_actions=_actions(resolver, props.get("InsufficientDataActions")),
         description=resolver.text(props.get("AlarmDescription") or ""), stack=stack,
+        **_warm_up(props.get("WarmUpConfiguration")),
     )
     if props.get("Metrics"):
         queries = []
@@ -103,6 +104,17 @@ def _metric_alarm(logical_id: str, props: Mapping[str, Any], resolver: Resolver,
     period = int(props.get("Period", 60))
     metric = _metric_stat(resolver, props, resolver.text(stat), period)
     return MetricAlarm(period=period, metric=metric, **common)
+
+
+def _warm_up(config: Any) -> dict[str, Any]:
+    """The MetricAlarm fields of a WarmUpConfiguration (none when absent)."""
+    if not isinstance(config, Mapping) or not config.get("WarmUpPeriodDurationInMinutes"):
+        return {}
+    minutes = int(config["WarmUpPeriodDurationInMinutes"])
+    if not 1 <= minutes <= 2880:
+        raise ValueError(f"WarmUpPeriodDurationInMinutes {minutes} is outside 1..2880")
+    full = config.get("OnlyStartEvaluatingAfterWarmUpPeriodEnds", False) in (True, "true")
+    return {"warm_up_minutes": minutes, "warm_up_full": full}
 
 
 def _composite(logical_id: str, props: Mapping[str, Any], resolver: Resolver, stack: str) -> CompositeAlarm:
@@ -156,8 +168,10 @@ def alarms_from_templates(templates: Mapping[str, Mapping[str, Any]]) -> AlarmSe
             if kind is None:
                 if (resource or {}).get("Type") == "AWS::CloudWatch::LogAlarm":
                     # A scheduled Logs Insights query over log lines, not a metric: say so instead of dropping it.
-                    result.warnings.append(f"{stack}/{logical_id}: skipped, AWS::CloudWatch::LogAlarm is not "
-                                           "simulated (it queries log lines; scenarios generate metrics)")
+                    name = (resource.get("Properties") or {}).get("AlarmName")
+                    shown = f"log alarm {name}" if isinstance(name, str) else "a log alarm"
+                    result.warnings.append(f"{stack}/{logical_id}: not simulated: {shown} "
+                                           "(AWS::CloudWatch::LogAlarm queries log lines; scenarios generate metrics)")
                 continue
             props = resource.get("Properties") or {}
             try:

@@ -51,6 +51,9 @@ def email_message(alert: Alert, sender: str = "alert router") -> dict[str, Any]:
         lines.append(f"Where:          {alert.account or '?'} / {alert.region or '?'}")
     lines += [f"{label + ':':<15} {value}" for label, value in alert.details]
     lines.append("")
+    if alert.log_lines:
+        lines += [f"Matching log lines ({len(alert.log_lines)}, newest first):",
+                  *(f"  {line}" for line in alert.log_lines), ""]
     if alert.runbook_url:
         lines.append(f"Runbook:        {alert.runbook_url}")
     if alert.console_url:

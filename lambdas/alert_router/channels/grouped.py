@@ -20,6 +20,8 @@ NO_SERVICE = "other"
 _REASON_MAX = 200
 # Slack: 50 blocks per message, 3000 characters per section; Teams cards get slow to render past ~50 lines.
 _SLACK_SECTIONS_MAX, _SECTION_MAX, _LISTED_MAX = 40, 3000, 50
+# A grouped message shows the first few lines of each log alarm in it, shorter than a single message does.
+_GROUP_LOG_LINES, _LOG_LINE_MAX = 3, 200
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,8 @@ def slack_group_payload(group: AlertGroup) -> dict[str, Any]:
         line = f"{STATE_ICONS[alert.state]} *{alert.state}* {name}: {_escape(truncate(alert.reason, _REASON_MAX))}"
         if is_http_url(alert.runbook_url):
             line += f" (<{alert.runbook_url}|runbook>)"
+        for log_line in alert.log_lines[:_GROUP_LOG_LINES]:
+            line += f"\n> `{_escape(truncate(log_line, _LOG_LINE_MAX)).replace('`', chr(39))}`"
         line = truncate(line, _SECTION_MAX)
         if current and len(current) + 1 + len(line) > _SECTION_MAX:
             sections.append(current)
@@ -137,6 +141,10 @@ def teams_group_payload(group: AlertGroup) -> dict[str, Any]:
                  if is_http_url(url)]
         body.append({"type": "TextBlock", "wrap": True, "spacing": "Small",
                      "text": truncate(text + (" " + " · ".join(links) if links else ""), 1000)})
+        if alert.log_lines:
+            body.append({"type": "TextBlock", "wrap": True, "spacing": "None", "fontType": "Monospace",
+                         "text": "\n\n".join(truncate(line, _LOG_LINE_MAX)
+                                                for line in alert.log_lines[:_GROUP_LOG_LINES])})
     if more:
         body.append({"type": "TextBlock", "wrap": True, "text": f"…and {more} more alert(s) in this group"})
     body.append({"type": "TextBlock", "wrap": True, "isSubtle": True, "size": "Small",
@@ -168,6 +176,7 @@ def email_group_message(group: AlertGroup, sender: str = "alert router") -> dict
             lines.append(f"    Runbook: {alert.runbook_url}")
         if alert.console_url:
             lines.append(f"    Console: {alert.console_url}")
+        lines += [f"    Log:     {log_line}" for log_line in alert.log_lines[:_GROUP_LOG_LINES]]
         lines.append("")
     if more:
         lines += [f"...and {more} more alert(s) in this group", ""]

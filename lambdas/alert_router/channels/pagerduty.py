@@ -68,6 +68,8 @@ def pagerduty_event(alert: Alert, routing_key: str) -> dict[str, Any] | None:
             **{label: value for label, value in alert.details},
         },
     }
+    if alert.log_lines:
+        payload["custom_details"]["log_lines"] = list(alert.log_lines)
     timestamp = iso_utc(alert.occurred_at)
     if timestamp:
         payload["timestamp"] = timestamp

@@ -49,6 +49,13 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
         {"type": "section",
          "text": {"type": "mrkdwn", "text": truncate(f"*Reason*\n{_escape(alert.reason)}", _TEXT_MAX)}},
         {"type": "section", "fields": fields[:_FIELDS_MAX]},
+    ]
+    if alert.log_lines:
+        # A code block keeps log lines verbatim; the lines are redacted and cut to fit one section already.
+        code = "\n".join(_escape(line.replace("```", "'''")) for line in alert.log_lines)
+        blocks.append({"type": "section", "text": {"type": "mrkdwn", "text": truncate(
+            f"*Matching log lines* ({len(alert.log_lines)})\n```{code}```", _TEXT_MAX)}})
+    blocks += [
         {"type": "context",
          "elements": [{"type": "mrkdwn", "text": truncate(_escape(context or alert.source), _TEXT_MAX)}]},
     ]

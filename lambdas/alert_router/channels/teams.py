@@ -44,6 +44,13 @@ def teams_payload(alert: Alert) -> dict[str, Any]:
             {"type": "FactSet", "facts": facts},
         ],
     }
+    if alert.log_lines:
+        card["body"] += [
+            {"type": "TextBlock", "weight": "Bolder", "wrap": True,
+             "text": f"Matching log lines ({len(alert.log_lines)})"},
+            {"type": "TextBlock", "wrap": True, "fontType": "Monospace",
+             "text": truncate("\n\n".join(alert.log_lines), 5000)},
+        ]
     actions = [{"type": "Action.OpenUrl", "title": title, "url": url}
                for title, url in (("Runbook", alert.runbook_url), ("Open in AWS console", alert.console_url))
                if is_http_url(url)]

@@ -66,3 +66,30 @@ def test_unparseable_input_prints_one_line_and_exits_2(text):
 def test_missing_file_is_one_line_exit_2():
     result = run("preview", "--channel", "teams", "/nonexistent/alarm.json")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+LOG_ALARM = json.dumps({"AlarmName": "watchtower-prod-orders-orders-create-ErrorLogLines-warning",
+                        "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:"
+                                    "watchtower-prod-orders-orders-create-ErrorLogLines-warning",
+                        "NewStateValue": "ALARM", "NewStateReason": "3 of 3 query results above 5",
+                        "StateChangeTime": "2026-11-22T05:00:00.000+0000"})
+
+
+@pytest.mark.parametrize("channel", ["slack", "pagerduty", "teams", "email"])
+def test_preview_renders_a_log_alarm_with_its_lines_redacted(tmp_path, channel):
+    # GIVEN a log alarm notification and the lines an operator exported from Logs Insights (one with a secret)
+    lines = tmp_path / "lines.txt"
+    lines.write_text('{"level": "ERROR", "message": "payment declined"}\n'
+                     '{"level": "ERROR", "message": "retry failed", "token": "fake-token-for-tests"}\n')
+    result = run("preview", "--channel", channel, "--log-lines", str(lines), "-", stdin=LOG_ALARM)
+    assert result.returncode == 0, result.stderr
+    # THEN the channel's payload shows both lines, the secret value replaced
+    text = result.stdout
+    assert "payment declined" in text and "retry failed" in text
+    assert "fake-token-for-tests" not in text and "redacted" in text
+
+
+def test_preview_log_lines_file_that_cannot_be_read_is_one_line(tmp_path):
+    result = run("preview", "--channel", "slack", "--log-lines", str(tmp_path / "missing.txt"), "-", stdin=LOG_ALARM)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "missing.txt" in result.stderr

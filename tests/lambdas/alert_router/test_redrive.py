@@ -90,3 +90,50 @@ def test_a_lambda_dlq_event_with_a_malformed_record_stays_in_the_dlq(world):
     # THEN the good record is delivered, but the message is kept: deleting it would lose the malformed record
     assert len(world.receiver.bodies("/teams")) == 1
     assert (summary.replayed, summary.still_failing) == (0, 1) and queued(world) == 1
+
+
+def _dead_letter_flush_messages(world) -> list[str]:
+    """Let SQS itself move the flush messages to the DLQ, as after repeated failed flushes: a redrive policy
+    with maxReceiveCount 1, and one receive that never deletes."""
+    dlq_arn = world.sqs.get_queue_attributes(QueueUrl=world.dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    world.sqs.set_queue_attributes(QueueUrl=world.flush_url, Attributes={
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "1"})})
+    taken = world.sqs.receive_message(QueueUrl=world.flush_url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+    assert world.sqs.receive_message(QueueUrl=world.flush_url, MaxNumberOfMessages=10).get("Messages") is None
+    return [m["Body"] for m in taken.get("Messages", [])]
+
+
+def test_a_dead_lettered_flush_message_is_redriven_into_one_group_message(world, clock):
+    # GIVEN three warnings of one service held in a group, whose flush message SQS dead-lettered
+    router = world.grouping_router(clock)
+    for signal in ("Latency", "ColdStarts", "HighErrorRate"):
+        doc = json.loads(fixture_text("metric_alarm.json"))
+        name = f"watchtower-prod-orders-api-{signal}-warning"
+        doc.update(AlarmName=name, AlarmArn=f"arn:aws:cloudwatch:us-east-1:123456789012:alarm:{name}")
+        router.handle(sns_event(json.dumps(doc), world.topics["warning"]), 20_000)
+    clock.advance(31)
+    [flush_body] = _dead_letter_flush_messages(world)
+    assert queued(world) == 1
+    assert world.receiver.bodies("/slack") == []
+    # WHEN make redrive replays the DLQ
+    invoke = lambda request: router.handle(request, 20_000)  # noqa: E731
+    summary = Redrive(world.sqs, world.dlq_url, invoke=invoke).run()
+    # THEN the group goes out as one message per grouped channel, listing all three, and the DLQ is empty
+    assert (summary.replayed, summary.still_failing, summary.unrecognised) == (1, 0, 0) and queued(world) == 0
+    [slack] = world.receiver.bodies("/slack")
+    assert all(signal in json.dumps(slack) for signal in ("Latency", "ColdStarts", "HighErrorRate"))
+    [teams] = world.receiver.bodies("/teams")
+    assert "3 warning alerts" in json.dumps(teams)
+    # AND replaying the same flush again (a duplicate dead letter) sends nothing twice
+    world.sqs.send_message(QueueUrl=world.dlq_url, MessageBody=flush_body)
+    again = Redrive(world.sqs, world.dlq_url, invoke=invoke).run()
+    assert again.replayed == 1 and queued(world) == 0 and len(world.receiver.bodies("/slack")) == 1
+    assert "is no longer held" in world.log.getvalue()
+
+
+def test_a_flush_request_without_its_group_is_kept(world):
+    router = world.router()
+    world.sqs.send_message(QueueUrl=world.dlq_url, MessageBody=json.dumps({"router_flush": {"due_at": 1}}))
+    summary = Redrive(world.sqs, world.dlq_url, invoke=lambda request: router.handle(request, 20_000),
+                      visibility_seconds=0).run(limit=1)
+    assert (summary.replayed, summary.still_failing) == (0, 1) and queued(world) == 1

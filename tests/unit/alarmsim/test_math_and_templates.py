@@ -108,4 +108,19 @@ def test_a_log_alarm_is_reported_as_not_simulated_rather_than_dropped():
         Logs={"Type": "AWS::CloudWatch::LogAlarm", "Properties": {"AlarmName": "logs"}})})
     # WHEN read THEN the metric alarm is simulated and the LogAlarm is a one-line warning
     assert alarms.names() == ["err"]
-    assert len(alarms.warnings) == 1 and "LogAlarm is not simulated" in alarms.warnings[0]
+    assert len(alarms.warnings) == 1 and "not simulated: log alarm logs" in alarms.warnings[0]
+
+
+def test_the_report_lists_each_not_simulated_log_alarm_by_name():
+    from tools.alarmsim.scenarios.report import scenario_section
+    from tools.alarmsim.scenarios.verdict import Goal
+
+    # GIVEN two log alarms in the templates
+    alarms = alarms_from_templates({"S": template(
+        A={"Type": "AWS::CloudWatch::LogAlarm", "Properties": {"AlarmName": "app-dev-a-ErrorLogLines-warning"}},
+        B={"Type": "AWS::CloudWatch::LogAlarm", "Properties": {"AlarmName": "app-dev-b-ErrorLogLines-warning"}})})
+    # WHEN the report section is written THEN each gets its own "not simulated" line, in markdown and JSON
+    section = scenario_section("dev", [], Goal("families", "all", "not judged", True), not_simulated=alarms.warnings)
+    listed = [line for line in section.markdown.splitlines() if line.startswith("- ") and "not simulated" in line]
+    assert len(listed) == 2 and any("app-dev-a-ErrorLogLines-warning" in line for line in listed)
+    assert section.data["_not_simulated"] == alarms.warnings

@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     from tools.alarmsim.scenarios.verdict import Goal
     unjudged = Goal("every alarm family reaches ALARM", "all scenarios",
                     "not judged (" + ("--only" if args.only else "dev runs its noise scenarios only") + ")", True)
-    section = scenario_section(args.env, verdicts, family or unjudged, note)
+    section = scenario_section(args.env, verdicts, family or unjudged, note, not_simulated=alarms.warnings)
     print(section.markdown)
     for path in write_env_report(section, args.env, tracked=args.report, root=ROOT):
         print(f"simulate: wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=sys.stderr)

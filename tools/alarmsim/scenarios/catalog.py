@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from config.alarm_features import WarmUpConfig
 from tools.alarmsim.scenarios.traffic import Condition
 
 __all__ = ["Scenario", "ServiceInfo", "scenarios", "burn_condition", "spike_expectation", "PAGE_PAIRS",
@@ -66,11 +67,15 @@ class Scenario:
     one_page_per_incident: bool = True   # at most one page per service, never re-sent within an hour
     environments: str = "any"            # any | dev (a dev-only scenario) | paging (skip in dev)
     families: tuple[str, ...] = field(default_factory=tuple)  # alarm families the scenario is there to exercise
+    deploy_at: int | None = None         # minutes after the onset a deploy creates or updates the alarms (warm-up)
 
     def targets_service(self, service: ServiceInfo) -> bool:
         """Whether the incident hits ``service`` (``muted`` is decided by the runner from the mute rules)."""
         return self.targets == "all" or (self.targets == "tier1" and service.tier == 1) or self.targets == "muted"
 
+
+# The warm-up a deploy gives paging alarms unless config says otherwise.
+DEFAULT_WARM_UP_MINUTES = WarmUpConfig().minutes
 
 def burn_condition(factor: float, objective: float) -> Condition:
     """The condition of a ``factor``x burn of an ``objective`` (percent) availability SLO.
@@ -178,6 +183,11 @@ def scenarios() -> list[Scenario]:
                  traffic="quiet", quiet_goal=True, environments="dev", one_page_per_incident=False),
         Scenario("hard-outage", "total outage of every service", 120, _outage(0, None), expect=every,
                  page_within=three, families=("ServiceDown", "HighErrorRate", "CanaryFailure", "ErrorLogs")),
+        # A deploy during an incident restarts the paging alarms' warm-up (INSUFFICIENT_DATA, no actions): the
+        # page still arrives, at most the warm-up (default 5 min) after the outage's usual 3 min.
+        Scenario("deploy-during-incident", "a deploy 1 min into a total outage (paging alarms warm up, then page)",
+                 120, _outage(0, None), expect=every, page_within=lambda service: 3.0 + DEFAULT_WARM_UP_MINUTES,
+                 deploy_at=1, environments="paging"),
         Scenario("quiet-outage", "total outage at ~1 request/min (tier 1 pages within 10 min)", 240, _outage(0, None),
                  expect=_tier1_page, page_within=lambda s: 10.0 if s.tier == 1 else None, traffic="trickle"),
         Scenario("alert-storm", "every service down at once for 3 h (one page each, no re-page)", 180,

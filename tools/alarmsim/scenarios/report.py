@@ -23,7 +23,8 @@ def _pair(stat: dict) -> str:
     return f"{_n(stat['p50'])} / {_n(stat['p90'])}"
 
 
-def scenario_section(env: str, verdicts: Sequence[ScenarioVerdict], family: Goal, note: str = "") -> Section:
+def scenario_section(env: str, verdicts: Sequence[ScenarioVerdict], family: Goal, note: str = "",
+                     not_simulated: Sequence[str] = ()) -> Section:
     """Markdown tables and JSON data of one environment's scenario run.
 
     Example
@@ -56,6 +57,10 @@ def scenario_section(env: str, verdicts: Sequence[ScenarioVerdict], family: Goal
     body += f"\n\n{'✓' if family.ok else '✗'} {family.name}: {family.measured}."
     if note:
         body += "\n\n" + note
+    if not_simulated:
+        # One line per alarm the scenarios cannot judge (log alarms above all), so nobody reads silence as a pass.
+        body += f"\n\nNot simulated ({len(not_simulated)}):\n\n" + "\n".join(f"- {line}" for line in not_simulated)
     data = {v.scenario.name: v.summary() for v in verdicts}
+    data["_not_simulated"] = list(not_simulated)
     data["_families"] = {"ok": family.ok, "measured": family.measured}
     return Section(name=f"simulate-{env}", title=f"Alarm simulation: {env}", markdown=body, data=data)

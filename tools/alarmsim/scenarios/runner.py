@@ -227,7 +227,8 @@ def run_seed(env: Environment, scenario: Scenario, seed: int) -> SeedOutcome | N
     hit = hit_groups(env, scenario)
     store = generate(env, scenario, seed, onset, hit)
     start, end = onset - SETTLE_MINUTES, onset + scenario.duration
-    transitions = Simulator(env.alarms, store, OK).run(start, end)
+    deploys = () if scenario.deploy_at is None else (onset + scenario.deploy_at,)
+    transitions = Simulator(env.alarms, store, OK).run(start, end, deploys=deploys)
     outcome = SeedOutcome(seed, onset, window, hit=hit)
     for t in transitions:
         group = env.groups.get(t.alarm, env.group_of(t.alarm))
