@@ -43,8 +43,15 @@ def expected_stacks(assembly: Path, home_region: str) -> dict[str, set[str]]:
 
     Example
     -------
-    >>> expected_stacks(Path("cdk.out/prod"), "eu-west-1")["us-east-1"]  # doctest: +SKIP
-    {'watchtower-prod-Synthetics-us-east-1'}
+    >>> import tempfile
+    >>> stack = {"type": "aws:cloudformation:stack", "environment": "aws://unknown-account/unknown-region",
+    ...          "properties": {"stackName": "watchtower-prod-Alerting"}}
+    >>> regional = {**stack, "environment": "aws://123456789012/us-east-1",
+    ...             "properties": {"stackName": "watchtower-prod-Synthetics-us-east-1"}}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "manifest.json").write_text(json.dumps({"artifacts": {"A": stack, "S": regional}}))
+    ...     expected_stacks(Path(tmp), "eu-west-1")
+    {'eu-west-1': {'watchtower-prod-Alerting'}, 'us-east-1': {'watchtower-prod-Synthetics-us-east-1'}}
     """
     manifest = json.loads((assembly / "manifest.json").read_text())
     found: dict[str, set[str]] = {}
