@@ -78,9 +78,17 @@ def find_orphans(clients: Callable[[str, str], Any], *, prefix: str, tag: tuple[
 
     Example
     -------
-    >>> find_orphans(clients, prefix="watchtower-prod-", tag=("watchtower:app-env", "watchtower/prod"),
-    ...              expected={"eu-west-1": {"watchtower-prod-Alerting"}}, regions=["eu-west-1"])  # doctest: +SKIP
-    [Orphan(name='watchtower-prod-Monitoring-legacy', region='eu-west-1', status='UPDATE_COMPLETE')]
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> clients = lambda service, region: boto3.client(service, region_name=region)
+    >>> ours = [{"Key": "watchtower:app-env", "Value": "watchtower/prod"}]
+    >>> with mock_aws():
+    ...     for name in ("watchtower-prod-Alerting", "watchtower-prod-Legacy"):
+    ...         _ = clients("cloudformation", "eu-west-1").create_stack(
+    ...             StackName=name, TemplateBody='{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}', Tags=ours)
+    ...     find_orphans(clients, prefix="watchtower-prod-", tag=("watchtower:app-env", "watchtower/prod"),
+    ...                  expected={"eu-west-1": {"watchtower-prod-Alerting"}}, regions=["eu-west-1"])
+    [Orphan(name='watchtower-prod-Legacy', region='eu-west-1', status='CREATE_COMPLETE')]
     """
     key, value = tag
     orphans = []
@@ -99,8 +107,16 @@ def delete_orphans(clients: Callable[[str, str], Any], orphans: Iterable[Orphan]
 
     Example
     -------
-    >>> delete_orphans(clients, orphans)  # doctest: +SKIP
-    []
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> clients = lambda service, region: boto3.client(service, region_name=region)
+    >>> with mock_aws():
+    ...     cfn = clients("cloudformation", "eu-west-1")
+    ...     _ = cfn.create_stack(StackName="watchtower-prod-Legacy",
+    ...                          TemplateBody='{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}')
+    ...     failures = delete_orphans(clients, [Orphan("watchtower-prod-Legacy", "eu-west-1", "CREATE_COMPLETE")])
+    ...     failures, [s["StackName"] for s in cfn.describe_stacks()["Stacks"]]
+    ([], [])
     """
     from botocore.exceptions import ClientError, WaiterError
     failures = []

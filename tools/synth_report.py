@@ -40,7 +40,17 @@ def summarize(outdir: Path) -> str:
 
     Example
     -------
-    >>> print(summarize(Path("cdk.out/dev")))  # doctest: +SKIP
+    >>> import json, tempfile
+    >>> alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"AlarmName": "watchtower-dev-demo-Errors-warning"}}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     template = Path(tmp) / "watchtower-dev-Monitoring-demo.template.json"
+    ...     _ = template.write_text(json.dumps({"Resources": {"Errors": alarm}}))
+    ...     print(summarize(Path(tmp)))  # doctest: +ELLIPSIS
+    Synthesized 1 stack(s) into ...:
+      watchtower-dev-Monitoring-demo              1 resources
+    Resources by type:
+      AWS::CloudWatch::Alarm                                1
+    Alarms by severity: warning 1
     """
     templates = read_templates(outdir)
     by_type: Counter[str] = Counter()

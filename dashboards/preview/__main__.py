@@ -69,8 +69,12 @@ def monitored_services(assembly: Path) -> tuple[str, list[str]]:
 
     Example
     -------
-    >>> monitored_services(Path("cdk.out/prod"))  # doctest: +SKIP
-    ('watchtower-prod-', ['notifications', 'orders', 'payments'])
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     for stack in ("Alerting", "Monitoring-orders", "Monitoring-payments"):
+    ...         _ = (Path(tmp) / f"watchtower-prod-{stack}.template.json").write_text('{"Resources": {}}')
+    ...     monitored_services(Path(tmp))
+    ('watchtower-prod-', ['orders', 'payments'])
     """
     stacks = [path.name.removesuffix(".template.json") for path in sorted(assembly.glob("*.template.json"))]
     try:  # the manifest lists stacks in the order the app made them: the config's order of services
@@ -138,8 +142,15 @@ def preview_directory(assembly: Path, out: Path, scenario: str = "healthy", serv
 
     Example
     -------
-    >>> preview_directory(Path("cdk.out/dev"), Path("cdk.out/preview"))  # doctest: +SKIP
-    [PosixPath('cdk.out/preview/watchtower-dev-ServiceOverview.png'), ...]
+    >>> import tempfile
+    >>> text = {"type": "text", "x": 0, "y": 0, "width": 24, "height": 2, "properties": {"markdown": "# Orders"}}
+    >>> dashboard = {"Type": "AWS::CloudWatch::Dashboard", "Properties": {
+    ...     "DashboardName": "watchtower-dev-ServiceOverview", "DashboardBody": json.dumps({"widgets": [text]})}}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     template = Path(tmp) / "watchtower-dev-Dashboards.template.json"
+    ...     _ = template.write_text(json.dumps({"Resources": {"Overview": dashboard}}))
+    ...     [(png.name, png.read_bytes()[:4]) for png in preview_directory(Path(tmp), Path(tmp) / "preview")]
+    [('watchtower-dev-ServiceOverview.png', b'\x89PNG')]
     """
     return [drawing.path for drawing in draw_directory(assembly, out, scenario, service)]
 

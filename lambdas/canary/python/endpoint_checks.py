@@ -160,8 +160,13 @@ def secret_headers(secret_name: str, client: Any = None) -> dict[str, str]:
 
     Example
     -------
-    >>> secret_headers("watchtower/prod/orders-canary-headers")  # doctest: +SKIP
-    {'Authorization': '...'}
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> with mock_aws():
+    ...     secrets = boto3.client("secretsmanager", region_name="eu-west-1")
+    ...     _ = secrets.create_secret(Name="demo/headers", SecretString='{"X-Api-Key": "not-a-real-key"}')
+    ...     sorted(secret_headers("demo/headers", secrets))
+    ['X-Api-Key']
     """
     if client is None:
         import boto3  # only canaries with a headers secret need the SDK
