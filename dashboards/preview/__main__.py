@@ -19,7 +19,7 @@ from dashboards.preview.render import Drawing, render
 from dashboards.preview.resolve import MARKER, PreviewError, dashboards_in
 from dashboards.preview.simulate import HEALTHY, State
 
-__all__ = ["main", "preview_directory", "draw_directory", "alarm_names", "monitored_services"]
+__all__ = ["main", "draw_directory", "alarm_names", "monitored_services"]
 
 _ALARMS = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
 
@@ -101,6 +101,18 @@ def draw_directory(assembly: Path, out: Path, scenario: str = "healthy", service
     PreviewError
         When ``assembly`` holds no template or no dashboard, a body cannot be read back, the service is unknown
         or the alarm simulator cannot run the scenario.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> text = {"type": "text", "x": 0, "y": 0, "width": 24, "height": 2, "properties": {"markdown": "# Orders"}}
+    >>> dashboard = {"Type": "AWS::CloudWatch::Dashboard", "Properties": {
+    ...     "DashboardName": "watchtower-dev-ServiceOverview", "DashboardBody": json.dumps({"widgets": [text]})}}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     template = Path(tmp) / "watchtower-dev-Dashboards.template.json"
+    ...     _ = template.write_text(json.dumps({"Resources": {"Overview": dashboard}}))
+    ...     [(d.path.name, d.path.read_bytes()[:4]) for d in draw_directory(Path(tmp), Path(tmp) / "preview")]
+    [('watchtower-dev-ServiceOverview.png', b'\\x89PNG')]
     """
     templates = sorted(assembly.glob("*.template.json"))
     if not templates:
@@ -129,30 +141,6 @@ def draw_directory(assembly: Path, out: Path, scenario: str = "healthy", service
         suffix = f"-{scenario}"
     return [render(_named(body, names, key), name, out / f"{name}{suffix}.png", state, own)
             for name, key, body in bodies]
-
-
-def preview_directory(assembly: Path, out: Path, scenario: str = "healthy", service: str | None = None
-                      ) -> list[Path]:
-    """Render every dashboard of the templates in ``assembly`` into ``out``; returns the PNG paths.
-
-    Raises
-    ------
-    PreviewError
-        As :func:`draw_directory`.
-
-    Example
-    -------
-    >>> import tempfile
-    >>> text = {"type": "text", "x": 0, "y": 0, "width": 24, "height": 2, "properties": {"markdown": "# Orders"}}
-    >>> dashboard = {"Type": "AWS::CloudWatch::Dashboard", "Properties": {
-    ...     "DashboardName": "watchtower-dev-ServiceOverview", "DashboardBody": json.dumps({"widgets": [text]})}}
-    >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     template = Path(tmp) / "watchtower-dev-Dashboards.template.json"
-    ...     _ = template.write_text(json.dumps({"Resources": {"Overview": dashboard}}))
-    ...     [(png.name, png.read_bytes()[:4]) for png in preview_directory(Path(tmp), Path(tmp) / "preview")]
-    [('watchtower-dev-ServiceOverview.png', b'\x89PNG')]
-    """
-    return [drawing.path for drawing in draw_directory(assembly, out, scenario, service)]
 
 
 def _read_template(path: Path) -> dict:
