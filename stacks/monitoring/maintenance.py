@@ -14,7 +14,7 @@ from aws_cdk import Duration, TimeZone, aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
-from config.services import MaintenanceWindow
+from config.windows import ServiceMaintenanceWindow
 from dashboards.model import AlarmRef
 from stacks.monitoring.alarm_factory import describe, runbook_url, tag_alarm
 from stacks.naming import alarm_name, resource_name
@@ -85,7 +85,7 @@ class MaintenanceSwitch(Construct):
                             kind="metric", family="Maintenance", resource="maintenance")
 
 
-def mute_rules(scope: Construct, cfg: EnvironmentConfig, service: str, windows: Sequence[MaintenanceWindow],
+def mute_rules(scope: Construct, cfg: EnvironmentConfig, service: str, windows: Sequence[ServiceMaintenanceWindow],
                alarms: Sequence[cloudwatch.IAlarm]) -> list[cloudwatch.AlarmMuteRule]:
     """One AlarmMuteRule per scheduled window, muting ``alarms`` (what of the service reaches people).
 
