@@ -158,7 +158,7 @@ def _read_template(path: Path) -> dict:
     return template
 
 
-class _Parser(argparse.ArgumentParser):
+class _PreviewArguments(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not the usage block
         raise PreviewError(f"{message} (usage: python -m dashboards.preview CDK_OUT_DIR OUT_DIR "
                            f"[--scenario healthy|{'|'.join(SCENARIOS)}] [--service NAME])")
@@ -166,7 +166,7 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: list[str]) -> int:
     """Entry point; returns the exit code (0, or 2 with one line on stderr)."""
-    parser = _Parser(prog="python -m dashboards.preview", add_help=True)
+    parser = _PreviewArguments(prog="python -m dashboards.preview", add_help=True)
     parser.add_argument("assembly")
     parser.add_argument("out")
     parser.add_argument("--scenario", default="healthy", choices=["healthy", *SCENARIOS])
