@@ -163,7 +163,8 @@ def main(argv: list[str] | None = None, clients: Callable[[str, str], Any] | Non
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
     if clients is None:
-        session = boto3.session.Session(region_name=cfg.region) if cfg.region else boto3.session.Session()
+        # Any: the stubs type client() per literal service name, and the name here is a variable
+        session: Any = boto3.session.Session(region_name=cfg.region) if cfg.region else boto3.session.Session()
         clients = lambda service, region: session.client(service, region_name=region)  # noqa: E731
         home = cfg.region or session.region_name
     else:

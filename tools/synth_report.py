@@ -88,7 +88,8 @@ def _estimated_cost(outdir: Path) -> str:
         from tools.cost_estimate import estimate_dir
         from tools.cost_estimate.bill import cents
 
-        return f"Estimated monthly cost: ${cents(estimate_dir(outdir).total)} (make cost ENV={outdir.name} for the bill)"
+        total = cents(estimate_dir(outdir).total)
+        return f"Estimated monthly cost: ${total} (make cost ENV={outdir.name} for the bill)"
     except Exception as exc:  # noqa: BLE001 - the summary above is the point of this tool
         return f"Estimated monthly cost: unavailable ({exc})"
 

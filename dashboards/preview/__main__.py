@@ -13,6 +13,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from dashboards.preview.incident import SCENARIOS, incident_state
 from dashboards.preview.render import Drawing, render
@@ -159,7 +160,7 @@ def _read_template(path: Path) -> dict:
 
 
 class _PreviewArguments(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not the usage block
+    def error(self, message: str) -> NoReturn:  # one line, not the usage block
         raise PreviewError(f"{message} (usage: python -m dashboards.preview CDK_OUT_DIR OUT_DIR "
                            f"[--scenario healthy|{'|'.join(SCENARIOS)}] [--service NAME])")
 

@@ -6,8 +6,8 @@ the median of several repeats of many invocations.
 """
 from __future__ import annotations
 
-import io
 import glob
+import io
 import json
 import os
 import shutil
@@ -53,7 +53,7 @@ def _handlers() -> dict[str, Callable[[Any, Any], Any]]:
     from aws_lambda_powertools import Logger, Metrics, Tracer
     from aws_lambda_powertools.logging import correlation_paths
 
-    from observability import instrument, logger, metrics
+    from observability import instrument, logger, metrics  # type: ignore[import-not-found]  # the layer's root
 
     @instrument
     def observability_handler(event, context):
@@ -262,7 +262,8 @@ def run(invocations: int = 2000, repeats: int = 9, import_repeats: int = 21) -> 
     }
     rows = "\n".join(f"| {name} | {value:.1f} | {value / bare:.2f}x |" for name, value in per_call.items())
     import_rows = "\n".join(f"| {name} | {value:.1f} |" for name, value in imports.items())
-    markdown = f"""Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {data['load_average_1min']} at the end (other
+    load = data["load_average_1min"]
+    markdown = f"""Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {load} at the end (other
 work on the machine moves absolute times; ratios of interleaved runs are the figures to read).
 3 log lines + 5 metrics per invocation, tracing off, output to a
 discarding sink; median of {repeats} repeats x {invocations} invocations, variants interleaved.

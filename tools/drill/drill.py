@@ -124,7 +124,8 @@ def delivery_records(message: str) -> dict[str, Any] | None:
 
     Example
     -------
-    >>> delivery_records('{"level":"INFO","record_type":"delivery","alarm_name":"a","outcome":"delivered"}')["alarm_name"]
+    >>> line = '{"level":"INFO","record_type":"delivery","alarm_name":"a","outcome":"delivered"}'
+    >>> delivery_records(line)["alarm_name"]
     'a'
     """
     try:
