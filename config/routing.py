@@ -6,76 +6,16 @@ Endpoints (which channel gets which severity) live in ``notifications``; this se
 from __future__ import annotations
 
 import json
-import re
-from datetime import datetime, timezone
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from config.base import StrictModel
+from config.windows import RoutingMaintenanceWindow
 
-__all__ = ["RoutingConfig", "MaintenanceWindowConfig", "WeeklySchedule", "RetryConfig", "RouterFunctionConfig",
-           "GroupingConfig", "InhibitionConfig"]
+__all__ = ["RoutingConfig", "RetryConfig", "RouterFunctionConfig", "GroupingConfig", "InhibitionConfig"]
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Severity = Literal["critical", "warning", "info"]
 GroupedChannel = Literal["slack", "teams", "email"]
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-class WeeklySchedule(StrictModel):
-    """A window that recurs every week, in UTC: ``days`` at ``start`` for ``duration_minutes``."""
-
-    days: tuple[Weekday, ...] = Field(min_length=1)
-    start: str = Field(description="HH:MM, UTC")
-    duration_minutes: int = Field(ge=1, le=7 * 24 * 60)
-
-    @field_validator("start")
-    @classmethod
-    def _valid_start(cls, value: str) -> str:
-        if not _HHMM.match(value):
-            raise ValueError(f"start '{value}' must be HH:MM (00:00-23:59, UTC)")
-        return value
-
-
-class MaintenanceWindowConfig(StrictModel):
-    """While a window is open, alerts it matches are not delivered (the suppression is logged).
-
-    Give either ``starts_at`` and ``ends_at`` (one-off, with a timezone) or ``weekly``.
-    """
-
-    name: str = Field(min_length=1, max_length=100)
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    weekly: WeeklySchedule | None = None
-    alarm_patterns: tuple[str, ...] = Field(default=("*",), min_length=1, description="globs on alarm names")
-    severities: tuple[Severity, ...] = Field(default=("critical", "warning", "info"), min_length=1)
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> "MaintenanceWindowConfig":
-        one_off = self.starts_at is not None or self.ends_at is not None
-        if one_off == (self.weekly is not None):
-            raise ValueError(f"window '{self.name}': give either starts_at and ends_at, or weekly (not both)")
-        if one_off:
-            if self.starts_at is None or self.ends_at is None:
-                raise ValueError(f"window '{self.name}': starts_at and ends_at go together")
-            if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
-                raise ValueError(f"window '{self.name}': times need a timezone, e.g. 2026-12-01T02:00:00Z")
-            if self.ends_at <= self.starts_at:
-                raise ValueError(f"window '{self.name}': ends_at must be after starts_at")
-        return self
-
-    def as_router_doc(self) -> dict:
-        """The window as the router Lambda reads it (see lambdas/alert_router/maintenance.py)."""
-        doc: dict = {"name": self.name, "alarm_patterns": list(self.alarm_patterns),
-                     "severities": list(self.severities)}
-        if self.weekly:
-            doc["weekly"] = {"days": list(self.weekly.days), "start": self.weekly.start,
-                             "duration_minutes": self.weekly.duration_minutes}
-        elif self.starts_at is not None and self.ends_at is not None:  # a one-off window has both (validated)
-            doc["starts_at"] = self.starts_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-            doc["ends_at"] = self.ends_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-        return doc
 
 
 class RetryConfig(StrictModel):
@@ -141,7 +81,7 @@ class RoutingConfig(StrictModel):
     """
 
     dedup_window_seconds: int = Field(default=300, ge=0, le=86400)
-    maintenance_windows: tuple[MaintenanceWindowConfig, ...] = ()
+    maintenance_windows: tuple[RoutingMaintenanceWindow, ...] = ()  # the syntax: config/windows.py
     retry: RetryConfig = RetryConfig()
     function: RouterFunctionConfig = RouterFunctionConfig()
     secret_cache_seconds: int = Field(default=300, ge=0, le=86400)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import zoneinfo
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,6 +17,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from config.base import StrictModel
 from config.telemetry import CanaryConfig, TracingConfig
 from config.templates import TemplateReadError, read_service_template
+from config.windows import ServiceMaintenanceWindow
 
 __all__ = [
     "RESOURCE_KINDS",
@@ -32,7 +31,6 @@ __all__ = [
     "EventRuleRef",
     "TopicRef",
     "ServiceResources",
-    "MaintenanceWindow",
     "SloConfig",
     "ServiceConfig",
 ]
@@ -222,33 +220,6 @@ class ServiceResources(StrictModel):
         return ServiceResources(**merged)
 
 
-class MaintenanceWindow(StrictModel):
-    """A scheduled window during which the service's paging composites are muted (AlarmMuteRule)."""
-
-    name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
-    cron: str = Field(description="cron fields 'minute hour day-of-month month day-of-week', e.g. '0 2 * * SUN'")
-    duration_minutes: int = Field(ge=1, le=21600)
-    timezone: str = Field(default="UTC", description="IANA time zone of the cron, e.g. Europe/Berlin; default UTC")
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, timezone: str) -> str:
-        # A zone AlarmMuteRule does not know fails only at deploy; the IANA database is the list it accepts.
-        if timezone not in _time_zones():
-            guess = difflib.get_close_matches(timezone, sorted(_time_zones()), n=1)
-            hint = f"did you mean '{guess[0]}'? " if guess else ""
-            raise ValueError(f"'{timezone}' is not a time zone; {hint}use an IANA name such as UTC or Europe/Berlin")
-        return timezone
-
-    @field_validator("cron")
-    @classmethod
-    def _valid_cron(cls, cron: str) -> str:
-        fields = cron.split()
-        if len(fields) != 5 or not all(re.match(r"^[A-Za-z0-9*?,/#L-]+$", f) for f in fields):
-            raise ValueError("cron must have 5 fields 'minute hour day-of-month month day-of-week', e.g. '0 2 * * SUN'")
-        return cron
-
-
 class SloConfig(StrictModel):
     """Availability and latency objectives of a service, over ``period_days``.
 
@@ -286,11 +257,6 @@ class SloConfig(StrictModel):
         return value
 
 
-@lru_cache(maxsize=1)
-def _time_zones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 class ServiceConfig(StrictModel):
     """One monitored service: who owns it, what it runs on, and how it is alarmed."""
 
@@ -304,7 +270,7 @@ class ServiceConfig(StrictModel):
                                              "such as !Ref work), relative to the repository root; default none")
     metrics_namespace: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./#:-]{1,255}$")
     overrides: Overrides = {}
-    maintenance_windows: tuple[MaintenanceWindow, ...] = ()
+    maintenance_windows: tuple[ServiceMaintenanceWindow, ...] = ()  # the syntax: config/windows.py
     slo: SloConfig | None = SloConfig()
     canary: CanaryConfig | None = None  # declared in config/telemetry.py
     tracing: TracingConfig = TracingConfig()  # declared in config/telemetry.py

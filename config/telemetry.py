@@ -160,13 +160,12 @@ class TracingConfig(StrictModel):
 
 
 class LogsConfig(StrictModel):
-    """Environment-wide log handling: Firehose archive to S3 and its lifecycle, filters, insights, queries."""
+    """Environment-wide log handling: Firehose archive to S3 and its lifecycle, insights, queries."""
 
     archive: bool = True
     archive_transition_days: int = Field(default=30, ge=1, le=3650)
     archive_storage_class: Literal["STANDARD_IA", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] = "GLACIER_IR"
     archive_expiry_days: int = Field(default=365, ge=2, le=3650)
-    metric_filters: bool = True
     contributor_insights: bool = True
     saved_queries: bool = True
 

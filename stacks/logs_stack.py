@@ -1,5 +1,5 @@
-"""``<app>-<env>-Logs``: retention, archive, metric filters, Contributor Insights and saved queries for the
-log groups of every monitored function."""
+"""``<app>-<env>-Logs``: retention, archive, Contributor Insights and saved queries for the log groups of every
+monitored function."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -10,7 +10,6 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from stacks.logs import (
-    FunctionLogMetrics,
     FunctionLogRetention,
     LogArchive,
     MonitoredFunction,
@@ -60,16 +59,12 @@ class LogsStack(Stack):
                                                                              retained_elsewhere],
                                               days=cfg.log_retention_days)
         self.archive = LogArchive(self, "Archive", cfg=cfg) if cfg.logs.archive and groups else None
-        self.metrics: dict[str, FunctionLogMetrics] = {}
         for fn in self.functions:
-            # LogRetention creates a missing group: filters and subscriptions wait for it.
+            # LogRetention creates a missing group: the subscription waits for it.
             made_by_retention = self.retention.retention.get(fn.log_group)
             needs = [made_by_retention] if made_by_retention is not None else []
             if self.archive is not None:
                 self.archive.subscribe(_cid(fn.log_group), fn.log_group).node.add_dependency(*needs)
-            if cfg.logs.metric_filters:
-                self.metrics[fn.name] = FunctionLogMetrics(self, f"{_cid(fn.name)}Metrics", cfg=cfg, function=fn)
-                self.metrics[fn.name].node.add_dependency(*needs)
         self.insights: dict[str, ServiceContributorInsights] = {}
         self.queries: dict[str, ServiceSavedQueries] = {}
         for service in dict.fromkeys(f.service for f in self.functions):

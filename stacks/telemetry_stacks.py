@@ -41,7 +41,13 @@ def demo_telemetry(cfg: EnvironmentConfig, demo: DemoServiceStack) -> tuple[Serv
 
     Example
     -------
-    >>> service, canary, url_parameter = demo_telemetry(cfg, stacks["DemoService"])  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("dev")
+    >>> demo = DemoServiceStack(app, "watchtower-dev-DemoService", cfg=cfg,
+    ...                         layer_parameter_name="/watchtower/dev/observability-layer-arn")
+    >>> service, canary, url_parameter = demo_telemetry(cfg, demo)
+    >>> service.name, [check.path for check in canary.checks], url_parameter
+    ('demo', ['/health/ready'], '/watchtower/dev/demo/api-url')
     """
     names = demo.names
     service = ServiceConfig(name=names.service, resources={
@@ -62,9 +68,13 @@ def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sn
 
     Example
     -------
-    >>> made = build_telemetry(app, cfg, topics=alerting.topics, props=props)  # doctest: +SKIP
-    >>> sorted(made.stacks)  # doctest: +SKIP
-    ['Logs', 'Synthetics', 'Synthetics-us-east-1', 'Tracing']
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("prod")
+    >>> alerting = Stack(app, "Alerting")
+    >>> topics = {severity: sns.Topic(alerting, severity) for severity in ("critical", "warning", "info")}
+    >>> made = build_telemetry(app, cfg, topics=topics, props=lambda concern: {})
+    >>> sorted(made.stacks), sorted(made.canaries)
+    (['Logs', 'Synthetics', 'Synthetics-us-east-1', 'Tracing'], ['orders'])
     """
     made = TelemetryStacks()
     configured = {s.name for s in cfg.services}

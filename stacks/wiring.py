@@ -41,7 +41,8 @@ def key_arn_parameter(cfg: EnvironmentConfig) -> str:
 
     Example
     -------
-    >>> key_arn_parameter(cfg)  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> key_arn_parameter(load_config("prod"))
     '/watchtower/prod/alerts/key-arn'
     """
     return ssm_path(cfg, "alerts", "key-arn")
@@ -52,8 +53,14 @@ def local_topic(scope: Construct, topic: sns.ITopic) -> sns.ITopic:
 
     Example
     -------
-    >>> local_topic(monitoring_stack, alerting.topics["info"]).topic_arn  # doctest: +SKIP
-    'arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:watchtower-prod-alerts-info'
+    >>> from aws_cdk import App
+    >>> app = App()
+    >>> alerting, monitoring = Stack(app, "Alerting"), Stack(app, "Monitoring")
+    >>> info = sns.Topic(alerting, "Info", topic_name="watchtower-prod-alerts-info")
+    >>> local_topic(alerting, info) is info
+    True
+    >>> monitoring.resolve(local_topic(monitoring, info).topic_arn)["Fn::Join"][1][-1]
+    ':watchtower-prod-alerts-info'
     """
     if _same_stack(scope, topic) or topic.node.default_child is None:  # already an import (or ours)
         return topic
@@ -78,8 +85,15 @@ def local_alarm(scope: Construct, alarm: cloudwatch.IAlarm) -> cloudwatch.IAlarm
 
     Example
     -------
-    >>> local_alarm(monitoring_stack, maintenance.alarm).alarm_name  # doctest: +SKIP
-    'watchtower-prod-all-maintenance-Maintenance-info'
+    >>> from aws_cdk import App
+    >>> app = App()
+    >>> monitoring, routing = Stack(app, "Monitoring"), Stack(app, "Routing")
+    >>> alarm = cloudwatch.Alarm(monitoring, "Maintenance", alarm_name="watchtower-prod-maintenance",
+    ...                          metric=cloudwatch.Metric(namespace="Example", metric_name="Switch"),
+    ...                          threshold=1, evaluation_periods=1)
+    >>> imported = local_alarm(routing, alarm)
+    >>> imported is alarm, imported.alarm_name
+    (False, 'watchtower-prod-maintenance')
     """
     if _same_stack(scope, alarm) or alarm.node.default_child is None:
         return alarm
@@ -99,8 +113,13 @@ def local_key(scope: Construct, cfg: EnvironmentConfig, key: kms.IKey) -> kms.IK
 
     Example
     -------
-    >>> local_key(routing_stack, cfg, alerting.key).key_arn  # doctest: +SKIP
-    '${Token[TOKEN.123]}'
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app = App()
+    >>> alerting, routing = Stack(app, "Alerting"), Stack(app, "Routing")
+    >>> key = kms.Key(alerting, "AlertKey")
+    >>> sorted(routing.resolve(local_key(routing, load_config("prod"), key).key_arn))  # an SSM parameter
+    ['Ref']
     """
     if _same_stack(scope, key):
         return key

@@ -16,8 +16,14 @@ class ArgumentParser(argparse.ArgumentParser):
 
     Example
     -------
-    >>> ArgumentParser(prog="tool").parse_args(["--nope"])  # doctest: +SKIP
-    tool: error: unrecognized arguments: --nope (see --help)
+    >>> import contextlib, io
+    >>> stderr = io.StringIO()
+    >>> with contextlib.redirect_stderr(stderr):
+    ...     ArgumentParser(prog="tool").parse_args(["--nope"])
+    Traceback (most recent call last):
+    SystemExit: 2
+    >>> stderr.getvalue().rstrip()
+    'tool: error: unrecognized arguments: --nope (see --help)'
     """
 
     def error(self, message: str) -> NoReturn:

@@ -43,8 +43,15 @@ def expected_stacks(assembly: Path, home_region: str) -> dict[str, set[str]]:
 
     Example
     -------
-    >>> expected_stacks(Path("cdk.out/prod"), "eu-west-1")["us-east-1"]  # doctest: +SKIP
-    {'watchtower-prod-Synthetics-us-east-1'}
+    >>> import tempfile
+    >>> stack = {"type": "aws:cloudformation:stack", "environment": "aws://unknown-account/unknown-region",
+    ...          "properties": {"stackName": "watchtower-prod-Alerting"}}
+    >>> regional = {**stack, "environment": "aws://123456789012/us-east-1",
+    ...             "properties": {"stackName": "watchtower-prod-Synthetics-us-east-1"}}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "manifest.json").write_text(json.dumps({"artifacts": {"A": stack, "S": regional}}))
+    ...     expected_stacks(Path(tmp), "eu-west-1")
+    {'eu-west-1': {'watchtower-prod-Alerting'}, 'us-east-1': {'watchtower-prod-Synthetics-us-east-1'}}
     """
     manifest = json.loads((assembly / "manifest.json").read_text())
     found: dict[str, set[str]] = {}
@@ -71,9 +78,17 @@ def find_orphans(clients: Callable[[str, str], Any], *, prefix: str, tag: tuple[
 
     Example
     -------
-    >>> find_orphans(clients, prefix="watchtower-prod-", tag=("watchtower:app-env", "watchtower/prod"),
-    ...              expected={"eu-west-1": {"watchtower-prod-Alerting"}}, regions=["eu-west-1"])  # doctest: +SKIP
-    [Orphan(name='watchtower-prod-Monitoring-legacy', region='eu-west-1', status='UPDATE_COMPLETE')]
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> clients = lambda service, region: boto3.client(service, region_name=region)
+    >>> ours = [{"Key": "watchtower:app-env", "Value": "watchtower/prod"}]
+    >>> with mock_aws():
+    ...     for name in ("watchtower-prod-Alerting", "watchtower-prod-Legacy"):
+    ...         _ = clients("cloudformation", "eu-west-1").create_stack(
+    ...             StackName=name, TemplateBody='{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}', Tags=ours)
+    ...     find_orphans(clients, prefix="watchtower-prod-", tag=("watchtower:app-env", "watchtower/prod"),
+    ...                  expected={"eu-west-1": {"watchtower-prod-Alerting"}}, regions=["eu-west-1"])
+    [Orphan(name='watchtower-prod-Legacy', region='eu-west-1', status='CREATE_COMPLETE')]
     """
     key, value = tag
     orphans = []
@@ -92,8 +107,16 @@ def delete_orphans(clients: Callable[[str, str], Any], orphans: Iterable[Orphan]
 
     Example
     -------
-    >>> delete_orphans(clients, orphans)  # doctest: +SKIP
-    []
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> clients = lambda service, region: boto3.client(service, region_name=region)
+    >>> with mock_aws():
+    ...     cfn = clients("cloudformation", "eu-west-1")
+    ...     _ = cfn.create_stack(StackName="watchtower-prod-Legacy",
+    ...                          TemplateBody='{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}')
+    ...     failures = delete_orphans(clients, [Orphan("watchtower-prod-Legacy", "eu-west-1", "CREATE_COMPLETE")])
+    ...     failures, [s["StackName"] for s in cfn.describe_stacks()["Stacks"]]
+    ([], [])
     """
     from botocore.exceptions import ClientError, WaiterError
     failures = []
@@ -140,7 +163,8 @@ def main(argv: list[str] | None = None, clients: Callable[[str, str], Any] | Non
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
     if clients is None:
-        session = boto3.session.Session(region_name=cfg.region) if cfg.region else boto3.session.Session()
+        # Any: the stubs type client() per literal service name, and the name here is a variable
+        session: Any = boto3.session.Session(region_name=cfg.region) if cfg.region else boto3.session.Session()
         clients = lambda service, region: session.client(service, region_name=region)  # noqa: E731
         home = cfg.region or session.region_name
     else:

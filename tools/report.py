@@ -47,7 +47,13 @@ def write_section(section: Section, md_path: Path = REPORT_MD, json_path: Path =
 
     Example
     -------
-    >>> write_section(Section("demo", "Demo", "1 passed"), tmp_md, tmp_json)  # doctest: +SKIP
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     md, js = Path(tmp) / "REPORT.md", Path(tmp) / "REPORT.json"
+    ...     write_section(Section("demo", "Demo", "1 passed", {"passed": 1}), md, js)
+    ...     write_section(Section("demo", "Demo", "2 passed", {"passed": 2}), md, js)  # replaces, not appends
+    ...     md.read_text().count("## Demo"), json.loads(js.read_text())
+    (1, {'demo': {'passed': 2}})
     """
     start, end = _markers(section.name)
     block = f"{start}\n## {section.title}\n\n{section.markdown.rstrip()}\n{end}"

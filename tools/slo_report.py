@@ -120,7 +120,7 @@ def format_report(lines: Iterable[BudgetLine], at: datetime) -> str:
         rows.append((line.name, line.status, _number(line.attainment), _number(line.goal), left))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     text = [f"SLO budget report as of {at.astimezone(timezone.utc):%Y-%m-%dT%H:%M:%SZ}"]
-    text += ["  ".join([*(c.ljust(w) for c, w in zip(r[:4], widths)), r[4]]).rstrip() for r in rows]
+    text += ["  ".join([*(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)), r[4]]).rstrip() for r in rows]
     return "\n".join(text)
 
 

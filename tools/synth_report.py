@@ -40,7 +40,17 @@ def summarize(outdir: Path) -> str:
 
     Example
     -------
-    >>> print(summarize(Path("cdk.out/dev")))  # doctest: +SKIP
+    >>> import json, tempfile
+    >>> alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {"AlarmName": "watchtower-dev-demo-Errors-warning"}}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     template = Path(tmp) / "watchtower-dev-Monitoring-demo.template.json"
+    ...     _ = template.write_text(json.dumps({"Resources": {"Errors": alarm}}))
+    ...     print(summarize(Path(tmp)))  # doctest: +ELLIPSIS
+    Synthesized 1 stack(s) into ...:
+      watchtower-dev-Monitoring-demo              1 resources
+    Resources by type:
+      AWS::CloudWatch::Alarm                                1
+    Alarms by severity: warning 1
     """
     templates = read_templates(outdir)
     by_type: Counter[str] = Counter()
@@ -78,7 +88,8 @@ def _estimated_cost(outdir: Path) -> str:
         from tools.cost_estimate import estimate_dir
         from tools.cost_estimate.bill import cents
 
-        return f"Estimated monthly cost: ${cents(estimate_dir(outdir).total)} (make cost ENV={outdir.name} for the bill)"
+        total = cents(estimate_dir(outdir).total)
+        return f"Estimated monthly cost: ${total} (make cost ENV={outdir.name} for the bill)"
     except Exception as exc:  # noqa: BLE001 - the summary above is the point of this tool
         return f"Estimated monthly cost: unavailable ({exc})"
 

@@ -13,13 +13,14 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from dashboards.preview.incident import SCENARIOS, incident_state
 from dashboards.preview.render import Drawing, render
 from dashboards.preview.resolve import MARKER, PreviewError, dashboards_in
 from dashboards.preview.simulate import HEALTHY, State
 
-__all__ = ["main", "preview_directory", "draw_directory", "alarm_names", "monitored_services"]
+__all__ = ["main", "draw_directory", "alarm_names", "monitored_services"]
 
 _ALARMS = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
 
@@ -69,8 +70,12 @@ def monitored_services(assembly: Path) -> tuple[str, list[str]]:
 
     Example
     -------
-    >>> monitored_services(Path("cdk.out/prod"))  # doctest: +SKIP
-    ('watchtower-prod-', ['notifications', 'orders', 'payments'])
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     for stack in ("Alerting", "Monitoring-orders", "Monitoring-payments"):
+    ...         _ = (Path(tmp) / f"watchtower-prod-{stack}.template.json").write_text('{"Resources": {}}')
+    ...     monitored_services(Path(tmp))
+    ('watchtower-prod-', ['orders', 'payments'])
     """
     stacks = [path.name.removesuffix(".template.json") for path in sorted(assembly.glob("*.template.json"))]
     try:  # the manifest lists stacks in the order the app made them: the config's order of services
@@ -97,6 +102,18 @@ def draw_directory(assembly: Path, out: Path, scenario: str = "healthy", service
     PreviewError
         When ``assembly`` holds no template or no dashboard, a body cannot be read back, the service is unknown
         or the alarm simulator cannot run the scenario.
+
+    Example
+    -------
+    >>> import tempfile
+    >>> text = {"type": "text", "x": 0, "y": 0, "width": 24, "height": 2, "properties": {"markdown": "# Orders"}}
+    >>> dashboard = {"Type": "AWS::CloudWatch::Dashboard", "Properties": {
+    ...     "DashboardName": "watchtower-dev-ServiceOverview", "DashboardBody": json.dumps({"widgets": [text]})}}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     template = Path(tmp) / "watchtower-dev-Dashboards.template.json"
+    ...     _ = template.write_text(json.dumps({"Resources": {"Overview": dashboard}}))
+    ...     [(d.path.name, d.path.read_bytes()[:4]) for d in draw_directory(Path(tmp), Path(tmp) / "preview")]
+    [('watchtower-dev-ServiceOverview.png', b'\\x89PNG')]
     """
     templates = sorted(assembly.glob("*.template.json"))
     if not templates:
@@ -127,23 +144,6 @@ def draw_directory(assembly: Path, out: Path, scenario: str = "healthy", service
             for name, key, body in bodies]
 
 
-def preview_directory(assembly: Path, out: Path, scenario: str = "healthy", service: str | None = None
-                      ) -> list[Path]:
-    """Render every dashboard of the templates in ``assembly`` into ``out``; returns the PNG paths.
-
-    Raises
-    ------
-    PreviewError
-        As :func:`draw_directory`.
-
-    Example
-    -------
-    >>> preview_directory(Path("cdk.out/dev"), Path("cdk.out/preview"))  # doctest: +SKIP
-    [PosixPath('cdk.out/preview/watchtower-dev-ServiceOverview.png'), ...]
-    """
-    return [drawing.path for drawing in draw_directory(assembly, out, scenario, service)]
-
-
 def _read_template(path: Path) -> dict:
     try:
         template = json.loads(path.read_text())
@@ -159,15 +159,15 @@ def _read_template(path: Path) -> dict:
     return template
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not the usage block
+class _PreviewArguments(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, not the usage block
         raise PreviewError(f"{message} (usage: python -m dashboards.preview CDK_OUT_DIR OUT_DIR "
                            f"[--scenario healthy|{'|'.join(SCENARIOS)}] [--service NAME])")
 
 
 def main(argv: list[str]) -> int:
     """Entry point; returns the exit code (0, or 2 with one line on stderr)."""
-    parser = _Parser(prog="python -m dashboards.preview", add_help=True)
+    parser = _PreviewArguments(prog="python -m dashboards.preview", add_help=True)
     parser.add_argument("assembly")
     parser.add_argument("out")
     parser.add_argument("--scenario", default="healthy", choices=["healthy", *SCENARIOS])

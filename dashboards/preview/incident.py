@@ -78,8 +78,18 @@ def incident_state(assembly: Path, scenario: str, app_prefix: str, service: str)
 
     Example
     -------
-    >>> incident_state(Path("cdk.out/prod"), "outage", "watchtower-prod-", "orders")  # doctest: +SKIP
-    State(name='outage', ...)
+    >>> import json, tempfile
+    >>> errors = {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+    ...     "AlarmName": "watchtower-prod-orders-api-Errors-critical", "Namespace": "AWS/Lambda",
+    ...     "MetricName": "Errors", "Dimensions": [{"Name": "FunctionName", "Value": "orders-api"}],
+    ...     "Statistic": "Sum", "Period": 60, "EvaluationPeriods": 3, "Threshold": 5,
+    ...     "ComparisonOperator": "GreaterThanThreshold", "TreatMissingData": "notBreaching"}}
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     template = Path(tmp) / "watchtower-prod-Monitoring-orders.template.json"
+    ...     _ = template.write_text(json.dumps({"Resources": {"Errors": errors}}))
+    ...     state = incident_state(Path(tmp), "outage", "watchtower-prod-", "orders")
+    >>> state.name, sorted(state.in_alarm), sorted(state.affected)
+    ('outage', ['watchtower-prod-orders-api-Errors-critical'], ['orders-api'])
     """
     wanted = SCENARIOS[scenario]
     service_prefix = f"{app_prefix}{service}-"

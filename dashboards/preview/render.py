@@ -88,7 +88,8 @@ class _Canvas:
     def text(self, widget: WidgetDrawing | None, xy: tuple[float, float], text: str, size: int, fill: str,
              role: str, anchor: str = "la") -> TextItem:
         self.draw.text(xy, text, fill=fill, font=font(size), anchor=anchor)
-        item = TextItem(text, tuple(self.draw.textbbox(xy, text, font=font(size), anchor=anchor)), role)
+        left, top, right, bottom = self.draw.textbbox(xy, text, font=font(size), anchor=anchor)
+        item = TextItem(text, (left, top, right, bottom), role)
         if widget is not None:
             widget.texts.append(item)
         return item
@@ -246,7 +247,7 @@ def _graph(canvas: _Canvas, widget: WidgetDrawing, box: tuple[int, int, int, int
     series = model.widget_series(properties, window, POINTS)
     widget.series = [label for label, _, _ in series]
     widget.values = {label: values for label, _, values in series}
-    colors = {}
+    colors: dict[str, str] = {}
     for index, (label, _, _) in enumerate(series):
         colors.setdefault(label, _PALETTE[index % len(_PALETTE)])
     legend_height = _legend(canvas, widget, widget.series, left + 18, right, bottom,

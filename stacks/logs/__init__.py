@@ -1,12 +1,10 @@
-"""Logs as code: retention on monitored log groups, Firehose archive to S3, metric filters, Contributor
-Insights rules and saved Logs Insights queries."""
+"""Logs as code: retention on monitored log groups, Firehose archive to S3, Contributor Insights rules and saved
+Logs Insights queries."""
 from stacks.logs.archive import LogArchive
-from stacks.logs.filters import FunctionLogMetrics, log_metric
 from stacks.logs.insights import ServiceContributorInsights
 from stacks.logs.queries import SAVED_QUERIES, ServiceSavedQueries
 from stacks.logs.retention import FunctionLogRetention, retention_days_enum
 from stacks.logs.targets import MonitoredFunction, monitored_functions
 
-__all__ = ["LogArchive", "FunctionLogMetrics", "log_metric", "ServiceContributorInsights", "ServiceSavedQueries",
-           "SAVED_QUERIES", "FunctionLogRetention", "retention_days_enum", "MonitoredFunction",
-           "monitored_functions"]
+__all__ = ["LogArchive", "ServiceContributorInsights", "ServiceSavedQueries", "SAVED_QUERIES",
+           "FunctionLogRetention", "retention_days_enum", "MonitoredFunction", "monitored_functions"]

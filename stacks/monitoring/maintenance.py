@@ -14,7 +14,7 @@ from aws_cdk import Duration, TimeZone, aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
-from config.services import MaintenanceWindow
+from config.windows import ServiceMaintenanceWindow
 from dashboards.model import AlarmRef
 from plan.build import MAINTENANCE_SERVICE, maintenance_alarm, maintenance_alarm_name
 from stacks.monitoring.alarm_factory import render_alarm
@@ -45,7 +45,7 @@ class MaintenanceSwitch(Construct):
         self.ref: AlarmRef = created.ref
 
 
-def mute_rules(scope: Construct, cfg: EnvironmentConfig, service: str, windows: Sequence[MaintenanceWindow],
+def mute_rules(scope: Construct, cfg: EnvironmentConfig, service: str, windows: Sequence[ServiceMaintenanceWindow],
                alarms: Sequence[cloudwatch.IAlarm]) -> list[cloudwatch.AlarmMuteRule]:
     """One AlarmMuteRule per scheduled window, muting ``alarms`` (what of the service reaches people).
 

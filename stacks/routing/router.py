@@ -67,7 +67,7 @@ def log_line_groups(cfg: EnvironmentConfig) -> list[str]:
     >>> log_line_groups(load_config("dev"))
     ['/aws/lambda/watchtower-dev-demo-api']
     """
-    from stacks.monitoring.discovery import service_resources
+    from plan.discovery import service_resources
 
     return sorted({log_group_of(fn) for service in cfg.services for fn in service_resources(service).functions})
 

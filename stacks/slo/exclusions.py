@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aws_cdk import aws_applicationsignals as appsignals
 
-from config.services import MaintenanceWindow
+from config.windows import ServiceMaintenanceWindow
 from plan.slo import SloError
 
 __all__ = ["ExclusionWindow", "exclusion_windows", "utc_offsets_minutes", "MAX_EXCLUSION_WINDOWS"]
@@ -83,7 +83,7 @@ def utc_offsets_minutes(zone: str, hour: int, minute: int, year: int) -> list[in
     return sorted(offsets)
 
 
-def _dow_to_aws(service: str, window: MaintenanceWindow, dow: str) -> str:
+def _dow_to_aws(service: str, window: ServiceMaintenanceWindow, dow: str) -> str:
     if dow in ("*", "?"):
         return "?"
     if re.search(r"\d", dow.split("#")[0]) and not dow.upper().endswith("L"):
@@ -93,7 +93,7 @@ def _dow_to_aws(service: str, window: MaintenanceWindow, dow: str) -> str:
     return dow.upper()
 
 
-def _shift_days(service: str, window: MaintenanceWindow, dow: str, dom: str, month: str,
+def _shift_days(service: str, window: ServiceMaintenanceWindow, dow: str, dom: str, month: str,
                 days: int) -> tuple[str, str]:
     if days == 0:
         return dow, dom
@@ -109,7 +109,7 @@ def _shift_days(service: str, window: MaintenanceWindow, dow: str, dom: str, mon
                    f"and days '{dom} {dow}' cannot be moved; use day names (e.g. SUN,WED) or timezone UTC")
 
 
-def _exclusion(service: str, window: MaintenanceWindow, year: int) -> ExclusionWindow:
+def _exclusion(service: str, window: ServiceMaintenanceWindow, year: int) -> ExclusionWindow:
     minute, hour, dom, month, dow = window.cron.split()
     aws_dow = _dow_to_aws(service, window, dow)
     aws_dom = "?" if aws_dow != "?" else ("*" if dom == "?" else dom)
@@ -137,7 +137,7 @@ def _exclusion(service: str, window: MaintenanceWindow, year: int) -> ExclusionW
                                      if offsets[-1] != offsets[0] else "; in UTC"))
 
 
-def exclusion_windows(service: str, windows: Sequence[MaintenanceWindow],
+def exclusion_windows(service: str, windows: Sequence[ServiceMaintenanceWindow],
                       year: int | None = None) -> list[ExclusionWindow]:
     """Exclusion windows for ``windows`` (UTC, six-field AWS cron), at most ten.
 
@@ -145,7 +145,7 @@ def exclusion_windows(service: str, windows: Sequence[MaintenanceWindow],
 
     Example
     -------
-    >>> exclusion_windows("orders", [MaintenanceWindow(name="db", cron="0 2 * * SUN", duration_minutes=60)])
+    >>> exclusion_windows("orders", [ServiceMaintenanceWindow(name="db", cron="0 2 * * SUN", duration_minutes=60)])
     [ExclusionWindow('cron(0 2 ? * SUN *)', 60, "maintenance window 'db' of orders: cron 0 2 * * SUN UTC, 60 min")]
     """
     if len(windows) > MAX_EXCLUSION_WINDOWS:

@@ -66,9 +66,12 @@ class CanaryRef:
 
     Example
     -------
-    >>> CanaryRef("orders", svc.canary, 5, "watchtower-prod-orders").metric_duration(
-    ...     period=Duration.minutes(5), statistic="Average").metric_name  # doctest: +SKIP
-    'Duration'
+    >>> from config.loader import load_config
+    >>> orders = next(s for s in load_config("prod").services if s.name == "orders")
+    >>> ref = CanaryRef("orders", orders.canary, 5, "watchtower-prod-orders")
+    >>> metric = ref.metric_duration(period=Duration.minutes(5), statistic="Average")
+    >>> metric.metric_name, metric.dimensions
+    ('Duration', {'CanaryName': 'watchtower-prod-orders'})
     """
 
     service: str

@@ -10,7 +10,7 @@ from PIL import Image
 
 from dashboards.catalog import unknown_metrics
 from dashboards.limits import body_problems
-from dashboards.preview.__main__ import preview_directory
+from dashboards.preview.__main__ import draw_directory
 from dashboards.preview.resolve import MARKER, dashboards_in
 from dashboards.registry import DASHBOARDS
 from tests.conftest import ENVIRONMENTS
@@ -74,7 +74,7 @@ def test_every_alarm_widget_references_an_alarm_of_the_app(synth, env):
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_previews_are_drawn_for_every_dashboard(synth, env, tmp_path):
     # WHEN the preview reads the synthesized assembly
-    written = preview_directory(synth.result(env).outdir, tmp_path)
+    written = [drawing.path for drawing in draw_directory(synth.result(env).outdir, tmp_path)]
     # THEN one readable PNG per deployed dashboard exists
     assert sorted(p.stem for p in written) == sorted(_deployed(synth, env))
     for path in written:

@@ -1,4 +1,5 @@
-"""Logs: retention on every monitored log group, the archive path, metric filters, insights rules, saved queries."""
+"""Logs: retention on every monitored log group, the archive path, insights rules, saved queries; no metric filter
+that nothing reads."""
 from __future__ import annotations
 
 import json
@@ -56,13 +57,20 @@ def test_archive_path_runs_from_each_group_through_firehose_to_a_lifecycled_buck
         "LoggingConfiguration": Match.object_like({"LogFilePrefix": "archive/"})})
 
 
-def test_timeouts_and_cold_starts_are_counted_per_function(template):
-    filters = template.find_resources("AWS::Logs::MetricFilter")
-    by_metric = {f["Properties"]["MetricTransformations"][0]["MetricName"]: f["Properties"]["FilterPattern"]
-                 for f in filters.values()}
-    assert by_metric == {
-        "Timeouts-orders-create": '"Task timed out"', "ColdStarts-orders-create": '"REPORT" "Init Duration"',
-        "Timeouts-orders-get": '"Task timed out"', "ColdStarts-orders-get": '"REPORT" "Init Duration"'}
+@pytest.mark.parametrize("env", ["dev", "staging", "prod"])
+def test_every_metric_a_log_filter_publishes_is_read_by_an_alarm_or_a_dashboard(synth, env):
+    # GIVEN every synthesized template of the environment
+    templates = synth.templates(env)
+    readers = json.dumps([resource for template in templates.values()
+                          for resource in template.get("Resources", {}).values()
+                          if resource["Type"] in ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::Dashboard")])
+    # WHEN the metrics its metric filters publish are listed
+    published = {(t["MetricNamespace"], t["MetricName"]) for template in templates.values()
+                 for resource in template.get("Resources", {}).values() if resource["Type"] == "AWS::Logs::MetricFilter"
+                 for t in resource["Properties"]["MetricTransformations"]}
+    # THEN each one is named by an alarm or a dashboard: a custom metric nobody reads only costs money
+    unread = sorted(metric for metric in published if not all(json.dumps(part)[1:-1] in readers for part in metric))
+    assert not unread, unread
 
 
 def test_contributor_insights_rank_error_fingerprints_and_callers(template):

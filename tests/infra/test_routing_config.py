@@ -49,7 +49,7 @@ def test_windows_round_trip_to_the_router():
     routing = RoutingConfig.model_validate({"maintenance_windows": [
         {"name": "db upgrade", "starts_at": "2026-12-01T02:00:00+01:00", "ends_at": "2026-12-01T04:00:00+01:00",
          "alarm_patterns": ["*-orders-*"]},
-        {"name": "weekly patching", "weekly": {"days": ["sun"], "start": "23:00", "duration_minutes": 120},
+        {"name": "weekly patching", "cron": "0 23 * * SUN", "duration_minutes": 120,
          "severities": ["warning", "info"]},
     ]})
     one_off, weekly = load_windows(routing.maintenance_json())
@@ -62,12 +62,40 @@ def test_windows_round_trip_to_the_router():
     assert not weekly.covers(alert(severity="critical"), datetime(2026, 12, 7, 0, 30, tzinfo=timezone.utc))
 
 
+def test_a_recurring_window_covers_each_day_its_cron_names():
+    # GIVEN a window every working day at 22:30 UTC for an hour, in the syntax a service's window uses
+    routing = RoutingConfig.model_validate({"maintenance_windows": [
+        {"name": "nightly", "cron": "30 22 * * MON-FRI", "duration_minutes": 60}]})
+    # WHEN the router reads it
+    (window,) = load_windows(routing.maintenance_json())
+    # THEN Friday night is covered and Saturday night is not (2026-12-04 is a Friday)
+    assert window.covers(alert(), datetime(2026, 12, 4, 23, 0, tzinfo=timezone.utc))
+    assert not window.covers(alert(), datetime(2026, 12, 5, 23, 0, tzinfo=timezone.utc))
+
+
+def test_the_old_weekly_syntax_is_refused_with_the_line_to_write_instead():
+    # GIVEN a routing window written before the syntax was unified
+    old = {"name": "w", "weekly": {"days": ["sat", "sun"], "start": "23:05", "duration_minutes": 90}}
+    # WHEN it is validated
+    with pytest.raises(ValidationError) as caught:
+        RoutingConfig.model_validate({"maintenance_windows": [old]})
+    # THEN the error is the replacement, which itself validates to the same window
+    assert 'write cron: "5 23 * * SAT,SUN", duration_minutes: 90 (in UTC) instead' in str(caught.value)
+    new = RoutingConfig.model_validate({"maintenance_windows": [
+        {"name": "w", "cron": "5 23 * * SAT,SUN", "duration_minutes": 90}]})
+    assert new.maintenance_windows[0].as_router_doc()["weekly"] == {**old["weekly"], "start": "23:05"}
+
+
 @pytest.mark.parametrize("window, says", [
-    ({"name": "w"}, "either starts_at and ends_at, or weekly"),
+    ({"name": "w"}, "either starts_at and ends_at, or cron and duration_minutes"),
+    ({"name": "w", "cron": "0 1 * * SUN"}, "cron and duration_minutes go together"),
     ({"name": "w", "starts_at": "2026-12-01T04:00:00Z", "ends_at": "2026-12-01T02:00:00Z"}, "ends_at must be after"),
     ({"name": "w", "starts_at": "2026-12-01T02:00:00", "ends_at": "2026-12-01T04:00:00"}, "timezone"),
-    ({"name": "w", "weekly": {"days": ["sun"], "start": "25:00", "duration_minutes": 10}}, "HH:MM"),
-    ({"name": "w", "weekly": {"days": ["funday"], "start": "01:00", "duration_minutes": 10}}, "days"),
+    ({"name": "w", "cron": "0 25 * *", "duration_minutes": 10}, "5 fields"),
+    ({"name": "w", "cron": "0 1 * * 0", "duration_minutes": 10}, "day names"),
+    ({"name": "w", "cron": "0 1 1 * *", "duration_minutes": 10}, "day-of-month and month must be '*'"),
+    ({"name": "w", "cron": "0 */2 * * *", "duration_minutes": 10}, "single numbers"),
+    ({"name": "w", "cron": "0 1 * * SUN", "duration_minutes": 10, "timezone": "Europe/Berlin"}, "must be UTC"),
     ({"name": "w", "starts_at": "2026-12-01T02:00:00Z", "ends_at": "2026-12-01T04:00:00Z", "severities": ["page"]}, "severities"),
 ])
 def test_bad_windows_are_refused_with_a_reason(window, says):

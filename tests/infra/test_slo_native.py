@@ -6,7 +6,8 @@ import pytest
 from aws_cdk import App, Stack, assertions
 
 from config.loader import load_config
-from config.services import MaintenanceWindow, ServiceConfig, SloConfig
+from config.services import ServiceConfig, SloConfig
+from config.windows import ServiceMaintenanceWindow
 from stacks.slo.native import NativeSlos
 from plan.slo import SloError
 
@@ -136,7 +137,7 @@ def test_no_native_slo_when_turned_off_or_without_a_source():
 
 
 def test_a_berlin_window_becomes_a_widened_utc_exclusion():
-    window = MaintenanceWindow(name="nightly", cron="30 1 * * MON", duration_minutes=30, timezone="Europe/Berlin")
+    window = ServiceMaintenanceWindow(name="nightly", cron="30 1 * * MON", duration_minutes=30, timezone="Europe/Berlin")
     service = ServiceConfig(name="svc", resources={"functions": [{"name": "f"}]}, maintenance_windows=(window,))
     template = _stack_with(service)
     template.has_resource_properties(SLO_TYPE, {"ExclusionWindows": [{
@@ -146,7 +147,7 @@ def test_a_berlin_window_becomes_a_widened_utc_exclusion():
 
 
 def test_more_than_ten_maintenance_windows_is_one_line():
-    windows = tuple(MaintenanceWindow(name=f"w{i}", cron=f"0 {i} * * SUN", duration_minutes=10) for i in range(11))
+    windows = tuple(ServiceMaintenanceWindow(name=f"w{i}", cron=f"0 {i} * * SUN", duration_minutes=10) for i in range(11))
     service = ServiceConfig(name="svc", resources={"functions": [{"name": "f"}]}, maintenance_windows=windows)
     with pytest.raises(SloError, match=r"^service 'svc': 11 maintenance windows, but an SLO takes at most 10 "):
         _stack_with(service)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from config.services import MaintenanceWindow
+from config.windows import ServiceMaintenanceWindow
 from plan.slo import SloError
 from stacks.slo.exclusions import exclusion_windows
 
@@ -28,7 +28,7 @@ def _weekday_name(day: datetime) -> str:
        duration=st.integers(1, 600), day=st.sampled_from(DAYS))
 def test_every_local_occurrence_lies_inside_one_utc_exclusion(zone, hour, minute, duration, day):
     # GIVEN a weekly window in a local time zone
-    window = MaintenanceWindow(name="w", cron=f"{minute} {hour} * * {day}", duration_minutes=duration,
+    window = ServiceMaintenanceWindow(name="w", cron=f"{minute} {hour} * * {day}", duration_minutes=duration,
                                timezone=zone)
     # WHEN it becomes an exclusion window
     (exclusion,) = exclusion_windows("svc", [window], year=YEAR)
@@ -54,7 +54,7 @@ def test_every_local_occurrence_lies_inside_one_utc_exclusion(zone, hour, minute
 
 
 def test_utc_window_maps_field_by_field():
-    (exclusion,) = exclusion_windows("svc", [MaintenanceWindow(name="w", cron="15 3 1 * *", duration_minutes=5)])
+    (exclusion,) = exclusion_windows("svc", [ServiceMaintenanceWindow(name="w", cron="15 3 1 * *", duration_minutes=5)])
     assert (exclusion.expression, exclusion.duration_minutes) == ("cron(15 3 1 * ? *)", 5)
 
 
@@ -65,7 +65,7 @@ def test_utc_window_maps_field_by_field():
     ("30 0 * 6 SUN", "Europe/Berlin", r"may fall in another month than '6'"),
 ])
 def test_windows_that_cannot_be_excluded_correctly_are_one_line(cron, zone, message):
-    window = MaintenanceWindow(name="w", cron=cron, duration_minutes=30, timezone=zone)
+    window = ServiceMaintenanceWindow(name="w", cron=cron, duration_minutes=30, timezone=zone)
     with pytest.raises(SloError, match=message) as caught:
         exclusion_windows("svc", [window], year=YEAR)
     assert "\n" not in str(caught.value) and str(caught.value).startswith("service 'svc': ")

@@ -81,7 +81,19 @@ def select_alarms(cloudwatch: Any, prefix: str, chosen: Iterable[str] = ()) -> l
 
     Example
     -------
-    >>> select_alarms(boto3.client("cloudwatch"), "watchtower-prod-")  # doctest: +SKIP
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> with mock_aws():
+    ...     cw = boto3.client("cloudwatch", region_name="eu-west-1")
+    ...     for name, actions in (("watchtower-prod-orders-Critical", ["arn:aws:sns:eu-west-1:1:alerts"]),
+    ...                           ("watchtower-prod-orders-Errors", [])):
+    ...         _ = cw.put_metric_alarm(AlarmName=name, AlarmActions=actions, Namespace="AWS/Lambda",
+    ...                                 MetricName="Errors", Statistic="Sum", Period=60, EvaluationPeriods=1,
+    ...                                 Threshold=1, ComparisonOperator="GreaterThanThreshold")
+    ...     for result in select_alarms(cw, "watchtower-prod-"):
+    ...         print(result.alarm, "|", result.skipped or "drilled")
+    watchtower-prod-orders-Critical | drilled
+    watchtower-prod-orders-Errors | no ALARM action (reaches the router through a composite)
     """
     metric, composite = _alarm_pages(cloudwatch, prefix)
     alarms = {a["AlarmName"]: a for a in metric + composite}
@@ -112,7 +124,8 @@ def delivery_records(message: str) -> dict[str, Any] | None:
 
     Example
     -------
-    >>> delivery_records('{"level":"INFO","record_type":"delivery","alarm_name":"a","outcome":"delivered"}')["alarm_name"]
+    >>> line = '{"level":"INFO","record_type":"delivery","alarm_name":"a","outcome":"delivered"}'
+    >>> delivery_records(line)["alarm_name"]
     'a'
     """
     try:
@@ -153,7 +166,23 @@ def run_drill(cloudwatch: Any, logs: Any, log_group: str, results: list[DrillRes
 
     Example
     -------
-    >>> run_drill(cw, logs, router_log_group("watchtower", "prod"), select_alarms(cw, "watchtower-prod-"))  # doctest: +SKIP
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> record = {"record_type": "delivery", "alarm_name": "watchtower-prod-orders-Critical", "state": "ALARM",
+    ...           "channel": "slack", "outcome": "delivered"}  # the line the router logs for a delivery
+    >>> with mock_aws():
+    ...     cw, logs = (boto3.client(name, region_name="eu-west-1") for name in ("cloudwatch", "logs"))
+    ...     _ = cw.put_metric_alarm(AlarmName="watchtower-prod-orders-Critical", AlarmActions=["arn:aws:sns:::a"],
+    ...                             Namespace="AWS/Lambda", MetricName="Errors", Statistic="Sum", Period=60,
+    ...                             EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold")
+    ...     group = router_log_group("watchtower", "prod")
+    ...     _ = logs.create_log_group(logGroupName=group)
+    ...     _ = logs.create_log_stream(logGroupName=group, logStreamName="router")
+    ...     _ = logs.put_log_events(logGroupName=group, logStreamName="router", logEvents=[
+    ...         {"timestamp": int(time.time() * 1000), "message": json.dumps(record)}])
+    ...     results = run_drill(cw, logs, group, select_alarms(cw, "watchtower-prod-"), timeout_s=0)
+    ...     [r.verdict for r in results], cw.describe_alarms()["MetricAlarms"][0]["StateValue"]  # reset to OK
+    (['delivered'], 'OK')
     """
     drill_id = uuid.uuid4().hex[:8]
     start_ms = int(clock() * 1000) - 1000  # a second of slack for clock skew between here and CloudWatch Logs

@@ -13,7 +13,8 @@ def format_table(results: Sequence[DrillResult]) -> str:
 
     Example
     -------
-    >>> print(format_table([DrillResult("a", outcomes={"slack": "delivered"}, delivered_after_s=3.0)]))  # doctest: +NORMALIZE_WHITESPACE
+    >>> result = DrillResult("a", outcomes={"slack": "delivered"}, delivered_after_s=3.0)
+    >>> print(format_table([result]))  # doctest: +NORMALIZE_WHITESPACE
     alarm | delivered after | channels | verdict
     ------+-----------------+-----------------+----------
     a     | 3s              | slack=delivered | delivered
@@ -24,7 +25,7 @@ def format_table(results: Sequence[DrillResult]) -> str:
         channels = ", ".join(f"{c}={o}" for c, o in sorted(result.outcomes.items())) or "-"
         rows.append((result.alarm, after, channels, result.verdict))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+    lines = [" | ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
     lines.insert(1, "-+-".join("-" * width for width in widths))
     return "\n".join(lines)
 

@@ -7,15 +7,17 @@ deploys to (what ``make bootstrap`` bootstraps) and makes no other call.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from tools.cli import ArgumentParser, load_env_config
 
 
-def _clients(session):
-    cache: dict = {}
+def _clients(session: Any) -> Callable[[str, str], Any]:
+    cache: dict[tuple[str, str], Any] = {}
 
-    def clients(service: str, region: str):
+    def clients(service: str, region: str) -> Any:
         if (service, region) not in cache:
             cache[service, region] = session.client(service, region_name=region)
         return cache[service, region]
@@ -23,7 +25,8 @@ def _clients(session):
     return clients
 
 
-def main(argv: list[str] | None = None, session=None, clients=None) -> int:
+def main(argv: list[str] | None = None, session: Any = None,
+         clients: Callable[[str, str], Any] | None = None) -> int:
     """Run preflight; returns the exit code. ``session`` (a boto3 Session) and ``clients`` (service, region ->
     client) are for tests.
 

@@ -47,9 +47,10 @@ class DeployPlan:
 
     Example
     -------
-    >>> plan = plan_for(load_config("prod"), home_region="eu-west-1")  # doctest: +SKIP
-    >>> plan.regions  # doctest: +SKIP
-    ['eu-west-1', 'us-east-1']
+    >>> from config.loader import load_config
+    >>> plan = plan_for(load_config("prod"), home_region="eu-west-1")
+    >>> plan.regions, plan.bootstrap_target("us-east-1")
+    (['eu-west-1', 'us-east-1'], 'aws://123456789012/us-east-1')
     """
 
     cfg: EnvironmentConfig
@@ -109,7 +110,8 @@ def plan_for(cfg: EnvironmentConfig, *, home_region: str, account: str | None = 
 
     Example
     -------
-    >>> plan_for(load_config("prod"), home_region="eu-west-1").canary_regions  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> plan_for(load_config("prod"), home_region="eu-west-1").canary_regions
     ['eu-west-1', 'us-east-1']
     """
     canaries = _canaried(cfg)

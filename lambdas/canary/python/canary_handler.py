@@ -83,9 +83,17 @@ def handler(event: Any = None, context: Any = None, environ: Mapping[str, str] |
 
     Example
     -------
-    >>> handler(environ={"CANARY_BASE_URL": "https://api.example.com",
-    ...                  "CANARY_CHECKS": '[{"name": "live", "path": "/health/live"}]'})  # doctest: +SKIP
+    >>> import http.server, threading
+    >>> server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    >>> threading.Thread(target=server.serve_forever, daemon=True).start()
+    >>> handler(environ={"CANARY_BASE_URL": f"http://127.0.0.1:{server.server_port}",
+    ...                  "CANARY_CHECKS": '[{"name": "root", "path": "/"}]'})
     '1 of 1 checks passed'
+    >>> handler(environ={"CANARY_BASE_URL": f"http://127.0.0.1:{server.server_port}",
+    ...                  "CANARY_CHECKS": '[{"name": "gone", "path": "/no-such-page"}]'})
+    Traceback (most recent call last):
+    canary_handler.CanaryFailedError: 1 of 1 checks failed: GET /no-such-page: expected HTTP 200, got 404
+    >>> server.shutdown()
     """
     log = _logger()
     try:

@@ -160,8 +160,13 @@ def secret_headers(secret_name: str, client: Any = None) -> dict[str, str]:
 
     Example
     -------
-    >>> secret_headers("watchtower/prod/orders-canary-headers")  # doctest: +SKIP
-    {'Authorization': '...'}
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> with mock_aws():
+    ...     secrets = boto3.client("secretsmanager", region_name="eu-west-1")
+    ...     _ = secrets.create_secret(Name="demo/headers", SecretString='{"X-Api-Key": "not-a-real-key"}')
+    ...     sorted(secret_headers("demo/headers", secrets))
+    ['X-Api-Key']
     """
     if client is None:
         import boto3  # only canaries with a headers secret need the SDK
@@ -206,8 +211,15 @@ def run_check(base_url: str, check: HttpCheck, headers: Mapping[str, str] | None
 
     Example
     -------
-    >>> run_check("https://api.example.com", HttpCheck(name="live", path="/health/live"))  # doctest: +SKIP
-    CheckResult(name='live', label='GET /health/live', passed=True, status=200, latency_ms=41.2, reason='')
+    >>> import http.server, threading
+    >>> server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    >>> threading.Thread(target=server.serve_forever, daemon=True).start()
+    >>> result = run_check(f"http://127.0.0.1:{server.server_port}", HttpCheck(name="root", path="/"))
+    >>> result.passed, result.status, result.reason
+    (True, 200, '')
+    >>> server.shutdown()
+    >>> run_check("ftp://api.example.com", HttpCheck(name="live", path="/health/live")).reason
+    "GET /health/live: base URL 'ftp://api.example.com' must be http(s)://host[:port][/prefix]"
     """
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -285,9 +297,11 @@ def run_checks(base_url: str, checks: Sequence[HttpCheck],
 
     Example
     -------
-    >>> results = run_checks("https://api.example.com", parse_checks(CHECKS_JSON))  # doctest: +SKIP
-    >>> [r.reason for r in results if not r.passed]  # doctest: +SKIP
-    []
+    >>> def unreadable(name):  # a secret that cannot be read fails its checks without a request
+    ...     raise HeadersSecretError(f"could not read headers secret '{name}' (ResourceNotFoundException)")
+    >>> checks = parse_checks('[{"name": "me", "path": "/me", "headers_secret": "demo/headers"}]')
+    >>> [r.reason for r in run_checks("https://api.example.com", checks, read_headers=unreadable)]
+    ["GET /me: could not read headers secret 'demo/headers' (ResourceNotFoundException)"]
     """
     cache: dict[str, Mapping[str, str] | HeadersSecretError] = {}
     results: list[CheckResult] = []

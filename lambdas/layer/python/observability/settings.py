@@ -70,7 +70,7 @@ class Settings:
         return "Settings(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._DEFAULTS) + ")"
 
 
-class _Reader:
+class _EnvironmentReader:
     """Reads typed values from an environment mapping, collecting one line per bad value."""
 
     def __init__(self, env: Mapping[str, str]) -> None:
@@ -162,7 +162,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     >>> s.log_level, s.problems
     ('INFO', ("invalid LOG_LEVEL='LOUD': allowed DEBUG, INFO, WARNING, ERROR, CRITICAL; using INFO",))
     """
-    read = _Reader(os.environ if env is None else env)
+    read = _EnvironmentReader(os.environ if env is None else env)
     extra_fields = tuple(
         name.strip().lower() for name in read.text("", "REDACT_FIELDS").split(",") if name.strip()
     )
@@ -192,13 +192,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     )
 
 
-def _missing_identity(read: _Reader) -> tuple[str, ...]:
+def _missing_identity(read: _EnvironmentReader) -> tuple[str, ...]:
     """One line when the service name or the metrics namespace is not set: the layer still runs, but its logs
     say service_undefined and its metrics land in a namespace no alarm of the monitoring app reads.
 
     Example
     -------
-    >>> _missing_identity(_Reader({"SERVICE_NAME": "orders"}))
+    >>> _missing_identity(_EnvironmentReader({"SERVICE_NAME": "orders"}))
     ('METRICS_NAMESPACE is not set: metrics go to the namespace Observability, ...; set it on the function',)
     """
     unset = [name for name, alias in (("SERVICE_NAME", "POWERTOOLS_SERVICE_NAME"),
