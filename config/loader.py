@@ -11,10 +11,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from config.base import ENV_NAME, ENV_NAME_RULE, SECRET_NAME, SECRET_NAME_RULE, looks_like_a_secret
+from config.discovery import LockError, lock_path, merge_lock, read_lock
 from config.errors import InputError
 from config.schema import EnvironmentConfig
 
-__all__ = ["ConfigError", "load_config", "known_environments", "looks_like_a_secret", "CONFIG_DIR"]
+__all__ = ["ConfigError", "load_config", "load_config_and_notes", "known_environments", "looks_like_a_secret",
+           "CONFIG_DIR"]
 
 CONFIG_DIR = Path(__file__).resolve().parent
 _ENV_NAME = re.compile(ENV_NAME)
@@ -62,8 +64,9 @@ def known_environments(config_dir: Path = CONFIG_DIR) -> list[str]:
     return sorted(p.stem for p in config_dir.glob("*.yaml") if _ENV_NAME.match(p.stem) and 2 <= len(p.stem) <= 12)
 
 
-def load_config(env_name: str, config_dir: Path | None = None) -> EnvironmentConfig:
-    """Read and validate the config of ``env_name``.
+def load_config(env_name: str, config_dir: Path | None = None, *, lock: bool = True) -> EnvironmentConfig:
+    """Read and validate the config of ``env_name``, with the resources discovered by tag (``lock=False``
+    leaves the lock file out, as make discover reads the config before it knows them).
 
     Raises ConfigError with one line per problem: the file, the field path, the bad value and what is allowed.
 
@@ -72,6 +75,13 @@ def load_config(env_name: str, config_dir: Path | None = None) -> EnvironmentCon
     >>> load_config("dev").env
     'dev'
     """
+    return load_config_and_notes(env_name, config_dir, lock=lock)[0]
+
+
+def load_config_and_notes(env_name: str, config_dir: Path | None = None, *,
+                          lock: bool = True) -> tuple[EnvironmentConfig, list[str]]:
+    """``load_config`` and the notes of merging the lock file: where a listed resource and the discovered one
+    disagree (the listed value is used), and locked services the config no longer discovers."""
     config_dir = Path(config_dir) if config_dir else CONFIG_DIR
     known = known_environments(config_dir)
     if env_name not in known:
@@ -93,10 +103,33 @@ def load_config(env_name: str, config_dir: Path | None = None) -> EnvironmentCon
         raise ConfigError([f"{shown}: the top level must be a mapping of keys, got {type(raw).__name__}"])
     if raw.get("env", env_name) != env_name:
         raise ConfigError([f"{shown}: env: '{raw.get('env')}' must match the file name ('{env_name}')"])
+    notes: list[str] = []
+    if lock:
+        raw, notes = _with_lock(raw, config_dir, env_name, shown)
     try:
-        return EnvironmentConfig.model_validate(raw)
+        # Without the lock, a discovered service may have no resources yet: make discover is about to find them.
+        cfg = EnvironmentConfig.model_validate(raw, context=None if lock else {"discovery_pending": True})
     except ValidationError as exc:
         raise ConfigError([_describe(shown, err) for err in exc.errors()]) from None
+    return cfg, notes
+
+
+def _with_lock(raw: dict, config_dir: Path, env_name: str, shown: str) -> tuple[dict, list[str]]:
+    """``raw`` with the discovered resources of config/discovered/ENV.yaml merged in (no AWS call: a file)."""
+    path = lock_path(config_dir, env_name)
+    shown_lock = _display(path)
+    try:
+        found = read_lock(path, shown_lock)
+    except LockError as exc:
+        raise ConfigError(exc.lines) from None
+    if found is None:
+        return raw, []
+    section = raw.get("discovery")
+    tag_key = section.get("tag_key", "service") if isinstance(section, dict) else "service"
+    if found.env != env_name or found.tag_key != tag_key:
+        raise ConfigError([f"{shown_lock}: was discovered for env '{found.env}' by tag '{found.tag_key}', but "
+                           f"{shown} is env '{env_name}' with tag '{tag_key}': run make discover ENV={env_name}"])
+    return merge_lock(raw, found, shown, shown_lock)
 
 
 def _display(path: Path) -> str:

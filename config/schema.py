@@ -14,6 +14,7 @@ from config.alarm_features import LogAlarmsConfig, WarmUpConfig
 from config.base import ENV_NAME, ENV_NAME_RULE, SECRET_NAME, StrictModel, looks_like_a_secret
 from config.cost import CostConfig
 from config.dashboards import DashboardsConfig
+from config.discovery import DiscoveryConfig
 from config.routing import RoutingConfig
 from config.services import ServiceConfig
 from config.telemetry import LogsConfig, SyntheticsConfig, TracingDefaults
@@ -134,6 +135,7 @@ class EnvironmentConfig(StrictModel):
         default="https://github.com/acme/watchtower/blob/main/docs/runbooks", pattern=r"^https://\S+[^/]$"
     )
     routing: RoutingConfig = RoutingConfig()
+    discovery: DiscoveryConfig = DiscoveryConfig()  # the tag make discover finds resources by (config/discovery.py)
     cost: CostConfig = CostConfig()
     logs: LogsConfig = LogsConfig()
     synthetics: SyntheticsConfig = SyntheticsConfig()  # canary schedule, extra regions, artifacts

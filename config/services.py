@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from config.base import StrictModel
 from config.telemetry import CanaryConfig, TracingConfig
@@ -289,6 +289,11 @@ class SloConfig(StrictModel):
         return value
 
 
+def _discovery_pending(info: ValidationInfo) -> bool:
+    """True while make discover reads the config: a discovered service's resources are not known yet."""
+    return bool(info.context and info.context.get("discovery_pending"))
+
+
 @lru_cache(maxsize=1)
 def _time_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
@@ -306,6 +311,9 @@ class ServiceConfig(StrictModel):
                                  description="the service's CloudFormation template, JSON or YAML (short-form tags "
                                              "such as !Ref work), relative to the repository root; default none")
     metrics_namespace: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./#:-]{1,255}$")
+    discover: bool = Field(default=False, description=(
+        "also monitor the resources tagged with the discovery tag (default key 'service') whose value is this "
+        "service's name, as `make discover` wrote them to config/discovered/ENV.yaml; default false"))
     overrides: Overrides = {}
     maintenance_windows: tuple[MaintenanceWindow, ...] = ()
     slo: SloConfig | None = SloConfig()
@@ -327,8 +335,11 @@ class ServiceConfig(StrictModel):
         return template
 
     @model_validator(mode="after")
-    def _slo_source_is_listed(self) -> "ServiceConfig":
-        # With a template the source may be discovered at synth; without one it must be listed here.
+    def _slo_source_is_listed(self, info: ValidationInfo) -> "ServiceConfig":
+        # With a template the source may be discovered at synth; without one it must be listed here (or, while
+        # make discover reads the config to find them, be among the resources it is about to discover).
+        if self.discover and _discovery_pending(info):
+            return self
         if self.slo is not None and self.slo.source is not None and self.template is None:
             names = [r.name for kind in ("rest_apis", "http_apis", "functions") for r in getattr(self.resources, kind)]
             if self.slo.source not in names:
@@ -337,8 +348,14 @@ class ServiceConfig(StrictModel):
         return self
 
     @model_validator(mode="after")
-    def _something_to_monitor(self) -> "ServiceConfig":
+    def _something_to_monitor(self, info: ValidationInfo) -> "ServiceConfig":
         if self.resources.count() == 0 and self.template is None:
+            if self.discover and _discovery_pending(info):
+                return self
+            if self.discover:
+                raise ValueError(f"service '{self.name}' has discover: true but no resources were discovered for "
+                                 f"it: tag its resources with the discovery tag (value '{self.name}') and run "
+                                 "make discover ENV=.., or list them under resources:")
             raise ValueError(f"service '{self.name}' lists no resources: give resources: or template:")
         return self
 
