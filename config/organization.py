@@ -8,6 +8,7 @@ Without the section nothing changes: every service lives in the environment's ac
 from __future__ import annotations
 
 import re
+import typing
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
@@ -34,17 +35,13 @@ _ACCOUNT_ID = re.compile(ACCOUNT_ID)
 _OU_ID = re.compile(r"^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$")
 _REGION = re.compile(REGION)
 # What an OAM link can share (the AWS::Oam::Link ResourceTypes enumeration of the CloudFormation schema).
-SHAREABLE_RESOURCE_TYPES: tuple[str, ...] = (
-    "AWS::CloudWatch::Metric", "AWS::Logs::LogGroup", "AWS::XRay::Trace", "AWS::ApplicationInsights::Application",
-    "AWS::InternetMonitor::Monitor", "AWS::ApplicationSignals::Service",
-    "AWS::ApplicationSignals::ServiceLevelObjective",
-)
 ResourceType = Literal[
     "AWS::CloudWatch::Metric", "AWS::Logs::LogGroup", "AWS::XRay::Trace", "AWS::ApplicationInsights::Application",
     "AWS::InternetMonitor::Monitor", "AWS::ApplicationSignals::Service",
     "AWS::ApplicationSignals::ServiceLevelObjective",
 ]
-_DEFAULT_SHARED: tuple[str, ...] = (
+SHAREABLE_RESOURCE_TYPES: tuple[str, ...] = typing.get_args(ResourceType)
+_DEFAULT_SHARED: tuple[ResourceType, ...] = (
     "AWS::CloudWatch::Metric", "AWS::Logs::LogGroup", "AWS::XRay::Trace", "AWS::ApplicationSignals::Service",
     "AWS::ApplicationSignals::ServiceLevelObjective",
 )
