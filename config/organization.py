@@ -143,6 +143,10 @@ class OrganizationConfig(StrictModel):
     shared_resource_types: tuple[ResourceType, ...] = Field(default=_DEFAULT_SHARED, description=(
         "what the links share and the sink accepts; default metrics, log groups, traces, Application Signals "
         "services and SLOs"))
+    stackset_call_as: Literal["DELEGATED_ADMIN", "SELF"] = Field(default="DELEGATED_ADMIN", description=(
+        "who creates the service-managed link StackSet: DELEGATED_ADMIN (the monitoring account is registered as "
+        "a StackSets delegated administrator, the usual setup) or SELF (it is the management account); default "
+        "DELEGATED_ADMIN"))
     share_layer: bool = Field(default=True, description=(
         "share the observability layer with the organization (or the listed accounts) and publish its ARN per "
         "region in SSM; default true"))
@@ -241,6 +245,10 @@ def check_service_placement(organization: OrganizationConfig | None, home_accoun
     -------
     >>> org = OrganizationConfig(monitoring_account="111111111111", accounts={"shop": "222222222222"})
     >>> check_service_placement(org, None, "eu-west-1", ())  # nothing placed, nothing wrong
+    >>> check_service_placement(org, None, None, ())
+    Traceback (most recent call last):
+    ...
+    ValueError: organization: needs the environment's region: (the monitoring account's home region, where the router runs); stacks are made per region
     """
     if organization is None:
         placed = [s.name for s in services if s.account is not None or s.region is not None]
@@ -248,6 +256,9 @@ def check_service_placement(organization: OrganizationConfig | None, home_accoun
             raise ValueError(f"service '{placed[0]}' sets account: or region:, which need an organization: section "
                              "(the monitoring account, the source accounts and the regions)")
         return
+    if home_region is None:
+        raise ValueError("organization: needs the environment's region: (the monitoring account's home region, "
+                         "where the router runs); stacks are made per region")
     if home_account is not None and home_account != organization.monitoring_account:
         raise ValueError(f"account ({home_account}) must be the organization's monitoring_account "
                          f"({organization.monitoring_account}): the environment deploys to the monitoring account")

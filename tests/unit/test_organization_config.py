@@ -80,6 +80,7 @@ def test_listed_accounts_without_ous_get_a_link_stack_each(tmp_path):
     (lambda d: d["organization"].update(regions=["eu-west1"]), "'eu-west1' is not a region name"),
     (lambda d: d["organization"].update(regions=["us-east-1"]), "region (eu-west-1) must be one of"),
     (lambda d: d.update(account="999999999999"), "must be the organization's monitoring_account"),
+    (lambda d: d.pop("region"), "organization: needs the environment's region:"),
     (lambda d: d["organization"]["accounts"].update(own="111111111111"), "is the monitoring account itself"),
     (lambda d: d["organization"].update(link_stacks_for=["legacy"]), "link_stacks_for: 'legacy' is not one of"),
     (lambda d: d["organization"].update(shared_resource_types=["AWS::Logs::LogGroup"]),
