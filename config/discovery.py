@@ -1,7 +1,8 @@
-"""Discovery by tag: the ``discovery:`` section and the lock file ``config/discovered/<env>.yaml``.
+"""Discovery by tag: the lock file ``config/discovered/<env>.yaml`` and how the loader merges it.
 
 ``make discover ENV=..`` (tools/discover) lists, in the accounts and regions the environment watches, the
-resources tagged ``<tag_key>: <service name>`` of every service with ``discover: true``, reads what their alarms
+resources tagged ``<tag_key>: <service name>`` (``tag_key`` is ``organization.discovery_tag_key``, default
+``service``) of every service with ``discover: true``, reads what their alarms
 need (function timeouts, stream sources, queue redrive policies, API stages) and writes what it found to the lock
 file. Synth reads that file offline and never calls AWS, so a deploy is reproducible from the repository.
 
@@ -16,16 +17,17 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 
 from config.base import StrictModel
 from config.services import RESOURCE_KINDS, ServiceResources
 
-__all__ = ["DiscoveryConfig", "DiscoveredService", "LockFile", "LockError", "LOCK_SCHEMA_VERSION", "LOCK_DIR",
-           "lock_path", "read_lock", "merge_lock"]
+__all__ = ["DiscoveredService", "LockFile", "LockError", "LOCK_SCHEMA_VERSION", "LOCK_DIR", "DEFAULT_TAG_KEY",
+           "lock_path", "read_lock", "merge_lock", "tag_key_of", "check_placement"]
 
 LOCK_SCHEMA_VERSION = 1
 LOCK_DIR = "discovered"  # under config/
+DEFAULT_TAG_KEY = "service"  # organization.discovery_tag_key changes it
 
 
 class LockError(ValueError):
@@ -34,20 +36,6 @@ class LockError(ValueError):
     def __init__(self, lines: list[str]):
         super().__init__("\n".join(lines))
         self.lines = list(lines)
-
-
-class DiscoveryConfig(StrictModel):
-    """How ``make discover`` finds a service's resources: by the value of one tag, the service's name."""
-
-    tag_key: str = Field(default="service", min_length=1, max_length=128,
-                         description="the tag whose value is the service name; default 'service'")
-
-    @field_validator("tag_key")
-    @classmethod
-    def _not_reserved(cls, key: str) -> str:
-        if key.lower().startswith("aws:"):
-            raise ValueError("tag_key must not start with 'aws:' (AWS reserves those tags)")
-        return key
 
 
 class DiscoveredService(StrictModel):
@@ -100,6 +88,39 @@ def read_lock(path: Path, shown: str | None = None) -> LockFile | None:
             where = ".".join(str(p) for p in err.get("loc", ()))
             lines.append(f"{shown}: {where}: {err['msg'].removeprefix('Value error, ')}; run make discover again")
         raise LockError(lines) from None
+
+
+def tag_key_of(raw: dict[str, Any]) -> str:
+    """The discovery tag key a config's YAML mapping sets (organization.discovery_tag_key), else the default."""
+    organization = raw.get("organization")
+    key = organization.get("discovery_tag_key") if isinstance(organization, dict) else None
+    return key if isinstance(key, str) else DEFAULT_TAG_KEY
+
+
+def check_placement(lock: LockFile, placements: dict[str, tuple[str | None, str | None]], shown_lock: str,
+                    env: str) -> list[str]:
+    """One line per locked service the config now places elsewhere (account id, region; None: not known
+    offline) than where its resources were found: the lock is stale, its metrics would be read in the wrong place.
+
+    Example
+    -------
+    >>> found = LockFile(schema_version=1, env="lab", tag_key="service", services={"orders": DiscoveredService(
+    ...     account_id="111111111111", region="us-east-1")})
+    >>> line, = check_placement(found, {"orders": ("111111111111", "eu-west-1")}, "lab.yaml", "lab")
+    >>> line.split(", but ")[0]
+    'lab.yaml: service orders was discovered in account 111111111111 us-east-1'
+    """
+    lines = []
+    for name, (account_id, region) in sorted(placements.items()):
+        found = lock.services.get(name)
+        if found is None:
+            continue
+        if (account_id is not None and account_id != found.account_id) or (region is not None
+                                                                             and region != found.region):
+            lines.append(f"{shown_lock}: service {name} was discovered in account {found.account_id} "
+                         f"{found.region}, but the config now places it in account {account_id or 'any'} "
+                         f"{region or 'any region'}: run make discover ENV={env} again")
+    return lines
 
 
 def _listed_name(kind: str, item: Any) -> str | None:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from config.base import ENV_NAME, ENV_NAME_RULE, SECRET_NAME, SECRET_NAME_RULE, looks_like_a_secret
-from config.discovery import LockError, lock_path, merge_lock, read_lock
+from config.discovery import LockError, LockFile, check_placement, lock_path, merge_lock, read_lock, tag_key_of
 from config.errors import InputError
 from config.schema import EnvironmentConfig
 
@@ -104,32 +104,51 @@ def load_config_and_notes(env_name: str, config_dir: Path | None = None, *,
     if raw.get("env", env_name) != env_name:
         raise ConfigError([f"{shown}: env: '{raw.get('env')}' must match the file name ('{env_name}')"])
     notes: list[str] = []
-    if lock:
-        raw, notes = _with_lock(raw, config_dir, env_name, shown)
+    found = _read_lock(raw, config_dir, env_name, shown) if lock else None
+    shown_lock = _display(lock_path(config_dir, env_name))
+    if found is not None:
+        raw, notes = merge_lock(raw, found, shown, shown_lock)
     try:
         # Without the lock, a discovered service may have no resources yet: make discover is about to find them.
         cfg = EnvironmentConfig.model_validate(raw, context=None if lock else {"discovery_pending": True})
     except ValidationError as exc:
         raise ConfigError([_describe(shown, err) for err in exc.errors()]) from None
+    if found is not None:
+        stale = check_placement(found, _placements(cfg), shown_lock, env_name)
+        if stale:
+            raise ConfigError(stale)
     return cfg, notes
 
 
-def _with_lock(raw: dict, config_dir: Path, env_name: str, shown: str) -> tuple[dict, list[str]]:
-    """``raw`` with the discovered resources of config/discovered/ENV.yaml merged in (no AWS call: a file)."""
+def _read_lock(raw: dict, config_dir: Path, env_name: str, shown: str) -> LockFile | None:
+    """The lock file config/discovered/ENV.yaml (None when there is none): a file, no AWS call."""
     path = lock_path(config_dir, env_name)
     shown_lock = _display(path)
     try:
         found = read_lock(path, shown_lock)
     except LockError as exc:
         raise ConfigError(exc.lines) from None
-    if found is None:
-        return raw, []
-    section = raw.get("discovery")
-    tag_key = section.get("tag_key", "service") if isinstance(section, dict) else "service"
-    if found.env != env_name or found.tag_key != tag_key:
+    tag_key = tag_key_of(raw)
+    if found is not None and (found.env != env_name or found.tag_key != tag_key):
         raise ConfigError([f"{shown_lock}: was discovered for env '{found.env}' by tag '{found.tag_key}', but "
                            f"{shown} is env '{env_name}' with tag '{tag_key}': run make discover ENV={env_name}"])
-    return merge_lock(raw, found, shown, shown_lock)
+    return found
+
+
+def _placements(cfg: EnvironmentConfig) -> dict[str, tuple[str | None, str | None]]:
+    """(account id, region) each discovered service runs in, as far as the config says offline."""
+    org = cfg.organization
+    placed: dict[str, tuple[str | None, str | None]] = {}
+    for service in cfg.services:
+        if not service.discover:
+            continue
+        account: str | None
+        if org is not None:
+            account = org.accounts[service.account] if service.account else org.monitoring_account
+        else:
+            account = cfg.account
+        placed[service.name] = (account, service.region or cfg.region)
+    return placed
 
 
 def _display(path: Path) -> str:

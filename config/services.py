@@ -319,6 +319,12 @@ class ServiceConfig(StrictModel):
     slo: SloConfig | None = SloConfig()
     canary: CanaryConfig | None = None  # declared in config/telemetry.py
     tracing: TracingConfig = TracingConfig()  # declared in config/telemetry.py
+    # Where the service runs, with an organization: section (config/organization.py).
+    account: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]{0,19}$", description=(
+        "name of the source account the service runs in, one of organization.accounts; default none: the "
+        "environment's (monitoring) account, and alarm names without an account part"))
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$", description=(
+        "region the service runs in, one of organization.regions; default the environment's region"))
 
     @field_validator("template")
     @classmethod

@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from config.discovery import LOCK_SCHEMA_VERSION, LockFile, lock_path
+from config.discovery import DEFAULT_TAG_KEY, LOCK_SCHEMA_VERSION, LockFile, lock_path
 from config.errors import InputError
 from config.loader import CONFIG_DIR, ConfigError, load_config, load_config_and_notes
 from tools.discover.engine import Discovered, DiscoverError, _guarded, discover
@@ -56,6 +56,7 @@ def main(argv: list[str], session: boto3.Session | None = None) -> int:
     except ConfigError as exc:
         return _fail([f"config error: {line}" for line in exc.lines], 2)
     services = [s.name for s in cfg.services if s.discover]
+    tag_key = cfg.organization.discovery_tag_key if cfg.organization else DEFAULT_TAG_KEY
     if not services:
         return _fail([f"no service of {env}.yaml has discover: true: nothing to discover"], 2)
     session = session or boto3.Session()
@@ -68,14 +69,14 @@ def main(argv: list[str], session: boto3.Session | None = None) -> int:
         return _fail([f"cannot read the caller's identity: {exc}"], 1)
     try:
         plan = plan_targets(cfg, identity["Account"], identity["Arn"].split(":")[1], session.region_name)
-        found = discover(session, plan.targets, services, cfg.discovery.tag_key, plan.homes)
+        found = discover(session, plan.targets, services, tag_key, plan.homes)
     except DiscoverError as exc:
         return _fail(exc.lines, 1)
     except InputError as exc:
         return _fail(exc.lines, 2)
     for name, account in plan.account_names.items():
         found.services[name]["account"] = account
-    content = lock_content(env, cfg.discovery.tag_key, found)
+    content = lock_content(env, tag_key, found)
     LockFile.model_validate(content)  # what the loader reads back; a failure here is a bug, with its traceback
     path = lock_path(config_dir, env)
     try:
@@ -83,7 +84,7 @@ def main(argv: list[str], session: boto3.Session | None = None) -> int:
     except ConfigError as exc:
         return _fail([f"not written: the config would not load with what was found: {line}" for line in exc.lines]
                      + [f"  {note}" for note in found.notes], 1)
-    written = write_lock(path, content, header(env, cfg.discovery.tag_key, identity["Arn"]))
+    written = write_lock(path, content, header(env, tag_key, identity["Arn"]))
     count = sum(len(items) for s in content["services"].values() for items in s["resources"].values())
     shown = _display(path)
     print(f"{shown}: {'written' if written else 'unchanged'}: {count} resource(s) of {len(services)} service(s) "
