@@ -166,7 +166,7 @@ def build_world(tag_key: str = "service") -> dict[str, Any]:
 
     # payments in payments, eu-west-1
     pay = session_in(ACCOUNTS["payments"], "eu-west-1")
-    function(pay, "payments-api", "payments", 10)
+    function(pay, "payments-api", "payments", 20)
     http = pay.client("apigatewayv2").create_api(Name="payments-http", ProtocolType="HTTP", Tags=tags("payments"))
     api_id = aws_length_http_api_id(ACCOUNTS["payments"], "eu-west-1", http["ApiId"], "pay0http01")
     pay.client("apigatewayv2").create_stage(ApiId=api_id, StageName="$default")
@@ -183,7 +183,7 @@ def build_world(tag_key: str = "service") -> dict[str, Any]:
 
     # search in search, us-east-1; decoys in eu-west-1
     search = session_in(ACCOUNTS["search"], "us-east-1")
-    function(search, "search-query", "search", 6)
+    function(search, "search-query", "search", 15)
     search.client("dynamodb").create_table(
         TableName="search-index", KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
