@@ -25,9 +25,9 @@ REPO = Path(__file__).resolve().parent.parent
 LAMBDAS = REPO / "lambdas"
 LAYER_ROOT = LAMBDAS / "layer" / "python"
 # Checked by ruff, and by mypy except for the tests: the app, its Lambdas and the tests of the code they cover.
-_LINTED = ("app.py", "config", "stacks", "lambdas", "plan", "tools/lint.py", "tests/lambdas/layer",
+_LINTED = ("app.py", "config", "stacks", "lambdas", "plan", "tools/lint.py", "tools/discover", "tests/lambdas/layer",
            "tests/unit/test_examples.py", "tests/unit/test_repository_text.py", "tests/unit/test_app_errors.py")
-_TYPED = ("app.py", "config", "stacks", "plan", "tools/lint.py")
+_TYPED = ("app.py", "config", "stacks", "plan", "tools/lint.py", "tools/discover")
 
 
 @dataclass(frozen=True)

@@ -253,7 +253,8 @@ class _Reader:
 
     def _client(self, name: str) -> Any:
         if name not in self._clients:
-            self._clients[name] = self._session.client(name, region_name=self._target.region, config=_RETRIES)
+            self._clients[name] = self._session.client(  # type: ignore[call-overload]
+                name, region_name=self._target.region, config=_RETRIES)
         return self._clients[name]
 
     def read(self, kind: str, matches: list) -> list[dict]:

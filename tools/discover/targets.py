@@ -52,7 +52,8 @@ def plan_targets(cfg: EnvironmentConfig, caller_account: str, partition: str,
                              "use credentials of that account (or an organization: section with its role)")
         return TargetPlan(targets=(Target(account, region),),
                           homes={s.name: (account, s.region or region) for s in discovered})
-    accounts: dict[str | None, str] = {None: org.monitoring_account, **org.accounts}
+    accounts: dict[str | None, str] = {None: org.monitoring_account}
+    accounts.update(org.accounts)
     targets = tuple(
         Target(account_id, target_region, account=name,
                role_arn=None if account_id == caller_account else

@@ -89,3 +89,16 @@ def test_a_damaged_lock_names_the_field(tmp_path):
         load_config("lab", tmp_path)
     assert failure.value.lines[0].count("\n") == 0
     assert "services.orders.resources.functions.0.timeout_seconds" in failure.value.lines[0]
+
+
+def test_config_validate_prints_the_merge_notes(tmp_path, capsys):
+    # GIVEN a listed function whose timeout differs from the discovered one
+    from config.__main__ import main
+
+    path = write_env(tmp_path, [{"name": "orders", "discover": True, "slo": None, "resources": {
+        "functions": [{"name": "orders-api", "timeout_seconds": 20}]}}])
+    lock(tmp_path, {"orders": ORDERS})
+    # WHEN make synth validates the config THEN it passes and prints the difference as a note
+    assert main(["validate", str(path)]) == 0
+    notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1 and "timeout_seconds is 20" in notes[0]
