@@ -84,7 +84,7 @@ def build_organization(app: App, cfg: EnvironmentConfig, *, layer: LayerStack) -
             stack.add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
         stacks[concern] = stack
     home_stack = stacks["Organization"]
-    for concern, stack in stacks.items():
-        if stack is not home_stack:
-            stack.add_stack_dependency(home_stack)  # the StackSet administration role lives there
+    for other in stacks.values():
+        if other is not home_stack:
+            other.add_stack_dependency(home_stack)  # the StackSet administration role lives there
     return stacks

@@ -87,6 +87,7 @@ class LinkStackSet(Construct):
                  region: str, sink_arn: str, layer_arn: str | None, accounts: tuple[str, ...] | None = None) -> None:
         super().__init__(scope, construct_id)
         service_managed = accounts is None
+        accounts = accounts or ()
         parameters = [cfn.CfnStackSet.ParameterProperty(parameter_key="SinkArn", parameter_value=sink_arn)]
         if layer_arn is not None:
             parameters.append(cfn.CfnStackSet.ParameterProperty(parameter_key="LayerArn", parameter_value=layer_arn))
