@@ -43,14 +43,14 @@ _CREDENTIAL_CALLS = {("sts", "AssumeRole")}  # hands out credentials for the tar
 _RETRIES = Config(retries={"mode": "standard", "max_attempts": 8})
 _THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
               "ThrottledException", "SlowDown"}
-# Services that invoke a function asynchronously (Lambda developer guide, 'Invoking a Lambda function
-# asynchronously' and the services it lists as asynchronous callers).
+# Services that invoke a function asynchronously (Lambda developer guide, 'Invoking Lambda with events from other
+# AWS services': its table says, per service, whether the invocation is synchronous or asynchronous).
 ASYNC_INVOKERS = frozenset({
     "s3.amazonaws.com", "sns.amazonaws.com", "events.amazonaws.com", "ses.amazonaws.com", "logs.amazonaws.com",
     "cloudformation.amazonaws.com", "codecommit.amazonaws.com", "config.amazonaws.com", "iot.amazonaws.com",
     "iotevents.amazonaws.com", "codepipeline.amazonaws.com", "scheduler.amazonaws.com",
 })
-_TAG_VALUES_PER_FILTER = 20  # GetResources accepts at most 20 values per tag filter
+_TAG_VALUES_PER_FILTER = 20  # GetResources takes at most 20 values per tag filter (TagValueList, botocore model)
 _SESSION_NAME = "watchtower-discover"
 
 
@@ -102,8 +102,8 @@ def _guarded(session: boto3.Session) -> boto3.Session:
 
 
 def _session_for(base: boto3.Session, target: Target) -> boto3.Session:
-    if target.role_arn is None:
-        return _guarded(boto3.Session(botocore_session=base._session, region_name=target.region))
+    if target.role_arn is None:  # the caller's own account: its credentials (clients name their region)
+        return _guarded(base)
     try:
         sts = base.client("sts", region_name=target.region, config=_RETRIES)
         credentials = sts.assume_role(RoleArn=target.role_arn, RoleSessionName=_SESSION_NAME,
