@@ -17,6 +17,22 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from config.base import StrictModel
+from config.kinds import (
+    EXTRA_KINDS,
+    REFS as EXTRA_REFS,
+    AppSyncApiRef,
+    AuroraClusterRef,
+    BucketRef,
+    CloudFrontDistributionRef,
+    EcsServiceRef,
+    FirehoseStreamRef,
+    KinesisStreamRef,
+    LoadBalancerRef,
+    PipeRef,
+    ScheduleGroupRef,
+    SesConfigurationSetRef,
+    WebSocketApiRef,
+)
 from config.telemetry import CanaryConfig, TracingConfig
 from config.templates import TemplateReadError, read_service_template
 
@@ -32,6 +48,7 @@ __all__ = [
     "StateMachineRef",
     "EventRuleRef",
     "TopicRef",
+    "ApiRouteRef",
     "ServiceResources",
     "MaintenanceWindow",
     "SloConfig",
@@ -48,6 +65,8 @@ ALARM_FAMILIES: tuple[str, ...] = (
 )
 RESOURCE_KINDS: tuple[str, ...] = (
     "functions", "rest_apis", "http_apis", "tables", "queues", "state_machines", "event_rules", "topics",
+    # api_routes: one per route listed under an API's routes (derived, never written in config)
+    "api_routes", *EXTRA_KINDS,
 )
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _OVERRIDE_KEY = re.compile(r"^(?P<family>[A-Za-z0-9]+)(\.(?P<severity>critical|warning|info))?$")
@@ -91,6 +110,8 @@ def _check_override_key(key: str) -> str:
 
 
 Overrides = dict[Annotated[str, AfterValidator(_check_override_key)], AlarmOverride]
+for _ref_model in EXTRA_REFS.values():  # their ``overrides`` field is this mapping (config/kinds.py)
+    _ref_model.model_rebuild(_types_namespace={"Overrides": Overrides})
 
 
 def _name_from_arn(value: Any, marker: str) -> Any:
@@ -130,10 +151,34 @@ class FunctionRef(_ResourceRef):
         return _name_from_arn(value, ":function:")
 
 
+_ROUTE = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (/[A-Za-z0-9._~{}+/-]*)$")
+
+
+def _check_routes(routes: tuple[str, ...]) -> tuple[str, ...]:
+    for route in routes:
+        if not _ROUTE.match(route):
+            raise ValueError(f"route '{route}' must be 'METHOD /path' (METHOD one of GET POST PUT PATCH DELETE HEAD "
+                             "OPTIONS ANY), e.g. 'POST /orders'")
+    if len(set(routes)) != len(routes):
+        raise ValueError(f"routes list a route twice: {', '.join(sorted(r for r in routes if routes.count(r) > 1))}")
+    return routes
+
+
+_ROUTES_DESCRIPTION = ("routes with their own error-rate, success-rate and latency alarms, as 'METHOD /path' "
+                       "(e.g. 'POST /orders'), so a critical path can page on its own; they need the stage's "
+                       "detailed (per-method or per-route) CloudWatch metrics on. Default none")
+
+
 class RestApiRef(_ResourceRef):
     """An API Gateway REST API, by its name (the ApiName metric dimension), and the stage to watch."""
 
     stage: str = Field(default="prod", pattern=r"^[A-Za-z0-9_-]{1,128}$")
+    routes: tuple[str, ...] = Field(default=(), description=_ROUTES_DESCRIPTION)
+
+    @field_validator("routes")
+    @classmethod
+    def _valid_routes(cls, routes: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_routes(routes)
 
 
 class HttpApiRef(_ResourceRef):
@@ -141,6 +186,40 @@ class HttpApiRef(_ResourceRef):
 
     api_id: str = Field(pattern=r"^[a-z0-9]{10}$")
     stage: str = Field(default="$default", pattern=r"^[A-Za-z0-9_$-]{1,128}$")
+    routes: tuple[str, ...] = Field(default=(), description=_ROUTES_DESCRIPTION)
+
+    @field_validator("routes")
+    @classmethod
+    def _valid_routes(cls, routes: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_routes(routes)
+
+
+class ApiRouteRef(_ResourceRef):
+    """One route of a REST or HTTP API with its own alarms, derived from the API's ``routes`` (never listed
+    under ``resources:`` directly). REST routes are keyed by Resource and Method, HTTP routes by Route.
+
+    Example
+    -------
+    >>> ApiRouteRef.of(RestApiRef(name="orders-api", routes=("POST /orders",)), "POST /orders").name
+    'orders-api-POST-orders'
+    """
+
+    api: str
+    api_id: str | None = None
+    stage: str
+    method: str
+    path: str
+
+    @classmethod
+    def of(cls, api: "RestApiRef | HttpApiRef", route: str) -> "ApiRouteRef":
+        method, path = route.split(" ", 1)
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "root"
+        return cls(name=f"{api.name}-{method}-{slug}"[:256], overrides=api.overrides, api=api.name,
+                   api_id=getattr(api, "api_id", None), stage=api.stage, method=method, path=path)
+
+    @property
+    def route(self) -> str:
+        return f"{self.method} {self.path}"
 
 
 class TableRef(_ResourceRef):
@@ -210,6 +289,29 @@ class ServiceResources(StrictModel):
     state_machines: tuple[StateMachineRef, ...] = ()
     event_rules: tuple[EventRuleRef, ...] = ()
     topics: tuple[TopicRef, ...] = ()
+    api_routes: tuple[ApiRouteRef, ...] = Field(default=(), description=(
+        "derived from the APIs' routes; not written in config"))
+    kinesis_streams: tuple[KinesisStreamRef, ...] = ()
+    firehose_streams: tuple[FirehoseStreamRef, ...] = ()
+    appsync_apis: tuple[AppSyncApiRef, ...] = ()
+    websocket_apis: tuple[WebSocketApiRef, ...] = ()
+    load_balancers: tuple[LoadBalancerRef, ...] = ()
+    ecs_services: tuple[EcsServiceRef, ...] = ()
+    aurora_clusters: tuple[AuroraClusterRef, ...] = ()
+    cloudfront_distributions: tuple[CloudFrontDistributionRef, ...] = ()
+    buckets: tuple[BucketRef, ...] = ()
+    schedule_groups: tuple[ScheduleGroupRef, ...] = ()
+    pipes: tuple[PipeRef, ...] = ()
+    ses_configuration_sets: tuple[SesConfigurationSetRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _derive_routes(self) -> "ServiceResources":
+        # Each listed route is a resource of its own (its own alarms), derived here so the kinds stay one list.
+        # Given explicitly (a part of a split service, a merge), api_routes is taken as it is.
+        if "api_routes" not in self.model_fields_set:
+            object.__setattr__(self, "api_routes", tuple(
+                ApiRouteRef.of(api, route) for api in (*self.rest_apis, *self.http_apis) for route in api.routes))
+        return self
 
     def count(self) -> int:
         """How many resources are listed, all kinds together."""
