@@ -50,6 +50,15 @@ ASYNC_INVOKERS = frozenset({
     "cloudformation.amazonaws.com", "codecommit.amazonaws.com", "config.amazonaws.com", "iot.amazonaws.com",
     "iotevents.amazonaws.com", "codepipeline.amazonaws.com", "scheduler.amazonaws.com",
 })
+# Where a Firehose stream delivers (the key of its destination description) -> the config's destination.
+_FIREHOSE_DESTINATIONS: tuple[tuple[str, str], ...] = (
+    ("IcebergDestinationDescription", "Iceberg"), ("SplunkDestinationDescription", "Splunk"),
+    ("AmazonopensearchserviceDestinationDescription", "AmazonOpenSearchService"),
+    ("AmazonOpenSearchServerlessDestinationDescription", "AmazonOpenSearchServerless"),
+    ("HttpEndpointDestinationDescription", "HttpEndpoint"), ("RedshiftDestinationDescription", "Redshift"),
+    ("SnowflakeDestinationDescription", "Snowflake"), ("ExtendedS3DestinationDescription", "S3"),
+    ("S3DestinationDescription", "S3"),
+)
 _TAG_VALUES_PER_FILTER = 20  # GetResources takes at most 20 values per tag filter (TagValueList, botocore model)
 _SESSION_NAME = "watchtower-discover"
 
@@ -189,8 +198,10 @@ def _discover_target(base: boto3.Session, target: Target, wanted: list[str], tag
             kind = arn.split(":")[2] if arn.count(":") >= 2 else arn
             ignored[kind] = ignored.get(kind, 0) + 1
             continue
-        if homes[service] != (target.account_id, target.region):
-            home_account, home_region = homes[service]
+        # A bucket's ARN names no account or region, a CloudFront distribution's no region (it is global).
+        account_id, region = match.account_id or target.account_id, match.region or target.region
+        home_account, home_region = homes[service]
+        if account_id != home_account or (match.region and region != home_region):
             result.notes.append(f"{target.label}: {arn} is tagged {tag_key}={service}, but service {service} is "
                                 f"monitored in account {home_account} {home_region}: left out (set the service's "
                                 "account/region or fix the tag)")
@@ -203,9 +214,10 @@ def _discover_target(base: boto3.Session, target: Target, wanted: list[str], tag
         found = result.services[service]
         found["account"] = target.account
         for kind, matches in kinds.items():
-            records = reader.read(kind, matches)
-            records = [r for r in records if _valid(kind, r, target, service, result.notes)]
-            found["resources"].setdefault(kind, []).extend(records)
+            for record in reader.read(kind, matches):
+                record_kind = record.pop("__kind", kind)  # a WebSocket API is listed like an HTTP API
+                if _valid(record_kind, record, target, service, result.notes):
+                    found["resources"].setdefault(record_kind, []).append(record)
         _queues_as_dlqs(found["resources"])
         _unique_names(found["resources"], target, service, result.notes)
 
@@ -340,11 +352,103 @@ class _Reader:
     def _http_apis(self, matches: list) -> Iterable[dict]:
         client = self._client("apigatewayv2")
         for api_id, tagged in sorted(self._grouped(matches).items()):
-            name = client.get_api(ApiId=api_id)["Name"]
+            api = client.get_api(ApiId=api_id)
             stages = [s["StageName"] for s in client.get_stages(ApiId=api_id).get("Items", [])]
-            stage = self._stage(name, tagged, stages, "$default")
+            websocket = api.get("ProtocolType") == "WEBSOCKET"
+            stage = self._stage(api["Name"], tagged, stages, "" if websocket else "$default")
             if stage is not None:
-                yield {"name": name, "api_id": api_id, "stage": stage}
+                record = {"name": api["Name"], "api_id": api_id, "stage": stage}
+                yield {**record, "__kind": "websocket_apis"} if websocket else record
+
+    def _kinesis_streams(self, matches: list) -> Iterable[dict]:
+        client = self._client("kinesis")
+        for match in matches:
+            summary = client.describe_stream_summary(StreamName=match.parts["name"])["StreamDescriptionSummary"]
+            yield {"name": match.parts["name"], "retention_hours": int(summary["RetentionPeriodHours"])}
+
+    def _firehose_streams(self, matches: list) -> Iterable[dict]:
+        client = self._client("firehose")
+        for match in matches:
+            described = client.describe_delivery_stream(DeliveryStreamName=match.parts["name"])
+            destinations = described["DeliveryStreamDescription"].get("Destinations", [])
+            destination = next((label for key, label in _FIREHOSE_DESTINATIONS
+                                if any(key in d for d in destinations)), None)
+            if destination is None:
+                self._notes.append(f"{self._target.label}: Firehose stream {match.parts['name']} delivers to a "
+                                   "destination without a freshness alarm: left out")
+                continue
+            yield {"name": match.parts["name"], "destination": destination}
+
+    def _appsync_apis(self, matches: list) -> Iterable[dict]:
+        client = self._client("appsync")
+        for match in matches:
+            api = client.get_graphql_api(apiId=match.parts["api_id"])["graphqlApi"]
+            yield {"name": api["name"], "api_id": match.parts["api_id"]}
+
+    def _load_balancers(self, matches: list) -> Iterable[dict]:
+        client = self._client("elbv2")
+        for match in matches:
+            groups = client.describe_target_groups(LoadBalancerArn=match.arn).get("TargetGroups", [])
+            yield {"name": match.parts["name"], "target_groups": sorted(
+                ({"id": "targetgroup/" + g["TargetGroupArn"].split(":targetgroup/", 1)[1],
+                  "lambda_target": g.get("TargetType") == "lambda"} for g in groups), key=lambda g: g["id"])}
+
+    def _ecs_services(self, matches: list) -> Iterable[dict]:
+        client = self._client("ecs")
+        for match in matches:
+            cluster, name = match.parts["cluster"], match.parts["name"]
+            services = client.describe_services(cluster=cluster, services=[name]).get("services", [])
+            service = services[0] if services else {}
+            providers = [p.get("capacityProvider", "") for p in service.get("capacityProviderStrategy", [])]
+            fargate = service.get("launchType") == "FARGATE" or any(p.startswith("FARGATE") for p in providers)
+            clusters = client.describe_clusters(clusters=[cluster], include=["SETTINGS"]).get("clusters", [])
+            settings = {s.get("name"): s.get("value") for c in clusters for s in c.get("settings", [])}
+            yield {"name": name, "cluster": cluster, "launch_type": "FARGATE" if fargate else "EC2",
+                   "container_insights": settings.get("containerInsights") in ("enabled", "enhanced")}
+
+    def _aurora_clusters(self, matches: list) -> Iterable[dict]:
+        client = self._client("rds")
+        for match in matches:
+            clusters = client.describe_db_clusters(DBClusterIdentifier=match.parts["name"]).get("DBClusters", [])
+            cluster = clusters[0] if clusters else {}
+            if not str(cluster.get("Engine", "")).startswith("aurora"):
+                self._notes.append(f"{self._target.label}: DB cluster {match.parts['name']} is not Aurora "
+                                   f"({cluster.get('Engine', 'unknown engine')}): left out")
+                continue
+            yield {"name": match.parts["name"],
+                   "serverless_v2": bool(cluster.get("ServerlessV2ScalingConfiguration"))}
+
+    def _cloudfront_distributions(self, matches: list) -> Iterable[dict]:
+        client = self._client("cloudfront")
+        for match in matches:
+            try:
+                subscription = client.get_monitoring_subscription(DistributionId=match.parts["name"])
+                status = subscription["MonitoringSubscription"]["RealtimeMetricsSubscriptionConfig"][
+                    "RealtimeMetricsSubscriptionStatus"]
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") != "NoSuchMonitoringSubscription":
+                    raise
+                status = "Disabled"
+            yield {"name": match.parts["name"], "additional_metrics": status == "Enabled"}
+
+    def _buckets(self, matches: list) -> Iterable[dict]:
+        client = self._client("s3")
+        for match in matches:
+            configs = client.list_bucket_metrics_configurations(Bucket=match.parts["name"]).get(
+                "MetricsConfigurationList", [])
+            whole = sorted(c["Id"] for c in configs if not c.get("Filter"))  # request metrics of the whole bucket
+            yield {"name": match.parts["name"], **({"request_metrics_filter": whole[0]} if whole else {})}
+
+    def _ses_configuration_sets(self, matches: list) -> Iterable[dict]:
+        client = self._client("sesv2")
+        for match in matches:
+            options = client.get_configuration_set(ConfigurationSetName=match.parts["name"]).get(
+                "ReputationOptions", {})
+            if not options.get("ReputationMetricsEnabled"):
+                self._notes.append(f"{self._target.label}: SES configuration set {match.parts['name']} has no "
+                                   "reputation metrics (ReputationMetricsEnabled is off): left out")
+                continue
+            yield {"name": match.parts["name"]}
 
     def _queues(self, matches: list) -> Iterable[dict]:
         sqs = self._client("sqs")

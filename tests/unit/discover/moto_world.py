@@ -193,3 +193,47 @@ def build_world(tag_key: str = "service") -> dict[str, Any]:
     function(elsewhere, "untagged", None, 5)
     function(elsewhere, "someone-else", "billing", 5)
     return {"http_api_id": api_id}
+
+
+def build_more_kinds(account_id: str = "111111111111", region: str = "us-east-1") -> None:
+    """Tagged resources of the kinds beyond the serverless core, of service ``fleet``, as far as moto lists them
+    by tag (it does not list Kinesis streams, schedule groups or pipes; its AppSync and CloudFront ids do not
+    have AWS's format): a Firehose stream to S3, an ALB with a target group, a Fargate ECS service on a cluster
+    with Container Insights, an Aurora Serverless v2 cluster, a bucket, an SES configuration set with
+    reputation metrics and one without, and a WebSocket API with one stage."""
+    session = session_in(account_id, region)
+    tags = [{"Key": "service", "Value": "fleet"}]
+    session.client("firehose").create_delivery_stream(
+        DeliveryStreamName="fleet-to-s3", Tags=tags, S3DestinationConfiguration={
+            "RoleARN": f"arn:aws:iam::{account_id}:role/firehose", "BucketARN": "arn:aws:s3:::fleet-archive"})
+    ec2 = session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{region}{zone}")
+               ["Subnet"]["SubnetId"] for i, zone in ((1, "a"), (2, "b"))]
+    elb = session.client("elbv2")
+    balancer = elb.create_load_balancer(Name="fleet-web", Subnets=subnets, Tags=tags)["LoadBalancers"][0]
+    group = elb.create_target_group(Name="fleet-web-tg", Protocol="HTTP", Port=80, VpcId=vpc)["TargetGroups"][0]
+    elb.create_listener(LoadBalancerArn=balancer["LoadBalancerArn"], Protocol="HTTP", Port=80,
+                        DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}])
+    ecs = session.client("ecs")
+    ecs.create_cluster(clusterName="fleet", settings=[{"name": "containerInsights", "value": "enabled"}])
+    ecs.register_task_definition(family="web", containerDefinitions=[{"name": "web", "image": "web", "memory": 128}])
+    ecs.create_service(cluster="fleet", serviceName="fleet-web", taskDefinition="web", desiredCount=1,
+                       launchType="FARGATE", tags=[{"key": "service", "value": "fleet"}])
+    session.client("rds").create_db_cluster(
+        DBClusterIdentifier="fleet-db", Engine="aurora-postgresql", MasterUsername="fleet",
+        MasterUserPassword="not-a-real-one-1", ServerlessV2ScalingConfiguration={"MinCapacity": 0.5,
+                                                                                 "MaxCapacity": 4}, Tags=tags)
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket="fleet-exports")
+    s3.put_bucket_tagging(Bucket="fleet-exports", Tagging={"TagSet": tags})
+    ses = session.client("sesv2")
+    ses.create_configuration_set(ConfigurationSetName="fleet-mail", Tags=tags,
+                                 ReputationOptions={"ReputationMetricsEnabled": True})
+    ses.create_configuration_set(ConfigurationSetName="fleet-quiet", Tags=tags,
+                                 ReputationOptions={"ReputationMetricsEnabled": False})
+    v2 = session.client("apigatewayv2")
+    api = v2.create_api(Name="fleet-ws", ProtocolType="WEBSOCKET", RouteSelectionExpression="$request.body.action",
+                        Tags={"service": "fleet"})
+    api_id = aws_length_http_api_id(account_id, region, api["ApiId"], "fleet0ws01")
+    v2.create_stage(ApiId=api_id, StageName="live")

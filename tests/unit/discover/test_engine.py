@@ -51,7 +51,11 @@ def test_finds_each_service_in_its_account_and_region_with_what_alarms_need(worl
 
 
 def test_makes_only_describe_list_get_calls(world, monkeypatch):
-    # GIVEN every API call any boto3 client makes is recorded on its way out
+    # GIVEN resources of every kind moto lists, and every API call any boto3 client makes recorded on its way out
+    from tests.unit.discover.moto_world import build_more_kinds
+
+    build_more_kinds()
+    homes = {**HOMES, "fleet": (ACCOUNTS["shop"], "us-east-1")}
     calls: list[tuple[str, str]] = []
     real = botocore.client.BaseClient._make_api_call
 
@@ -61,11 +65,13 @@ def test_makes_only_describe_list_get_calls(world, monkeypatch):
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", recording)
     # WHEN discovery runs over every account and region
-    discover(boto3.Session(), targets(), sorted(HOMES), "service", HOMES)
+    discover(boto3.Session(), targets(), sorted(homes), "service", homes)
     # THEN it read every kind, and each call was a Describe/List/Get, or the STS AssumeRole giving credentials
     made = sorted(set(calls))
     assert {"GetResources", "GetFunctionConfiguration", "ListEventSourceMappings", "GetQueueAttributes",
-            "GetRestApi", "GetStages", "GetApi"} <= {op for _, op in made}
+            "GetRestApi", "GetStages", "GetApi", "DescribeDeliveryStream", "DescribeTargetGroups",
+            "DescribeServices", "DescribeClusters", "DescribeDBClusters", "ListBucketMetricsConfigurations",
+            "GetConfigurationSet"} <= {op for _, op in made}
     assert [c for c in made if not engine.READ_ONLY.match(c[1]) and c != ("sts", "AssumeRole")] == []
 
 
@@ -134,3 +140,29 @@ def _json_error(status: int, code: str, message: str):
         body = ('{"__type": "%s", "message": "%s"}' % (code, message)).encode()
         return AWSResponse("https://aws", status, {"x-amzn-query-error": f"{code};Sender"}, _Raw(body))
     return respond
+
+
+def test_the_kinds_beyond_the_serverless_core_with_what_their_alarms_need(aws):
+    # GIVEN tagged resources of the other kinds (as far as moto lists them by tag)
+    from tests.unit.discover.moto_world import build_more_kinds
+
+    build_more_kinds()
+    home = {"fleet": (ACCOUNTS["shop"], "us-east-1")}
+    target = Target(ACCOUNTS["shop"], "us-east-1", account="shop", role_arn=f"arn:aws:iam::{ACCOUNTS['shop']}:role/r")
+    # WHEN discovered
+    found = discover(boto3.Session(), [target], ["fleet"], "service", home)
+    resources = found.services["fleet"]["resources"]
+    # THEN each is found with the facts its alarms need
+    assert resources["firehose_streams"] == [{"name": "fleet-to-s3", "destination": "S3"}]
+    (balancer,) = resources["load_balancers"]
+    assert balancer["name"].startswith("app/fleet-web/")
+    assert [(g["id"].split("/")[1], g["lambda_target"]) for g in balancer["target_groups"]] == [
+        ("fleet-web-tg", False)]
+    assert resources["ecs_services"] == [{"name": "fleet-web", "cluster": "fleet", "launch_type": "FARGATE",
+                                          "container_insights": True}]
+    assert resources["aurora_clusters"] == [{"name": "fleet-db", "serverless_v2": True}]
+    assert resources["buckets"] == [{"name": "fleet-exports"}]
+    assert resources["websocket_apis"] == [{"name": "fleet-ws", "api_id": "fleet0ws01", "stage": "live"}]
+    # AND a configuration set without reputation metrics (no metric to alarm on) is left out, with a note
+    assert resources["ses_configuration_sets"] == [{"name": "fleet-mail"}]
+    assert any("fleet-quiet" in note and "reputation metrics" in note for note in found.notes)

@@ -102,3 +102,17 @@ def test_config_validate_prints_the_merge_notes(tmp_path, capsys):
     assert main(["validate", str(path)]) == 0
     notes = [line for line in capsys.readouterr().out.splitlines() if line.startswith("note: ")]
     assert len(notes) == 1 and "timeout_seconds is 20" in notes[0]
+
+
+def test_loading_with_a_lock_calls_no_aws_api(tmp_path, monkeypatch):
+    # GIVEN any AWS call would fail the test
+    import botocore.client
+
+    def no_call(self, operation_name, params):
+        raise AssertionError(f"synth called AWS: {operation_name}")
+
+    monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", no_call)
+    write_env(tmp_path, [{"name": "orders", "discover": True}])
+    lock(tmp_path, {"orders": ORDERS})
+    # WHEN the config loads with its lock THEN the discovered resources are there, read from the file alone
+    assert load_config("lab", tmp_path).services[0].resources.count() == 2
