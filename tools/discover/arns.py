@@ -9,7 +9,7 @@ Example
 -------
 >>> parse_arn("arn:aws:lambda:eu-west-1:111111111111:function:orders-api")
 ArnMatch(kind='functions', account_id='111111111111', region='eu-west-1', parts={'name': 'orders-api'})
->>> parse_arn("arn:aws:s3:::some-bucket") is None
+>>> parse_arn("arn:aws:iam::111111111111:role/some-role") is None
 True
 """
 from __future__ import annotations
