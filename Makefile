@@ -20,6 +20,7 @@ help:
 	@echo "make lint                         ruff (and the type checker) over the app's code"
 	@echo "make test                         install everything, lint, synthesize every environment, run the suite"
 	@echo "make preflight ENV=prod           check the account can take the deploy (needs credentials)"
+	@echo "make discover ENV=prod            resources by tag into config/discovered/ENV.yaml (read-only, needs credentials)"
 	@echo "make bootstrap ENV=prod           cdk bootstrap every region the environment deploys to"
 	@echo "make deploy ENV=prod              preflight, then cdk deploy every stack (SKIP_PREFLIGHT=1 skips it)"
 	@echo "make prune ENV=prod               delete deployed stacks config no longer produces (asks first)"
@@ -80,9 +81,15 @@ endif
 	-@$(PY) -m tools.preflight $(ENV) --assembly $(OUT) --after-deploy
 
 # Read-only account checks for ENV (needs credentials): one line per problem, exit 1 when one blocks a deploy.
-.PHONY: preflight bootstrap prune
+.PHONY: preflight bootstrap prune discover
 preflight: synth
 	$(PY) -m tools.preflight $(ENV) --assembly $(OUT)
+
+# Read-only: lists the resources tagged with each discovered service's name in every account and region of ENV
+# and writes them to config/discovered/ENV.yaml, which synth then reads offline. A failed run writes nothing.
+# Python only: no CDK CLI needed.
+discover: $(VENV)/.installed
+	$(PY) -m tools.discover $(ENV)
 
 # CDK bootstrap of every account/region ENV deploys to (the home region and each extra canary region).
 bootstrap: synth

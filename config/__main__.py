@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from config.loader import ConfigError, load_config
+from config.loader import ConfigError, load_config_and_notes
 
 
 def main(argv: list[str]) -> int:
@@ -21,7 +21,7 @@ def main(argv: list[str]) -> int:
     target = Path(argv[1])
     env, config_dir = (target.stem, target.parent) if target.suffix == ".yaml" else (argv[1], None)
     try:
-        cfg = load_config(env, config_dir)
+        cfg, notes = load_config_and_notes(env, config_dir)
     except ConfigError as exc:
         for line in exc.lines:
             print(f"config error: {line}", file=sys.stderr)
@@ -40,6 +40,8 @@ def main(argv: list[str]) -> int:
     print(f"{shown} is valid: {len(cfg.services)} service(s), {alarms} resource alarm(s)")
     for line in report_lines(check):
         print(line)
+    for note in notes:  # a listed resource that differs from the discovered one (the listed value is used)
+        print(f"note: {note}")
     return 0
 
 

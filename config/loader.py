@@ -11,10 +11,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from config.base import ENV_NAME, ENV_NAME_RULE, SECRET_NAME, SECRET_NAME_RULE, looks_like_a_secret
+from config.discovery import LockError, LockFile, check_placement, lock_path, merge_lock, read_lock, tag_key_of
 from config.errors import InputError
 from config.schema import EnvironmentConfig
 
-__all__ = ["ConfigError", "load_config", "known_environments", "looks_like_a_secret", "CONFIG_DIR"]
+__all__ = ["ConfigError", "load_config", "load_config_and_notes", "known_environments", "looks_like_a_secret",
+           "CONFIG_DIR"]
 
 CONFIG_DIR = Path(__file__).resolve().parent
 _ENV_NAME = re.compile(ENV_NAME)
@@ -62,8 +64,9 @@ def known_environments(config_dir: Path = CONFIG_DIR) -> list[str]:
     return sorted(p.stem for p in config_dir.glob("*.yaml") if _ENV_NAME.match(p.stem) and 2 <= len(p.stem) <= 12)
 
 
-def load_config(env_name: str, config_dir: Path | None = None) -> EnvironmentConfig:
-    """Read and validate the config of ``env_name``.
+def load_config(env_name: str, config_dir: Path | None = None, *, lock: bool = True) -> EnvironmentConfig:
+    """Read and validate the config of ``env_name``, with the resources discovered by tag (``lock=False``
+    leaves the lock file out, as make discover reads the config before it knows them).
 
     Raises ConfigError with one line per problem: the file, the field path, the bad value and what is allowed.
 
@@ -72,6 +75,13 @@ def load_config(env_name: str, config_dir: Path | None = None) -> EnvironmentCon
     >>> load_config("dev").env
     'dev'
     """
+    return load_config_and_notes(env_name, config_dir, lock=lock)[0]
+
+
+def load_config_and_notes(env_name: str, config_dir: Path | None = None, *,
+                          lock: bool = True) -> tuple[EnvironmentConfig, list[str]]:
+    """``load_config`` and the notes of merging the lock file: where a listed resource and the discovered one
+    disagree (the listed value is used), and locked services the config no longer discovers."""
     config_dir = Path(config_dir) if config_dir else CONFIG_DIR
     known = known_environments(config_dir)
     if env_name not in known:
@@ -93,10 +103,52 @@ def load_config(env_name: str, config_dir: Path | None = None) -> EnvironmentCon
         raise ConfigError([f"{shown}: the top level must be a mapping of keys, got {type(raw).__name__}"])
     if raw.get("env", env_name) != env_name:
         raise ConfigError([f"{shown}: env: '{raw.get('env')}' must match the file name ('{env_name}')"])
+    notes: list[str] = []
+    found = _read_lock(raw, config_dir, env_name, shown) if lock else None
+    shown_lock = _display(lock_path(config_dir, env_name))
+    if found is not None:
+        raw, notes = merge_lock(raw, found, shown, shown_lock)
     try:
-        return EnvironmentConfig.model_validate(raw)
+        # Without the lock, a discovered service may have no resources yet: make discover is about to find them.
+        cfg = EnvironmentConfig.model_validate(raw, context=None if lock else {"discovery_pending": True})
     except ValidationError as exc:
         raise ConfigError([_describe(shown, err) for err in exc.errors()]) from None
+    if found is not None:
+        stale = check_placement(found, _placements(cfg), shown_lock, env_name)
+        if stale:
+            raise ConfigError(stale)
+    return cfg, notes
+
+
+def _read_lock(raw: dict, config_dir: Path, env_name: str, shown: str) -> LockFile | None:
+    """The lock file config/discovered/ENV.yaml (None when there is none): a file, no AWS call."""
+    path = lock_path(config_dir, env_name)
+    shown_lock = _display(path)
+    try:
+        found = read_lock(path, shown_lock)
+    except LockError as exc:
+        raise ConfigError(exc.lines) from None
+    tag_key = tag_key_of(raw)
+    if found is not None and (found.env != env_name or found.tag_key != tag_key):
+        raise ConfigError([f"{shown_lock}: was discovered for env '{found.env}' by tag '{found.tag_key}', but "
+                           f"{shown} is env '{env_name}' with tag '{tag_key}': run make discover ENV={env_name}"])
+    return found
+
+
+def _placements(cfg: EnvironmentConfig) -> dict[str, tuple[str | None, str | None]]:
+    """(account id, region) each discovered service runs in, as far as the config says offline."""
+    org = cfg.organization
+    placed: dict[str, tuple[str | None, str | None]] = {}
+    for service in cfg.services:
+        if not service.discover:
+            continue
+        account: str | None
+        if org is not None:
+            account = org.accounts[service.account] if service.account else org.monitoring_account
+        else:
+            account = cfg.account
+        placed[service.name] = (account, service.region or cfg.region)
+    return placed
 
 
 def _display(path: Path) -> str:

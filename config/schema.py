@@ -14,6 +14,7 @@ from config.alarm_features import LogAlarmsConfig, WarmUpConfig
 from config.base import ENV_NAME, ENV_NAME_RULE, SECRET_NAME, StrictModel, looks_like_a_secret
 from config.cost import CostConfig
 from config.dashboards import DashboardsConfig
+from config.organization import OrganizationConfig, check_service_placement
 from config.routing import RoutingConfig
 from config.services import ServiceConfig
 from config.telemetry import LogsConfig, SyntheticsConfig, TracingDefaults
@@ -143,6 +144,9 @@ class EnvironmentConfig(StrictModel):
     log_alarms: LogAlarmsConfig = (
         LogAlarmsConfig()
     )  # ErrorLogs as scheduled Logs Insights log alarms (config/alarm_features.py)
+    organization: OrganizationConfig | None = Field(default=None, description=(
+        "one monitoring account watching source accounts and regions (config/organization.py); default none: "
+        "everything in the environment's account and region"))
 
     @field_validator("log_retention_days")
     @classmethod
@@ -167,6 +171,11 @@ class EnvironmentConfig(StrictModel):
         if not self.services and not (self.allow_no_services and "services" in self.model_fields_set):
             raise ValueError(f"services: environment '{self.env}' lists no services, so nothing would be monitored; "
                              "list them, or write `services: []` with `allow_no_services: true` if that is on purpose")
+        return self
+
+    @model_validator(mode="after")
+    def _services_placed_in_the_organization(self) -> "EnvironmentConfig":
+        check_service_placement(self.organization, self.account, self.region, self.services)
         return self
 
     @model_validator(mode="after")

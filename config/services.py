@@ -12,9 +12,25 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from config.base import StrictModel
+from config.kinds import (
+    EXTRA_KINDS,
+    REFS as EXTRA_REFS,
+    AppSyncApiRef,
+    AuroraClusterRef,
+    BucketRef,
+    CloudFrontDistributionRef,
+    EcsServiceRef,
+    FirehoseStreamRef,
+    KinesisStreamRef,
+    LoadBalancerRef,
+    PipeRef,
+    ScheduleGroupRef,
+    SesConfigurationSetRef,
+    WebSocketApiRef,
+)
 from config.telemetry import CanaryConfig, TracingConfig
 from config.templates import TemplateReadError, read_service_template
 from config.windows import ServiceMaintenanceWindow
@@ -30,6 +46,7 @@ __all__ = [
     "StateMachineRef",
     "EventRuleRef",
     "TopicRef",
+    "ApiRouteRef",
     "ServiceResources",
     "SloConfig",
     "ServiceConfig",
@@ -37,6 +54,8 @@ __all__ = [
 
 RESOURCE_KINDS: tuple[str, ...] = (
     "functions", "rest_apis", "http_apis", "tables", "queues", "state_machines", "event_rules", "topics",
+    # api_routes: one per route listed under an API's routes (derived, never written in config)
+    "api_routes", *EXTRA_KINDS,
 )
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _OVERRIDE_KEY = re.compile(r"^(?P<family>[A-Za-z0-9]+)(\.(?P<severity>critical|warning|info))?$")
@@ -86,6 +105,8 @@ def _check_override_key(key: str) -> str:
 
 
 Overrides = dict[Annotated[str, AfterValidator(_check_override_key)], AlarmOverride]
+for _ref_model in EXTRA_REFS.values():  # their ``overrides`` field is this mapping (config/kinds.py)
+    _ref_model.model_rebuild(_types_namespace={"Overrides": Overrides})
 
 
 def _name_from_arn(value: Any, marker: str) -> Any:
@@ -125,10 +146,34 @@ class FunctionRef(_ResourceRef):
         return _name_from_arn(value, ":function:")
 
 
+_ROUTE = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY) (/[A-Za-z0-9._~{}+/-]*)$")
+
+
+def _check_routes(routes: tuple[str, ...]) -> tuple[str, ...]:
+    for route in routes:
+        if not _ROUTE.match(route):
+            raise ValueError(f"route '{route}' must be 'METHOD /path' (METHOD one of GET POST PUT PATCH DELETE HEAD "
+                             "OPTIONS ANY), e.g. 'POST /orders'")
+    if len(set(routes)) != len(routes):
+        raise ValueError(f"routes list a route twice: {', '.join(sorted(r for r in routes if routes.count(r) > 1))}")
+    return routes
+
+
+_ROUTES_DESCRIPTION = ("routes with their own error-rate, success-rate and latency alarms, as 'METHOD /path' "
+                       "(e.g. 'POST /orders'), so a critical path can page on its own; they need the stage's "
+                       "detailed (per-method or per-route) CloudWatch metrics on. Default none")
+
+
 class RestApiRef(_ResourceRef):
     """An API Gateway REST API, by its name (the ApiName metric dimension), and the stage to watch."""
 
     stage: str = Field(default="prod", pattern=r"^[A-Za-z0-9_-]{1,128}$")
+    routes: tuple[str, ...] = Field(default=(), description=_ROUTES_DESCRIPTION)
+
+    @field_validator("routes")
+    @classmethod
+    def _valid_routes(cls, routes: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_routes(routes)
 
 
 class HttpApiRef(_ResourceRef):
@@ -136,6 +181,40 @@ class HttpApiRef(_ResourceRef):
 
     api_id: str = Field(pattern=r"^[a-z0-9]{10}$")
     stage: str = Field(default="$default", pattern=r"^[A-Za-z0-9_$-]{1,128}$")
+    routes: tuple[str, ...] = Field(default=(), description=_ROUTES_DESCRIPTION)
+
+    @field_validator("routes")
+    @classmethod
+    def _valid_routes(cls, routes: tuple[str, ...]) -> tuple[str, ...]:
+        return _check_routes(routes)
+
+
+class ApiRouteRef(_ResourceRef):
+    """One route of a REST or HTTP API with its own alarms, derived from the API's ``routes`` (never listed
+    under ``resources:`` directly). REST routes are keyed by Resource and Method, HTTP routes by Route.
+
+    Example
+    -------
+    >>> ApiRouteRef.of(RestApiRef(name="orders-api", routes=("POST /orders",)), "POST /orders").name
+    'orders-api-POST-orders'
+    """
+
+    api: str
+    api_id: str | None = None
+    stage: str
+    method: str
+    path: str
+
+    @classmethod
+    def of(cls, api: "RestApiRef | HttpApiRef", route: str) -> "ApiRouteRef":
+        method, path = route.split(" ", 1)
+        slug = re.sub(r"[^A-Za-z0-9]+", "-", path).strip("-") or "root"
+        return cls(name=f"{api.name}-{method}-{slug}"[:256], overrides=api.overrides, api=api.name,
+                   api_id=getattr(api, "api_id", None), stage=api.stage, method=method, path=path)
+
+    @property
+    def route(self) -> str:
+        return f"{self.method} {self.path}"
 
 
 class TableRef(_ResourceRef):
@@ -205,6 +284,29 @@ class ServiceResources(StrictModel):
     state_machines: tuple[StateMachineRef, ...] = ()
     event_rules: tuple[EventRuleRef, ...] = ()
     topics: tuple[TopicRef, ...] = ()
+    api_routes: tuple[ApiRouteRef, ...] = Field(default=(), description=(
+        "derived from the APIs' routes; not written in config"))
+    kinesis_streams: tuple[KinesisStreamRef, ...] = ()
+    firehose_streams: tuple[FirehoseStreamRef, ...] = ()
+    appsync_apis: tuple[AppSyncApiRef, ...] = ()
+    websocket_apis: tuple[WebSocketApiRef, ...] = ()
+    load_balancers: tuple[LoadBalancerRef, ...] = ()
+    ecs_services: tuple[EcsServiceRef, ...] = ()
+    aurora_clusters: tuple[AuroraClusterRef, ...] = ()
+    cloudfront_distributions: tuple[CloudFrontDistributionRef, ...] = ()
+    buckets: tuple[BucketRef, ...] = ()
+    schedule_groups: tuple[ScheduleGroupRef, ...] = ()
+    pipes: tuple[PipeRef, ...] = ()
+    ses_configuration_sets: tuple[SesConfigurationSetRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _derive_routes(self) -> "ServiceResources":
+        # Each listed route is a resource of its own (its own alarms), derived here so the kinds stay one list.
+        # Given explicitly (a part of a split service, a merge), api_routes is taken as it is.
+        if "api_routes" not in self.model_fields_set:
+            object.__setattr__(self, "api_routes", tuple(
+                ApiRouteRef.of(api, route) for api in (*self.rest_apis, *self.http_apis) for route in api.routes))
+        return self
 
     def count(self) -> int:
         """How many resources are listed, all kinds together."""
@@ -257,6 +359,11 @@ class SloConfig(StrictModel):
         return value
 
 
+def _discovery_pending(info: ValidationInfo) -> bool:
+    """True while make discover reads the config: a discovered service's resources are not known yet."""
+    return bool(info.context and info.context.get("discovery_pending"))
+
+
 class ServiceConfig(StrictModel):
     """One monitored service: who owns it, what it runs on, and how it is alarmed."""
 
@@ -269,11 +376,20 @@ class ServiceConfig(StrictModel):
                                  description="the service's CloudFormation template, JSON or YAML (short-form tags "
                                              "such as !Ref work), relative to the repository root; default none")
     metrics_namespace: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./#:-]{1,255}$")
+    discover: bool = Field(default=False, description=(
+        "also monitor the resources tagged with the discovery tag (default key 'service') whose value is this "
+        "service's name, as `make discover` wrote them to config/discovered/ENV.yaml; default false"))
     overrides: Overrides = {}
     maintenance_windows: tuple[ServiceMaintenanceWindow, ...] = ()  # the syntax: config/windows.py
     slo: SloConfig | None = SloConfig()
     canary: CanaryConfig | None = None  # declared in config/telemetry.py
     tracing: TracingConfig = TracingConfig()  # declared in config/telemetry.py
+    # Where the service runs, with an organization: section (config/organization.py).
+    account: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9-]{0,19}$", description=(
+        "name of the source account the service runs in, one of organization.accounts; default none: the "
+        "environment's (monitoring) account, and alarm names without an account part"))
+    region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$", description=(
+        "region the service runs in, one of organization.regions; default the environment's region"))
 
     @field_validator("template")
     @classmethod
@@ -290,8 +406,11 @@ class ServiceConfig(StrictModel):
         return template
 
     @model_validator(mode="after")
-    def _slo_source_is_listed(self) -> "ServiceConfig":
-        # With a template the source may be discovered at synth; without one it must be listed here.
+    def _slo_source_is_listed(self, info: ValidationInfo) -> "ServiceConfig":
+        # With a template the source may be discovered at synth; without one it must be listed here (or, while
+        # make discover reads the config to find them, be among the resources it is about to discover).
+        if self.discover and _discovery_pending(info):
+            return self
         if self.slo is not None and self.slo.source is not None and self.template is None:
             names = [r.name for kind in ("rest_apis", "http_apis", "functions") for r in getattr(self.resources, kind)]
             if self.slo.source not in names:
@@ -300,8 +419,14 @@ class ServiceConfig(StrictModel):
         return self
 
     @model_validator(mode="after")
-    def _something_to_monitor(self) -> "ServiceConfig":
+    def _something_to_monitor(self, info: ValidationInfo) -> "ServiceConfig":
         if self.resources.count() == 0 and self.template is None:
+            if self.discover and _discovery_pending(info):
+                return self
+            if self.discover:
+                raise ValueError(f"service '{self.name}' has discover: true but no resources were discovered for "
+                                 f"it: tag its resources with the discovery tag (value '{self.name}') and run "
+                                 "make discover ENV=.., or list them under resources:")
             raise ValueError(f"service '{self.name}' lists no resources: give resources: or template:")
         return self
 

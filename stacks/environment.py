@@ -13,6 +13,7 @@ from stacks.demo_service_stack import DemoServiceStack
 from stacks.layer_stack import LayerStack
 from stacks.monitoring_stack import build_monitoring
 from stacks.naming import stack_name
+from stacks.organization_stack import build_organization
 from stacks.routing_stack import RoutingStack
 from stacks.telemetry_stacks import build_telemetry
 
@@ -55,6 +56,8 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
             app, stack_name(cfg, "DemoService"), cfg=cfg, layer_parameter_name=layer.parameter_name,
             layer_build_id=layer.build_id, **props("DemoService"))
         demo.add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
+    # Cross-account observability (only with organization:): a sink, link StackSets and the shared layer per region.
+    stacks.update(build_organization(app, cfg, layer=layer))
     # Alert routing: the router subscribes to the severity topics and runs with the observability layer.
 
     stacks["Routing"] = RoutingStack(

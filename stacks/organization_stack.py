@@ -1,0 +1,90 @@
+"""OrganizationStack: one region of the monitoring account's cross-account observability.
+
+Per region: the OAM sink, the link StackSets that connect the source accounts to it, and the observability layer
+shared with them (its ARN is written into each source account by the link template). The home region also
+holds the administration role of the self-managed StackSets (IAM is global) and reuses the Layer stack's layer;
+every other region publishes its own copy of the layer.
+"""
+from __future__ import annotations
+
+from aws_cdk import App, Environment, Stack, aws_lambda as lambda_, aws_ssm as ssm
+from constructs import Construct
+
+from config.organization import OrganizationConfig
+from config.schema import EnvironmentConfig
+from stacks.cfn import cfn_resource
+from stacks.layer.observability_layer import ObservabilityLayer
+from stacks.layer_stack import LayerStack
+from stacks.naming import stack_name
+from stacks.organization.layer_sharing import LayerSharing
+from stacks.organization.links import LinkStackSet, StackSetAdminRole
+from stacks.organization.sink import ObservabilitySink
+
+__all__ = ["OrganizationStack", "build_organization"]
+
+
+class OrganizationStack(Stack):
+    """The sink, link StackSets and shared layer of ``region`` (``home``: the environment's own region).
+
+    Example
+    -------
+    >>> stacks = build_organization(app, cfg, layer=stacks["Layer"])  # doctest: +SKIP
+    >>> sorted(stacks)  # doctest: +SKIP
+    ['Organization', 'Organization-us-east-1']
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, org: OrganizationConfig,
+                 home: bool, layer_parameter_name: str, layer_build_id: str, **kwargs) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        region = self.region
+        self.sink = ObservabilitySink(self, "Sink", cfg=cfg, org=org)
+        self.admin_role = StackSetAdminRole(self, "StackSetAdmin", cfg=cfg, org=org) \
+            if home and org.link_stack_accounts() else None
+        layer_arn: str | None = None
+        if org.share_layer:
+            if home:  # the Layer stack's current version, read from SSM at deploy time
+                layer_arn = ssm.StringParameter.value_for_string_parameter(self, layer_parameter_name)
+                build_id = layer_build_id
+            else:
+                self.layer = ObservabilityLayer(self, "Observability", cfg=cfg)
+                layer_arn = self.layer.layer_version.layer_version_arn
+                content = cfn_resource(self.layer.layer_version, lambda_.CfnLayerVersion).content
+                assert isinstance(content, lambda_.CfnLayerVersion.ContentProperty), "an asset layer is literal"
+                build_id = content.s3_key.split(".")[0][:16]
+            self.sharing = LayerSharing(self, "LayerSharing", org=org, layer_arn=layer_arn, build_id=build_id)
+        self.stack_sets: list[LinkStackSet] = []
+        if org.organizational_units:
+            self.stack_sets.append(LinkStackSet(self, "OrganizationLinks", cfg=cfg, org=org, region=region,
+                                                sink_arn=self.sink.arn, layer_arn=layer_arn))
+        if org.link_stack_accounts():
+            links = LinkStackSet(self, "AccountLinks", cfg=cfg, org=org, region=region, sink_arn=self.sink.arn,
+                                 layer_arn=layer_arn, accounts=org.link_stack_accounts())
+            if self.admin_role is not None:
+                links.node.add_dependency(self.admin_role)
+            self.stack_sets.append(links)
+
+
+def build_organization(app: App, cfg: EnvironmentConfig, *, layer: LayerStack) -> dict[str, Stack]:
+    """One OrganizationStack per region of ``cfg.organization`` (none without it), keyed ``Organization`` (home)
+    and ``Organization-<region>``."""
+    org = cfg.organization
+    if org is None:
+        return {}
+    home_region = cfg.region
+    stacks: dict[str, Stack] = {}
+    for region in org.all_regions(home_region):
+        home = region == home_region
+        concern = "Organization" if home else f"Organization-{region}"
+        stack = OrganizationStack(
+            app, stack_name(cfg, concern), cfg=cfg, org=org, home=home, layer_parameter_name=layer.parameter_name,
+            layer_build_id=layer.build_id, stack_name=stack_name(cfg, concern),
+            env=Environment(account=org.monitoring_account, region=region),
+            description=f"{cfg.app} {cfg.env}: cross-account observability in {region}")
+        if home:
+            stack.add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
+        stacks[concern] = stack
+    home_stack = stacks["Organization"]
+    for other in stacks.values():
+        if other is not home_stack:
+            other.add_stack_dependency(home_stack)  # the StackSet administration role lives there
+    return stacks
