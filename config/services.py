@@ -62,6 +62,11 @@ ALARM_FAMILIES: tuple[str, ...] = (
     "Throttles", "DurationNearTimeout", "IteratorAge", "AsyncFailures", "ErrorLogs", "Api4xxRate",
     "TrafficDrop", "QueueMessageAge", "DlqDepth", "StepFunctionsFailures", "EventDeliveryFailures",
     "NotificationFailures",
+    # the kinds beyond the serverless core (config/kinds.py)
+    "StreamConsumerLag", "StreamWriteThrottles", "DeliveryFreshness", "FirehoseThrottling", "UnhealthyTargets",
+    "LambdaTargetErrors", "CpuUtilization", "MemoryUtilization", "RunningTasks", "DatabaseCapacity",
+    "BucketServerErrors", "BucketStorageAnomaly", "ScheduleFailures", "PipeFailures", "EmailBounceRate",
+    "EmailComplaintRate",
 )
 RESOURCE_KINDS: tuple[str, ...] = (
     "functions", "rest_apis", "http_apis", "tables", "queues", "state_machines", "event_rules", "topics",

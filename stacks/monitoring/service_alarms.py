@@ -7,6 +7,7 @@ from typing import Any, Iterator
 from aws_cdk import aws_logs as logs, aws_sns as sns
 from constructs import Construct
 
+from config.kinds import KIND_NAMES
 from config.schema import EnvironmentConfig
 from config.services import RESOURCE_KINDS, FunctionRef, ServiceConfig, ServiceResources
 from stacks.logs.log_alarms import ErrorLogAlarm, error_log_alarm
@@ -22,7 +23,8 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 # Appended to a resource's name in alarm names only when two kinds share that name (a function and the API
 # in front of it are often both called "<service>-api"), so the usual names stay short and stable.
 _KIND_SUFFIX = {"functions": "fn", "rest_apis": "api", "http_apis": "api", "tables": "table", "queues": "queue",
-                "state_machines": "sm", "event_rules": "rule", "topics": "topic"}
+                "state_machines": "sm", "event_rules": "rule", "topics": "topic", "api_routes": "route",
+                **{kind: names[2] for kind, names in KIND_NAMES.items()}}
 
 
 def error_log_namespace(cfg: EnvironmentConfig) -> str:

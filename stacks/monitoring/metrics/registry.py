@@ -6,6 +6,7 @@ from typing import Any, Callable
 from stacks.monitoring.metrics.api import api_signals
 from stacks.monitoring.metrics.common import MetricContext, SignalBuilder
 from stacks.monitoring.metrics.data import queue_signals, table_signals
+from stacks.monitoring.metrics.estate import ESTATE_FACTORIES
 from stacks.monitoring.metrics.integration import event_rule_signals, state_machine_signals, topic_signals
 from stacks.monitoring.metrics.lambda_ import function_signals
 
@@ -20,6 +21,8 @@ _FACTORIES: dict[str, Callable[[Any, MetricContext], dict[str, SignalBuilder]]] 
     "state_machines": lambda ref, _ctx: state_machine_signals(ref),
     "event_rules": lambda ref, _ctx: event_rule_signals(ref),
     "topics": lambda ref, _ctx: topic_signals(ref),
+    # the kinds beyond the serverless core (and listed API routes)
+    **{kind: (lambda ref, _ctx, factory=factory: factory(ref)) for kind, factory in ESTATE_FACTORIES.items()},
 }
 
 
