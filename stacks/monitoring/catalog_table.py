@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from config.kinds import KIND_NAMES
-from stacks.monitoring.catalog import CATALOG, Threshold
+from plan.catalog import CATALOG, Threshold
 
 __all__ = ["override_table", "readme_with_table", "BEGIN", "END", "README"]
 

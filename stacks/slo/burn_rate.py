@@ -12,21 +12,23 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig, ServiceResources, SloConfig
 from dashboards.model import AlarmRef
-from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm, describe, runbook_url, tag_alarm
-from stacks.monitoring.catalog import GT, NOT_BREACHING, Threshold
-from stacks.monitoring.composites import SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT
-from stacks.monitoring.metrics.common import Signal
-from stacks.naming import alarm_name
-from stacks.slo.signals import bad_ratio, pick_source
-from stacks.slo.windows import (
+from plan.catalog import GT, NOT_BREACHING, Threshold
+from plan.slo import (
     BURN_PAIRS,
     LONG_BAND_SHARE,
     SHORT_FLOOR_SHARE,
     BurnPair,
+    bad_ratio,
     burn_threshold,
     min_events,
+    pick_source,
     window_label,
 )
+from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm, describe, runbook_url, tag_alarm
+from stacks.monitoring.composites import SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT
+from stacks.monitoring.metrics.common import Signal
+from stacks.monitoring.render import render_metric
+from stacks.naming import alarm_name
 
 __all__ = ["ServiceSlos", "FAMILY"]
 
@@ -115,8 +117,8 @@ class ServiceSlos(Construct):
         which = which or ("ShortFloor" if floor else ("Long" if window == pair.long_window else "Short"))
         spec = AlarmSpec(
             service=self._service.name, resource=resource, family=FAMILY, severity=_SEVERITY[pair.action],
-            signal=Signal(bad_ratio(source, sli, window, min_events(threshold_value), latency_threshold_ms,
-                                    min_bad_events)),
+            signal=Signal(render_metric(bad_ratio(source, sli, window, min_events(threshold_value),
+                                                  latency_threshold_ms, min_bad_events))),
             threshold=Threshold(burn_threshold(factor, objective), period=window, evaluation_periods=hold,
                                 datapoints_to_alarm=1),
             comparison=GT, treat_missing=NOT_BREACHING, unit="",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from config.kinds import EXTRA_KINDS
-from stacks.monitoring.discovery import discover, discover_file
+from plan.discovery import discover, discover_file
 
 TEMPLATES = ["tests/fixtures/service_templates/Estate.template.json",
              "tests/fixtures/service_templates/Estate.template.yaml"]

@@ -8,7 +8,7 @@ reported, with the line to add once the id is known.
 
 Example
 -------
->>> from stacks.monitoring.discovery import discover
+>>> from plan.discovery import discover
 >>> found = discover({"Resources": {"S": {"Type": "AWS::Kinesis::Stream", "Properties": {"Name": "orders"}}}})
 >>> found.resources.kinesis_streams[0].name
 'orders'
@@ -29,7 +29,7 @@ from config.kinds import (
 )
 
 if TYPE_CHECKING:
-    from stacks.monitoring.discovery import _Reader
+    from plan.discovery import _Reader
 
 __all__ = ["discover_estate", "ESTATE_TYPES"]
 
@@ -60,7 +60,7 @@ def _truthy(value: Any) -> bool:
 
 def discover_estate(reader: "_Reader") -> None:
     """Add what ``reader``'s template holds of the extra kinds to ``reader.found`` and ``reader.skips``."""
-    from stacks.monitoring.discovery import Skip, _int, _literal, _ref_target
+    from plan.discovery import Skip, _int, _literal, _ref_target
 
     found = reader.found
     for kind in ("kinesis_streams", "firehose_streams", "ecs_services", "aurora_clusters", "buckets",
