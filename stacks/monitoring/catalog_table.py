@@ -75,7 +75,9 @@ def readme_with_table(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     if argv == ["--write"]:
-        README.write_text(readme_with_table(README.read_text()))
+        from stacks.monitoring.kinds_table import readme_with_kinds  # the kinds table shares the README
+
+        README.write_text(readme_with_kinds(readme_with_table(README.read_text())))
         print(f"wrote the override families into {README.name}")
         return 0
     print(override_table())
