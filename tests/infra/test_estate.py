@@ -130,3 +130,13 @@ def test_the_plan_and_the_templates_agree_alarm_for_alarm(estate):
     planned = alarms_of_plan(plan_environment(estate.cfg))
     assert any("-estate-" in name for name in planned), "the plan holds no alarm of the estate service"
     assert differences(planned, deployed) == []
+
+
+def test_the_cost_estimate_prices_the_paid_s3_request_metrics(estate):
+    # GIVEN the estate's templates, one bucket with request metrics WHEN they are priced
+    from tools.cost_estimate.estimate import estimate_dir
+
+    bill = estimate_dir(estate.outdir, "prod")
+    (custom,) = [line for line in bill.lines if line.usage.price_key == "cloudwatch.custom_metric"]
+    # THEN its 16 request metrics are in the custom metrics, said so in the line
+    assert "1 S3 request-metrics configuration(s) x 16" in custom.usage.detail
