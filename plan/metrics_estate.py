@@ -258,11 +258,12 @@ def api_route_signals(route: ApiRouteRef) -> dict[str, SignalBuilder]:
                                                     m("Count", "Sum", t), m("Latency", "p99", t)))
 
 
-def _by_threshold(make) -> dict[str, SignalBuilder]:
+def _by_threshold(make: Callable[[Threshold], dict[str, SignalBuilder]]) -> dict[str, SignalBuilder]:
     """``make(t)`` returns every family's builder for a threshold; this gives per-family builders that call it
     with their own threshold (each family has its own period)."""
-    families = make(Threshold(0))
-    return {family: (lambda t, family=family: make(t)[family](t)) for family in families}
+    def builder(family: str) -> SignalBuilder:
+        return lambda t: make(t)[family](t)
+    return {family: builder(family) for family in make(Threshold(0))}
 
 
 # --- containers and databases --------------------------------------------------------------------------------
@@ -374,7 +375,7 @@ def ses_configuration_set_signals(config_set: SesConfigurationSetRef) -> dict[st
             "EmailComplaintRate": lambda t: rate("Reputation.ComplaintRate", t, "complaint")}
 
 
-ESTATE_FACTORIES = {
+ESTATE_FACTORIES: Mapping[str, Callable[[Any], dict[str, SignalBuilder]]] = {
     "api_routes": api_route_signals,
     "kinesis_streams": kinesis_stream_signals,
     "firehose_streams": firehose_stream_signals,
