@@ -113,9 +113,9 @@ class FirehoseStreamRef(_Ref):
     """An Amazon Data Firehose stream (AWS/Firehose, DeliveryStreamName) delivering to ``destination``."""
 
     destination: Literal["S3", "Iceberg", "Splunk", "AmazonOpenSearchService", "AmazonOpenSearchServerless",
-                         "HttpEndpoint", "Redshift", "Snowflake"] = Field(default="S3", description=(
-        "where the stream delivers, which names its freshness metric (DeliveryTo<destination>.DataFreshness); "
-        "default S3"))
+                         "HttpEndpoint"] = Field(default="S3", description=(
+        "where the stream delivers, which names its freshness metric (DeliveryTo<destination>.DataFreshness; "
+        "Redshift delivery goes through S3, so it is S3); default S3"))
 
     @field_validator("name", mode="before")
     @classmethod
@@ -216,6 +216,18 @@ class LoadBalancerRef(_Ref):
         if not _LB_SUFFIX.match(suffix):
             raise ValueError(f"load balancer '{value['name']}' must be its ARN or app/NAME/ID (ID: 16 hex digits)")
         return {**value, "name": suffix.split("/")[1], "load_balancer": suffix}
+
+    @model_validator(mode="after")
+    def _fits_one_math_alarm(self) -> "LoadBalancerRef":
+        # Each target-group alarm is one metric-math alarm over all of them, and CloudWatch allows 10 metrics in
+        # one: two per host target group (healthy, unhealthy), three per Lambda target group.
+        hosts = sum(1 for tg in self.target_groups if not tg.lambda_target)
+        lambdas = len(self.target_groups) - hosts
+        if hosts > 5 or lambdas > 3:
+            raise ValueError(f"load balancer '{self.name}' lists {hosts} host and {lambdas} Lambda target groups: "
+                             "at most 5 host and 3 Lambda target groups fit CloudWatch's 10 metrics per alarm; "
+                             "list the ones that serve the critical paths")
+        return self
 
 
 class EcsServiceRef(_Ref):

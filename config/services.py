@@ -304,8 +304,9 @@ class ServiceResources(StrictModel):
         # Each listed route is a resource of its own (its own alarms), derived here so the kinds stay one list.
         # Given explicitly (a part of a split service, a merge), api_routes is taken as it is.
         if "api_routes" not in self.model_fields_set:
+            apis: list[RestApiRef | HttpApiRef] = [*self.rest_apis, *self.http_apis]
             object.__setattr__(self, "api_routes", tuple(
-                ApiRouteRef.of(api, route) for api in (*self.rest_apis, *self.http_apis) for route in api.routes))
+                ApiRouteRef.of(api, route) for api in apis for route in api.routes))
         return self
 
     def count(self) -> int:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Sequence
 
+from config.kinds import KIND_NAMES
 from config.schema import EnvironmentConfig
 from config.services import RESOURCE_KINDS, ServiceConfig, ServiceResources, SloConfig
 from config.telemetry import CanaryConfig, EndpointCheck
@@ -69,7 +70,8 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 # Appended to a resource's name in alarm names only when two kinds share that name (a function and the API
 # in front of it are often both called "<service>-api"), so the usual names stay short and stable.
 _KIND_SUFFIX = {"functions": "fn", "rest_apis": "api", "http_apis": "api", "tables": "table", "queues": "queue",
-                "state_machines": "sm", "event_rules": "rule", "topics": "topic"}
+                "state_machines": "sm", "event_rules": "rule", "topics": "topic", "api_routes": "route",
+                **{kind: names[2] for kind, names in KIND_NAMES.items()}}
 _SLO_SEVERITY = {"page": Severity.CRITICAL, "ticket": Severity.WARNING}
 _NO_TOPIC: tuple[Severity, ...] = ()
 

@@ -32,6 +32,13 @@ NOT_BREACHING, IGNORE = MissingData.NOT_BREACHING, MissingData.IGNORE
 FUNCTION, REST_API, HTTP_API = "functions", "rest_apis", "http_apis"
 TABLE, QUEUE, STATE_MACHINE, EVENT_RULE, TOPIC = "tables", "queues", "state_machines", "event_rules", "topics"
 APIS = (REST_API, HTTP_API)
+API_ROUTE, KINESIS, FIREHOSE, APPSYNC, WEBSOCKET = ("api_routes", "kinesis_streams", "firehose_streams",
+                                                    "appsync_apis", "websocket_apis")
+LOAD_BALANCER, ECS, AURORA, CLOUDFRONT, BUCKET = ("load_balancers", "ecs_services", "aurora_clusters",
+                                                  "cloudfront_distributions", "buckets")
+SCHEDULE_GROUP, PIPE, SES = "schedule_groups", "pipes", "ses_configuration_sets"
+# What answers requests and so has a success rate, an error rate and a latency (listed routes included).
+REQUESTS = (API_ROUTE, LOAD_BALANCER, APPSYNC, CLOUDFRONT)
 
 
 class CatalogError(InputError):
@@ -88,7 +95,7 @@ _ROWS = (
     # --- seeds (the alarms the catalog started from) -------------------------------------------------------
     # ServiceDown: 2 breaching minutes of 5 open it (the seed's "< 50% for 2 min"); it closes only after 4
     # healthy minutes in a row, so a page does not resolve and re-fire while an outage stutters.
-    _row("ServiceDown", (FUNCTION, *APIS), LT, NOT_BREACHING, "%", "success rate (non-5xx / requests)",
+    _row("ServiceDown", (FUNCTION, *APIS, *REQUESTS), LT, NOT_BREACHING, "%", "success rate (non-5xx / requests)",
          critical=Threshold(50, period=60, evaluation_periods=5, datapoints_to_alarm=2, min_requests=5)),
     # ServiceDown needs 5 requests a minute, so a service at about 1 request a minute is blind to it. This one
     # judges 10 minutes with a small absolute floor (3 requests, 3 of them failed, more than half failed): a
@@ -106,7 +113,7 @@ _ROWS = (
     # the threshold breaches about every other minute, so it stays open; with 5-minute periods it closed and
     # re-paged within minutes of opening. 20 requests a minute: below that one failure is 5 %, and quieter
     # services are judged by QuietOutage and their SLO windows.
-    _row("HighErrorRate", (FUNCTION, *APIS), GT, NOT_BREACHING, "%", "error rate",
+    _row("HighErrorRate", (FUNCTION, *APIS, *REQUESTS, WEBSOCKET), GT, NOT_BREACHING, "%", "error rate",
          critical=Threshold(10, period=60, evaluation_periods=15, datapoints_to_alarm=5, min_requests=20),
          warning=Threshold(5, period=300, evaluation_periods=1, min_requests=10)),
     # AWS's recommended alarms include ReadThrottleEvents and WriteThrottleEvents per table. One throttled
@@ -118,7 +125,7 @@ _ROWS = (
          critical=Threshold(5, period=60, evaluation_periods=5, datapoints_to_alarm=3)),
     # AWS's recommended alarms include API Gateway Latency and Lambda Duration, with thresholds the application
     # chooses; ours are the seed numbers.
-    _row("Latency", (FUNCTION, *APIS), GT, NOT_BREACHING, "ms", "p99 latency",
+    _row("Latency", (FUNCTION, *APIS, *REQUESTS, WEBSOCKET), GT, NOT_BREACHING, "ms", "p99 latency",
          critical=Threshold(10_000, period=300, evaluation_periods=3, datapoints_to_alarm=1),
          warning=Threshold(5_000, period=300, evaluation_periods=2)),
     _row("MemoryPressure", (FUNCTION,), GT, NOT_BREACHING, "%", "Lambda Insights memory utilization",
@@ -165,6 +172,82 @@ _ROWS = (
     # AWS's recommended alarms include NumberOfNotificationsFailed; any failed delivery is a lost message here.
     _row("NotificationFailures", (TOPIC,), GT, NOT_BREACHING, "count", "failed notification deliveries",
          warning=Threshold(0, period=300, evaluation_periods=1)),
+    # --- the kinds beyond the serverless core --------------------------------------------------------------
+    # Load balancers, AppSync APIs, CloudFront distributions and listed API routes share ServiceDown,
+    # HighErrorRate and Latency above (5xx per request, p99 response time); WebSocket APIs the last two.
+    # AWS's recommended-alarm rows for these services were not available to check here, so no row below quotes
+    # them; where another AWS guide recommends the alarm, the comment names it.
+    #
+    # Records older than the stream's retention are deleted unread, so lag is judged against the retention:
+    # a tenth of it (2.4 h on a 24 h stream) notifies, half of it pages while half is left to recover.
+    _row("StreamConsumerLag", (KINESIS,), GT, NOT_BREACHING, "% of retention",
+         "maximum iterator age of the stream's consumers (GetRecords.IteratorAgeMilliseconds)",
+         critical=Threshold(50, period=300, evaluation_periods=3),
+         warning=Threshold(10, period=300, evaluation_periods=3)),
+    # A throttled write is retried by the producer's SDK: one is no incident; 1 % of records in 2 of 3
+    # five-minute periods, with at least 100 records, is a stream short of shards.
+    _row("StreamWriteThrottles", (KINESIS,), GT, NOT_BREACHING, "%",
+         "throttled writes per record written (WriteProvisionedThroughputExceeded)",
+         warning=Threshold(1, period=300, evaluation_periods=3, datapoints_to_alarm=2, min_requests=100)),
+    # Amazon Data Firehose developer guide ("Implement best practices with CloudWatch Alarms"): alarm when
+    # DeliveryTo<destination>.DataFreshness exceeds the buffering limit, at most 15 minutes; it gives no
+    # statistic or datapoints: Maximum over 15 minutes (3 of 3 five-minute periods) here.
+    _row("DeliveryFreshness", (FIREHOSE,), GT, NOT_BREACHING, "s",
+         "age of the oldest record not yet delivered (DeliveryTo<destination>.DataFreshness)",
+         warning=Threshold(900, period=300, evaluation_periods=3)),
+    # The same guide recommends an alarm on ThrottledRecords; as a share of the records put, with a volume
+    # guard, so a throttled burst the producer retries stays quiet.
+    _row("FirehoseThrottling", (FIREHOSE,), GT, NOT_BREACHING, "%", "throttled records per record put",
+         warning=Threshold(1, period=300, evaluation_periods=3, datapoints_to_alarm=2, min_requests=100)),
+    # A rolling deploy drains hosts for a minute or two; a quarter of the hosts unhealthy in 3 of 5 minutes
+    # is capacity lost. A group with no healthy host shows up as 5xx in ServiceDown, which pages.
+    _row("UnhealthyTargets", (LOAD_BALANCER,), GT, NOT_BREACHING, "%",
+         "unhealthy hosts of the listed target groups (UnHealthyHostCount / all hosts)",
+         warning=Threshold(25, period=60, evaluation_periods=5, datapoints_to_alarm=3)),
+    # Errors of Lambda targets as the load balancer sees them (the function's own alarms see its errors,
+    # not the invocations the balancer could not make): 5 % with at least 10 requests and 3 errors.
+    _row("LambdaTargetErrors", (LOAD_BALANCER,), GT, NOT_BREACHING, "%",
+         "Lambda target errors per request (LambdaUserError + LambdaInternalError)",
+         warning=Threshold(5, period=300, evaluation_periods=1, min_requests=10, min_bad=3)),
+    # Saturation, not failure: 90 % for 15 minutes notifies the owners before requests queue.
+    _row("CpuUtilization", (ECS, AURORA), GT, NOT_BREACHING, "%", "CPU utilization",
+         warning=Threshold(90, period=300, evaluation_periods=3)),
+    _row("MemoryUtilization", (ECS,), GT, NOT_BREACHING, "%", "memory utilization of the service's tasks",
+         warning=Threshold(90, period=300, evaluation_periods=3)),
+    # Fewer tasks running than the service's minimum in 3 minutes of 6 is an outage (deploys replace tasks one
+    # at a time and stay at or above it); Container Insights publishes the count every minute. It closes after
+    # 4 healthy minutes, so a crash-looping service does not resolve and re-page.
+    _row("RunningTasks", (ECS,), LT, NOT_BREACHING, "% of min tasks",
+         "running tasks per minimum running tasks (Container Insights RunningTaskCount)",
+         critical=Threshold(100, period=60, evaluation_periods=6, datapoints_to_alarm=3)),
+    # Serverless v2 at its maximum capacity cannot scale further: 90 % for 15 minutes.
+    _row("DatabaseCapacity", (AURORA,), GT, NOT_BREACHING, "%", "capacity used of the maximum ACUs (ACUUtilization)",
+         warning=Threshold(90, period=300, evaluation_periods=3)),
+    # S3 request metrics need a metrics configuration on the bucket; SDKs retry 5xx (503 Slow Down at a hot
+    # prefix), so 5 % of at least 100 requests in 2 of 2 five-minute periods.
+    _row("BucketServerErrors", (BUCKET,), GT, NOT_BREACHING, "%", "5xx responses per request (request metrics)",
+         warning=Threshold(5, period=300, evaluation_periods=2, min_requests=100)),
+    # Without request metrics S3 publishes stored bytes once a day: far below the expected band is bulk
+    # deletion, or a lifecycle rule doing what it was told. Chat only: a person judges which.
+    _row("BucketStorageAnomaly", (BUCKET,), LOWER_BAND, NOT_BREACHING, "std devs",
+         "stored bytes below their expected band (daily BucketSizeBytes)",
+         info=Threshold(4, period=86400, evaluation_periods=1)),
+    # A dropped invocation is a scheduled job that never ran after its retries: each is worth a look, like a
+    # dead letter, so any one (at least 1 dropped) of the attempted invocations.
+    _row("ScheduleFailures", (SCHEDULE_GROUP,), GT, NOT_BREACHING, "%",
+         "invocations dropped after their retries, per attempted invocation",
+         warning=Threshold(0, period=300, evaluation_periods=1, min_bad=1)),
+    # A pipe retries its target; failed and timed-out executions over 5 % of at least 10 invocations, and at
+    # least 3 of them, in 2 of 3 five-minute periods.
+    _row("PipeFailures", (PIPE,), GT, NOT_BREACHING, "%", "failed and timed-out executions per invocation",
+         warning=Threshold(5, period=300, evaluation_periods=3, datapoints_to_alarm=2, min_requests=10,
+                           min_bad=3)),
+    # SES computes these rates over the configuration set's recent sending, so they carry their own volume; 5 %
+    # bounces and 0.1 % complaints are the marks of a list that harms the sender's reputation.
+    _row("EmailBounceRate", (SES,), GT, NOT_BREACHING, "%", "bounce rate of the configuration set "
+         "(Reputation.BounceRate)", warning=Threshold(5, period=3600, evaluation_periods=1)),
+    _row("EmailComplaintRate", (SES,), GT, NOT_BREACHING, "%", "complaint rate of the configuration set "
+         "(Reputation.ComplaintRate)", warning=Threshold(0.1, period=3600, evaluation_periods=1)),
 )
 # fmt: on
 

@@ -351,6 +351,8 @@ class _Reader:
         self.queues()
         self.state_machines()
         self.rules_and_topics()
+        from plan.discovery_estate import discover_estate  # the kinds beyond the serverless core
+        discover_estate(self)
         return Discovery(ServiceResources(**{k: tuple(v) for k, v in self.found.items()}), self.skips, self.problems,
                          self.source)
 

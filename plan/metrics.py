@@ -33,6 +33,7 @@ from config.services import (
     TopicRef,
 )
 from plan.catalog import Threshold
+from plan.metrics_estate import ESTATE_APPLIES, ESTATE_SIGNALS
 from plan.signals import MetricSpec, Signal, guarded_percent, guarded_share, guarded_success, math, metric, total
 
 __all__ = ["MetricContext", "PlanError", "SignalFn", "SIGNALS", "signal_for", "families_of", "families_for", "applies",
@@ -226,6 +227,7 @@ SIGNALS: Mapping[str, Mapping[str, SignalFn]] = {
     "state_machines": {"StepFunctionsFailures": _sfn_failures},
     "event_rules": {"EventDeliveryFailures": _rule_failures},
     "topics": {"NotificationFailures": _topic_failures},
+    **ESTATE_SIGNALS,  # the kinds beyond the serverless core and listed API routes (plan/metrics_estate.py)
 }
 
 
@@ -235,6 +237,7 @@ _APPLIES: Mapping[tuple[str, str], Callable[[Any], bool]] = {
     ("functions", "IteratorAge"): lambda fn: fn.stream_source,
     ("functions", "AsyncFailures"): lambda fn: fn.async_invoked,
     ("queues", "DlqDepth"): lambda queue: bool(queue.dlq),
+    **ESTATE_APPLIES,
 }
 
 

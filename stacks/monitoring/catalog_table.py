@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from config.kinds import KIND_NAMES
 from plan.catalog import CATALOG, Threshold
 
 __all__ = ["override_table", "readme_with_table", "BEGIN", "END", "README"]
@@ -20,7 +21,8 @@ _SIGN = {"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": ">=", "Le
          "GreaterThanUpperThreshold": "above the band of",
          "LessThanLowerOrGreaterThanUpperThreshold": "outside the band of"}
 _KINDS = {"functions": "functions", "rest_apis": "REST APIs", "http_apis": "HTTP APIs", "tables": "tables",
-          "queues": "queues", "state_machines": "state machines", "event_rules": "rules", "topics": "topics"}
+          "queues": "queues", "state_machines": "state machines", "event_rules": "rules", "topics": "topics",
+          "api_routes": "API routes", **{kind: names[1] for kind, names in KIND_NAMES.items()}}
 
 
 def _duration(seconds: int) -> str:
@@ -52,7 +54,7 @@ def override_table() -> str:
     Example
     -------
     >>> override_table().splitlines()[0]
-    '| family | applies to | measures | critical | warning |'
+    '| family | applies to | measures | critical | warning | info |'
     """
     severities = [s for s in ("critical", "warning", "info") if any(s in row.thresholds for row in CATALOG.values())]
     rows = ["| family | applies to | measures | " + " | ".join(severities) + " |",
@@ -73,7 +75,9 @@ def readme_with_table(text: str) -> str:
 
 def main(argv: list[str]) -> int:
     if argv == ["--write"]:
-        README.write_text(readme_with_table(README.read_text()))
+        from stacks.monitoring.kinds_table import readme_with_kinds  # the kinds table shares the README
+
+        README.write_text(readme_with_kinds(readme_with_table(README.read_text())))
         print(f"wrote the override families into {README.name}")
         return 0
     print(override_table())

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from config.kinds import KIND_NAMES
 from config.schema import EnvironmentConfig
 from config.services import RESOURCE_KINDS, ServiceConfig, ServiceResources
 from plan.catalog import CATALOG, CatalogError, defaults_for_kind, resolve_threshold
@@ -29,7 +30,8 @@ _FUNCTION_DURATION_FAMILIES = ("Latency",)
 KIND_LABELS = {"functions": ("function", "functions"), "rest_apis": ("REST API", "REST APIs"),
                "http_apis": ("HTTP API", "HTTP APIs"), "tables": ("table", "tables"), "queues": ("queue", "queues"),
                "state_machines": ("state machine", "state machines"), "event_rules": ("rule", "rules"),
-               "topics": ("topic", "topics")}
+               "topics": ("topic", "topics"), "api_routes": ("API route", "API routes"),
+               **{kind: names[:2] for kind, names in KIND_NAMES.items()}}
 
 
 class MonitoringError(ValueError):

@@ -8,6 +8,7 @@ from typing import Any
 
 from config.cost import EstimateAssumptions
 from tools.cost_estimate.inventory import canary_runs, count_alarms, functions, resources
+from tools.cost_estimate.paid_metrics import S3_REQUEST_METRICS_PER_CONFIGURATION, s3_request_metric_configurations
 
 __all__ = ["Usage", "UsageReport", "measure", "PRICED_TYPES"]
 
@@ -136,6 +137,10 @@ def _metrics(report: UsageReport, fns: list, by_type: dict, assumptions: Estimat
     if filters:
         total += filters
         parts.append(f"{filters} log metric filter(s)")
+    s3 = s3_request_metric_configurations(r.props for r in by_type.get("AWS::CloudWatch::Alarm", []))
+    if s3:  # S3 request metrics, billed like custom metrics
+        total += len(s3) * S3_REQUEST_METRICS_PER_CONFIGURATION
+        parts.append(f"{len(s3)} S3 request-metrics configuration(s) x {S3_REQUEST_METRICS_PER_CONFIGURATION}")
     if total:
         report.usages.append(Usage("cloudwatch.custom_metric", "Custom metrics", Decimal(total), "; ".join(parts)))
     rules = len(by_type.get("AWS::CloudWatch::InsightRule", []))
