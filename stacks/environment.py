@@ -13,6 +13,7 @@ from stacks.demo_service_stack import DemoServiceStack
 from stacks.layer_stack import LayerStack
 from stacks.monitoring_stack import build_monitoring
 from stacks.naming import stack_name
+from stacks.regional_alerting_stack import build_regional_alerting
 from stacks.routing_stack import RoutingStack
 from stacks.telemetry_stacks import build_telemetry
 
@@ -63,9 +64,13 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
         layer_build_id=layer.build_id, **props("Routing"),
     )
     stacks["Routing"].add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
+    # Every other region with alarms (canaries, region-pinned metrics) gets its own alert topics, which the router
+    # subscribes to across regions: made after the router, whose ARN the subscriptions name.
+    regional = build_regional_alerting(app, cfg, routing=stacks["Routing"], props=props)
+    stacks.update({f"Alerting-{region}": stack for region, stack in regional.items()})
     # Synthetics, X-Ray and logs. Canary alarms of configured services join their service composites.
 
-    telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props, demo=demo)
+    telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props, demo=demo, regional=regional)
     stacks.update(telemetry.stacks)
     # Monitoring: the maintenance switch, then one stack per service (plus part stacks for big ones).
 
