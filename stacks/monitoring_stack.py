@@ -11,8 +11,8 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig, ServiceResources
 from dashboards.model import AlarmRef
+from plan.discovery import service_resources
 from stacks.monitoring.composites import Child, CompositeSpec, any_of
-from stacks.monitoring.discovery import service_resources
 from stacks.monitoring.maintenance import MaintenanceSwitch, mute_rules
 from stacks.monitoring.partition import partition
 from stacks.monitoring.service_alarms import ServiceAlarms

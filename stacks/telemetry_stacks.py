@@ -11,10 +11,10 @@ from aws_cdk import App, Environment, Stack, aws_cloudwatch as cloudwatch, aws_s
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig
 from config.telemetry import CanaryConfig, EndpointCheck
+from plan.discovery import service_resources
 from stacks.demo_service_stack import DemoServiceStack
 from stacks.logs import monitored_functions
 from stacks.logs_stack import LogsStack
-from stacks.monitoring.discovery import service_resources
 from stacks.naming import stack_name
 from stacks.synthetics.targets import canary_targets
 from stacks.synthetics_stack import SyntheticsStack

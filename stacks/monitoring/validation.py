@@ -16,8 +16,8 @@ from typing import Any, Iterator
 
 from config.schema import EnvironmentConfig
 from config.services import RESOURCE_KINDS, ServiceConfig, ServiceResources
-from stacks.monitoring.catalog import CATALOG, CatalogError, defaults_for_kind, resolve_threshold
-from stacks.monitoring.discovery import Discovery, DiscoveryError, discover_service
+from plan.catalog import CATALOG, CatalogError, defaults_for_kind, resolve_threshold
+from plan.discovery import Discovery, DiscoveryError, discover_service
 from stacks.monitoring.metrics import MetricContext, signals_for
 
 __all__ = ["ServiceCheck", "EnvironmentCheck", "MonitoringError", "check_environment", "check_service",

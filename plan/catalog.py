@@ -18,13 +18,16 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from config.errors import InputError
-from config.services import ALARM_FAMILIES, AlarmOverride
+from config.services import AlarmOverride
+from plan.enums import Comparison, MissingData
 
-__all__ = ["Threshold", "AlarmDefault", "CATALOG", "CatalogError", "resolve_threshold", "defaults_for_kind"]
+__all__ = ["Threshold", "AlarmDefault", "CATALOG", "FAMILIES", "CatalogError", "resolve_threshold",
+           "defaults_for_kind"]
 
-GT, GTE, LT = "GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold"
-LOWER_BAND = "LessThanLowerThreshold"
-NOT_BREACHING, BREACHING, MISSING, IGNORE = "notBreaching", "breaching", "missing", "ignore"
+GT, GTE, LT = (Comparison.GREATER_THAN_THRESHOLD, Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+               Comparison.LESS_THAN_THRESHOLD)
+LOWER_BAND = Comparison.LESS_THAN_LOWER_THRESHOLD
+NOT_BREACHING, IGNORE = MissingData.NOT_BREACHING, MissingData.IGNORE
 
 FUNCTION, REST_API, HTTP_API = "functions", "rest_apis", "http_apis"
 TABLE, QUEUE, STATE_MACHINE, EVENT_RULE, TOPIC = "tables", "queues", "state_machines", "event_rules", "topics"
@@ -68,15 +71,15 @@ class AlarmDefault:
 
     family: str
     kinds: tuple[str, ...]
-    comparison: str
-    treat_missing: str
+    comparison: Comparison
+    treat_missing: MissingData
     unit: str
     what: str
     thresholds: Mapping[str, Threshold] = field(default_factory=dict)
 
 
-def _row(family: str, kinds: tuple[str, ...], comparison: str, treat_missing: str, unit: str, what: str,
-         **thresholds: Threshold) -> AlarmDefault:
+def _row(family: str, kinds: tuple[str, ...], comparison: Comparison, treat_missing: MissingData, unit: str,
+         what: str, **thresholds: Threshold) -> AlarmDefault:
     return AlarmDefault(family, kinds, comparison, treat_missing, unit, what, MappingProxyType(thresholds))
 
 
@@ -166,8 +169,9 @@ _ROWS = (
 # fmt: on
 
 CATALOG: Mapping[str, AlarmDefault] = MappingProxyType({row.family: row for row in _ROWS})
-if tuple(CATALOG) != ALARM_FAMILIES:  # config validates override keys against ALARM_FAMILIES
-    raise RuntimeError("config.services.ALARM_FAMILIES and the alarm catalog disagree")
+# The one list of alarm families: config checks override keys against it (importing it when it validates, so
+# config never imports plan/ at import time).
+FAMILIES: tuple[str, ...] = tuple(CATALOG)
 
 
 def defaults_for_kind(kind: str) -> list[AlarmDefault]:
