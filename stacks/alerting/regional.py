@@ -36,10 +36,11 @@ from aws_cdk import (
 from constructs import Construct
 
 from config.schema import SEVERITIES, EnvironmentConfig
+from plan.catalog import Threshold
+from plan.enums import Comparison, MissingData
 from plan.regions import regional_topic_name, sns_principal
 from stacks.alerting.topics import source_conditions
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
-from stacks.monitoring.catalog import Threshold
 from stacks.monitoring.metrics.common import Signal
 from stacks.nag import suppress
 from stacks.naming import resource_name
@@ -129,8 +130,8 @@ class RegionalAlertTopics(Construct):
                            signal_name="DeadLetters", severity="critical",
                            signal=Signal(self.dlq.metric_approximate_number_of_messages_visible(
                                period=Duration.minutes(5), statistic="Maximum")),
-                           threshold=Threshold(0, period=300), comparison="GreaterThanThreshold",
-                           treat_missing="notBreaching",
+                           threshold=Threshold(0, period=300), comparison=Comparison.GREATER_THAN_THRESHOLD,
+                           treat_missing=MissingData.NOT_BREACHING,
                            what=f"alerts from {self.region} that SNS could not deliver to the home router"))
         return created.alarm
 
