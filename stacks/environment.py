@@ -4,6 +4,8 @@ from __future__ import annotations
 from aws_cdk import App, Aspects, Environment, Stack, Tags
 
 from config.schema import EnvironmentConfig
+from plan.account import account_signals
+from stacks.account_stack import AccountStack
 from stacks.alarm_features.warm_up import WarmUp
 from stacks.alerting_stack import AlertingStack
 from stacks.app_tag import APP_TAG, app_tag_value
@@ -77,6 +79,12 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props,
                                    extra_children=telemetry.canary_children, canaries=telemetry.canaries,
                                    log_group_stacks=[stacks[k] for k in ("Logs", "DemoService") if k in stacks]))
+    # Account-level signals (Lambda's concurrency quota, SES reputation): no service owns them.
+    if account_signals(cfg):
+        stacks["Account"] = AccountStack(app, stack_name(cfg, "Account"), cfg=cfg, topics=alerting.topics,
+                                         **props("Account"))
+        if "Maintenance" in stacks:
+            stacks["Account"].add_stack_dependency(stacks["Maintenance"])  # its composite names the switch
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
 
