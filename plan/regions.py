@@ -65,19 +65,21 @@ def sns_principal(topic_region: str) -> str:
     return f"sns.{topic_region}.amazonaws.com" if topic_region in OPT_IN_REGIONS else "sns.amazonaws.com"
 
 
-def pinned_kinds(pins: Mapping[str, str] | None = None) -> Mapping[str, str]:
-    """The pinned kinds that this config model knows (a kind is pinned before its config key exists)."""
+def pinned_kinds(pins: Mapping[str, str] | None = None, *, home: str | None = None) -> Mapping[str, str]:
+    """The pinned kinds that this config model knows (a kind is pinned before its config key exists), except
+    those pinned to ``home`` (the home stacks alarm on them where they are)."""
     pins = REGION_PINNED_KINDS if pins is None else pins
-    return {kind: region for kind, region in pins.items() if kind in ServiceResources.model_fields}
+    return {kind: region for kind, region in pins.items()
+            if kind in ServiceResources.model_fields and region != home}
 
 
 def _refs(resources: ServiceResources, kind: str) -> tuple[Any, ...]:
     return tuple(getattr(resources, kind, ()))
 
 
-def pinned_resources(resources: ServiceResources, *, pins: Mapping[str, str] | None = None
-                     ) -> dict[str, ServiceResources]:
-    """``region -> the resources of those kinds pinned there`` (regions with none are left out).
+def pinned_resources(resources: ServiceResources, *, home: str | None = None,
+                     pins: Mapping[str, str] | None = None) -> dict[str, ServiceResources]:
+    """``region -> the resources of those kinds pinned there`` (regions with none, and ``home``, left out).
 
     Example
     -------
@@ -86,22 +88,23 @@ def pinned_resources(resources: ServiceResources, *, pins: Mapping[str, str] | N
     ['orders']
     """
     by_region: dict[str, dict[str, tuple[Any, ...]]] = {}
-    for kind, region in pinned_kinds(pins).items():
+    for kind, region in pinned_kinds(pins, home=home).items():
         refs = _refs(resources, kind)
         if refs:
             by_region.setdefault(region, {})[kind] = refs
     return {region: ServiceResources(**kinds) for region, kinds in by_region.items()}
 
 
-def unpinned_resources(resources: ServiceResources, *, pins: Mapping[str, str] | None = None) -> ServiceResources:
-    """``resources`` without the kinds pinned to a region: what the service's home stack alarms on.
+def unpinned_resources(resources: ServiceResources, *, home: str | None = None,
+                       pins: Mapping[str, str] | None = None) -> ServiceResources:
+    """``resources`` without the kinds pinned to a region other than ``home``: what the home stacks alarm on.
 
     Example
     -------
     >>> unpinned_resources(ServiceResources(tables=("orders",)), pins={"tables": "us-east-1"}).count()
     0
     """
-    kinds = set(pinned_kinds(pins))
+    kinds = set(pinned_kinds(pins, home=home))
     if not kinds or not any(_refs(resources, kind) for kind in kinds):
         return resources
     return resources.model_copy(update={kind: () for kind in kinds})
@@ -116,38 +119,43 @@ def alert_regions(cfg: EnvironmentConfig, *, pins: Mapping[str, str] | None = No
     >>> alert_regions(load_config("dev"))
     ()
     """
+    from plan.discovery import service_resources  # listed plus discovered from the service's template
+
     regions = [r for r in cfg.synthetics.extra_regions if r != cfg.region]
     for service in cfg.services:
-        regions += [r for r in pinned_resources(service.resources, pins=pins) if r != cfg.region]
+        regions += list(pinned_resources(service_resources(service), home=cfg.region, pins=pins))
     return tuple(dict.fromkeys(regions))
 
 
-def pinned_region_problems(cfg: EnvironmentConfig, services: tuple[ServiceConfig, ...] | None = None, *,
-                           pins: Mapping[str, str] | None = None) -> list[str]:
-    """One line per service that lists a region-pinned resource while its stacks live in another region.
+def pinned_region_problems(cfg: EnvironmentConfig, service: ServiceConfig, resources: ServiceResources | None = None,
+                           *, pins: Mapping[str, str] | None = None) -> list[str]:
+    """One line per pinned kind that ``service`` lists (``resources``: as resolved, default as configured) where
+    it cannot be alarmed on.
 
-    A service whose own ``region`` (when config has one) is not the pinned region cannot alarm there by
-    itself: the pinned stack is made for it in the pinned region, so this only refuses what cannot work, an
-    environment without a home region (its stacks deploy wherever the credentials point, so the pinned
-    region's stack and the home stacks could not be told apart).
+    By default a pinned resource's alarms go to a stack of its own in the pinned region, beside the service's
+    home stacks. Two configs cannot work: a service whose ``region`` is set to another region (its stacks are
+    said to live there, and CloudWatch cannot alarm there on the pinned metrics), and an environment without a
+    region (its stacks deploy wherever the credentials point, so the pinned stack may land in the home region).
 
     Example
     -------
-    >>> pinned_region_problems(load_config("prod"))  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
+    >>> pinned_region_problems(cfg, cfg.services[0])
     []
     """
     problems = []
-    for service in services if services is not None else cfg.services:
-        for region, resources in pinned_resources(service.resources, pins=pins).items():
-            kinds = [k for k in pinned_kinds(pins) if _refs(resources, k)]
-            own = getattr(service, "region", None)  # a per-service region, when config has one
-            if own and own != region:
-                problems.append(
-                    f"services.{service.name}.resources.{kinds[0]}: metrics of this kind exist only in {region}, "
-                    f"but the service's stacks are in {own}; set the service's region to {region} or list the "
-                    f"resource under a service in {region}")
-            elif cfg.region is None:
-                problems.append(
-                    f"services.{service.name}.resources.{kinds[0]}: metrics of this kind exist only in {region}; "
-                    f"set the environment's region so the {region} stack can be told apart from the home stacks")
+    for region, pinned in pinned_resources(resources or service.resources, home=cfg.region, pins=pins).items():
+        kinds = [k for k in pinned_kinds(pins, home=cfg.region) if _refs(pinned, k)]
+        # a per-service region set in config (when the config model has one)
+        own = getattr(service, "region", None) if "region" in service.model_fields_set else None
+        if own and own != region:
+            problems.append(
+                f"services.{service.name}.resources.{kinds[0]}: metrics of this kind exist only in {region}, but "
+                f"the service's stacks are in {own}; set the service's region to {region} or list the resource "
+                f"under a service in {region}")
+        elif cfg.region is None:
+            problems.append(
+                f"services.{service.name}.resources.{kinds[0]}: metrics of this kind exist only in {region}; set "
+                f"the environment's region so its {region} stack cannot land in the home region")
     return problems

@@ -15,6 +15,7 @@ from stacks.demo_service_stack import DemoServiceStack
 from stacks.layer_stack import LayerStack
 from stacks.monitoring_stack import build_monitoring
 from stacks.naming import stack_name
+from stacks.pinned_monitoring_stack import build_pinned_monitoring
 from stacks.regional_alerting_stack import build_regional_alerting
 from stacks.routing_stack import RoutingStack
 from stacks.telemetry_stacks import build_telemetry
@@ -79,6 +80,8 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props,
                                    extra_children=telemetry.canary_children, canaries=telemetry.canaries,
                                    log_group_stacks=[stacks[k] for k in ("Logs", "DemoService") if k in stacks]))
+    # Resources whose metrics exist in one other region only (CloudFront: us-east-1) are alarmed on there.
+    stacks.update(build_pinned_monitoring(app, cfg, regional=regional, props=props))
     # Account-level signals (Lambda's concurrency quota, SES reputation): no service owns them.
     if account_signals(cfg):
         stacks["Account"] = AccountStack(app, stack_name(cfg, "Account"), cfg=cfg, topics=alerting.topics,
