@@ -97,3 +97,14 @@ def test_prod_wires_every_extra_region_to_the_router_it_deploys(synth):
     artifact = manifest["artifacts"]["watchtower-prod-Alerting-us-east-1"]
     assert artifact["environment"].endswith("/us-east-1")
     assert "watchtower-prod-Routing" in artifact["dependencies"]
+
+
+def test_make_cost_prices_the_extra_regions_key_and_topics_at_that_regions_prices(synth):
+    from tools.cost_estimate.estimate import estimate_dir
+    # GIVEN prod's assembly (each stack's region read from its manifest, as make cost does)
+    bill = estimate_dir(synth.result("prod").outdir, "prod")
+    lines = {line.usage.item: line for line in bill.lines}
+    # THEN the us-east-1 key costs a key-month there and its four topics (critical, warning, info, ops) are billed
+    assert lines["KMS keys (us-east-1)"].usage.quantity == 1 and lines["KMS keys (us-east-1)"].cost == 1
+    assert lines["SNS topics (us-east-1)"].usage.quantity == 4
+    assert "AWS::SNS::Topic" not in bill.not_priced
