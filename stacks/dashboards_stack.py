@@ -16,7 +16,7 @@ from dashboards.registry import DASHBOARDS, build_parts
 from dashboards.widgets import REGION_PLACEHOLDER
 from stacks.naming import resource_name
 
-__all__ = ["DashboardsStack", "dashboard_inputs", "with_region", "alarm_thresholds"]
+__all__ = ["DashboardsStack", "dashboard_inputs", "with_region"]
 
 
 def with_region(value: Any, region: str) -> Any:
@@ -34,30 +34,10 @@ def with_region(value: Any, region: str) -> Any:
     return region if value == REGION_PLACEHOLDER else value
 
 
-def alarm_thresholds(stacks: Iterable[Stack]) -> dict[str, float]:
-    """Threshold of every metric alarm in ``stacks`` with a literal name and threshold, keyed by alarm name.
-
-    Alarm refs carry no threshold unless their maker set one; reading it from the alarm itself keeps the line on
-    the graph equal to what the alarm compares (anomaly-band alarms have none and get no line).
-
-    Example
-    -------
-    >>> alarm_thresholds([monitoring_stack])["watchtower-prod-orders-api-Latency-critical"]  # doctest: +SKIP
-    10000.0
-    """
-    found: dict[str, float] = {}
-    for stack in stacks:
-        for node in stack.node.find_all():
-            if isinstance(node, cloudwatch.CfnAlarm) and isinstance(node.alarm_name, str) \
-                    and not Token.is_unresolved(node.alarm_name) and isinstance(node.threshold, (int, float)):
-                found[node.alarm_name] = float(node.threshold)
-    return found
-
-
 def dashboard_inputs(cfg: EnvironmentConfig, stacks: Iterable[Stack]) -> dict[str, Any]:
     """``alarm_refs`` and ``resources`` for DashboardsStack, read from the stacks built before it.
 
-    Any stack exposing ``alarm_refs`` contributes its alarms (thresholds filled in from the alarms themselves);
+    Any stack exposing ``alarm_refs`` contributes its alarms (with the thresholds the plan gave them);
     a stack with ``function_name`` and ``dlq_name`` is the alert router; one with ``canaries`` (service ->
     canary construct) adds canary names.
 
@@ -66,9 +46,7 @@ def dashboard_inputs(cfg: EnvironmentConfig, stacks: Iterable[Stack]) -> dict[st
     >>> DashboardsStack(app, "watchtower-dev-Dashboards", cfg=cfg, **dashboard_inputs(cfg, stacks))  # doctest: +SKIP
     """
     stacks = list(stacks)
-    thresholds = alarm_thresholds(stacks)
-    refs = [dataclasses.replace(ref, threshold=thresholds.get(ref.name)) if ref.threshold is None else ref
-            for stack in stacks for ref in getattr(stack, "alarm_refs", ())]
+    refs = [ref for stack in stacks for ref in getattr(stack, "alarm_refs", ())]
     router = next((s for s in stacks if hasattr(s, "function_name") and hasattr(s, "dlq_name")), None)
     canaries: dict[str, str] = {}
     for stack in stacks:  # the home region's synthetics stack comes first; extra regions chart their own

@@ -1,19 +1,12 @@
-"""The one place names are made. Names are stable across deploys: renaming an alarm replaces it and loses its
-history, so change these functions only with a migration in mind."""
+"""Names of stacks and SSM parameters. Alarm and resource names are made in plan/naming.py (re-exported here),
+so the plan and the stacks spell them alike. Names are stable across deploys: renaming an alarm replaces it and
+loses its history, so change these functions only with a migration in mind."""
 from __future__ import annotations
 
-import re
-
 from config.schema import EnvironmentConfig
+from plan.naming import alarm_name, name_part as _part, resource_name
 
 __all__ = ["stack_name", "alarm_name", "resource_name", "ssm_path"]
-
-_UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
-
-
-def _part(value: str) -> str:
-    """One name segment: characters other than letters, digits and '-' become '-'."""
-    return _UNSAFE.sub("-", value).strip("-")
 
 
 def stack_name(cfg: EnvironmentConfig, concern: str) -> str:
@@ -27,32 +20,6 @@ def stack_name(cfg: EnvironmentConfig, concern: str) -> str:
     'watchtower-dev-Alerting'
     """
     return f"{cfg.app}-{cfg.env}-{_part(concern)}"
-
-
-def alarm_name(cfg: EnvironmentConfig, service: str, resource: str, signal: str, severity: str) -> str:
-    """``{app}-{env}-{service}-{resource}-{signal}-{severity}``.
-
-    Example
-    -------
-    >>> from config.loader import load_config
-    >>> cfg = load_config("prod")
-    >>> alarm_name(cfg, "orders", "api", "HighErrorRate", "critical")
-    'watchtower-prod-orders-api-HighErrorRate-critical'
-    """
-    return "-".join([cfg.app, cfg.env, _part(service), _part(resource), _part(signal), _part(severity)])
-
-
-def resource_name(cfg: EnvironmentConfig, *parts: str) -> str:
-    """A physical name for any other resource: ``{app}-{env}-{part}-...``.
-
-    Example
-    -------
-    >>> from config.loader import load_config
-    >>> cfg = load_config("dev")
-    >>> resource_name(cfg, "alerts", "critical")
-    'watchtower-dev-alerts-critical'
-    """
-    return "-".join([cfg.app, cfg.env, *(_part(p) for p in parts)])
 
 
 def ssm_path(cfg: EnvironmentConfig, *parts: str) -> str:

@@ -61,8 +61,10 @@ class PinnedMonitoringStack(Stack):
                                        ("warning", "Warning", f"warning composite ({region})")):
             kids = [Child(c.alarm, c.ref.name) for c in alarms.created if c.severity == severity]
             spec = CompositeSpec(service=service.name, resource=region, signal=signal, severity=severity, what=what,
-                                 topic=topics[severity], suppressor=maintenance, refs=self.alarm_refs)
-            made[severity] = any_of(self, signal, cfg=cfg, spec=spec, children=kids, runbook_base_url=base_url)
+                                 topic=topics[severity], suppressor=maintenance)
+            composites = any_of(self, signal, cfg=cfg, spec=spec, children=kids, runbook_base_url=base_url)
+            made[severity] = composites[-1].alarm if composites else None
+            self.alarm_refs.extend(c.ref for c in composites)
         self.critical, self.warning = made["critical"], made["warning"]
         self.people_reaching = [c for c in (self.critical, self.warning) if c is not None]
         if service.maintenance_windows and self.people_reaching:

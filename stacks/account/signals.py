@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import aws_cloudwatch as cloudwatch, aws_sns as sns
+from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_sns as sns
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
@@ -13,7 +13,7 @@ from plan.account import ACCOUNT_SERVICE, AccountSignal
 from plan.catalog import CATALOG
 from stacks.monitoring.alarm_factory import AlarmSpec, CreatedAlarm, create_alarm
 from stacks.monitoring.composites import Child, CompositeSpec, any_of
-from stacks.monitoring.metrics.common import Signal, metric
+from stacks.monitoring.metrics.common import CdkSignal
 
 __all__ = ["AccountSignalAlarms"]
 
@@ -42,12 +42,13 @@ class AccountSignalAlarms(Construct):
         for signal in signals:
             row = CATALOG[signal.family]
             resource = _RESOURCE[signal.namespace]
-            watched = metric(signal.namespace, signal.metric, {}, signal.statistic, signal.threshold.period)
+            watched = cloudwatch.Metric(namespace=signal.namespace, metric_name=signal.metric,
+                                        statistic=signal.statistic, period=Duration.seconds(signal.threshold.period))
             created = create_alarm(
                 self, f"{signal.family}{signal.severity.title()}", cfg=cfg, runbook_base_url=cfg.runbook_base_url,
                 notify=topics.get("info"),
                 spec=AlarmSpec(service=ACCOUNT_SERVICE, resource=resource, family=signal.family,
-                               severity=signal.severity, signal=Signal(watched, scale=signal.scale),
+                               severity=signal.severity, signal=CdkSignal(watched, scale=signal.scale),
                                threshold=signal.threshold, comparison=row.comparison,
                                treat_missing=row.treat_missing, what=row.what, unit=row.unit))
             self.created.append(created)
@@ -58,8 +59,9 @@ class AccountSignalAlarms(Construct):
             spec = CompositeSpec(service=ACCOUNT_SERVICE, resource="account", signal=severity.title(),
                                  severity=severity, what="account-level signal (Lambda concurrency quota, SES "
                                                          "reputation)", family="Composite",
-                                 topic=topics.get(severity), suppressor=suppressor, refs=self.refs)
-            composite = any_of(self, f"{severity.title()}Composite", cfg=cfg, spec=spec, children=children,
-                               runbook_base_url=cfg.runbook_base_url)
-            if composite is not None:
-                self.composites[severity] = composite
+                                 topic=topics.get(severity), suppressor=suppressor)
+            made = any_of(self, f"{severity.title()}Composite", cfg=cfg, spec=spec, children=children,
+                          runbook_base_url=cfg.runbook_base_url)
+            if made:
+                self.composites[severity] = made[-1].alarm
+                self.refs.extend(c.ref for c in made)

@@ -41,7 +41,7 @@ from plan.enums import Comparison, MissingData
 from plan.regions import regional_topic_name, sns_principal
 from stacks.alerting.topics import source_conditions
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
-from stacks.monitoring.metrics.common import Signal
+from stacks.monitoring.metrics.common import CdkSignal
 from stacks.nag import suppress
 from stacks.naming import resource_name
 
@@ -128,7 +128,7 @@ class RegionalAlertTopics(Construct):
             self, "DeadLetterAlarm", cfg=cfg, runbook_base_url=cfg.runbook_base_url, notify=self.ops_topic,
             spec=AlarmSpec(service=REGIONAL_SERVICE, resource=f"router-{self.region}", family="alert-router",
                            signal_name="DeadLetters", severity="critical",
-                           signal=Signal(self.dlq.metric_approximate_number_of_messages_visible(
+                           signal=CdkSignal(self.dlq.metric_approximate_number_of_messages_visible(
                                period=Duration.minutes(5), statistic="Maximum")),
                            threshold=Threshold(0, period=300), comparison=Comparison.GREATER_THAN_THRESHOLD,
                            treat_missing=MissingData.NOT_BREACHING,

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from aws_cdk import aws_applicationsignals as appsignals
 
 from config.services import MaintenanceWindow
-from stacks.slo.windows import SloError
+from plan.slo import SloError
 
 __all__ = ["ExclusionWindow", "exclusion_windows", "utc_offsets_minutes", "MAX_EXCLUSION_WINDOWS"]
 

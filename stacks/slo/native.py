@@ -1,7 +1,7 @@
 """The service's SLOs as Application Signals SLO objects, so attainment and error budget show in the console.
 
 Each configured SLI becomes one request-based ``AWS::ApplicationSignals::ServiceLevelObjective`` on the same
-metrics the burn-rate alarms read (stacks/slo/signals.py): total = the source's request count, bad = its error
+metrics the burn-rate alarms read (plan/slo.py): total = the source's request count, bad = its error
 count (availability) or the requests slower than the threshold (latency, from ``PR(0:threshold)``). Same
 objective and rolling 30-day interval; one burn-rate look-back window per window of our burn-rate pairs; the
 service's maintenance windows become exclusion windows. An SLO object raises no alarm of its own: paging stays
@@ -15,9 +15,8 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig, ServiceResources
 from dashboards.slo_console import native_slo_name
+from plan.slo import BURN_PAIRS, SliSource, pick_source
 from stacks.slo.exclusions import exclusion_windows
-from stacks.slo.signals import SliSource, pick_source
-from stacks.slo.windows import BURN_PAIRS
 
 __all__ = ["NativeSlos", "LOOK_BACK_MINUTES", "SLI_PERIOD_SECONDS"]
 
@@ -33,7 +32,7 @@ def _stat(source: SliSource, query_id: str, metric_name: str, stat: str, returne
     metric = appsignals.CfnServiceLevelObjective.MetricProperty(
         namespace=source.namespace, metric_name=metric_name,
         dimensions=[appsignals.CfnServiceLevelObjective.DimensionProperty(name=k, value=v)
-                    for k, v in source.dimensions.items()])
+                    for k, v in source.dimensions])
     return _Query(id=query_id, return_data=returned, metric_stat=appsignals.CfnServiceLevelObjective.MetricStatProperty(
         metric=metric, period=SLI_PERIOD_SECONDS, stat=stat))
 
@@ -43,7 +42,7 @@ def sli_queries(source: SliSource, sli: str, latency_threshold_ms: int) -> tuple
 
     Example
     -------
-    >>> total, bad = sli_queries(SliSource("f", "AWS/Lambda", {"FunctionName": "f"}, "Invocations", "Errors",
+    >>> total, bad = sli_queries(SliSource("f", "AWS/Lambda", (("FunctionName", "f"),), "Invocations", "Errors",
     ...                          "Duration"), "availability", 1000)
     >>> bad[0].metric_stat.metric.metric_name
     'Errors'

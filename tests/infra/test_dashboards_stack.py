@@ -18,7 +18,7 @@ from tests.unit.dashboards.conftest import make_config
 
 
 class _RouterLike(Stack):
-    """A stack shaped like the routing stack: one alarm, its ref without threshold, router names."""
+    """A stack shaped like the routing stack: alarm refs and router names."""
 
     def __init__(self, scope, construct_id):
         super().__init__(scope, construct_id)
@@ -26,19 +26,22 @@ class _RouterLike(Stack):
                                  evaluation_periods=1, metric=cloudwatch.Metric(namespace="AWS/Lambda",
                                                                                 metric_name="Errors"))
         self.alarm_refs = [AlarmRef("wt-prod-router-errors", alarm.alarm_arn, "alerting", "critical", "metric",
+                                    "alert-router", threshold=3.0),
+                           AlarmRef("wt-prod-router-dlq", alarm.alarm_arn, "alerting", "critical", "metric",
                                     "alert-router")]
         self.function_name, self.dlq_name = "wt-prod-router", "wt-prod-router-dlq"
 
 
-def test_inputs_take_thresholds_from_the_alarms_and_names_from_the_router():
-    # GIVEN a stack exposing alarm_refs without thresholds and router names
+def test_inputs_take_thresholds_from_the_refs_and_names_from_the_router():
+    # GIVEN a stack exposing alarm_refs (one with the threshold its maker planned, one without) and router names
     app = App()
     cfg = make_config()
     router = _RouterLike(app, "Router")
     # WHEN the dashboards' inputs are read from it
     inputs = dashboard_inputs(cfg, [router])
-    # THEN the ref carries the alarm's own threshold, and the router's function and DLQ are known
-    assert [r.threshold for r in inputs["alarm_refs"]] == [3.0]
+    # THEN each ref keeps the threshold it was given (nothing walks the construct tree to guess one), and the
+    # router's function and DLQ are known
+    assert [r.threshold for r in inputs["alarm_refs"]] == [3.0, None]
     assert (inputs["resources"].router_function, inputs["resources"].router_dlq) == ("wt-prod-router",
                                                                                       "wt-prod-router-dlq")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from stacks.slo.windows import BURN_PAIRS, burn_threshold, min_events, window_label
+from plan.slo import BURN_PAIRS, burn_threshold, min_events, window_label
 
 ALARM_TYPES = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm")
 # prod.yaml: service -> {sli: objective}
@@ -40,7 +40,7 @@ def test_one_bad_event_never_breaches_a_window_on_its_own():
 
 
 HOUR = 3600
-# The SLO alarm design (Google SRE workbook burn-rate pairs), written out here rather than read from stacks.slo.windows: pair -> (long window, short
+# The SLO alarm design (Google SRE workbook burn-rate pairs), written out here rather than read from plan.slo: pair -> (long window, short
 # window, severity, share of a 30-day budget spent over the long window). factor = share x 30 d / long window.
 DESIGN_PAIRS = {
     "Page1h": (HOUR, 5 * 60, "critical", 0.02),

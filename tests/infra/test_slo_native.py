@@ -8,7 +8,7 @@ from aws_cdk import App, Stack, assertions
 from config.loader import load_config
 from config.services import MaintenanceWindow, ServiceConfig, SloConfig
 from stacks.slo.native import NativeSlos
-from stacks.slo.windows import SloError
+from plan.slo import SloError
 
 SLO_TYPE = "AWS::ApplicationSignals::ServiceLevelObjective"
 HOUR = 3600

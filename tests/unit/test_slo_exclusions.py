@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from config.services import MaintenanceWindow
+from plan.slo import SloError
 from stacks.slo.exclusions import exclusion_windows
-from stacks.slo.windows import SloError
 
 DAYS = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata", "Pacific/Auckland",

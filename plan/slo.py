@@ -29,6 +29,8 @@ import math
 from dataclasses import dataclass
 
 from config.errors import InputError
+from config.services import FunctionRef, HttpApiRef, RestApiRef, ServiceResources, SloConfig
+from plan.signals import MathSpec, math as math_spec, metric
 
 __all__ = [
     "BurnPair",
@@ -39,6 +41,9 @@ __all__ = [
     "min_events",
     "window_label",
     "SloError",
+    "SliSource",
+    "pick_source",
+    "bad_ratio",
 ]
 
 SHORT_FLOOR_SHARE = 1 / 3  # the reset companion of each short window breaches over a third of the factor
@@ -122,3 +127,76 @@ def window_label(seconds: int) -> str:
         if seconds % size == 0:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+@dataclass(frozen=True)
+class SliSource:
+    """Where an SLO's events come from: namespace, dimensions (``(name, value)`` pairs) and the request, error
+    and latency metric names."""
+
+    resource: str
+    namespace: str
+    dimensions: tuple[tuple[str, str], ...]
+    requests: str
+    errors: str
+    latency: str
+
+
+def pick_source(service_name: str, slo: SloConfig, resources: ServiceResources) -> SliSource | None:
+    """The SLO's source: ``slo.source`` by name, else the first API, else the first function; None if none.
+
+    Example
+    -------
+    >>> pick_source("orders", SloConfig(), ServiceResources(functions=("orders-api",))).requests
+    'Invocations'
+    """
+    candidates: list[RestApiRef | HttpApiRef | FunctionRef] = [*resources.rest_apis, *resources.http_apis,
+                                                              *resources.functions]
+    if slo.source is not None:
+        chosen = [c for c in candidates if c.name == slo.source]
+        if not chosen:
+            names = ", ".join(c.name for c in candidates) or "none"
+            raise SloError(f"service '{service_name}': slo.source '{slo.source}' is not one of its APIs or "
+                           f"functions ({names})")
+        candidates = chosen
+    if not candidates:
+        return None
+    ref = candidates[0]
+    if isinstance(ref, RestApiRef):
+        return SliSource(ref.name, "AWS/ApiGateway", (("ApiName", ref.name), ("Stage", ref.stage)), "Count",
+                         "5XXError", "Latency")
+    if isinstance(ref, HttpApiRef):
+        return SliSource(ref.name, "AWS/ApiGateway", (("ApiId", ref.api_id), ("Stage", ref.stage)), "Count",
+                         "5xx", "Latency")
+    return SliSource(ref.name, "AWS/Lambda", (("FunctionName", ref.name),), "Invocations", "Errors", "Duration")
+
+
+def bad_ratio(source: SliSource, sli: str, window: int, min_events: int, latency_threshold_ms: int,
+              min_bad_events: int = 1) -> MathSpec:
+    """Bad events / all events over ``window`` seconds; 0 while fewer than ``min_events`` events or fewer than
+    ``min_bad_events`` bad ones arrived (the volume floor alone stops one bad event, not two or three).
+
+    - availability: failed / all requests (API 5xx / Count, or Lambda Errors / Invocations);
+    - latency: requests slower than the threshold / all requests, from the percentile-rank statistic
+      ``PR(0:threshold)`` (the share of samples at or under the threshold), which CloudWatch accepts in alarms.
+
+    Example
+    -------
+    >>> source = pick_source("orders", SloConfig(), ServiceResources(functions=(FunctionRef(name="orders-api"),)))
+    >>> bad_ratio(source, "availability", 3600, 70, 1000, 5).expression
+    'IF(requests >= 70 AND FILL(bad, 0) >= 5, FILL(bad, 0) / requests, 0)'
+    """
+    dims = dict(source.dimensions)
+    requests = metric(source.namespace, source.requests, dims, "Sum", window)
+    if sli == "availability":
+        bad = metric(source.namespace, source.errors, dims, "Sum", window)
+        expression = f"IF(requests >= {min_events} AND FILL(bad, 0) >= {min_bad_events}, FILL(bad, 0) / requests, 0)"
+        using = {"requests": requests, "bad": bad}
+    else:
+        within = metric(source.namespace, source.latency, dims, f"PR(0:{latency_threshold_ms})", window)
+        # Slow requests = requests x the share above the threshold (PR gives the share at or under it, in %).
+        slow_share = "(100 - FILL(within, 100)) / 100"
+        expression = (f"IF(requests >= {min_events} AND requests * {slow_share} >= {min_bad_events}, "
+                      f"{slow_share}, 0)")
+        using = {"requests": requests, "within": within}
+    return math_spec(expression, using, window, f"{source.resource} {sli} bad ratio")
