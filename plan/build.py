@@ -202,8 +202,8 @@ def _groups(children: Sequence[str]) -> list[list[str]]:
 
 
 def composite_plan(cfg: EnvironmentConfig, *, service: str, resource: str, signal: str, severity: Severity,
-                   what: str, rule: CompositeRule, stack: str, construct_id: str, base_url: str, family: str = "Composite",
-                   description: str | None = None, topic: Severity | None = None,
+                   what: str, rule: CompositeRule, stack: str, construct_id: str, base_url: str,
+                   family: str = "Composite", description: str | None = None, topic: Severity | None = None,
                    suppressor: str | None = None) -> CompositePlan:
     """One composite over ``rule``, notifying ``topic`` (ALARM and OK, so pages resolve), held by
     ``suppressor``."""
@@ -464,7 +464,8 @@ def _slo(b: _Builder, service: ServiceConfig, source: SliSource, base_url: str, 
                 # long over the factor, or over LONG_BAND_SHARE of it once the pair's budget share is spent
                 band = w.window(pair, pair.long_window, share=LONG_BAND_SHARE, which="LongBand")
                 budget = w.window(pair, pair.budget_window, share=pair.budget_factor / pair.factor, which="Budget")
-                rule = CompositeRule("ALL", (CompositeRule("ANY", (long_, CompositeRule("ALL", (band, budget)))), short, floor))
+                long_ok = CompositeRule("ANY", (long_, CompositeRule("ALL", (band, budget))))
+                rule = CompositeRule("ALL", (long_ok, short, floor))
             made = b.composite(
                 service=service.name, resource=resource, signal=f"Burn{pair.name}",
                 severity=_SLO_SEVERITY[pair.action],

@@ -115,7 +115,8 @@ class CompositeRule:
     def text(self) -> str:
         """The rule as CloudWatch writes it, with alarm names where CloudWatch has ARNs."""
         joiner = " OR " if self.op == "ANY" else " AND "
-        return "(" + joiner.join(t.text() if isinstance(t, CompositeRule) else f'ALARM("{t}")' for t in self.terms) + ")"
+        terms = (t.text() if isinstance(t, CompositeRule) else f'ALARM("{t}")' for t in self.terms)
+        return "(" + joiner.join(terms) + ")"
 
     def names(self) -> tuple[str, ...]:
         """Every alarm the rule names, in order."""

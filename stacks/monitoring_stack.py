@@ -12,6 +12,7 @@ from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
 from plan.build import plan_environment
 from plan.model import Plan, ServicePlan
+from plan.signals import MetricSpec
 from stacks.monitoring.alarm_factory import CreatedComposite, render_alarm, render_composite
 from stacks.monitoring.maintenance import MaintenanceSwitch, mute_rules
 from stacks.monitoring.service_alarms import ServiceAlarms
@@ -92,6 +93,8 @@ class MonitoringPartStack(Stack):
 class MonitoringStack(Stack):
     """One service: its alarms (first part), canary alarms, SLOs, and the critical / warning / health
     composites, as the plan has them. ``alarm_refs`` lists every alarm of the service for dashboards.
+    ``canary`` is the service's canary as the synthetics stack made it; its name must be the one the plan's
+    canary alarms watch.
 
     Example
     -------
@@ -115,6 +118,12 @@ class MonitoringStack(Stack):
             for rollup in part.rollups.values():
                 made[rollup.entry.name] = local_alarm(self, rollup.alarm)
         canary_entries = [a for a in plan.alarms_of(service.name, concern) if a.kind == "canary"]
+        planned_canaries = {dict(a.signal.metric.dimensions).get("CanaryName") for a in canary_entries
+                            if a.signal is not None and isinstance(a.signal.metric, MetricSpec)}
+        if canary is not None and planned_canaries != {canary.name}:
+            # the synthetics stack made a canary the plan does not watch (or watches under another name)
+            raise ValueError(f"service {service.name}: canary {canary.name} is not the one the plan watches "
+                             f"({', '.join(sorted(filter(None, planned_canaries))) or 'none'})")
         if canary_entries:  # the service's canary alarms, beside the composites that name them
             scope = Construct(self, "CanaryAlarms")
             for entry in canary_entries:

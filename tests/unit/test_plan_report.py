@@ -51,3 +51,18 @@ def test_diff_of_a_file_that_is_no_plan_is_one_line_and_exit_2(tmp_path, capsys)
     bad.write_text("{}")
     assert main(["diff", str(bad), str(bad)]) == 2
     assert capsys.readouterr().err.strip().endswith("not a plan.json of schema_version 1 (written by python -m plan ENV)")
+
+
+def test_plan_json_lands_where_git_ignores_it():
+    # GIVEN where make plan writes (cdk.out/ENV/plan.json), THEN git ignores it: trying a config leaves the
+    # repository clean
+    import subprocess
+
+    from plan.__main__ import REPO
+
+    import pytest
+
+    if subprocess.run(["git", "rev-parse", "--git-dir"], cwd=REPO, capture_output=True).returncode:
+        pytest.skip("not a git work tree (an exported copy)")
+    ignored = subprocess.run(["git", "check-ignore", "-q", "cdk.out/prod/plan.json"], cwd=REPO)
+    assert ignored.returncode == 0
