@@ -8,9 +8,9 @@ from aws_cdk import Stack, aws_cloudwatch as cloudwatch, aws_sns as sns
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
+from plan import build
 from plan.account import account_signals
 from stacks.account import AccountSignalAlarms
-from stacks.monitoring.maintenance import maintenance_alarm_name
 from stacks.wiring import local_topics
 
 __all__ = ["AccountStack"]
@@ -34,7 +34,7 @@ class AccountStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
                  topics: Mapping[str, sns.ITopic], **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
-        switch = cloudwatch.Alarm.from_alarm_name(self, "MaintenanceSwitch", maintenance_alarm_name(cfg))
+        switch = cloudwatch.Alarm.from_alarm_name(self, "MaintenanceSwitch", build.maintenance_alarm_name(cfg))
         self.alarms = AccountSignalAlarms(self, "Signals", cfg=cfg, signals=account_signals(cfg),
                                           topics=local_topics(self, topics), suppressor=switch)
         self.alarm_refs = self.alarms.refs
