@@ -34,6 +34,7 @@ from plan.model import (
     SloWindow,
 )
 from plan.naming import alarm_name, describe, resource_name, runbook_url
+from plan.regions import unpinned_resources
 from plan.signals import MathSpec, Signal, metric
 from plan.slo import (
     BURN_PAIRS,
@@ -495,6 +496,8 @@ def _slo(b: _Builder, service: ServiceConfig, source: SliSource, base_url: str, 
 def _service(b: _Builder, service: ServiceConfig, maintenance: str) -> ServicePlan:
     cfg = b.cfg
     resources, discovery = discover_service(service)
+    # Kinds whose metrics exist in another region only are alarmed on there (stacks/pinned_monitoring_stack.py).
+    resources = unpinned_resources(resources, home=cfg.region)
     listed = {(kind, ref.name) for kind, ref in _kind_refs(service.resources)}
     planned = resource_plans(service, resources,
                              discovered=frozenset(kr for kr in ((k, r.name) for k, r in _kind_refs(resources))

@@ -22,7 +22,7 @@ from config.services import AlarmOverride
 from plan.enums import Comparison, MissingData
 
 __all__ = ["Threshold", "AlarmDefault", "CATALOG", "FAMILIES", "CatalogError", "resolve_threshold",
-           "defaults_for_kind"]
+           "defaults_for_kind", "ACCOUNT"]
 
 GT, GTE, LT = (Comparison.GREATER_THAN_THRESHOLD, Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
                Comparison.LESS_THAN_THRESHOLD)
@@ -251,7 +251,35 @@ _ROWS = (
 )
 # fmt: on
 
-CATALOG: Mapping[str, AlarmDefault] = MappingProxyType({row.family: row for row in _ROWS})
+# --- account-level signals: one account and region, not a resource of a service ------------------------------
+# Rendered by the environment's Account stack into a warning composite (they reach people, never page: at these
+# levels nothing fails yet, and the services' own alarms page when something does).
+ACCOUNT = "account"
+# fmt: off
+_ACCOUNT_ROWS = (
+    # AWS's recommended alarms (Lambda): ClaimedAccountConcurrency, statistic Maximum, threshold near 90 % of the
+    # account's concurrency quota, so the quota is raised (or reservations cut) before on-demand invocations
+    # throttle. The metric is account-level (per region, no FunctionName dimension): unreserved concurrency plus
+    # every reserved and provisioned allocation. Ten minutes in a row, not a burst; the quota is config
+    # (account_signals.lambda_concurrency_quota), the threshold a share of it.
+    _row("AccountConcurrency", (ACCOUNT,), GT, NOT_BREACHING, "% of quota",
+         "Lambda concurrency claimed in the account and region (ClaimedAccountConcurrency, Maximum)",
+         warning=Threshold(90, period=60, evaluation_periods=10)),
+    # SES publishes account reputation as Reputation.BounceRate and Reputation.ComplaintRate (AWS/SES, 0..1,
+    # statistic Average; SES developer guide, 'Creating reputation monitoring alarms using CloudWatch'). SES
+    # places an account under review at a 5 % bounce rate or a 0.1 % complaint rate and may pause sending at
+    # 10 % / 0.5 % (SES developer guide, 'Reputation metrics messages'): alarm at the review levels, averaged
+    # over an hour, so a person acts before the pause. The rates are rolling and published no more often than
+    # that; a missing hour (no mail sent) is fine.
+    _row("SesBounceRate", (ACCOUNT,), GTE, NOT_BREACHING, "%", "SES bounce rate of the account (Reputation.BounceRate)",
+         warning=Threshold(5, period=3600, evaluation_periods=1)),
+    _row("SesComplaintRate", (ACCOUNT,), GTE, NOT_BREACHING, "%",
+         "SES complaint rate of the account (Reputation.ComplaintRate)",
+         warning=Threshold(0.1, period=3600, evaluation_periods=1)),
+)
+# fmt: on
+
+CATALOG: Mapping[str, AlarmDefault] = MappingProxyType({row.family: row for row in (*_ROWS, *_ACCOUNT_ROWS)})
 # The one list of alarm families: config checks override keys against it (importing it when it validates, so
 # config never imports plan/ at import time).
 FAMILIES: tuple[str, ...] = tuple(CATALOG)

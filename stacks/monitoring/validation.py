@@ -20,6 +20,7 @@ from config.services import RESOURCE_KINDS, ServiceConfig, ServiceResources
 from plan.catalog import CATALOG, CatalogError, defaults_for_kind, resolve_threshold
 from plan.discovery import Discovery, DiscoveryError, discover_service
 from plan.metrics import families_for
+from plan.regions import pinned_region_problems
 
 __all__ = ["ServiceCheck", "EnvironmentCheck", "MonitoringError", "check_environment", "check_service",
            "threshold_problem", "report_lines", "KIND_LABELS"]
@@ -250,7 +251,10 @@ def check_environment(cfg: EnvironmentConfig) -> EnvironmentCheck:
     >>> check_environment(load_config("prod")).problems  # doctest: +SKIP
     []
     """
-    return EnvironmentCheck([check_service(cfg, service) for service in cfg.services])
+    checks = [check_service(cfg, service) for service in cfg.services]
+    for service, check in zip(cfg.services, checks, strict=True):  # a region-pinned kind in the wrong region
+        check.problems.extend(pinned_region_problems(cfg, service, check.resources))
+    return EnvironmentCheck(checks)
 
 
 def raise_on_problems(cfg: EnvironmentConfig) -> EnvironmentCheck:

@@ -17,7 +17,7 @@ PRICED_TYPES = {
     "AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudWatch::Dashboard",
     "AWS::Logs::MetricFilter", "AWS::CloudWatch::InsightRule", "AWS::Lambda::Function", "AWS::Synthetics::Canary",
     "AWS::XRay::Group", "AWS::KMS::Key", "AWS::Budgets::Budget", "AWS::CE::AnomalyMonitor",
-    "AWS::ApplicationSignals::ServiceLevelObjective",
+    "AWS::ApplicationSignals::ServiceLevelObjective", "AWS::SNS::Topic",
 }
 _ALARM_PRICE = {
     "standard": "cloudwatch.alarm.standard", "math": "cloudwatch.alarm.standard",
@@ -97,7 +97,8 @@ def measure(templates: dict[str, dict[str, Any]], assumptions: EstimateAssumptio
                   "one paginated query per checker run (more pages cost more)"))
     for price_key, resource_type, item in (("kms.key", "AWS::KMS::Key", "KMS keys"),
                                            ("budgets.budget", "AWS::Budgets::Budget", "Budgets"),
-                                           ("ce.anomaly_monitor", "AWS::CE::AnomalyMonitor", "Anomaly monitors")):
+                                           ("ce.anomaly_monitor", "AWS::CE::AnomalyMonitor", "Anomaly monitors"),
+                                           ("sns.topic", "AWS::SNS::Topic", "SNS topics")):
         count = len(by_type.get(resource_type, []))
         if count:
             add(Usage(price_key, item, Decimal(count), f"{count} resource(s)"))
