@@ -318,6 +318,17 @@ class ServiceConfig(StrictModel):
     region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$", description=(
         "region the service runs in, one of organization.regions; default the environment's region"))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_log_filter_in_another_account(cls, data: Any) -> Any:
+        # ErrorLogs counts log lines with a metric filter on the function's log group, which only the group's own
+        # account can create: for a service in a source account it is off (its error metrics still alarm).
+        if isinstance(data, dict) and data.get("account") and isinstance(data.get("overrides", {}), dict):
+            overrides = data.get("overrides", {})
+            if not any(str(k).split(".")[0] == "ErrorLogs" for k in overrides):
+                return {**data, "overrides": {**overrides, "ErrorLogs": {"enabled": False}}}
+        return data
+
     @field_validator("template")
     @classmethod
     def _template_exists(cls, template: str | None) -> str | None:

@@ -13,7 +13,8 @@ from stacks.demo_service_stack import DemoServiceStack
 from stacks.layer_stack import LayerStack
 from stacks.monitoring_stack import build_monitoring
 from stacks.naming import stack_name
-from stacks.organization_stack import build_organization
+from stacks.organization.placement import place_monitoring, placed_props
+from stacks.organization_stack import build_organization, regional_switch_arn
 from stacks.routing_stack import RoutingStack
 from stacks.telemetry_stacks import build_telemetry
 
@@ -72,9 +73,10 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     stacks.update(telemetry.stacks)
     # Monitoring: the maintenance switch, then one stack per service (plus part stacks for big ones).
 
-    stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props,
+    stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=placed_props(cfg, props),
                                    extra_children=telemetry.canary_children, canaries=telemetry.canaries,
                                    log_group_stacks=[stacks[k] for k in ("Logs", "DemoService") if k in stacks]))
+    place_monitoring(cfg, stacks, switch_arn=regional_switch_arn(cfg))  # source accounts' metrics, regional switch
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
 

@@ -6,7 +6,7 @@ import re
 
 from config.schema import EnvironmentConfig
 
-__all__ = ["stack_name", "alarm_name", "resource_name", "ssm_path"]
+__all__ = ["stack_name", "alarm_name", "resource_name", "ssm_path", "service_label"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 
@@ -39,7 +39,31 @@ def alarm_name(cfg: EnvironmentConfig, service: str, resource: str, signal: str,
     >>> alarm_name(cfg, "orders", "api", "HighErrorRate", "critical")
     'watchtower-prod-orders-api-HighErrorRate-critical'
     """
-    return "-".join([cfg.app, cfg.env, _part(service), _part(resource), _part(signal), _part(severity)])
+    return "-".join([cfg.app, cfg.env, _part(service_label(cfg, service)), _part(resource), _part(signal),
+                     _part(severity)])
+
+
+# id(cfg) -> (cfg, {service: account}): alarm names are made thousands of times per synth; a config is frozen.
+_ACCOUNTS: dict[int, tuple[EnvironmentConfig, dict[str, str]]] = {}
+
+
+def service_label(cfg: EnvironmentConfig, service: str) -> str:
+    """A service as names show it: ``{account}-{service}`` for a service that sets ``account:``, else its name
+    (so the names of services in the environment's own account never change).
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> service_label(load_config("prod"), "orders")
+    'orders'
+    """
+    if cfg.organization is None:
+        return service
+    cached = _ACCOUNTS.get(id(cfg))
+    if cached is None or cached[0] is not cfg:
+        cached = _ACCOUNTS[id(cfg)] = (cfg, {s.name: s.account for s in cfg.services if s.account})
+    account = cached[1].get(service)
+    return f"{account}-{service}" if account else service
 
 
 def resource_name(cfg: EnvironmentConfig, *parts: str) -> str:

@@ -43,7 +43,8 @@ def flip(env: str, state: str, reason: str = "", client: Any = None, client_for:
     from botocore.exceptions import BotoCoreError, ClientError
 
     client_for = client_for or (lambda region: boto3.client("cloudwatch", region_name=region))
-    extra = [r for r in cfg.synthetics.extra_regions if r != cfg.region]
+    org_regions = cfg.organization.all_regions(cfg.region) if cfg.organization else ()
+    extra = list(dict.fromkeys(r for r in (*cfg.synthetics.extra_regions, *org_regions) if r != cfg.region))
     targets: list[tuple[str | None, Any]] = [(None, client or boto3.client("cloudwatch", region_name=cfg.region))]
     targets += [(region, client_for(region)) for region in extra]
     for region, cloudwatch in targets:

@@ -81,3 +81,63 @@ def test_every_taggable_organization_resource_is_tagged(org):
             tags = resource["Properties"]["Tags"]
             tags = {t["Key"]: t["Value"] for t in tags} if isinstance(tags, list) else tags
             assert all(tags.get(k) == v for k, v in expected.items()), resource["Type"]
+
+
+def alarms_of(template: dict) -> list[dict]:
+    return [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+
+
+@pytest.mark.parametrize("service, account_id", [("checkout", "222222222222"), ("ledger", "333333333333"),
+                                                 ("reports", "444444444444")])
+def test_every_metric_query_of_a_source_account_service_names_its_account(org, service, account_id):
+    # GIVEN a service that runs in a source account
+    template = org.templates[f"watchtower-org-Monitoring-{service}"]
+    alarms = alarms_of(template)
+    assert alarms
+    for alarm in alarms:
+        # THEN every alarm reads metrics through queries, and every metric query names the source account
+        assert "MetricName" not in alarm, alarm["AlarmName"]
+        stats = [q for q in alarm["Metrics"] if "MetricStat" in q]
+        assert stats and all(q["AccountId"] == account_id for q in stats), alarm["AlarmName"]
+    # math alarms included: at least one alarm combines several metrics, all of them in the source account
+    assert any(len([q for q in a["Metrics"] if "MetricStat" in q]) > 1 for a in alarms)
+    for slo in (r["Properties"] for r in template["Resources"].values()
+                if r["Type"] == "AWS::ApplicationSignals::ServiceLevelObjective"):
+        assert json.dumps(slo).count('"MetricStat"') == json.dumps(slo).count(f'"AccountId": "{account_id}"')
+
+
+def test_names_carry_the_account_only_for_services_that_set_one(org):
+    names = {a["AlarmName"] for t in org.templates.values() for a in alarms_of(t)}
+    names |= {r["Properties"]["AlarmName"] for t in org.templates.values() for r in t["Resources"].values()
+              if r["Type"] == "AWS::CloudWatch::CompositeAlarm"}
+    assert "watchtower-org-shop-checkout-service-Critical-critical" in names
+    assert "watchtower-org-legacy-reports-service-Critical-critical" in names
+    # a service of the monitoring account keeps exactly the name it has without an organization
+    assert "watchtower-org-status-service-Critical-critical" in names
+    status = alarms_of(org.templates["watchtower-org-Monitoring-status"])
+    assert all("AccountId" not in json.dumps(a) for a in status)
+
+
+def test_a_service_of_another_region_is_alarmed_in_that_region_held_by_that_regions_switch(org):
+    manifest = json.loads((org.outdir / "manifest.json").read_text())
+    env = {n: a["environment"] for n, a in manifest["artifacts"].items() if a["type"] == "aws:cloudformation:stack"}
+    assert env["watchtower-org-Monitoring-ledger"] == "aws://111111111111/us-east-1"
+    assert env["watchtower-org-Monitoring-checkout"] == "aws://111111111111/eu-west-1"
+    template = org.templates["watchtower-org-Monitoring-ledger"]
+    suppressors = {r["Properties"].get("ActionsSuppressor") for r in template["Resources"].values()
+                   if r["Type"] == "AWS::CloudWatch::CompositeAlarm"} - {None}
+    assert suppressors == {"arn:aws:cloudwatch:us-east-1:111111111111:alarm:"
+                           "watchtower-org-all-maintenance-us-east-1-Maintenance-info"}
+    # and that switch exists in that region
+    switch = alarms_of(org.templates["watchtower-org-Organization-us-east-1"])
+    assert [a["AlarmName"] for a in switch if "maintenance" in a["AlarmName"]] == [
+        "watchtower-org-all-maintenance-us-east-1-Maintenance-info"]
+
+
+def test_nothing_of_a_source_account_service_is_created_in_the_monitoring_accounts_logs(org):
+    # Its log groups live in its own account: no log group, filter or ErrorLogs alarm for it here.
+    logs = json.dumps(org.templates.get("watchtower-org-Logs", {}))
+    for function in ("checkout-handler", "ledger-writer", "reports-builder"):
+        assert function not in logs
+    assert "status-page" in logs
+    assert not any("ErrorLogs" in a["AlarmName"] for a in alarms_of(org.templates["watchtower-org-Monitoring-checkout"]))
