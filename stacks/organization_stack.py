@@ -18,7 +18,8 @@ from stacks.cfn import cfn_resource
 from stacks.layer.observability_layer import ObservabilityLayer
 from stacks.layer_stack import LayerStack
 from stacks.monitoring.maintenance import MaintenanceSwitch, maintenance_alarm_name
-from stacks.naming import stack_name
+from stacks.naming import resource_name, stack_name
+from stacks.organization.fleet import FleetAlarms
 from stacks.organization.layer_sharing import LayerSharing
 from stacks.organization.links import LinkStackSet, StackSetAdminRole
 from stacks.organization.sink import ObservabilitySink
@@ -59,6 +60,11 @@ class OrganizationStack(Stack):
         # regions); an extra canary region already has its copy in the Synthetics stack there.
         if not home and region not in cfg.synthetics.extra_regions:
             self.switch = MaintenanceSwitch(self, "Maintenance", cfg=cfg, region=region)
+        # The fleet safety net notifies this region's topic of its severity (alarm actions cannot cross regions).
+        if org.fleet_alarms.families():
+            topic = resource_name(cfg, "alerts", org.fleet_alarms.severity)
+            self.fleet = FleetAlarms(self, "Fleet", cfg=cfg, org=org,
+                                     topic_arn=self.format_arn(service="sns", resource=topic))
         self.stack_sets: list[LinkStackSet] = []
         if org.organizational_units:
             self.stack_sets.append(LinkStackSet(self, "OrganizationLinks", cfg=cfg, org=org, region=region,

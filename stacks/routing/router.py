@@ -27,7 +27,7 @@ from constructs import Construct
 from config.schema import SEVERITIES, EnvironmentConfig
 from stacks.cfn import cfn_child, cfn_resource
 from stacks.nag import suppress
-from stacks.naming import resource_name
+from stacks.naming import resource_name, service_label
 from stacks.routing.layers import router_layers
 
 __all__ = ["AlertRouter", "router_environment", "ROUTER_PACKAGE", "SECRET_FIELDS"]
@@ -89,7 +89,7 @@ def router_environment(cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopi
         "FLUSH_QUEUE_URL": flush_queue_url,
         "GROUP_CHANNELS": json.dumps(list(routing.grouping.channels), separators=(",", ":")),
         "ALARM_PREFIX": f"{cfg.app}-{cfg.env}-",
-        "SERVICES": json.dumps(sorted(s.name for s in cfg.services), separators=(",", ":")),
+        "SERVICES": json.dumps(sorted(service_label(cfg, s.name) for s in cfg.services), separators=(",", ":")),
         "INHIBIT_WARNINGS_WHILE_PAGED": "true" if routing.inhibition.warnings_while_paged else "false",
         "PAGE_OPEN_MAX_SECONDS": str(routing.inhibition.max_page_open_minutes * 60),
         "POWERTOOLS_SERVICE_NAME": "alert-router",

@@ -141,3 +141,39 @@ def test_nothing_of_a_source_account_service_is_created_in_the_monitoring_accoun
         assert function not in logs
     assert "status-page" in logs
     assert not any("ErrorLogs" in a["AlarmName"] for a in alarms_of(org.templates["watchtower-org-Monitoring-checkout"]))
+
+
+@pytest.mark.parametrize("concern, region", [("Organization", "eu-west-1"), ("Organization-us-east-1", "us-east-1")])
+def test_fleet_alarms_query_every_linked_account_per_region_and_name_the_contributor(org, concern, region):
+    alarms = {a["AlarmName"]: a for a in alarms_of(org.templates[f"watchtower-org-{concern}"])
+              if "-fleet-" in a["AlarmName"]}
+    # GIVEN fleet alarms on (four families) THEN each region has its four query alarms, notifying its own topic
+    assert sorted(alarms) == [f"watchtower-org-fleet-{k}-warning" for k in
+                              ("api-5xx", "dlq-depth", "lambda-errors", "lambda-throttles")]
+    errors = alarms["watchtower-org-fleet-lambda-errors-warning"]
+    (query,) = errors["Metrics"]
+    assert query["Expression"].startswith('SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName)')
+    assert "GROUP BY AWS.AccountId, FunctionName" in query["Expression"]  # one contributor per account and function
+    assert "AccountId" not in query  # a query spans every linked account; AccountId would pin one
+    assert errors["AlarmActions"] == [f"arn:aws:sns:{region}:111111111111:watchtower-org-alerts-warning"]
+    assert "WHERE QueueName LIKE '%dlq%'" in alarms["watchtower-org-fleet-dlq-depth-warning"]["Metrics"][0]["Expression"]
+
+
+def test_fleet_alarms_are_priced_per_metric_analyzed(org):
+    from tools.cost_estimate.estimate import estimate
+    from tools.cost_estimate.fleet import METRICS_ANALYZED_KEY
+    from stacks.organization.fleet import METRICS_ANALYZED_KEY as written
+
+    assert written == METRICS_ANALYZED_KEY  # the estimate reads what the stacks write
+    bill = estimate(org.templates, org.cfg.cost.estimate)
+    lines = [line for line in bill.lines if "Metrics Insights" in line.usage.item]
+    # 4 families x 2 regions x 100 metrics analyzed (the config's estimate) at $0.10
+    assert len(lines) == 1 and lines[0].usage.quantity == 800 and lines[0].cost == 80
+    # and the query alarms are not also counted as metric-math alarms
+    without = estimate({n: t for n, t in org.templates.items() if "Organization" not in n}, org.cfg.cost.estimate)
+    math = {line.usage.item: line.usage.quantity for line in bill.lines}
+    math_without = {line.usage.item: line.usage.quantity for line in without.lines}
+    organization_alarms = sum(1 for n, t in org.templates.items() if "Organization" in n for a in alarms_of(t)
+                              if "-fleet-" not in a["AlarmName"])  # the regional maintenance switch
+    assert math.get("Alarms: math", 0) == math_without.get("Alarms: math", 0)
+    assert math.get("Alarms: standard", 0) == math_without.get("Alarms: standard", 0) + organization_alarms
