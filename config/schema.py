@@ -10,6 +10,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from config.account import AccountSignalsConfig
 from config.alarm_features import LogAlarmsConfig, WarmUpConfig
 from config.base import ENV_NAME, ENV_NAME_RULE, SECRET_NAME, StrictModel, looks_like_a_secret
 from config.cost import CostConfig
@@ -144,6 +145,7 @@ class EnvironmentConfig(StrictModel):
     log_alarms: LogAlarmsConfig = (
         LogAlarmsConfig()
     )  # ErrorLogs as scheduled Logs Insights log alarms (config/alarm_features.py)
+    account_signals: AccountSignalsConfig = AccountSignalsConfig()  # Lambda concurrency quota, SES (config/account.py)
     organization: OrganizationConfig | None = Field(default=None, description=(
         "one monitoring account watching source accounts and regions (config/organization.py); default none: "
         "everything in the environment's account and region"))

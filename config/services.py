@@ -1,8 +1,8 @@
 """What to monitor: services, the resources they run on, threshold overrides, maintenance windows and SLOs.
 
 A service lists its resources by name or ARN, or points at its synthesized CloudFormation template
-(``template:``) from which the resources are discovered at synth (stacks/monitoring/discovery.py).
-Thresholds come from the alarm catalog (stacks/monitoring/catalog.py); ``overrides`` change them per service
+(``template:``) from which the resources are discovered at synth (plan/discovery.py).
+Thresholds come from the alarm catalog (plan/catalog.py); ``overrides`` change them per service
 or per resource, keyed ``Family`` (every severity) or ``Family.severity`` (one).
 """
 from __future__ import annotations
@@ -21,7 +21,6 @@ from config.telemetry import CanaryConfig, TracingConfig
 from config.templates import TemplateReadError, read_service_template
 
 __all__ = [
-    "ALARM_FAMILIES",
     "RESOURCE_KINDS",
     "AlarmOverride",
     "FunctionRef",
@@ -38,14 +37,6 @@ __all__ = [
     "ServiceConfig",
 ]
 
-# Every alarm family of the catalog (stacks/monitoring/catalog.py checks it matches). Listed here so config can
-# reject an override of a family that does not exist without importing stacks/.
-ALARM_FAMILIES: tuple[str, ...] = (
-    "ServiceDown", "QuietOutage", "HighErrorRate", "DatabaseThrottling", "Latency", "MemoryPressure", "ColdStarts",
-    "Throttles", "DurationNearTimeout", "IteratorAge", "AsyncFailures", "ErrorLogs", "Api4xxRate",
-    "TrafficDrop", "QueueMessageAge", "DlqDepth", "StepFunctionsFailures", "EventDeliveryFailures",
-    "NotificationFailures",
-)
 RESOURCE_KINDS: tuple[str, ...] = (
     "functions", "rest_apis", "http_apis", "tables", "queues", "state_machines", "event_rules", "topics",
 )
@@ -77,7 +68,13 @@ class AlarmOverride(StrictModel):
 
 
 def _check_override_key(key: str) -> str:
-    """One override key; checked key by key, so every bad key of a mapping is reported, each on its own line."""
+    """One override key; checked key by key, so every bad key of a mapping is reported, each on its own line.
+
+    The families are the catalog's, imported here rather than at module import: the plan imports config, and
+    by the time a config is validated both are loaded.
+    """
+    from plan.catalog import FAMILIES as ALARM_FAMILIES
+
     match = _OVERRIDE_KEY.match(key)
     family = match["family"] if match else key.split(".", 1)[0]
     if match and family in ALARM_FAMILIES:

@@ -4,6 +4,8 @@ from __future__ import annotations
 from aws_cdk import App, Aspects, Environment, Stack, Tags
 
 from config.schema import EnvironmentConfig
+from plan.account import account_signals
+from stacks.account_stack import AccountStack
 from stacks.alarm_features.warm_up import WarmUp
 from stacks.alerting_stack import AlertingStack
 from stacks.app_tag import APP_TAG, app_tag_value
@@ -15,6 +17,8 @@ from stacks.monitoring_stack import build_monitoring
 from stacks.naming import stack_name
 from stacks.organization.placement import place_monitoring, placed_props
 from stacks.organization_stack import build_organization, regional_switch_arn
+from stacks.pinned_monitoring_stack import build_pinned_monitoring
+from stacks.regional_alerting_stack import build_regional_alerting
 from stacks.routing_stack import RoutingStack
 from stacks.telemetry_stacks import build_telemetry
 
@@ -67,9 +71,13 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
         layer_build_id=layer.build_id, **props("Routing"),
     )
     stacks["Routing"].add_stack_dependency(layer)  # reads the layer ARN from SSM at deploy time
+    # Every other region with alarms (canaries, region-pinned metrics) gets its own alert topics, which the router
+    # subscribes to across regions: made after the router, whose ARN the subscriptions name.
+    regional = build_regional_alerting(app, cfg, routing=stacks["Routing"], props=props)
+    stacks.update({f"Alerting-{region}": stack for region, stack in regional.items()})
     # Synthetics, X-Ray and logs. Canary alarms of configured services join their service composites.
 
-    telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props, demo=demo)
+    telemetry = build_telemetry(app, cfg, topics=alerting.topics, props=props, demo=demo, regional=regional)
     stacks.update(telemetry.stacks)
     # Monitoring: the maintenance switch, then one stack per service (plus part stacks for big ones).
 
@@ -77,6 +85,14 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
                                    extra_children=telemetry.canary_children, canaries=telemetry.canaries,
                                    log_group_stacks=[stacks[k] for k in ("Logs", "DemoService") if k in stacks]))
     place_monitoring(cfg, stacks, switch_arn=regional_switch_arn(cfg))  # source accounts' metrics, regional switch
+    # Resources whose metrics exist in one other region only (CloudFront: us-east-1) are alarmed on there.
+    stacks.update(build_pinned_monitoring(app, cfg, regional=regional, props=props))
+    # Account-level signals (Lambda's concurrency quota, SES reputation): no service owns them.
+    if account_signals(cfg):
+        stacks["Account"] = AccountStack(app, stack_name(cfg, "Account"), cfg=cfg, topics=alerting.topics,
+                                         **props("Account"))
+        if "Maintenance" in stacks:
+            stacks["Account"].add_stack_dependency(stacks["Maintenance"])  # its composite names the switch
     # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
     # (monitoring, synthetics, cost) feeds the alarm widgets.
 

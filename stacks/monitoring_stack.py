@@ -11,8 +11,9 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig, ServiceResources
 from dashboards.model import AlarmRef
+from plan.discovery import service_resources
+from plan.regions import unpinned_resources
 from stacks.monitoring.composites import Child, CompositeSpec, any_of
-from stacks.monitoring.discovery import service_resources
 from stacks.monitoring.maintenance import MaintenanceSwitch, mute_rules
 from stacks.monitoring.partition import partition
 from stacks.monitoring.service_alarms import ServiceAlarms
@@ -178,7 +179,8 @@ def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, s
     maintenance = MaintenanceStack(app, stack_name(cfg, "Maintenance"), cfg=cfg, **props("Maintenance"))
     stacks["Maintenance"] = maintenance
     for service in cfg.services:
-        resources = service_resources(service)
+        # Kinds whose metrics exist in another region only are alarmed on there (stacks/pinned_monitoring_stack.py).
+        resources = unpinned_resources(service_resources(service), home=cfg.region)
         first, *rest = partition(service, resources)
         parts = []
         for index, part_resources in enumerate(rest, start=2):

@@ -14,10 +14,11 @@ from constructs import Construct
 
 from config.organization import OrganizationConfig
 from config.schema import EnvironmentConfig
+from plan.regions import regional_topic_name
 from stacks.cfn import cfn_resource
 from stacks.layer.observability_layer import ObservabilityLayer
 from stacks.layer_stack import LayerStack
-from stacks.monitoring.maintenance import MaintenanceSwitch, maintenance_alarm_name
+from stacks.monitoring.maintenance import maintenance_alarm_name
 from stacks.naming import resource_name, stack_name
 from stacks.organization.fleet import FleetAlarms
 from stacks.organization.layer_sharing import LayerSharing
@@ -56,13 +57,10 @@ class OrganizationStack(Stack):
                 assert isinstance(content, lambda_.CfnLayerVersion.ContentProperty), "an asset layer is literal"
                 build_id = content.s3_key.split(".")[0][:16]
             self.sharing = LayerSharing(self, "LayerSharing", org=org, layer_arn=layer_arn, build_id=build_id)
-        # Composites of this region's services are held by a switch of this region (none can suppress across
-        # regions); an extra canary region already has its copy in the Synthetics stack there.
-        if not home and region not in cfg.synthetics.extra_regions:
-            self.switch = MaintenanceSwitch(self, "Maintenance", cfg=cfg, region=region)
         # The fleet safety net notifies this region's topic of its severity (alarm actions cannot cross regions).
         if org.fleet_alarms.families():
-            topic = resource_name(cfg, "alerts", org.fleet_alarms.severity)
+            severity = org.fleet_alarms.severity
+            topic = resource_name(cfg, "alerts", severity) if home else regional_topic_name(cfg, region, severity)
             self.fleet = FleetAlarms(self, "Fleet", cfg=cfg, org=org,
                                      topic_arn=self.format_arn(service="sns", resource=topic))
         self.stack_sets: list[LinkStackSet] = []
@@ -104,7 +102,8 @@ def build_organization(app: App, cfg: EnvironmentConfig, *, layer: LayerStack) -
 
 
 def regional_switch_arn(cfg: EnvironmentConfig) -> Callable[[Stack], str]:
-    """The ARN of the maintenance switch in the region of ``stack`` (for a service in another region)."""
+    """The ARN of the maintenance switch in the region of ``stack`` (for a service in another region); it lives in
+    that region's Alerting stack."""
 
     def arn(stack: Stack) -> str:
         return stack.format_arn(service="cloudwatch", resource="alarm", arn_format=ArnFormat.COLON_RESOURCE_NAME,

@@ -8,12 +8,10 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
-from stacks.monitoring.maintenance import MaintenanceSwitch
 from stacks.synthetics import ArtifactsBucket, CanaryAlarms, ServiceCanary
 from stacks.synthetics.canary import CanaryRef
-from stacks.synthetics.regional_topic import RegionalAlertTopic
 from stacks.synthetics.targets import CanaryTarget
-from stacks.wiring import local_topics
+from stacks.wiring import local_alarm, local_topics
 
 __all__ = ["SyntheticsStack"]
 
@@ -27,9 +25,11 @@ class SyntheticsStack(Stack):
 
     In the home region (``extra_region`` unset) every canary's alarms are exposed as ``children``
     (service -> [(alarm, severity)]); services listed in ``composed`` get no direct actions (their composites
-    act for them), the others notify ``notify`` (severity -> topic) directly. In an extra region alarms notify
-    a topic of their own region (``regional_topic``): alarm actions and composite children cannot cross
-    regions.
+    act for them), the others notify ``notify`` (severity -> topic) directly. In an extra region ``notify`` is
+    that region's alert topics and ``suppressor`` its maintenance switch (its Alerting-<region> stack): alarm
+    actions and composite children cannot cross regions. There each canary's composite notifies the region's
+    warning topic, which the home router subscribes to: it reaches people and groups with the service, while
+    the home canary (a child of the service's paging composite) pages, so one outage pages once.
 
     Example
     -------
@@ -44,17 +44,18 @@ class SyntheticsStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
                  targets: Sequence[CanaryTarget], notify: Mapping[str, sns.ITopic] | None = None,
-                 composed: Collection[str] = (), extra_region: str | None = None, **kwargs) -> None:
+                 composed: Collection[str] = (), extra_region: str | None = None,
+                 suppressor: cloudwatch.IAlarm | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         notify = local_topics(self, dict(notify)) if notify else notify
         self.artifacts = ArtifactsBucket(self, "Artifacts", cfg=cfg)
-        self.regional_topic: RegionalAlertTopic | None = None
-        self.maintenance: MaintenanceSwitch | None = None
         if extra_region:
-            self.regional_topic = RegionalAlertTopic(self, "RegionalAlerts", cfg=cfg, region=extra_region)
-            notify = {"critical": self.regional_topic.topic, "warning": self.regional_topic.topic}
-            # This region's copy of the maintenance switch (make maintenance flips every region's).
-            self.maintenance = MaintenanceSwitch(self, "Maintenance", cfg=cfg, region=extra_region)
+            # This region's copy of the maintenance switch (make maintenance flips every region's), by name.
+            suppressor = local_alarm(self, suppressor) if suppressor is not None else None
+            if notify:
+                notify = {"critical": notify["warning"], "warning": notify["warning"]}
+        else:
+            suppressor = None
         self.canaries: dict[str, ServiceCanary] = {}
         self.children: dict[str, list[tuple[cloudwatch.IAlarm, str]]] = {}
         # Canaries of composed services: their alarms are made in the service's monitoring stack, next to the
@@ -75,6 +76,6 @@ class SyntheticsStack(Stack):
             direct = dict(notify) if notify else None
             alarms = CanaryAlarms(self, f"{name}Alarms", cfg=cfg, canary=canary, notify=direct,
                                   region_label=extra_region or "",
-                                  suppressor=self.maintenance.alarm if self.maintenance else None)
+                                  suppressor=suppressor)
             self.children.setdefault(target.service, []).extend(alarms.children)
             self.alarm_refs.extend(alarms.refs)

@@ -11,10 +11,10 @@ from aws_cdk import App, Environment, Stack, aws_cloudwatch as cloudwatch, aws_s
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig
 from config.telemetry import CanaryConfig, EndpointCheck
+from plan.discovery import service_resources
 from stacks.demo_service_stack import DemoServiceStack
 from stacks.logs import monitored_functions
 from stacks.logs_stack import LogsStack
-from stacks.monitoring.discovery import service_resources
 from stacks.naming import stack_name
 from stacks.synthetics.targets import canary_targets
 from stacks.synthetics_stack import SyntheticsStack
@@ -54,11 +54,12 @@ def demo_telemetry(cfg: EnvironmentConfig, demo: DemoServiceStack) -> tuple[Serv
 
 def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic],
                     props: Callable[[str], dict], resources_of: Callable[[Any], Any] | None = None,
-                    demo: DemoServiceStack | None = None) -> TelemetryStacks:
+                    demo: DemoServiceStack | None = None, regional: Mapping[str, Any] | None = None) -> TelemetryStacks:
     """Synthetics (home region plus one stack per extra region), Tracing and Logs.
 
     ``canary_children`` only holds services of ``cfg.services`` (the ones with composites); other canaries
-    (the demo service's, when ``demo`` is its DemoServiceStack) notify ``topics`` directly.
+    (the demo service's, when ``demo`` is its DemoServiceStack) notify ``topics`` directly. ``regional`` maps an
+    extra region to its Alerting-<region> stack, whose topics and maintenance switch that region's canaries use.
 
     Example
     -------
@@ -94,8 +95,13 @@ def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sn
                 continue
             concern = f"Synthetics-{region}"
             regional_props = {**props(concern), "env": Environment(account=cfg.account, region=region)}
-            made.stacks[concern] = SyntheticsStack(app, stack_name(cfg, concern), cfg=cfg, targets=targets,
-                                                   extra_region=region, **regional_props)
+            backbone = (regional or {}).get(region)
+            made.stacks[concern] = SyntheticsStack(
+                app, stack_name(cfg, concern), cfg=cfg, targets=targets, extra_region=region,
+                notify=backbone.topics if backbone else None,
+                suppressor=backbone.maintenance.alarm if backbone else None, **regional_props)
+            if backbone is not None:
+                made.stacks[concern].add_stack_dependency(backbone)  # its topics and switch, by name
     made.stacks["Tracing"] = TracingStack(app, stack_name(cfg, "Tracing"), cfg=cfg, services=services,
                                           warning_topic=topics["warning"], **props("Tracing"))
     # Default: the monitoring work's resolution, so functions discovered from a service's template are covered.

@@ -6,8 +6,9 @@ from aws_cdk import Duration, aws_cloudwatch as cloudwatch, aws_sns as sns
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
+from plan.catalog import Threshold
+from plan.enums import Comparison, MissingData
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
-from stacks.monitoring.catalog import Threshold
 from stacks.monitoring.metrics.common import Signal
 
 __all__ = ["HourlyCostAlarm", "FAMILY", "SEVERITY", "SERVICE", "HOURLY_METRIC"]
@@ -54,8 +55,8 @@ class HourlyCostAlarm(Construct):
             severity=SEVERITY,
             signal=Signal(self.metric),
             threshold=Threshold(settings.hourly_cost_threshold_usd, period=period, evaluation_periods=1),
-            comparison="GreaterThanThreshold",
-            treat_missing="notBreaching",
+            comparison=Comparison.GREATER_THAN_THRESHOLD,
+            treat_missing=MissingData.NOT_BREACHING,
             what="estimated hourly cost (Cost Explorer, via the cost checker)",
             unit=" USD/h",
         )

@@ -15,8 +15,8 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from config.services import FunctionRef
 from dashboards.model import AlarmRef
+from plan.catalog import GT, NOT_BREACHING, Threshold
 from stacks.monitoring.alarm_factory import describe, runbook_url, tag_alarm
-from stacks.monitoring.catalog import GT, NOT_BREACHING, Threshold
 from stacks.nag import suppress
 from stacks.naming import alarm_name
 
@@ -134,11 +134,11 @@ def error_log_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConf
         scope, construct_id,
         alarm_name=name,
         alarm_description=describe(summary, runbook_url(runbook_base_url, FAMILY)),
-        comparison_operator=GT,
+        comparison_operator=GT.value,
         threshold=threshold.value,
         query_results_to_evaluate=threshold.evaluation_periods,
         query_results_to_alarm=threshold.datapoints,
-        treat_missing_data=NOT_BREACHING,
+        treat_missing_data=NOT_BREACHING.value,
         scheduled_query_configuration=cloudwatch.CfnLogAlarm.ScheduledQueryConfigurationProperty(
             query_string=ERROR_LINES_QUERY,
             aggregation_expression="count(*)",

@@ -1,2 +1,2 @@
-"""Monitoring constructs: metric factories per resource kind (metrics/), the alarm catalog, the alarm factory,
-composites, maintenance windows and discovery of resources from a service's template."""
+"""Monitoring constructs: metric factories per resource kind (metrics/), the alarm factory, composites and
+maintenance windows. The alarm catalog and template discovery are plain data in plan/."""

@@ -7,25 +7,20 @@ is left to composites (stacks/monitoring/composites.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from aws_cdk import Tags, aws_cloudwatch as cloudwatch, aws_cloudwatch_actions as actions, aws_sns as sns
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
-from stacks.monitoring.catalog import LOWER_BAND, Threshold
+from plan.catalog import Threshold
+from plan.enums import Comparison, MissingData
 from stacks.monitoring.metrics.common import Signal
 from stacks.naming import alarm_name
 
 __all__ = ["AlarmSpec", "CreatedAlarm", "create_alarm", "runbook_url", "tag_alarm", "describe"]
 
-_SYMBOLS = {
-    "GreaterThanThreshold": ">",
-    "GreaterThanOrEqualToThreshold": ">=",
-    "LessThanThreshold": "<",
-    "LessThanOrEqualToThreshold": "<=",
-    LOWER_BAND: "below the band of",
-}
 _MAX_DESCRIPTION = 1024  # CloudWatch's AlarmDescription limit
 
 
@@ -36,8 +31,9 @@ class AlarmSpec:
     Example
     -------
     >>> AlarmSpec(service="orders", resource="orders-api", family="HighErrorRate", severity="warning",
-    ...           signal=Signal(metric), threshold=Threshold(5, period=300), comparison="GreaterThanThreshold",
-    ...           treat_missing="notBreaching", what="error rate", unit="%")  # doctest: +SKIP
+    ...           signal=Signal(metric), threshold=Threshold(5, period=300),
+    ...           comparison=Comparison.GREATER_THAN_THRESHOLD, treat_missing=MissingData.NOT_BREACHING,
+    ...           what="error rate", unit="%")  # doctest: +SKIP
     """
 
     service: str
@@ -46,8 +42,8 @@ class AlarmSpec:
     severity: str
     signal: Signal
     threshold: Threshold
-    comparison: str
-    treat_missing: str
+    comparison: Comparison
+    treat_missing: MissingData
     what: str
     unit: str = ""
     signal_name: str | None = None  # the name's signal segment; default: family
@@ -107,7 +103,7 @@ def _summary(spec: AlarmSpec) -> str:
     guard = f"; counted once {t.min_requests}+ requests arrive per period" if t.min_requests else ""
     guard += f" and {t.min_bad}+ of them are bad" if t.min_bad else ""
     return (f"{spec.severity.upper()} {spec.family}: {spec.what} of {spec.resource} (service {spec.service}) "
-            f"{_SYMBOLS[spec.comparison]} {t.value:g}{unit} in {t.datapoints} of {t.evaluation_periods} "
+            f"{spec.comparison.symbol} {t.value:g}{unit} in {t.datapoints} of {t.evaluation_periods} "
             f"period(s) of {minutes}{guard}")
 
 
@@ -129,25 +125,25 @@ def create_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
     t = spec.threshold
     name = alarm_name(cfg, spec.service, spec.resource, spec.signal_name or spec.family, spec.severity)
     description = describe(_summary(spec), runbook_url(runbook_base_url, spec.family))
-    common = dict(
+    common: dict[str, Any] = dict(
         alarm_name=name,
         alarm_description=description,
         evaluation_periods=t.evaluation_periods,
         datapoints_to_alarm=t.datapoints,
-        treat_missing_data=getattr(cloudwatch.TreatMissingData, _TREAT[spec.treat_missing]),
+        treat_missing_data=cloudwatch.TreatMissingData[spec.treat_missing.name],
     )
     metric = spec.signal.metric
     if spec.signal.anomaly:
         alarm: cloudwatch.Alarm = cloudwatch.AnomalyDetectionAlarm(
             scope, construct_id, metric=metric, std_devs=t.value,
-            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_LOWER_THRESHOLD, **common)
+            comparison_operator=cloudwatch.ComparisonOperator[spec.comparison.name], **common)
         kind = "anomaly"
     else:
         if spec.signal.percentile:
             common["evaluate_low_sample_count_percentile"] = "ignore"  # a handful of requests is no p99
         alarm = cloudwatch.Alarm(
             scope, construct_id, metric=metric, threshold=t.value * spec.signal.scale,
-            comparison_operator=getattr(cloudwatch.ComparisonOperator, _COMPARE[spec.comparison]), **common)
+            comparison_operator=cloudwatch.ComparisonOperator[spec.comparison.name], **common)
         kind = "math" if isinstance(metric, cloudwatch.MathExpression) else "metric"
     if notify is not None:
         alarm.add_alarm_action(actions.SnsAction(notify))
@@ -156,12 +152,3 @@ def create_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
     ref = AlarmRef(name=name, arn=alarm.alarm_arn, service=spec.service, severity=spec.severity, kind=kind,
                    family=spec.family, resource=spec.resource)
     return CreatedAlarm(alarm=alarm, ref=ref, severity=spec.severity)
-
-
-_TREAT = {"notBreaching": "NOT_BREACHING", "breaching": "BREACHING", "missing": "MISSING", "ignore": "IGNORE"}
-_COMPARE = {
-    "GreaterThanThreshold": "GREATER_THAN_THRESHOLD",
-    "GreaterThanOrEqualToThreshold": "GREATER_THAN_OR_EQUAL_TO_THRESHOLD",
-    "LessThanThreshold": "LESS_THAN_THRESHOLD",
-    "LessThanOrEqualToThreshold": "LESS_THAN_OR_EQUAL_TO_THRESHOLD",
-}

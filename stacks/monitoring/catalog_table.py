@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from stacks.monitoring.catalog import CATALOG, Threshold
+from plan.catalog import CATALOG, Threshold
 
 __all__ = ["override_table", "readme_with_table", "BEGIN", "END", "README"]
 

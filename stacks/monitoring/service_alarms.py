@@ -9,9 +9,9 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from config.services import RESOURCE_KINDS, FunctionRef, ServiceConfig, ServiceResources
+from plan.catalog import CATALOG, resolve_threshold
 from stacks.logs.log_alarms import ErrorLogAlarm, error_log_alarm
 from stacks.monitoring.alarm_factory import AlarmSpec, CreatedAlarm, create_alarm, tag_alarm
-from stacks.monitoring.catalog import CATALOG, resolve_threshold
 from stacks.monitoring.metrics import MetricContext, signals_for
 from stacks.monitoring.metrics.lambda_ import error_log_metric_name
 from stacks.naming import resource_name

@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from config.loader import ConfigError, load_config
+from plan.regions import alert_regions
 from stacks.monitoring.maintenance import maintenance_alarm_name
 
 __all__ = ["flip", "main", "SwitchError"]
@@ -43,8 +44,7 @@ def flip(env: str, state: str, reason: str = "", client: Any = None, client_for:
     from botocore.exceptions import BotoCoreError, ClientError
 
     client_for = client_for or (lambda region: boto3.client("cloudwatch", region_name=region))
-    org_regions = cfg.organization.all_regions(cfg.region) if cfg.organization else ()
-    extra = list(dict.fromkeys(r for r in (*cfg.synthetics.extra_regions, *org_regions) if r != cfg.region))
+    extra = alert_regions(cfg)  # every other region with alarms has its own switch (its Alerting-<region> stack)
     targets: list[tuple[str | None, Any]] = [(None, client or boto3.client("cloudwatch", region_name=cfg.region))]
     targets += [(region, client_for(region)) for region in extra]
     for region, cloudwatch in targets:

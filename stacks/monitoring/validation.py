@@ -16,8 +16,9 @@ from typing import Any, Iterator
 
 from config.schema import EnvironmentConfig
 from config.services import RESOURCE_KINDS, ServiceConfig, ServiceResources
-from stacks.monitoring.catalog import CATALOG, CatalogError, defaults_for_kind, resolve_threshold
-from stacks.monitoring.discovery import Discovery, DiscoveryError, discover_service
+from plan.catalog import CATALOG, CatalogError, defaults_for_kind, resolve_threshold
+from plan.discovery import Discovery, DiscoveryError, discover_service
+from plan.regions import pinned_region_problems
 from stacks.monitoring.metrics import MetricContext, signals_for
 
 __all__ = ["ServiceCheck", "EnvironmentCheck", "MonitoringError", "check_environment", "check_service",
@@ -249,7 +250,10 @@ def check_environment(cfg: EnvironmentConfig) -> EnvironmentCheck:
     >>> check_environment(load_config("prod")).problems  # doctest: +SKIP
     []
     """
-    return EnvironmentCheck([check_service(cfg, service) for service in cfg.services])
+    checks = [check_service(cfg, service) for service in cfg.services]
+    for service, check in zip(cfg.services, checks, strict=True):  # a region-pinned kind in the wrong region
+        check.problems.extend(pinned_region_problems(cfg, service, check.resources))
+    return EnvironmentCheck(checks)
 
 
 def raise_on_problems(cfg: EnvironmentConfig) -> EnvironmentCheck:

@@ -11,6 +11,7 @@ account publishes itself (canaries, the switch, the app's own namespaces) keep n
 """
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -26,8 +27,10 @@ from aws_cdk import (
 )
 from constructs import IConstruct
 
-from config.schema import EnvironmentConfig
+from config.schema import SEVERITIES, EnvironmentConfig
 from config.services import ServiceConfig
+from plan.regions import regional_topic_name
+from stacks.naming import resource_name
 
 __all__ = ["SourceAccountMetrics", "placed_props", "place_monitoring", "monitoring_region", "LOCAL_NAMESPACES"]
 
@@ -184,7 +187,25 @@ def place_monitoring(cfg: EnvironmentConfig, stacks: Mapping[str, Stack],
         if service.account is not None:
             Aspects.of(stack).add(SourceAccountMetrics(org.accounts[service.account],
                                                        own_prefix=f"{cfg.app}/{cfg.env}/"))
-        if monitoring_region(cfg, service) != cfg.region and switch_arn is not None:
-            for node in stack.node.find_all():
-                if isinstance(node, cloudwatch.CfnCompositeAlarm) and node.actions_suppressor is not None:
-                    node.actions_suppressor = switch_arn(stack)
+        region = monitoring_region(cfg, service)
+        if region == cfg.region or region is None:
+            continue
+        regional = stacks.get(f"Alerting-{region}")
+        if regional is not None:
+            stack.add_stack_dependency(regional)  # its topics and switch, named below
+        topics = {Stack.of(stack).format_arn(service="sns", resource=resource_name(cfg, "alerts", severity)):
+                  stack.format_arn(service="sns", resource=regional_topic_name(cfg, region, severity))
+                  for severity in SEVERITIES}
+        resolved = {json.dumps(stack.resolve(home)): regional_arn for home, regional_arn in topics.items()}
+        for node in stack.node.find_all():
+            if isinstance(node, cloudwatch.CfnCompositeAlarm) and node.actions_suppressor is not None \
+                    and switch_arn is not None:
+                node.actions_suppressor = switch_arn(stack)
+            if isinstance(node, (cloudwatch.CfnAlarm, cloudwatch.CfnCompositeAlarm)):
+                # Alarm actions cannot cross regions: the home topics become this region's topics.
+                for attribute, key in (("alarm_actions", "AlarmActions"), ("ok_actions", "OKActions"),
+                                       ("insufficient_data_actions", "InsufficientDataActions")):
+                    actions = stack.resolve(getattr(node, attribute)) or []
+                    moved = [resolved.get(json.dumps(a), a) for a in actions]
+                    if moved != actions:
+                        node.add_property_override(key, moved)

@@ -24,8 +24,9 @@ from aws_cdk import (
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
+from plan.catalog import Threshold
+from plan.enums import Comparison, MissingData
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
-from stacks.monitoring.catalog import Threshold
 from stacks.monitoring.metrics.common import Signal
 
 __all__ = ["RouterHealthAlarms", "ROUTER_SERVICE", "RUNBOOK_FAMILY"]
@@ -77,7 +78,8 @@ class RouterHealthAlarms(Construct):
                 self, signal, cfg=cfg, runbook_base_url=cfg.runbook_base_url, notify=ops_topic,
                 spec=AlarmSpec(service=ROUTER_SERVICE, resource="router", family=RUNBOOK_FAMILY, signal_name=signal,
                                severity="critical", signal=Signal(metric), threshold=threshold,
-                               comparison="GreaterThanThreshold", treat_missing="notBreaching",
+                               comparison=Comparison.GREATER_THAN_THRESHOLD,
+                               treat_missing=MissingData.NOT_BREACHING,
                                what=what),
             )
             if notify_ok:

@@ -12,8 +12,8 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig, ServiceResources, SloConfig
 from dashboards.model import AlarmRef
+from plan.catalog import GT, NOT_BREACHING, Threshold
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm, describe, runbook_url, tag_alarm
-from stacks.monitoring.catalog import GT, NOT_BREACHING, Threshold
 from stacks.monitoring.composites import SUPPRESSOR_EXTENSION, SUPPRESSOR_WAIT
 from stacks.monitoring.metrics.common import Signal
 from stacks.naming import alarm_name

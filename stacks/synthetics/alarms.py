@@ -14,8 +14,9 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from dashboards.model import AlarmRef
+from plan.catalog import Threshold
+from plan.enums import Comparison, MissingData
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
-from stacks.monitoring.catalog import Threshold
 from stacks.monitoring.composites import Child, CompositeSpec, any_of
 from stacks.monitoring.maintenance import mute_rules
 from stacks.monitoring.metrics.common import Signal
@@ -70,16 +71,16 @@ class CanaryAlarms(Construct):
         self._add(
             cfg, service, resource, "CanaryFailure", failure_severity, notify,
             metric=canary.metric_success_percent(period=period, statistic="Average"),
-            threshold=100, comparison="LessThanThreshold", period=canary.schedule_minutes * 60,
-            periods=settings.failed_runs_to_alarm, missing="breaching", unit="%",
+            threshold=100, comparison=Comparison.LESS_THAN_THRESHOLD, period=canary.schedule_minutes * 60,
+            periods=settings.failed_runs_to_alarm, missing=MissingData.BREACHING, unit="%",
             what=f"success percent of canary {canary.name} (a canary that did not run counts as failed)",
         )
         budget_ms = settings.expected_duration_ms()
         self._add(
             cfg, service, resource, "CanaryLatency", "warning", notify,
             metric=canary.metric_duration(period=period, statistic="Average"),
-            threshold=budget_ms, comparison="GreaterThanThreshold", period=canary.schedule_minutes * 60,
-            periods=3, missing="ignore", unit=" ms",
+            threshold=budget_ms, comparison=Comparison.GREATER_THAN_THRESHOLD, period=canary.schedule_minutes * 60,
+            periods=3, missing=MissingData.IGNORE, unit=" ms",
             what=f"average run duration of canary {canary.name}",
         )
         if rolled_up and suppressor is not None:
@@ -100,7 +101,7 @@ class CanaryAlarms(Construct):
 
     def _add(self, cfg: EnvironmentConfig, service: str, resource: str, family: str, severity: str,
              notify: dict[str, sns.ITopic] | None, *, metric: cloudwatch.IMetric, threshold: float,
-             comparison: str, period: int, periods: int, missing: str, unit: str, what: str) -> None:
+             comparison: Comparison, period: int, periods: int, missing: MissingData, unit: str, what: str) -> None:
         topic = notify.get(severity) if notify else None
         created = create_alarm(
             self, family, cfg=cfg, runbook_base_url=cfg.runbook_base_url, notify=topic,

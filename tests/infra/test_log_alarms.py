@@ -7,7 +7,7 @@ from aws_cdk import App, Stack, assertions, aws_sns as sns
 from config.alarm_features import LogAlarmsConfig
 from config.loader import load_config
 from config.services import ServiceConfig
-from stacks.monitoring.discovery import service_resources
+from plan.discovery import service_resources
 from stacks.monitoring.service_alarms import ServiceAlarms, planned_alarms
 
 LOG_ALARM = "AWS::CloudWatch::LogAlarm"
@@ -88,7 +88,7 @@ def test_a_big_service_spreads_its_log_groups_over_roles_whose_policies_fit_iam(
     # GIVEN a service of 90 functions with log alarms on
     cfg = load_config("dev")
     stack = Stack(App(), "S")
-    from config.services import ALARM_FAMILIES
+    from plan.catalog import FAMILIES as ALARM_FAMILIES
 
     only_error_logs = {f: {"enabled": False} for f in ALARM_FAMILIES if f != "ErrorLogs"}
     service = ServiceConfig(name="fleet", overrides=only_error_logs,

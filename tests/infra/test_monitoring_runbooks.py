@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stacks.monitoring.catalog import CATALOG
+from plan.catalog import CATALOG
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNBOOKS = ROOT / "docs" / "runbooks"

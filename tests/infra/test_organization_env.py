@@ -128,8 +128,8 @@ def test_a_service_of_another_region_is_alarmed_in_that_region_held_by_that_regi
                    if r["Type"] == "AWS::CloudWatch::CompositeAlarm"} - {None}
     assert suppressors == {"arn:aws:cloudwatch:us-east-1:111111111111:alarm:"
                            "watchtower-org-all-maintenance-us-east-1-Maintenance-info"}
-    # and that switch exists in that region
-    switch = alarms_of(org.templates["watchtower-org-Organization-us-east-1"])
+    # and that switch exists in that region, in its Alerting stack
+    switch = alarms_of(org.templates["watchtower-org-Alerting-us-east-1"])
     assert [a["AlarmName"] for a in switch if "maintenance" in a["AlarmName"]] == [
         "watchtower-org-all-maintenance-us-east-1-Maintenance-info"]
 
@@ -155,7 +155,8 @@ def test_fleet_alarms_query_every_linked_account_per_region_and_name_the_contrib
     assert query["Expression"].startswith('SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName)')
     assert "GROUP BY AWS.AccountId, FunctionName" in query["Expression"]  # one contributor per account and function
     assert "AccountId" not in query  # a query spans every linked account; AccountId would pin one
-    assert errors["AlarmActions"] == [f"arn:aws:sns:{region}:111111111111:watchtower-org-alerts-warning"]
+    topic = "watchtower-org-alerts-warning" if region == "eu-west-1" else f"watchtower-org-alerts-{region}-warning"
+    assert json.dumps(errors["AlarmActions"]).count(topic) == 1
     assert "WHERE QueueName LIKE '%dlq%'" in alarms["watchtower-org-fleet-dlq-depth-warning"]["Metrics"][0]["Expression"]
 
 
@@ -173,7 +174,17 @@ def test_fleet_alarms_are_priced_per_metric_analyzed(org):
     without = estimate({n: t for n, t in org.templates.items() if "Organization" not in n}, org.cfg.cost.estimate)
     math = {line.usage.item: line.usage.quantity for line in bill.lines}
     math_without = {line.usage.item: line.usage.quantity for line in without.lines}
-    organization_alarms = sum(1 for n, t in org.templates.items() if "Organization" in n for a in alarms_of(t)
-                              if "-fleet-" not in a["AlarmName"])  # the regional maintenance switch
     assert math.get("Alarms: math", 0) == math_without.get("Alarms: math", 0)
-    assert math.get("Alarms: standard", 0) == math_without.get("Alarms: standard", 0) + organization_alarms
+    assert math.get("Alarms: standard", 0) == math_without.get("Alarms: standard", 0)
+
+
+def test_every_alarm_of_the_other_region_notifies_that_regions_topics_which_reach_the_router(org):
+    template = json.dumps(org.templates["watchtower-org-Monitoring-ledger"])
+    assert "watchtower-org-alerts-us-east-1-" in template
+    for severity in ("critical", "warning", "info"):
+        assert f"watchtower-org-alerts-{severity}" not in template  # no home-region topic from us-east-1
+    # the region's topics are subscribed by the one router (a Lambda in the home region)
+    subscriptions = resources(org.templates["watchtower-org-Alerting-us-east-1"], "AWS::SNS::Subscription")
+    to_router = [s for s in subscriptions if s["Properties"]["Protocol"] == "lambda"]
+    assert len(to_router) >= 3
+    assert all("eu-west-1" in json.dumps(s["Properties"]["Endpoint"]) for s in to_router)

@@ -8,6 +8,7 @@ from aws_cdk.assertions import Match, Template
 
 from config.loader import ConfigError, load_config
 from config.telemetry import CanaryConfig, EndpointCheck, SyntheticsConfig
+from stacks.regional_alerting_stack import RegionalAlertingStack
 from stacks.synthetics import CANARY_HANDLER
 from stacks.synthetics.targets import canary_targets
 from stacks.synthetics.alarms import CanaryAlarms
@@ -37,7 +38,10 @@ def built(tmp_path_factory):
     topics = {s: sns.Topic(topics_stack, s) for s in ("critical", "warning", "info")}
     home = SyntheticsStack(app, "Home", cfg=cfg, targets=targets, notify=topics, composed={"orders"},
                            env=Environment(account="123456789012", region="eu-west-1"))
+    backbone = RegionalAlertingStack(app, "RegionalAlerting", cfg=cfg, region="us-east-1",
+                                     env=Environment(account="123456789012", region="us-east-1"))
     extra = SyntheticsStack(app, "Extra", cfg=cfg, targets=targets, extra_region="us-east-1",
+                            notify=backbone.topics, suppressor=backbone.maintenance.alarm,
                             env=Environment(account="123456789012", region="us-east-1"))
     assembly = app.synth()
     return {"home": home, "extra": extra, "outdir": outdir,
@@ -131,26 +135,27 @@ def test_composed_services_hand_alarms_to_composites_and_others_notify_directly(
     assert {r.family for r in home.alarm_refs} == {"CanaryFailure", "CanaryLatency"}
 
 
-def test_an_extra_region_alarms_to_a_topic_of_its_own_region(built):
+def test_an_extra_region_alarms_to_the_router_through_its_regions_warning_topic(built):
     template = built["extra_t"]
     template.resource_count_is("AWS::Synthetics::Canary", 2)
-    template.has_resource_properties("AWS::SNS::Topic", {
-        "TopicName": "watchtower-prod-canary-alerts-us-east-1", "KmsMasterKeyId": Match.any_value()})
-    # The canary's alarms roll up into one composite there, which notifies the regional topic (ALARM and OK) and
-    # is held by that region's maintenance switch, since nothing of the home region can hold it.
+    # GIVEN the region's own alert topics and switch, made in its Alerting-<region> stack and found by name
+    template.resource_count_is("AWS::SNS::Topic", 0)
+    warning = "arn:aws:sns:us-east-1:123456789012:watchtower-prod-alerts-us-east-1-warning"
+    switch = "watchtower-prod-all-maintenance-us-east-1-Maintenance-info"
+    # THEN the canary's alarms roll up into one composite there, which notifies the region's warning topic (ALARM
+    # and OK; the home router subscribes to it) and is held by that region's maintenance switch
     template.has_resource_properties("AWS::CloudWatch::Alarm", {
         "AlarmName": "watchtower-prod-orders-canary-us-east-1-CanaryFailure-critical", "AlarmActions": Match.absent()})
-    switch = template.find_resources("AWS::CloudWatch::Alarm", {"Properties": {
-        "AlarmName": "watchtower-prod-all-maintenance-us-east-1-Maintenance-info"}})
-    assert len(switch) == 1
-    template.has_resource_properties("AWS::CloudWatch::CompositeAlarm", {
-        "AlarmName": "watchtower-prod-orders-canary-us-east-1-Canary-critical",
-        "AlarmActions": [{"Ref": Match.string_like_regexp("RegionalAlertsTopic")}],
-        "OKActions": [{"Ref": Match.string_like_regexp("RegionalAlertsTopic")}],
-        "ActionsSuppressor": {"Fn::GetAtt": [next(iter(switch)), "Arn"]},
-        "ActionsSuppressorExtensionPeriod": 60})
-    # Every critical e-mail address of the environment is subscribed there.
-    template.resource_count_is("AWS::SNS::Subscription", len(load_config("prod").notifications.critical.emails))
+    composite = template.find_resources("AWS::CloudWatch::CompositeAlarm", {"Properties": {
+        "AlarmName": "watchtower-prod-orders-canary-us-east-1-Canary-critical"}})
+    (props,) = [c["Properties"] for c in composite.values()]
+    rendered = json.dumps(props)
+    assert json.dumps(props["AlarmActions"]) == json.dumps(props["OKActions"])
+    assert warning.split(":")[-1] in json.dumps(props["AlarmActions"]) and "alerts-us-east-1-warning" in rendered
+    assert switch in json.dumps(props["ActionsSuppressor"])
+    assert props["ActionsSuppressorExtensionPeriod"] == 60
+    # AND nothing there e-mails anyone directly any more (the region's ops topic does, for undelivered alerts)
+    template.resource_count_is("AWS::SNS::Subscription", 0)
 
 
 def test_a_canary_without_any_url_is_one_config_error_line():
@@ -196,10 +201,11 @@ def test_prod_canary_alarms_feed_the_orders_composites_and_breach_when_silent(sy
     latency_id = alarms["watchtower-prod-orders-canary-CanaryLatency-warning"][0].split("/", 1)[1]
     assert f'{{"Fn::GetAtt": ["{latency_id}", "Arn"]}}' in warning_rule
     assert "Fn::ImportValue" not in critical_rule + warning_rule
-    # AND the us-east-1 copy alarms to its own region's topic, through the composite its switch holds
+    # AND the us-east-1 copy alarms to its own region's warning topic, through the composite its switch holds
     regional = synth.result("prod").resources("AWS::CloudWatch::CompositeAlarm")
     assert any(r["Properties"]["AlarmName"] == "watchtower-prod-orders-canary-us-east-1-Canary-critical"
-               and r["Properties"]["AlarmActions"] and r["Properties"]["ActionsSuppressor"] for r in regional.values())
+               and "watchtower-prod-alerts-us-east-1-warning" in json.dumps(r["Properties"]["AlarmActions"])
+               and r["Properties"]["ActionsSuppressor"] for r in regional.values())
 
 
 @pytest.mark.parametrize("partition_literals", [True, False])

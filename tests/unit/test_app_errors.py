@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import app
-from stacks.monitoring.discovery import DiscoveryError
+from plan.discovery import DiscoveryError
 
 
 def _failing_build(error: Exception):

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from config.services import ALARM_FAMILIES, AlarmOverride
-from stacks.monitoring.catalog import CATALOG, CatalogError, Threshold, defaults_for_kind, resolve_threshold
+from config.services import AlarmOverride
+from plan.catalog import CATALOG, CatalogError, Threshold, defaults_for_kind, resolve_threshold
+from plan.enums import MissingData
 
 SEEDS = {  # the seed catalog: (family, severity) -> (threshold, breaching time in seconds or None)
     ("ServiceDown", "critical"): (50, 120),
@@ -29,15 +30,25 @@ def test_catalog_defaults_are_the_seed_numbers(family, severity):
         assert threshold.period * threshold.datapoints == duration
 
 
-def test_catalog_and_config_agree_on_the_families():
-    assert tuple(CATALOG) == ALARM_FAMILIES
+def test_config_accepts_overrides_of_catalog_families_only():
+    # GIVEN the catalog's families
+    from pydantic import ValidationError
+
+    from config.services import ServiceConfig
+    from plan.catalog import FAMILIES
+    # WHEN a service overrides each of them, THEN config accepts it
+    ServiceConfig(name="orders", resources={"tables": ["orders"]},
+                  overrides={family: {"enabled": False} for family in FAMILIES})
+    # AND a family the catalog lacks is rejected with the nearest one suggested
+    with pytest.raises(ValidationError, match="did you mean 'HighErrorRate'"):
+        ServiceConfig(name="orders", resources={"tables": ["orders"]}, overrides={"HighErrorRat": {"threshold": 3}})
 
 
 def test_rate_alarms_carry_a_traffic_guard_and_tolerate_missing_data():
     for family in ("ServiceDown", "QuietOutage", "HighErrorRate", "ColdStarts", "Throttles", "Api4xxRate",
                    "StepFunctionsFailures"):
         row = CATALOG[family]
-        assert row.treat_missing == "notBreaching"
+        assert row.treat_missing is MissingData.NOT_BREACHING
         assert all(t.min_requests > 0 for t in row.thresholds.values()), family
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import doctest
 
+from plan.catalog import CATALOG
 from stacks.monitoring import catalog_table
-from stacks.monitoring.catalog import CATALOG
 from stacks.monitoring.catalog_table import BEGIN, END, README, override_table
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from config.services import ServiceConfig
-from stacks.monitoring.discovery import DiscoveryError, discover, discover_file, service_resources
+from plan.discovery import DiscoveryError, discover, discover_file, service_resources
 
 SHOP = "tests/fixtures/service_templates/Shop.template.json"
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from config.loader import CONFIG_DIR, load_config
 from config.services import FunctionRef, ServiceConfig
-from stacks.monitoring.catalog import CATALOG, resolve_threshold
+from plan.catalog import CATALOG, resolve_threshold
 from stacks.monitoring.metrics import MetricContext, signals_for
 from stacks.monitoring.validation import check_environment, check_service, threshold_problem
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.schema import SEVERITIES, EnvironmentConfig
+from plan.regions import alert_regions, regional_topic_name
 from stacks.naming import resource_name
 
 __all__ = ["DeployPlan", "Reservation", "SecretUse", "plan_for", "DEFAULT_BOOTSTRAP_VERSION", "DEFAULT_QUALIFIER",
@@ -144,7 +145,7 @@ def plan_for(cfg: EnvironmentConfig, *, home_region: str, account: str | None = 
     emails = any(cfg.notifications.for_severity(s).emails for s in SEVERITIES)
     if emails:
         plan.email_topics[home_region] = [resource_name(cfg, "alerts", "email"), resource_name(cfg, "alerts", "ops")]
-    if cfg.notifications.critical.emails:
-        for region in canary_regions[1:]:
-            plan.email_topics.setdefault(region, []).append(resource_name(cfg, "canary-alerts", region))
+    if cfg.notifications.critical.emails:  # each other region's ops topic e-mails them (its undelivered alerts)
+        for region in alert_regions(cfg):
+            plan.email_topics.setdefault(region, []).append(regional_topic_name(cfg, region, "ops"))
     return plan

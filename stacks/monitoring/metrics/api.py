@@ -4,7 +4,7 @@ from __future__ import annotations
 from aws_cdk import aws_cloudwatch as cloudwatch
 
 from config.services import HttpApiRef, RestApiRef
-from stacks.monitoring.catalog import Threshold
+from plan.catalog import Threshold
 from stacks.monitoring.metrics.common import Signal, SignalBuilder, guarded_percent, guarded_success, metric
 
 __all__ = ["api_signals"]

@@ -7,7 +7,7 @@ from typing import Callable, Mapping
 
 from aws_cdk import Duration, aws_cloudwatch as cloudwatch
 
-from stacks.monitoring.catalog import Threshold
+from plan.catalog import Threshold
 
 __all__ = [
     "MetricContext",

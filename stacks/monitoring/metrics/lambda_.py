@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from config.services import FunctionRef
-from stacks.monitoring.catalog import Threshold
+from plan.catalog import Threshold
 from stacks.monitoring.metrics.common import (
     MetricContext,
     Signal,

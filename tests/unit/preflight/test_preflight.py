@@ -157,7 +157,7 @@ def test_a_topic_not_deployed_yet_is_skipped_before_a_deploy(account):
     after = check_subscriptions(_plan(), account.clients, after_deploy=True)
     assert {f.problem for f in after} == {"topic watchtower-prod-alerts-email does not exist",
                                           "topic watchtower-prod-alerts-ops does not exist",
-                                          "topic watchtower-prod-canary-alerts-us-east-1 does not exist"}
+                                          "topic watchtower-prod-alerts-us-east-1-ops does not exist"}
 
 
 def test_credentials_of_another_account_stop_everything_else(account):

@@ -234,6 +234,11 @@ def scenarios() -> list[Scenario]:
                  families=("Errors", "Throttles", "DeadLetters")),
         Scenario("cost-spike", "the hourly cost estimate jumps to $25/h for 3 h", 240, _side(180, hourly_cost=25.0),
                  families=("CostAnomaly",)),
+        Scenario("account-concurrency", "the account's Lambda concurrency claims 98% of a 1000 quota for 30 min", 60,
+                 _side(30, account_concurrency=980.0), families=("AccountConcurrency",)),
+        Scenario("ses-reputation", "SES bounces reach 8% and complaints 0.3% for 3 h", 240,
+                 _side(180, ses_bounce_ratio=0.08, ses_complaint_ratio=0.003),
+                 families=("SesBounceRate", "SesComplaintRate")),
         Scenario("maintenance-window", "hard outage inside a mute window (ends inside it)", 90,
                  _outage(0, 30), targets="muted", maintenance="mute",
                  # 30 min of total outage spent most of the month's budget: the SLO pairs are still in ALARM when

@@ -173,7 +173,9 @@ def _infra_only(condition: Condition) -> Condition:
     return replace(HEALTHY, router_error_ratio=condition.router_error_ratio,
                    router_throttle_ratio=condition.router_throttle_ratio,
                    router_dead_letters_per_minute=condition.router_dead_letters_per_minute,
-                   hourly_cost=condition.hourly_cost, maintenance_on=condition.maintenance_on)
+                   hourly_cost=condition.hourly_cost, maintenance_on=condition.maintenance_on,
+                   account_concurrency=condition.account_concurrency, ses_bounce_ratio=condition.ses_bounce_ratio,
+                   ses_complaint_ratio=condition.ses_complaint_ratio)
 
 
 def generate(env: Environment, scenario: Scenario, seed: int, onset: int, hit: set[str]) -> SeriesStore:

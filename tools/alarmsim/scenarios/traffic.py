@@ -63,6 +63,9 @@ class Condition:
     router_dead_letters_per_minute: float = 0.0
     hourly_cost: float = 2.5               # the cost checker's estimate, USD per hour
     maintenance_on: bool = False           # the manual maintenance switch
+    account_concurrency: float = 150.0     # Lambda concurrency the whole account claims (all workloads, reservations)
+    ses_bounce_ratio: float = 0.01         # the account's SES bounce rate (0..1)
+    ses_complaint_ratio: float = 0.0002    # the account's SES complaint rate (0..1)
 
 
 @dataclass(frozen=True)
@@ -311,6 +314,12 @@ def generate_metric(key: MetricKey, group: str, streams: Streams, conditions: Se
     elif namespace == "Watchtower/Cost":
         hourly = streams.minutes % 60 == 0
         dense = _samples(f.hourly_cost * np.exp(rng.normal(0, 0.05, len(hourly))), hourly)
+    elif name == "ClaimedAccountConcurrency":  # account-level, every minute
+        dense = _samples(f.account_concurrency * np.exp(rng.normal(0, 0.1, len(f.traffic))),
+                         np.ones(len(f.traffic), dtype=bool))
+    elif name in ("Reputation.BounceRate", "Reputation.ComplaintRate"):  # account-level rolling rates
+        ratio = f.ses_bounce_ratio if name == "Reputation.BounceRate" else f.ses_complaint_ratio
+        dense = _samples(np.clip(ratio * np.exp(rng.normal(0, 0.2, len(ratio))), 0, 1), streams.minutes % 5 == 0)
     elif name == "MaintenanceMode":
         dense = _samples(np.where(f.maintenance_on > 0, 1.0, 0.0), np.ones(len(f.traffic), dtype=bool))
     elif name in ("ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible",

@@ -18,13 +18,16 @@ from types import MappingProxyType
 from typing import Any, Mapping
 
 from config.errors import InputError
-from config.services import ALARM_FAMILIES, AlarmOverride
+from config.services import AlarmOverride
+from plan.enums import Comparison, MissingData
 
-__all__ = ["Threshold", "AlarmDefault", "CATALOG", "CatalogError", "resolve_threshold", "defaults_for_kind"]
+__all__ = ["Threshold", "AlarmDefault", "CATALOG", "FAMILIES", "CatalogError", "resolve_threshold",
+           "defaults_for_kind", "ACCOUNT"]
 
-GT, GTE, LT = "GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold"
-LOWER_BAND = "LessThanLowerThreshold"
-NOT_BREACHING, BREACHING, MISSING, IGNORE = "notBreaching", "breaching", "missing", "ignore"
+GT, GTE, LT = (Comparison.GREATER_THAN_THRESHOLD, Comparison.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+               Comparison.LESS_THAN_THRESHOLD)
+LOWER_BAND = Comparison.LESS_THAN_LOWER_THRESHOLD
+NOT_BREACHING, IGNORE = MissingData.NOT_BREACHING, MissingData.IGNORE
 
 FUNCTION, REST_API, HTTP_API = "functions", "rest_apis", "http_apis"
 TABLE, QUEUE, STATE_MACHINE, EVENT_RULE, TOPIC = "tables", "queues", "state_machines", "event_rules", "topics"
@@ -68,15 +71,15 @@ class AlarmDefault:
 
     family: str
     kinds: tuple[str, ...]
-    comparison: str
-    treat_missing: str
+    comparison: Comparison
+    treat_missing: MissingData
     unit: str
     what: str
     thresholds: Mapping[str, Threshold] = field(default_factory=dict)
 
 
-def _row(family: str, kinds: tuple[str, ...], comparison: str, treat_missing: str, unit: str, what: str,
-         **thresholds: Threshold) -> AlarmDefault:
+def _row(family: str, kinds: tuple[str, ...], comparison: Comparison, treat_missing: MissingData, unit: str,
+         what: str, **thresholds: Threshold) -> AlarmDefault:
     return AlarmDefault(family, kinds, comparison, treat_missing, unit, what, MappingProxyType(thresholds))
 
 
@@ -165,9 +168,38 @@ _ROWS = (
 )
 # fmt: on
 
-CATALOG: Mapping[str, AlarmDefault] = MappingProxyType({row.family: row for row in _ROWS})
-if tuple(CATALOG) != ALARM_FAMILIES:  # config validates override keys against ALARM_FAMILIES
-    raise RuntimeError("config.services.ALARM_FAMILIES and the alarm catalog disagree")
+# --- account-level signals: one account and region, not a resource of a service ------------------------------
+# Rendered by the environment's Account stack into a warning composite (they reach people, never page: at these
+# levels nothing fails yet, and the services' own alarms page when something does).
+ACCOUNT = "account"
+# fmt: off
+_ACCOUNT_ROWS = (
+    # AWS's recommended alarms (Lambda): ClaimedAccountConcurrency, statistic Maximum, threshold near 90 % of the
+    # account's concurrency quota, so the quota is raised (or reservations cut) before on-demand invocations
+    # throttle. The metric is account-level (per region, no FunctionName dimension): unreserved concurrency plus
+    # every reserved and provisioned allocation. Ten minutes in a row, not a burst; the quota is config
+    # (account_signals.lambda_concurrency_quota), the threshold a share of it.
+    _row("AccountConcurrency", (ACCOUNT,), GT, NOT_BREACHING, "% of quota",
+         "Lambda concurrency claimed in the account and region (ClaimedAccountConcurrency, Maximum)",
+         warning=Threshold(90, period=60, evaluation_periods=10)),
+    # SES publishes account reputation as Reputation.BounceRate and Reputation.ComplaintRate (AWS/SES, 0..1,
+    # statistic Average; SES developer guide, 'Creating reputation monitoring alarms using CloudWatch'). SES
+    # places an account under review at a 5 % bounce rate or a 0.1 % complaint rate and may pause sending at
+    # 10 % / 0.5 % (SES developer guide, 'Reputation metrics messages'): alarm at the review levels, averaged
+    # over an hour, so a person acts before the pause. The rates are rolling and published no more often than
+    # that; a missing hour (no mail sent) is fine.
+    _row("SesBounceRate", (ACCOUNT,), GTE, NOT_BREACHING, "%", "SES bounce rate of the account (Reputation.BounceRate)",
+         warning=Threshold(5, period=3600, evaluation_periods=1)),
+    _row("SesComplaintRate", (ACCOUNT,), GTE, NOT_BREACHING, "%",
+         "SES complaint rate of the account (Reputation.ComplaintRate)",
+         warning=Threshold(0.1, period=3600, evaluation_periods=1)),
+)
+# fmt: on
+
+CATALOG: Mapping[str, AlarmDefault] = MappingProxyType({row.family: row for row in (*_ROWS, *_ACCOUNT_ROWS)})
+# The one list of alarm families: config checks override keys against it (importing it when it validates, so
+# config never imports plan/ at import time).
+FAMILIES: tuple[str, ...] = tuple(CATALOG)
 
 
 def defaults_for_kind(kind: str) -> list[AlarmDefault]:

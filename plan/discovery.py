@@ -38,7 +38,7 @@ from config.templates import TemplateReadError, read_service_template
 __all__ = ["Discovery", "DiscoveryError", "Skip", "discover", "discover_file", "discover_service",
            "service_resources", "REPO_ROOT"]
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 _LAMBDA_DEFAULT_TIMEOUT = 3  # seconds, when a template leaves Timeout out
 _STREAM_MARKERS = ("StreamArn", ":kinesis:", "/stream/")
 _SAM_STREAM_EVENTS = ("Kinesis", "DynamoDB", "MSK", "SelfManagedKafka", "DocumentDB")
