@@ -125,3 +125,11 @@ def test_a_fleet_alarm_longer_than_three_hours_is_one_line(tmp_path):
                                                          "evaluation_periods": 4}}))
     (line,) = problems(tmp_path)
     assert "only the last 3 hours" in line and "14400" in line
+
+
+def test_the_example_organization_passes_the_checks_app_py_makes():
+    # The fixture the organization tests synthesize is a config app.py would accept as it is.
+    from stacks.monitoring.validation import check_environment
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "organization"
+    assert check_environment(load_config("org", fixtures)).problems == []
