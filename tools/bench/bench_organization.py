@@ -71,6 +71,7 @@ def stack_limits(outdir: Path) -> dict[str, Any]:
     """Stack count, the largest figures of any one template, and the stacks over a CloudFormation limit."""
     over: list[str] = []
     worst = {key: 0 for key in LIMITS}
+    biggest = ("", 0)
     stacks = 0
     for path in outdir.glob("*.template.json"):
         stacks += 1
@@ -78,11 +79,13 @@ def stack_limits(outdir: Path) -> dict[str, Any]:
         template = json.loads(body)
         figures = {"resources": len(template.get("Resources", {})), "outputs": len(template.get("Outputs", {})),
                    "parameters": len(template.get("Parameters", {})), "template_bytes": len(body)}
+        if len(body) > biggest[1]:
+            biggest = (path.name.removesuffix(".template.json"), len(body))
         for key, value in figures.items():
             worst[key] = max(worst[key], value)
             if value > LIMITS[key]:
                 over.append(f"{path.name}: {key} {value} > {LIMITS[key]}")
-    return {"stacks": stacks, "largest": worst, "over_limits": over}
+    return {"stacks": stacks, "largest": worst, "largest_template": biggest[0], "over_limits": over}
 
 
 _SYNTH = """
@@ -141,6 +144,9 @@ def run() -> Section:
         f"{single['largest']['resources']} / {single['largest']['template_bytes']} | {len(single['over_limits'])} |",
         f"| organization | {org['stacks']} | {org_wall:.1f} | {org_synth:.1f} | "
         f"{largest['resources']} / {largest['template_bytes']} | {len(org['over_limits'])} |",
+        "",
+        f"Largest organization template: {org['largest_template']}. Over a limit: "
+        f"{'; '.join(org['over_limits']) or 'none'}.",
         "",
         f"Organization / single-account process time: {data['ratio']}x. Limits per stack: "
         f"{LIMITS['resources']} resources, {LIMITS['outputs']} outputs, {LIMITS['parameters']} parameters, "
