@@ -322,7 +322,11 @@ class ServiceConfig(StrictModel):
         # account can create: for a service in a source account it is off (its error metrics still alarm).
         if isinstance(data, dict) and data.get("account") and isinstance(data.get("overrides", {}), dict):
             overrides = data.get("overrides", {})
-            if not any(str(k).split(".")[0] == "ErrorLogs" for k in overrides):
+            keys = [k for k in overrides if str(k).split(".")[0] == "ErrorLogs"]
+            if any(not isinstance(overrides[k], dict) or overrides[k].get("enabled", True) for k in keys):
+                raise ValueError(f"{', '.join(map(str, keys))}: ErrorLogs cannot be enabled for a service in another "
+                                 "account (its log groups' metric filters can only be created there)")
+            if not keys:
                 return {**data, "overrides": {**overrides, "ErrorLogs": {"enabled": False}}}
         return data
 
