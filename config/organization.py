@@ -98,6 +98,10 @@ class FleetAlarmsConfig(StrictModel):
         "query alarms the monitoring account already has in each region outside this app; they count against "
         "the same quota; default 0"))
 
+    estimated_metrics_per_query: int = Field(default=100, ge=1, le=10_000, description=(
+        "for the cost estimate only: metrics one fleet query analyzes (every matching function, API or queue "
+        "across the linked accounts); default 100"))
+
     def families(self) -> dict[str, FleetAlarm]:
         """The enabled fleet alarms by family key (empty when fleet alarms are off)."""
         if not self.enabled:

@@ -392,6 +392,21 @@ class ServiceConfig(StrictModel):
     region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$", description=(
         "region the service runs in, one of organization.regions; default the environment's region"))
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_log_filter_in_another_account(cls, data: Any) -> Any:
+        # ErrorLogs counts log lines with a metric filter on the function's log group, which only the group's own
+        # account can create: for a service in a source account it is off (its error metrics still alarm).
+        if isinstance(data, dict) and data.get("account") and isinstance(data.get("overrides", {}), dict):
+            overrides = data.get("overrides", {})
+            keys = [k for k in overrides if str(k).split(".")[0] == "ErrorLogs"]
+            if any(not isinstance(overrides[k], dict) or overrides[k].get("enabled", True) for k in keys):
+                raise ValueError(f"{', '.join(map(str, keys))}: ErrorLogs cannot be enabled for a service in another "
+                                 "account (its log groups' metric filters can only be created there)")
+            if not keys:
+                return {**data, "overrides": {**overrides, "ErrorLogs": {"enabled": False}}}
+        return data
+
     @field_validator("template")
     @classmethod
     def _template_exists(cls, template: str | None) -> str | None:

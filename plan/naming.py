@@ -16,7 +16,7 @@ import re
 
 from config.schema import EnvironmentConfig
 
-__all__ = ["alarm_name", "name_part", "resource_name", "runbook_url", "describe", "MAX_DESCRIPTION"]
+__all__ = ["alarm_name", "service_label", "name_part", "resource_name", "runbook_url", "describe", "MAX_DESCRIPTION"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 MAX_DESCRIPTION = 1024  # CloudWatch's AlarmDescription limit
@@ -30,8 +30,31 @@ def name_part(value: str) -> str:
 def alarm_name(cfg: EnvironmentConfig, service: str, resource: str, signal: str, severity: str) -> str:
     """``{app}-{env}-{service}-{resource}-{signal}-{severity}``; ``signal`` is the family, or the segment a
     family uses for one of several alarms (``BurnPage1hLong``)."""
-    return "-".join([cfg.app, cfg.env, name_part(service), name_part(resource), name_part(signal),
-                     name_part(severity)])
+    return "-".join([cfg.app, cfg.env, name_part(service_label(cfg, service)), name_part(resource),
+                     name_part(signal), name_part(severity)])
+
+
+# id(cfg) -> (cfg, {service: account}): alarm names are made thousands of times per synth; a config is frozen.
+_ACCOUNTS: dict[int, tuple[EnvironmentConfig, dict[str, str]]] = {}
+
+
+def service_label(cfg: EnvironmentConfig, service: str) -> str:
+    """A service as names show it: ``{account}-{service}`` for a service that sets ``account:``, else its name
+    (so the names of services in the environment's own account never change).
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> service_label(load_config("prod"), "orders")
+    'orders'
+    """
+    if cfg.organization is None:
+        return service
+    cached = _ACCOUNTS.get(id(cfg))
+    if cached is None or cached[0] is not cfg:
+        cached = _ACCOUNTS[id(cfg)] = (cfg, {s.name: s.account for s in cfg.services if s.account})
+    account = cached[1].get(service)
+    return f"{account}-{service}" if account else service
 
 
 def resource_name(cfg: EnvironmentConfig, *parts: str) -> str:

@@ -122,6 +122,8 @@ def alert_regions(cfg: EnvironmentConfig, *, pins: Mapping[str, str] | None = No
     from plan.discovery import service_resources  # listed plus discovered from the service's template
 
     regions = [r for r in cfg.synthetics.extra_regions if r != cfg.region]
+    if cfg.organization is not None:  # every organization region has a sink, fleet alarms and its services' alarms
+        regions += [r for r in cfg.organization.all_regions(cfg.region) if r != cfg.region]
     for service in cfg.services:
         regions += list(pinned_resources(service_resources(service), home=cfg.region, pins=pins))
     return tuple(dict.fromkeys(regions))

@@ -15,7 +15,8 @@ from stacks.demo_service_stack import DemoServiceStack
 from stacks.layer_stack import LayerStack
 from stacks.monitoring_stack import build_monitoring
 from stacks.naming import stack_name
-from stacks.organization_stack import build_organization
+from stacks.organization.placement import place_monitoring, placed_props
+from stacks.organization_stack import build_organization, regional_switch_arn
 from stacks.pinned_monitoring_stack import build_pinned_monitoring
 from stacks.regional_alerting_stack import build_regional_alerting
 from stacks.routing_stack import RoutingStack
@@ -80,9 +81,10 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     stacks.update(telemetry.stacks)
     # Monitoring: the maintenance switch, then one stack per service (plus part stacks for big ones).
 
-    stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=props,
+    stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=placed_props(cfg, props),
                                    extra_children=telemetry.canary_children, canaries=telemetry.canaries,
                                    log_group_stacks=[stacks[k] for k in ("Logs", "DemoService") if k in stacks]))
+    place_monitoring(cfg, stacks, switch_arn=regional_switch_arn(cfg))  # source accounts' metrics, regional switch
     # Resources whose metrics exist in one other region only (CloudFront: us-east-1) are alarmed on there.
     stacks.update(build_pinned_monitoring(app, cfg, regional=regional, props=props))
     # Account-level signals (Lambda's concurrency quota, SES reputation): no service owns them.

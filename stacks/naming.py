@@ -4,9 +4,9 @@ loses its history, so change these functions only with a migration in mind."""
 from __future__ import annotations
 
 from config.schema import EnvironmentConfig
-from plan.naming import alarm_name, name_part as _part, resource_name
+from plan.naming import alarm_name, name_part as _part, resource_name, service_label
 
-__all__ = ["stack_name", "alarm_name", "resource_name", "ssm_path"]
+__all__ = ["stack_name", "alarm_name", "resource_name", "ssm_path", "service_label"]
 
 
 def stack_name(cfg: EnvironmentConfig, concern: str) -> str:

@@ -7,20 +7,25 @@ every other region publishes its own copy of the layer.
 """
 from __future__ import annotations
 
-from aws_cdk import App, Environment, Stack, aws_lambda as lambda_, aws_ssm as ssm
+from collections.abc import Callable
+
+from aws_cdk import App, ArnFormat, Environment, Stack, aws_lambda as lambda_, aws_ssm as ssm
 from constructs import Construct
 
 from config.organization import OrganizationConfig
 from config.schema import EnvironmentConfig
+from plan.regions import regional_topic_name
 from stacks.cfn import cfn_resource
 from stacks.layer.observability_layer import ObservabilityLayer
 from stacks.layer_stack import LayerStack
-from stacks.naming import stack_name
+from stacks.monitoring.maintenance import maintenance_alarm_name
+from stacks.naming import resource_name, stack_name
+from stacks.organization.fleet import FleetAlarms
 from stacks.organization.layer_sharing import LayerSharing
 from stacks.organization.links import LinkStackSet, StackSetAdminRole
 from stacks.organization.sink import ObservabilitySink
 
-__all__ = ["OrganizationStack", "build_organization"]
+__all__ = ["OrganizationStack", "build_organization", "regional_switch_arn"]
 
 
 class OrganizationStack(Stack):
@@ -52,6 +57,12 @@ class OrganizationStack(Stack):
                 assert isinstance(content, lambda_.CfnLayerVersion.ContentProperty), "an asset layer is literal"
                 build_id = content.s3_key.split(".")[0][:16]
             self.sharing = LayerSharing(self, "LayerSharing", org=org, layer_arn=layer_arn, build_id=build_id)
+        # The fleet safety net notifies this region's topic of its severity (alarm actions cannot cross regions).
+        if org.fleet_alarms.families():
+            severity = org.fleet_alarms.severity
+            topic = resource_name(cfg, "alerts", severity) if home else regional_topic_name(cfg, region, severity)
+            self.fleet = FleetAlarms(self, "Fleet", cfg=cfg, org=org,
+                                     topic_arn=self.format_arn(service="sns", resource=topic))
         self.stack_sets: list[LinkStackSet] = []
         if org.organizational_units:
             self.stack_sets.append(LinkStackSet(self, "OrganizationLinks", cfg=cfg, org=org, region=region,
@@ -88,3 +99,14 @@ def build_organization(app: App, cfg: EnvironmentConfig, *, layer: LayerStack) -
         if other is not home_stack:
             other.add_stack_dependency(home_stack)  # the StackSet administration role lives there
     return stacks
+
+
+def regional_switch_arn(cfg: EnvironmentConfig) -> Callable[[Stack], str]:
+    """The ARN of the maintenance switch in the region of ``stack`` (for a service in another region); it lives in
+    that region's Alerting stack."""
+
+    def arn(stack: Stack) -> str:
+        return stack.format_arn(service="cloudwatch", resource="alarm", arn_format=ArnFormat.COLON_RESOURCE_NAME,
+                                resource_name=maintenance_alarm_name(cfg, stack.region))
+
+    return arn

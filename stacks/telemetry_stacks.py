@@ -78,7 +78,9 @@ def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sn
     """
     made = TelemetryStacks()
     configured = {s.name for s in cfg.services}
-    services, url_parameters, extra_canaries, retained_elsewhere = list(cfg.services), {}, {}, []
+    # Log groups and traces of a service in another account or region are not here: only local services.
+    local = [s for s in cfg.services if s.account is None and s.region in (None, cfg.region)]
+    services, url_parameters, extra_canaries, retained_elsewhere = local, {}, {}, []
     if demo is not None:
         service, canary, url_parameter = demo_telemetry(cfg, demo)
         listed = next((s for s in cfg.services if s.name == service.name), None)

@@ -29,7 +29,7 @@ from config.schema import SEVERITIES, EnvironmentConfig
 from stacks.cfn import cfn_child, cfn_resource
 from stacks.logs.log_alarms import SIGNAL as LOG_ALARM_SIGNAL, log_group_of
 from stacks.nag import suppress
-from stacks.naming import resource_name
+from stacks.naming import resource_name, service_label
 from stacks.routing.layers import router_layers
 
 __all__ = ["AlertRouter", "router_environment", "ROUTER_PACKAGE", "SECRET_FIELDS"]
@@ -109,7 +109,7 @@ def router_environment(cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopi
         "FLUSH_QUEUE_URL": flush_queue_url,
         "GROUP_CHANNELS": json.dumps(list(routing.grouping.channels), separators=(",", ":")),
         "ALARM_PREFIX": f"{cfg.app}-{cfg.env}-",
-        "SERVICES": json.dumps(sorted(s.name for s in cfg.services), separators=(",", ":")),
+        "SERVICES": json.dumps(sorted(service_label(cfg, s.name) for s in cfg.services), separators=(",", ":")),
         "INHIBIT_WARNINGS_WHILE_PAGED": "true" if routing.inhibition.warnings_while_paged else "false",
         "PAGE_OPEN_MAX_SECONDS": str(routing.inhibition.max_page_open_minutes * 60),
         # Log alarms: the router reads their matching lines (none when log alarms are off or show no lines).

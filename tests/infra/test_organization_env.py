@@ -81,3 +81,110 @@ def test_every_taggable_organization_resource_is_tagged(org):
             tags = resource["Properties"]["Tags"]
             tags = {t["Key"]: t["Value"] for t in tags} if isinstance(tags, list) else tags
             assert all(tags.get(k) == v for k, v in expected.items()), resource["Type"]
+
+
+def alarms_of(template: dict) -> list[dict]:
+    return [r["Properties"] for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+
+
+@pytest.mark.parametrize("service, account_id", [("checkout", "222222222222"), ("ledger", "333333333333"),
+                                                 ("reports", "444444444444")])
+def test_every_metric_query_of_a_source_account_service_names_its_account(org, service, account_id):
+    # GIVEN a service that runs in a source account
+    template = org.templates[f"watchtower-org-Monitoring-{service}"]
+    alarms = alarms_of(template)
+    assert alarms
+    for alarm in alarms:
+        # THEN every alarm reads metrics through queries, and every metric query names the source account
+        assert "MetricName" not in alarm, alarm["AlarmName"]
+        stats = [q for q in alarm["Metrics"] if "MetricStat" in q]
+        assert stats and all(q["AccountId"] == account_id for q in stats), alarm["AlarmName"]
+    # math alarms included: at least one alarm combines several metrics, all of them in the source account
+    assert any(len([q for q in a["Metrics"] if "MetricStat" in q]) > 1 for a in alarms)
+    for slo in (r["Properties"] for r in template["Resources"].values()
+                if r["Type"] == "AWS::ApplicationSignals::ServiceLevelObjective"):
+        assert json.dumps(slo).count('"MetricStat"') == json.dumps(slo).count(f'"AccountId": "{account_id}"')
+
+
+def test_names_carry_the_account_only_for_services_that_set_one(org):
+    names = {a["AlarmName"] for t in org.templates.values() for a in alarms_of(t)}
+    names |= {r["Properties"]["AlarmName"] for t in org.templates.values() for r in t["Resources"].values()
+              if r["Type"] == "AWS::CloudWatch::CompositeAlarm"}
+    assert "watchtower-org-shop-checkout-service-Critical-critical" in names
+    assert "watchtower-org-legacy-reports-service-Critical-critical" in names
+    # a service of the monitoring account keeps exactly the name it has without an organization
+    assert "watchtower-org-status-service-Critical-critical" in names
+    status = alarms_of(org.templates["watchtower-org-Monitoring-status"])
+    assert all("AccountId" not in json.dumps(a) for a in status)
+
+
+def test_a_service_of_another_region_is_alarmed_in_that_region_held_by_that_regions_switch(org):
+    manifest = json.loads((org.outdir / "manifest.json").read_text())
+    env = {n: a["environment"] for n, a in manifest["artifacts"].items() if a["type"] == "aws:cloudformation:stack"}
+    assert env["watchtower-org-Monitoring-ledger"] == "aws://111111111111/us-east-1"
+    assert env["watchtower-org-Monitoring-checkout"] == "aws://111111111111/eu-west-1"
+    template = org.templates["watchtower-org-Monitoring-ledger"]
+    suppressors = {r["Properties"].get("ActionsSuppressor") for r in template["Resources"].values()
+                   if r["Type"] == "AWS::CloudWatch::CompositeAlarm"} - {None}
+    assert suppressors == {"arn:aws:cloudwatch:us-east-1:111111111111:alarm:"
+                           "watchtower-org-all-maintenance-us-east-1-Maintenance-info"}
+    # and that switch exists in that region, in its Alerting stack
+    switch = alarms_of(org.templates["watchtower-org-Alerting-us-east-1"])
+    assert [a["AlarmName"] for a in switch if "maintenance" in a["AlarmName"]] == [
+        "watchtower-org-all-maintenance-us-east-1-Maintenance-info"]
+
+
+def test_nothing_of_a_source_account_service_is_created_in_the_monitoring_accounts_logs(org):
+    # Its log groups live in its own account: no log group, filter or ErrorLogs alarm for it here.
+    logs = json.dumps(org.templates.get("watchtower-org-Logs", {}))
+    for function in ("checkout-handler", "ledger-writer", "reports-builder"):
+        assert function not in logs
+    assert "status-page" in logs
+    assert not any("ErrorLogs" in a["AlarmName"] for a in alarms_of(org.templates["watchtower-org-Monitoring-checkout"]))
+
+
+@pytest.mark.parametrize("concern, region", [("Organization", "eu-west-1"), ("Organization-us-east-1", "us-east-1")])
+def test_fleet_alarms_query_every_linked_account_per_region_and_name_the_contributor(org, concern, region):
+    alarms = {a["AlarmName"]: a for a in alarms_of(org.templates[f"watchtower-org-{concern}"])
+              if "-fleet-" in a["AlarmName"]}
+    # GIVEN fleet alarms on (four families) THEN each region has its four query alarms, notifying its own topic
+    assert sorted(alarms) == [f"watchtower-org-fleet-{k}-warning" for k in
+                              ("api-5xx", "dlq-depth", "lambda-errors", "lambda-throttles")]
+    errors = alarms["watchtower-org-fleet-lambda-errors-warning"]
+    (query,) = errors["Metrics"]
+    assert query["Expression"].startswith('SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName)')
+    assert "GROUP BY AWS.AccountId, FunctionName" in query["Expression"]  # one contributor per account and function
+    assert "AccountId" not in query  # a query spans every linked account; AccountId would pin one
+    topic = "watchtower-org-alerts-warning" if region == "eu-west-1" else f"watchtower-org-alerts-{region}-warning"
+    assert json.dumps(errors["AlarmActions"]).count(topic) == 1
+    assert "WHERE QueueName LIKE '%dlq%'" in alarms["watchtower-org-fleet-dlq-depth-warning"]["Metrics"][0]["Expression"]
+
+
+def test_fleet_alarms_are_priced_per_metric_analyzed(org):
+    from tools.cost_estimate.estimate import estimate
+    from tools.cost_estimate.fleet import METRICS_ANALYZED_KEY
+    from stacks.organization.fleet import METRICS_ANALYZED_KEY as written
+
+    assert written == METRICS_ANALYZED_KEY  # the estimate reads what the stacks write
+    bill = estimate(org.templates, org.cfg.cost.estimate)
+    lines = [line for line in bill.lines if "Metrics Insights" in line.usage.item]
+    # 4 families x 2 regions x 100 metrics analyzed (the config's estimate) at $0.10
+    assert len(lines) == 1 and lines[0].usage.quantity == 800 and lines[0].cost == 80
+    # and the query alarms are not also counted as metric-math alarms
+    without = estimate({n: t for n, t in org.templates.items() if "Organization" not in n}, org.cfg.cost.estimate)
+    math = {line.usage.item: line.usage.quantity for line in bill.lines}
+    math_without = {line.usage.item: line.usage.quantity for line in without.lines}
+    assert math.get("Alarms: math", 0) == math_without.get("Alarms: math", 0)
+    assert math.get("Alarms: standard", 0) == math_without.get("Alarms: standard", 0)
+
+
+def test_every_alarm_of_the_other_region_notifies_that_regions_topics_which_reach_the_router(org):
+    template = json.dumps(org.templates["watchtower-org-Monitoring-ledger"])
+    assert "watchtower-org-alerts-us-east-1-" in template
+    for severity in ("critical", "warning", "info"):
+        assert f"watchtower-org-alerts-{severity}" not in template  # no home-region topic from us-east-1
+    # the region's topics are subscribed by the one router (a Lambda in the home region)
+    subscriptions = resources(org.templates["watchtower-org-Alerting-us-east-1"], "AWS::SNS::Subscription")
+    to_router = [s for s in subscriptions if s["Properties"]["Protocol"] == "lambda"]
+    assert len(to_router) >= 3
+    assert all("eu-west-1" in json.dumps(s["Properties"]["Endpoint"]) for s in to_router)

@@ -81,6 +81,8 @@ def test_listed_accounts_without_ous_get_a_link_stack_each(tmp_path):
     (lambda d: d["organization"].update(regions=["us-east-1"]), "region (eu-west-1) must be one of"),
     (lambda d: d.update(account="999999999999"), "must be the organization's monitoring_account"),
     (lambda d: d.pop("region"), "organization: needs the environment's region:"),
+    (lambda d: (place(d, "shop"), d["services"][0].update(overrides={"ErrorLogs": {"threshold": 1}})),
+     "ErrorLogs cannot be enabled for a service in another account"),
     (lambda d: d["organization"]["accounts"].update(own="111111111111"), "is the monitoring account itself"),
     (lambda d: d["organization"].update(link_stacks_for=["legacy"]), "link_stacks_for: 'legacy' is not one of"),
     (lambda d: d["organization"].update(shared_resource_types=["AWS::Logs::LogGroup"]),
@@ -125,3 +127,18 @@ def test_a_fleet_alarm_longer_than_three_hours_is_one_line(tmp_path):
                                                          "evaluation_periods": 4}}))
     (line,) = problems(tmp_path)
     assert "only the last 3 hours" in line and "14400" in line
+
+
+def test_the_example_organization_passes_the_checks_app_py_makes():
+    # The fixture the organization tests synthesize is a config app.py would accept as it is.
+    from stacks.monitoring.validation import check_environment
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "organization"
+    assert check_environment(load_config("org", fixtures)).problems == []
+
+
+def test_a_source_account_service_has_errorlogs_off_and_others_keep_it(tmp_path):
+    write_env(tmp_path, lambda d: place(d, "shop"))
+    service = load_config("dev", tmp_path).services[0]
+    assert service.overrides["ErrorLogs"].enabled is False
+    assert "ErrorLogs" not in load_config("dev").services[0].overrides

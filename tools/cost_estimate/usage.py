@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from config.cost import EstimateAssumptions
+from tools.cost_estimate.fleet import is_query_alarm, query_alarm_usages
 from tools.cost_estimate.inventory import canary_runs, count_alarms, functions, resources
 from tools.cost_estimate.paid_metrics import S3_REQUEST_METRICS_PER_CONFIGURATION, s3_request_metric_configurations
 
@@ -72,7 +73,9 @@ def measure(templates: dict[str, dict[str, Any]], assumptions: EstimateAssumptio
     report = UsageReport(not_priced=dict(sorted(Counter(r.type for r in everything if r.type not in PRICED_TYPES).items())))
     add = report.usages.append
 
-    alarms = count_alarms(by_type.get("AWS::CloudWatch::Alarm", []))
+    metric_alarms = by_type.get("AWS::CloudWatch::Alarm", [])
+    report.usages.extend(query_alarm_usages(metric_alarms))  # billed per metric analyzed (tools/cost_estimate/fleet)
+    alarms = count_alarms([a for a in metric_alarms if not is_query_alarm(a.props)])
     for kind in sorted(alarms.metrics):
         add(Usage(_ALARM_PRICE[kind], f"Alarms: {kind}", Decimal(alarms.metrics[kind]),
                   f"{alarms.alarms[kind]} alarm(s), {alarms.metrics[kind]} alarm metric(s)"))

@@ -1,0 +1,36 @@
+"""Metrics Insights query alarms (the organization's fleet alarms): billed per metric the query analyzes, which
+no template states, so each alarm carries the config's estimate in its metadata."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["is_query_alarm", "query_alarm_usages", "METRICS_ANALYZED_KEY"]
+
+METRICS_ANALYZED_KEY = "watchtower:metrics-analyzed"
+
+
+def is_query_alarm(props: dict[str, Any]) -> bool:
+    """An alarm whose query is Metrics Insights SQL (``SELECT ...``) rather than metric math.
+
+    Example
+    -------
+    >>> is_query_alarm({"Metrics": [{"Id": "q1", "Expression": "SELECT SUM(Errors) FROM \\"AWS/Lambda\\""}]})
+    True
+    >>> is_query_alarm({"Metrics": [{"Id": "e", "Expression": "a / b"}]})
+    False
+    """
+    return any(str(q.get("Expression", "")).lstrip().upper().startswith("SELECT ")
+               for q in props.get("Metrics") or () if isinstance(q, dict))
+
+
+def query_alarm_usages(alarms: list[Any]) -> list[Any]:
+    """One bill line for the query alarms among ``alarms`` (template resources with ``body``), if any."""
+    from tools.cost_estimate.usage import Usage
+
+    query = [a for a in alarms if is_query_alarm(a.props)]
+    if not query:
+        return []
+    analyzed = sum(int((a.body.get("Metadata") or {}).get(METRICS_ANALYZED_KEY, 1)) for a in query)
+    return [Usage("cloudwatch.alarm.metrics_insights", "Alarms: Metrics Insights queries", Decimal(analyzed),
+                  f"{len(query)} query alarm(s), {analyzed} metric(s) analyzed (estimated in config)")]
