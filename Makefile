@@ -16,6 +16,7 @@ CDK_ARGS := --app "$(PY) app.py" -c env=$(ENV)
 
 help:
 	@echo "make synth ENV=dev|staging|prod   synthesize (no AWS credentials needed) and summarize"
+	@echo "make plan ENV=prod                what ENV monitors (alarms, thresholds, who is reached) + cdk.out/ENV/plan.json"
 	@echo "make lint                         ruff (and the type checker) over the app's code"
 	@echo "make test                         install everything, lint, synthesize every environment, run the suite"
 	@echo "make preflight ENV=prod           check the account can take the deploy (needs credentials)"
@@ -54,6 +55,12 @@ synth: setup
 	@$(CDK) synth --quiet --no-notices $(CDK_ARGS) -o $(OUT) > $(OUT).cdk.log 2>&1 \
 		|| { cat $(OUT).cdk.log >&2; exit 1; }
 	@$(PY) -m tools.synth_report $(OUT)
+
+# The monitoring plan of ENV without synthesizing: per service each alarm, its severity, threshold and window, whom
+# it reaches and which composite pages; the same as JSON in cdk.out/ENV/plan.json (python -m plan diff compares two).
+.PHONY: plan
+plan: setup
+	@$(PY) -m plan $(ENV)
 
 # ruff, then mypy over the app (plan/ once it exists) and over each Lambda as Lambda imports it (tools/lint.py).
 lint: setup

@@ -15,7 +15,7 @@ never aws_cdk, so the stacks, dashboards, the cost estimate and the scenario run
   value compared, comparison and missing-data treatment (``plan.enums``), description and runbook URL,
   actions and OK actions (severities of the topics it notifies), the composites that list it, and its stack and
   construct id; the catalog alarms, canary alarms, SLO windows and the maintenance switch alike;
-- ``composites``: every composite (``CompositePlan``): name, rule (``Rule``: ANY/ALL over alarm names),
+- ``composites``: every composite (``CompositePlan``): name, rule (``CompositeRule``: ANY/ALL over alarm names),
   children, suppressor, actions, description, the composites that list it, stack and construct id;
 - ``slos``: per service and SLI (``SloPlan``) the objective, its source, the burn-rate windows
   (``SloWindow``), pair composites, and the page and ticket composites.

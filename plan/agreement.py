@@ -20,7 +20,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from plan.model import AlarmPlan, CompositePlan, Plan, Rule
+from plan.model import AlarmPlan, CompositePlan, CompositeRule, Plan
 
 __all__ = ["alarms_of_templates", "alarms_of_directory", "alarms_of_plan", "differences", "PLANNED_STACKS"]
 
@@ -128,7 +128,7 @@ def _composite(plan: Plan, c: CompositePlan) -> dict[str, Any]:
             "rule": _rule_text(c.rule), "suppressor": c.suppressor}
 
 
-def _rule_text(rule: Rule) -> str:
+def _rule_text(rule: CompositeRule) -> str:
     # CDK writes a one-term ANY/ALL without parentheses around nothing else; keep CloudWatch's spelling.
     return rule.text()
 

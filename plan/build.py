@@ -24,9 +24,9 @@ from plan.metrics import MetricContext, applies, families_of, signal_for
 from plan.model import (
     AlarmPlan,
     CompositePlan,
+    CompositeRule,
     Plan,
     ResourcePlan,
-    Rule,
     ServicePlan,
     SloObjectives,
     SloPlan,
@@ -48,7 +48,8 @@ from plan.slo import (
 )
 
 __all__ = ["plan_environment", "SCHEMA_VERSION", "PART_RESOURCE_BUDGET", "MAX_CHILDREN", "MAX_RULE_CHARS",
-           "error_log_namespace", "maintenance_alarm_name", "summary", "resource_labels", "partition", "canary_of",
+           "error_log_namespace", "maintenance_alarm_name", "any_of", "alarm_plans", "slo_plans", "resource_plans",
+           "composite_plan", "maintenance_alarm", "summary", "resource_labels", "partition", "canary_of",
            "demo_canary"]
 
 SCHEMA_VERSION = 1
@@ -199,6 +200,57 @@ def _groups(children: Sequence[str]) -> list[list[str]]:
     return groups
 
 
+def composite_plan(cfg: EnvironmentConfig, *, service: str, resource: str, signal: str, severity: Severity,
+                   what: str, rule: CompositeRule, stack: str, construct_id: str, base_url: str,
+                   family: str = "Composite", description: str | None = None, topic: Severity | None = None,
+                   suppressor: str | None = None) -> CompositePlan:
+    """One composite over ``rule``, notifying ``topic`` (ALARM and OK, so pages resolve), held by
+    ``suppressor``."""
+    name = alarm_name(cfg, service, resource, signal, severity)
+    url = runbook_url(base_url, family)
+    return CompositePlan(
+        name=name, service=service, resource=resource, family=family, severity=severity, what=what, rule=rule,
+        children=rule.names(), suppressor=suppressor, actions=(topic,) if topic else _NO_TOPIC,
+        ok_actions=(topic,) if topic else _NO_TOPIC,
+        description=describe(description or f"{severity.upper()} {what} of service {service}", url),
+        runbook_url=url, composites=(), stack=stack, construct_id=construct_id)
+
+
+def any_of(cfg: EnvironmentConfig, *, service: str, resource: str, signal: str, severity: Severity, what: str,
+           children: Sequence[str], stack: str, construct_id: str, base_url: str, family: str = "Composite",
+           topic: Severity | None = None, suppressor: str | None = None) -> list[CompositePlan]:
+    """A composite in ALARM when any child is, preceded by the intermediate composites ``<resource>-groupN``
+    (which only feed it and never act) that CloudWatch's rule limits need; empty without children.
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> made = any_of(load_config("prod"), service="orders", resource="service", signal="Critical",
+    ...               severity=Severity.CRITICAL, what="paging composite", children=[f"c{i}" for i in range(60)],
+    ...               stack="Monitoring-orders", construct_id="Critical", base_url="https://x")
+    >>> [(c.resource, len(c.children)) for c in made]
+    [('service-group1', 50), ('service-group2', 10), ('service', 2)]
+    """
+    if not children:
+        return []
+    made: list[CompositePlan] = []
+    groups = _groups(children)
+    if len(groups) > 1:
+        nested = []
+        for index, group in enumerate(groups, start=1):
+            made += any_of(cfg, service=service, resource=f"{resource}-group{index}", signal=signal,
+                           severity=severity, what=what, children=group, stack=stack,
+                           construct_id=f"{construct_id}Group{index}", base_url=base_url, family=family)
+            nested.append(made[-1].name)
+        children = nested
+    text = f"{severity.upper()} {what} of service {service}: one of {len(children)} child alarm(s) is in ALARM"
+    made.append(composite_plan(cfg, service=service, resource=resource, signal=signal, severity=severity,
+                               what=what, rule=CompositeRule("ANY", tuple(children)), stack=stack,
+                               construct_id=construct_id, base_url=base_url, family=family, description=text,
+                               topic=topic, suppressor=suppressor))
+    return made
+
+
 @dataclass
 class _Builder:
     """Collects one environment's entries; composite membership is filled in at the end."""
@@ -214,44 +266,16 @@ class _Builder:
         self.alarms.append(entry)
         return entry
 
-    def composite(self, *, service: str, resource: str, signal: str, severity: Severity, what: str, rule: Rule,
-                  stack: str, construct_id: str, base_url: str, family: str = "Composite",
-                  description: str | None = None, topic: Severity | None = None,
-                  suppressor: str | None = None) -> CompositePlan:
-        name = alarm_name(self.cfg, service, resource, signal, severity)
-        url = runbook_url(base_url, family)
-        entry = CompositePlan(
-            name=name, service=service, resource=resource, family=family, severity=severity, what=what, rule=rule,
-            children=rule.names(), suppressor=suppressor, actions=(topic,) if topic else _NO_TOPIC,
-            ok_actions=(topic,) if topic else _NO_TOPIC,
-            description=describe(description or f"{severity.upper()} {what} of service {service}", url),
-            runbook_url=url, composites=(), stack=stack, construct_id=construct_id)
+    def composite(self, **fields: Any) -> CompositePlan:
+        entry = composite_plan(self.cfg, **fields)
         self.composites.append(entry)
         return entry
 
-    def any_of(self, *, service: str, resource: str, signal: str, severity: Severity, what: str,
-               children: Sequence[str], stack: str, construct_id: str, base_url: str, family: str = "Composite",
-               topic: Severity | None = None, suppressor: str | None = None) -> CompositePlan | None:
-        """A composite in ALARM when any child is; None without children. Over CloudWatch's rule limits the
-        children are grouped into intermediate composites ``<resource>-groupN`` that only feed this one."""
-        if not children:
-            return None
-        groups = _groups(children)
-        if len(groups) > 1:
-            nested = []
-            for index, group in enumerate(groups, start=1):
-                made = self.any_of(service=service, resource=f"{resource}-group{index}", signal=signal,
-                                   severity=severity, what=what, children=group, stack=stack,
-                                   construct_id=f"{construct_id}Group{index}", base_url=base_url, family=family)
-                assert made is not None
-                nested.append(made.name)
-            children = nested
-        text = (f"{severity.upper()} {what} of service {service}: one of {len(children)} child alarm(s) is in "
-                f"ALARM")
-        return self.composite(service=service, resource=resource, signal=signal, severity=severity, what=what,
-                              rule=Rule("ANY", tuple(children)), stack=stack, construct_id=construct_id,
-                              base_url=base_url, family=family, description=text, topic=topic,
-                              suppressor=suppressor)
+    def any_of(self, **fields: Any) -> CompositePlan | None:
+        """``any_of`` (below), kept in this environment's composites; the last one made is the top."""
+        made = any_of(self.cfg, **fields)
+        self.composites.extend(made)
+        return made[-1] if made else None
 
     def finish(self, plan_fields: dict[str, Any]) -> Plan:
         parents: dict[str, list[str]] = {}
@@ -434,12 +458,13 @@ def _slo(b: _Builder, service: ServiceConfig, source: SliSource, base_url: str, 
         for pair in BURN_PAIRS:
             long_, short = w.window(pair, pair.long_window), w.window(pair, pair.short_window)
             floor = w.window(pair, pair.short_window, floor=True)
-            rule = Rule("ALL", (long_, short, floor))
+            rule = CompositeRule("ALL", (long_, short, floor))
             if pair.budget_window:
                 # long over the factor, or over LONG_BAND_SHARE of it once the pair's budget share is spent
                 band = w.window(pair, pair.long_window, share=LONG_BAND_SHARE, which="LongBand")
                 budget = w.window(pair, pair.budget_window, share=pair.budget_factor / pair.factor, which="Budget")
-                rule = Rule("ALL", (Rule("ANY", (long_, Rule("ALL", (band, budget)))), short, floor))
+                long_ok = CompositeRule("ANY", (long_, CompositeRule("ALL", (band, budget))))
+                rule = CompositeRule("ALL", (long_ok, short, floor))
             made = b.composite(
                 service=service.name, resource=resource, signal=f"Burn{pair.name}",
                 severity=_SLO_SEVERITY[pair.action],
@@ -451,11 +476,11 @@ def _slo(b: _Builder, service: ServiceConfig, source: SliSource, base_url: str, 
         page = b.composite(
             service=service.name, resource=resource, signal="SloPage", severity=Severity.CRITICAL,
             what=f"{sli} SLO {objective}% fast burn (pages through the service's paging composite)",
-            rule=Rule("ANY", tuple(by_action["page"])), stack=stack, construct_id=f"Slo/{node}SloPage",
+            rule=CompositeRule("ANY", tuple(by_action["page"])), stack=stack, construct_id=f"Slo/{node}SloPage",
             base_url=base_url, family=SLO_FAMILY)
         ticket = b.composite(
             service=service.name, resource=resource, signal="SloTicket", severity=Severity.WARNING,
-            what=f"{sli} SLO {objective}% slow burn (ticket)", rule=Rule("ANY", tuple(by_action["ticket"])),
+            what=f"{sli} SLO {objective}% slow burn (ticket)", rule=CompositeRule("ANY", tuple(by_action["ticket"])),
             stack=stack, construct_id=f"Slo/{node}SloTicket", base_url=base_url, family=SLO_FAMILY,
             topic=Severity.WARNING, suppressor=maintenance)
         pages.append(page.name)
@@ -469,14 +494,10 @@ def _service(b: _Builder, service: ServiceConfig, maintenance: str) -> ServicePl
     cfg = b.cfg
     resources, discovery = discover_service(service)
     listed = {(kind, ref.name) for kind, ref in _kind_refs(service.resources)}
-    labels = resource_labels(resources)
-    parts = partition(service, resources)
-    planned = tuple(
-        ResourcePlan(kind=kind, name=ref.name, label=labels[(kind, ref.name)],
-                     discovered=(kind, ref.name) not in listed,
-                     log_group=(ref.log_group or f"/aws/lambda/{ref.name}") if kind == "functions" else None,
-                     part=part, ref=ref)
-        for (kind, ref), part in zip(_kind_refs(resources), parts, strict=True))
+    planned = resource_plans(service, resources,
+                             discovered=frozenset(kr for kr in ((k, r.name) for k, r in _kind_refs(resources))
+                                                  if kr not in listed))
+    parts = [r.part for r in planned]
     base_url = service.runbook_base_url or cfg.runbook_base_url
     ctx = MetricContext(error_log_namespace(cfg), service.powertools_namespace, service.name)
     home = f"Monitoring-{service.name}"
@@ -525,11 +546,20 @@ def _service(b: _Builder, service: ServiceConfig, maintenance: str) -> ServicePl
                        skipped=tuple(discovery.skipped) if discovery else (), config=service)
 
 
-def _maintenance(b: _Builder) -> str:
-    cfg = b.cfg
-    name = maintenance_alarm_name(cfg)
+def maintenance_alarm(cfg: EnvironmentConfig, region: str | None = None) -> AlarmPlan:
+    """The manual maintenance switch of the environment (``region``: its copy in an extra canary region): an
+    alarm on a metric nobody publishes that ignores missing data, so a state set by hand stays.
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> maintenance_alarm(load_config("prod"), "us-east-1").name
+    'watchtower-prod-all-maintenance-us-east-1-Maintenance-info'
+    """
+    name = maintenance_alarm_name(cfg, region)
     threshold = Threshold(1, period=60, evaluation_periods=1)
-    b.alarm(
+    where = f" in {region}" if region else ""
+    return AlarmPlan(
         name=name, service=MAINTENANCE_SERVICE, resource="maintenance", kind="maintenance", family="Maintenance",
         severity=Severity.INFO, type="metric",
         signal=Signal(metric(f"{cfg.app}/{cfg.env}/Maintenance", "MaintenanceMode", {}, "Maximum", 60)),
@@ -537,12 +567,76 @@ def _maintenance(b: _Builder) -> str:
         # 'ignore' keeps the state set by hand: nobody publishes the metric, so it never re-evaluates it away.
         missing=MissingData.IGNORE, what="manual maintenance switch", unit="",
         description=describe(
-            f"Manual maintenance switch of {cfg.app} {cfg.env}: while in ALARM, composites that reach people "
+            f"Manual maintenance switch of {cfg.app} {cfg.env}{where}: while in ALARM, composites that reach people "
             f"change state but hold their notifications. Flip with `make maintenance ENV={cfg.env} STATE=on|off`",
             runbook_url(cfg.runbook_base_url, "Maintenance")),
-        runbook_url=runbook_url(cfg.runbook_base_url, "Maintenance"), actions=(), ok_actions=(),
+        runbook_url=runbook_url(cfg.runbook_base_url, "Maintenance"), actions=(), ok_actions=(), composites=(),
         stack="Maintenance", construct_id="Switch/Alarm")
-    return name
+
+
+def resource_plans(service: ServiceConfig, resources: ServiceResources,
+                   all_resources: ServiceResources | None = None, discovered: frozenset[tuple[str, str]] = frozenset(),
+                   ) -> tuple[ResourcePlan, ...]:
+    """The ResourcePlans of ``resources`` (labels judged over ``all_resources``), each with its part.
+
+    Example
+    -------
+    >>> [r.label for r in resource_plans(ServiceConfig(name="s", resources={"tables": ["x"]}),
+    ...                                  ServiceResources(functions=("x",), tables=("x",)))]
+    ['x-fn', 'x-table']
+    """
+    labels = resource_labels(all_resources or resources)
+    parts = partition(service, resources)
+    return tuple(
+        ResourcePlan(kind=kind, name=ref.name, label=labels[(kind, ref.name)],
+                     discovered=(kind, ref.name) in discovered,
+                     log_group=(ref.log_group or f"/aws/lambda/{ref.name}") if kind == "functions" else None,
+                     part=part, ref=ref)
+        for (kind, ref), part in zip(_kind_refs(resources), parts, strict=True))
+
+
+def alarm_plans(cfg: EnvironmentConfig, service: ServiceConfig, resources: ServiceResources, *,
+                all_resources: ServiceResources | None = None, stack: str = "") -> list[AlarmPlan]:
+    """The catalog alarms of ``resources`` of ``service`` as one stack holds them (labels judged over
+    ``all_resources``): what ``plan_environment`` gives a part, for a renderer that builds one part alone.
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> svc = ServiceConfig(name="orders", resources={"tables": ["orders"]})
+    >>> [a.name for a in alarm_plans(load_config("prod"), svc, svc.resources)]
+    ['watchtower-prod-orders-orders-DatabaseThrottling-critical']
+    """
+    b = _Builder(cfg)
+    base_url = service.runbook_base_url or cfg.runbook_base_url
+    ctx = MetricContext(error_log_namespace(cfg), service.powertools_namespace, service.name)
+    return _service_alarms(b, service, resource_plans(service, resources, all_resources), ctx, base_url, stack)
+
+
+def slo_plans(cfg: EnvironmentConfig, service: ServiceConfig, resources: ServiceResources, *, stack: str = "",
+              maintenance: str | None = None) -> tuple[list[AlarmPlan], list[CompositePlan], list[SloPlan]]:
+    """The burn-rate window alarms, composites and SLOs of ``service`` measured on ``resources``.
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
+    >>> alarms, composites, slos = slo_plans(cfg, cfg.services[0], cfg.services[0].resources)
+    >>> [s.sli for s in slos], len(alarms), composites[-1].name
+    (['availability', 'latency'], 32, 'watchtower-prod-orders-slo-latency-SloTicket-warning')
+    """
+    b = _Builder(cfg)
+    slo = service.slo
+    source = pick_source(service.name, slo, resources) if slo else None
+    if source is not None:
+        _slo(b, service, source, service.runbook_base_url or cfg.runbook_base_url, stack,
+             maintenance or maintenance_alarm_name(cfg))
+    return b.alarms, b.composites, b.slos
+
+
+def _maintenance(b: _Builder) -> str:
+    b.alarms.append(maintenance_alarm(b.cfg))
+    return b.alarms[-1].name
 
 
 def plan_environment(cfg: EnvironmentConfig) -> Plan:

@@ -35,7 +35,7 @@ from config.services import (
 from plan.catalog import Threshold
 from plan.signals import MetricSpec, Signal, guarded_percent, guarded_share, guarded_success, math, metric, total
 
-__all__ = ["MetricContext", "PlanError", "SignalFn", "SIGNALS", "signal_for", "families_of", "applies",
+__all__ = ["MetricContext", "PlanError", "SignalFn", "SIGNALS", "signal_for", "families_of", "families_for", "applies",
            "error_log_metric_name", "state_machine_arn", "throttled_requests"]
 
 
@@ -248,6 +248,17 @@ def applies(kind: str, family: str, ref: Any) -> bool:
     """
     check = _APPLIES.get((kind, family))
     return True if check is None else bool(check(ref))
+
+
+def families_for(kind: str, ref: Any) -> list[str]:
+    """The families whose alarms ``ref`` of ``kind`` gets (before overrides), in the order they are made.
+
+    Example
+    -------
+    >>> families_for("queues", QueueRef(name="jobs", dlq="jobs-dlq"))
+    ['QueueMessageAge', 'DlqDepth']
+    """
+    return [family for family in families_of(kind) if applies(kind, family, ref)]
 
 
 def families_of(kind: str) -> list[str]:

@@ -12,7 +12,7 @@ from plan.enums import Comparison, MissingData, Severity
 from plan.signals import Signal
 from plan.slo import SliSource
 
-__all__ = ["ResourcePlan", "SloObjectives", "ServicePlan", "AlarmPlan", "Rule", "CompositePlan", "SloWindow",
+__all__ = ["ResourcePlan", "SloObjectives", "ServicePlan", "AlarmPlan", "CompositeRule", "CompositePlan", "SloWindow",
            "SloPlan", "Plan", "AlarmType"]
 
 AlarmType = Literal["metric", "math", "anomaly", "log"]
@@ -98,30 +98,31 @@ class AlarmPlan:
 
 
 @dataclass(frozen=True)
-class Rule:
-    """A composite rule: ``op`` ("ANY" or "ALL") over ``terms``, each an alarm name (in ALARM) or a Rule.
+class CompositeRule:
+    """A composite rule: ``op`` ("ANY" or "ALL") over ``terms``, each an alarm name (in ALARM) or a CompositeRule.
 
     Example
     -------
-    >>> Rule("ALL", ("a", Rule("ANY", ("b", "c")))).text()
+    >>> CompositeRule("ALL", ("a", CompositeRule("ANY", ("b", "c")))).text()
     '(ALARM("a") AND (ALARM("b") OR ALARM("c")))'
-    >>> Rule("ALL", ("a", Rule("ANY", ("b", "c")))).names()
+    >>> CompositeRule("ALL", ("a", CompositeRule("ANY", ("b", "c")))).names()
     ('a', 'b', 'c')
     """
 
     op: Literal["ANY", "ALL"]
-    terms: tuple[str | Rule, ...]
+    terms: tuple[str | CompositeRule, ...]
 
     def text(self) -> str:
         """The rule as CloudWatch writes it, with alarm names where CloudWatch has ARNs."""
         joiner = " OR " if self.op == "ANY" else " AND "
-        return "(" + joiner.join(t.text() if isinstance(t, Rule) else f'ALARM("{t}")' for t in self.terms) + ")"
+        terms = (t.text() if isinstance(t, CompositeRule) else f'ALARM("{t}")' for t in self.terms)
+        return "(" + joiner.join(terms) + ")"
 
     def names(self) -> tuple[str, ...]:
         """Every alarm the rule names, in order."""
         found: list[str] = []
         for term in self.terms:
-            found.extend(term.names() if isinstance(term, Rule) else (term,))
+            found.extend(term.names() if isinstance(term, CompositeRule) else (term,))
         return tuple(found)
 
 
@@ -138,7 +139,7 @@ class CompositePlan:
     family: str
     severity: Severity
     what: str
-    rule: Rule
+    rule: CompositeRule
     children: tuple[str, ...]
     suppressor: str | None
     actions: tuple[Severity, ...]

@@ -10,7 +10,8 @@ from aws_cdk import App, Environment, Stack, aws_cloudwatch as cloudwatch, aws_s
 
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig
-from config.telemetry import CanaryConfig, EndpointCheck
+from config.telemetry import CanaryConfig
+from plan.build import demo_canary
 from plan.discovery import service_resources
 from stacks.demo_service_stack import DemoServiceStack
 from stacks.logs import monitored_functions
@@ -47,9 +48,7 @@ def demo_telemetry(cfg: EnvironmentConfig, demo: DemoServiceStack) -> tuple[Serv
     service = ServiceConfig(name=names.service, resources={
         "functions": [{"name": names.function, "log_group": names.log_group}],
         "rest_apis": [{"name": names.api, "stage": names.stage}]})
-    canary = CanaryConfig(checks=[EndpointCheck(name="ready-status", path="/health/ready", json_path="status",
-                                                json_equals="healthy")])
-    return service, canary, demo.api_url_parameter
+    return service, demo_canary(), demo.api_url_parameter  # the plan watches this canary
 
 
 def build_telemetry(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic],

@@ -9,7 +9,7 @@ from config.schema import EnvironmentConfig
 from plan.catalog import Threshold
 from plan.enums import Comparison, MissingData
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
-from stacks.monitoring.metrics.common import Signal
+from stacks.monitoring.metrics.common import CdkSignal
 
 __all__ = ["HourlyCostAlarm", "FAMILY", "SEVERITY", "SERVICE", "HOURLY_METRIC"]
 
@@ -53,7 +53,7 @@ class HourlyCostAlarm(Construct):
             resource=self.resource,
             family=FAMILY,
             severity=SEVERITY,
-            signal=Signal(self.metric),
+            signal=CdkSignal(self.metric),
             threshold=Threshold(settings.hourly_cost_threshold_usd, period=period, evaluation_periods=1),
             comparison=Comparison.GREATER_THAN_THRESHOLD,
             treat_missing=MissingData.NOT_BREACHING,

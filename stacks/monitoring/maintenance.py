@@ -16,34 +16,17 @@ from constructs import Construct
 from config.schema import EnvironmentConfig
 from config.services import MaintenanceWindow
 from dashboards.model import AlarmRef
-from stacks.monitoring.alarm_factory import describe, runbook_url, tag_alarm
-from stacks.naming import alarm_name, resource_name
+from plan.build import MAINTENANCE_SERVICE, maintenance_alarm, maintenance_alarm_name
+from stacks.monitoring.alarm_factory import render_alarm
+from stacks.naming import resource_name
 
 __all__ = ["MaintenanceSwitch", "maintenance_alarm_name", "mute_rules", "MAINTENANCE_SERVICE"]
-
-MAINTENANCE_SERVICE = "all"  # the switch covers every service of the environment
-
-
-def maintenance_alarm_name(cfg: EnvironmentConfig, region: str | None = None) -> str:
-    """Name of the environment's manual maintenance alarm (what ``make maintenance`` flips); ``region`` names
-    the copy in an extra canary region (names stay unique across the environment's regions).
-
-    Example
-    -------
-    >>> from config.loader import load_config
-    >>> cfg = load_config("prod")
-    >>> maintenance_alarm_name(cfg)
-    'watchtower-prod-all-maintenance-Maintenance-info'
-    >>> maintenance_alarm_name(cfg, "us-east-1")  # doctest: +SKIP
-    'watchtower-prod-all-maintenance-us-east-1-Maintenance-info'
-    """
-    resource = "maintenance" if region is None else f"maintenance-{region}"
-    return alarm_name(cfg, MAINTENANCE_SERVICE, resource, "Maintenance", "info")
 
 
 class MaintenanceSwitch(Construct):
     """The manual maintenance alarm of one environment (``region``: its copy in an extra canary region);
-    ``alarm`` is the ActionsSuppressor of every composite that reaches people.
+    ``alarm`` is the ActionsSuppressor of every composite that reaches people. Planned by the plan
+    (``maintenance_alarm``), rendered by the one alarm factory.
 
     Example
     -------
@@ -57,32 +40,9 @@ class MaintenanceSwitch(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
                  region: str | None = None) -> None:
         super().__init__(scope, construct_id)
-        name = maintenance_alarm_name(cfg, region)
-        self.alarm = cloudwatch.Alarm(
-            self,
-            "Alarm",
-            alarm_name=name,
-            alarm_description=describe(
-                f"Manual maintenance switch of {cfg.app} {cfg.env}{' in ' + region if region else ''}: while in "
-                f"ALARM, composites that reach people change state but hold their notifications. "
-                f"Flip with `make maintenance ENV={cfg.env} STATE=on|off`",
-                runbook_url(cfg.runbook_base_url, "Maintenance"),
-            ),
-            metric=cloudwatch.Metric(
-                namespace=f"{cfg.app}/{cfg.env}/Maintenance",
-                metric_name="MaintenanceMode",
-                statistic="Maximum",
-                period=Duration.minutes(1),
-            ),
-            threshold=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            evaluation_periods=1,
-            # 'ignore' keeps the state set by hand: nobody publishes the metric, so it never re-evaluates it away.
-            treat_missing_data=cloudwatch.TreatMissingData.IGNORE,
-        )
-        tag_alarm(self.alarm, cfg, MAINTENANCE_SERVICE, "info")
-        self.ref = AlarmRef(name=name, arn=self.alarm.alarm_arn, service=MAINTENANCE_SERVICE, severity="info",
-                            kind="metric", family="Maintenance", resource="maintenance")
+        created = render_alarm(self, "Alarm", cfg=cfg, entry=maintenance_alarm(cfg, region))
+        self.alarm = created.alarm
+        self.ref: AlarmRef = created.ref
 
 
 def mute_rules(scope: Construct, cfg: EnvironmentConfig, service: str, windows: Sequence[MaintenanceWindow],

@@ -18,7 +18,7 @@ from config.schema import EnvironmentConfig
 from config.services import RESOURCE_KINDS, ServiceConfig, ServiceResources
 from plan.catalog import CATALOG, CatalogError, defaults_for_kind, resolve_threshold
 from plan.discovery import Discovery, DiscoveryError, discover_service
-from stacks.monitoring.metrics import MetricContext, signals_for
+from plan.metrics import families_for
 
 __all__ = ["ServiceCheck", "EnvironmentCheck", "MonitoringError", "check_environment", "check_service",
            "threshold_problem", "report_lines", "KIND_LABELS"]
@@ -26,7 +26,6 @@ __all__ = ["ServiceCheck", "EnvironmentCheck", "MonitoringError", "check_environ
 # Families whose metric is the function's own duration (Lambda Duration): it never exceeds the timeout, so a
 # threshold at or above the timeout can never be crossed.
 _FUNCTION_DURATION_FAMILIES = ("Latency",)
-_CTX = MetricContext("", "", "")
 KIND_LABELS = {"functions": ("function", "functions"), "rest_apis": ("REST API", "REST APIs"),
                "http_apis": ("HTTP API", "HTTP APIs"), "tables": ("table", "tables"), "queues": ("queue", "queues"),
                "state_machines": ("state machine", "state machines"), "event_rules": ("rule", "rules"),
@@ -143,7 +142,7 @@ def _override_problems(service: ServiceConfig, resources: ServiceResources, appl
         check(key, f"{service.name}", applied)
     for kind, ref in _resources(resources):
         if ref.overrides:
-            here = set(signals_for(kind, ref, _CTX))
+            here = set(families_for(kind, ref))
             for key in ref.overrides:
                 check(key, f"{service.name}: {ref.name}", here)
     return lines
@@ -170,7 +169,7 @@ def check_service(cfg: EnvironmentConfig, service: ServiceConfig) -> ServiceChec
     grouped: dict[tuple[str, str], list[str]] = {}
     for kind, ref in _resources(resources):
         timeout = getattr(ref, "timeout_seconds", None)
-        for family in signals_for(kind, ref, _CTX):
+        for family in families_for(kind, ref):
             applied.add(family)
             for severity in CATALOG[family].thresholds:
                 try:

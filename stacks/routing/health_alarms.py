@@ -27,7 +27,7 @@ from config.schema import EnvironmentConfig
 from plan.catalog import Threshold
 from plan.enums import Comparison, MissingData
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
-from stacks.monitoring.metrics.common import Signal
+from stacks.monitoring.metrics.common import CdkSignal
 
 __all__ = ["RouterHealthAlarms", "ROUTER_SERVICE", "RUNBOOK_FAMILY"]
 
@@ -77,7 +77,7 @@ class RouterHealthAlarms(Construct):
             created = create_alarm(
                 self, signal, cfg=cfg, runbook_base_url=cfg.runbook_base_url, notify=ops_topic,
                 spec=AlarmSpec(service=ROUTER_SERVICE, resource="router", family=RUNBOOK_FAMILY, signal_name=signal,
-                               severity="critical", signal=Signal(metric), threshold=threshold,
+                               severity="critical", signal=CdkSignal(metric), threshold=threshold,
                                comparison=Comparison.GREATER_THAN_THRESHOLD,
                                treat_missing=MissingData.NOT_BREACHING,
                                what=what),

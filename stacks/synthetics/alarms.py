@@ -19,7 +19,7 @@ from plan.enums import Comparison, MissingData
 from stacks.monitoring.alarm_factory import AlarmSpec, create_alarm
 from stacks.monitoring.composites import Child, CompositeSpec, any_of
 from stacks.monitoring.maintenance import mute_rules
-from stacks.monitoring.metrics.common import Signal
+from stacks.monitoring.metrics.common import CdkSignal
 from stacks.naming import alarm_name
 from stacks.synthetics.canary import CanaryRef, ServiceCanary
 
@@ -90,11 +90,13 @@ class CanaryAlarms(Construct):
                  topic: sns.ITopic, suppressor: cloudwatch.IAlarm) -> None:
         spec = CompositeSpec(service=canary.service, resource=resource, signal="Canary", severity=severity,
                              what=f"canary {canary.name} (failure or latency)", family="CanaryFailure", topic=topic,
-                             suppressor=suppressor, refs=self.refs)
+                             suppressor=suppressor)
         children = [Child(alarm, alarm_name(cfg, canary.service, resource, family, sev))
                     for (alarm, sev), family in zip(self.children, CANARY_FAMILIES, strict=True)]
-        self.composite = any_of(self, "Composite", cfg=cfg, spec=spec, children=children,
-                                runbook_base_url=cfg.runbook_base_url)
+        made = any_of(self, "Composite", cfg=cfg, spec=spec, children=children,
+                      runbook_base_url=cfg.runbook_base_url)
+        self.refs.extend(c.ref for c in made)
+        self.composite = made[-1].alarm if made else None
         service = next((s for s in cfg.services if s.name == canary.service), None)
         if service is not None and service.maintenance_windows and self.composite is not None:
             mute_rules(self, cfg, f"{canary.service}-{resource}", service.maintenance_windows, [self.composite])
@@ -106,7 +108,7 @@ class CanaryAlarms(Construct):
         created = create_alarm(
             self, family, cfg=cfg, runbook_base_url=cfg.runbook_base_url, notify=topic,
             spec=AlarmSpec(service=service, resource=resource, family=family, severity=severity,
-                           signal=Signal(metric), threshold=Threshold(threshold, period=period,
+                           signal=CdkSignal(metric), threshold=Threshold(threshold, period=period,
                                                                       evaluation_periods=periods),
                            comparison=comparison, treat_missing=missing, what=what, unit=unit),
         )

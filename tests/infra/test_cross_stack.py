@@ -76,7 +76,7 @@ def synthesize(raw: dict, outdir: Path, extra: str | None = None) -> dict[str, d
     cfg = EnvironmentConfig.model_validate(raw)
     with pytest.MonkeyPatch.context() as patch:
         if extra == "rename-switch":
-            from stacks.monitoring import maintenance
+            from plan import build as maintenance  # the plan names the switch, for every stack that uses it
             from stacks.naming import alarm_name
             patch.setattr(maintenance, "maintenance_alarm_name",
                           lambda c, region=None: alarm_name(c, "all", f"maintenance{'-' + region if region else ''}",

@@ -7,15 +7,17 @@ from aws_cdk import App, Stack, assertions, aws_sns as sns
 from config.alarm_features import LogAlarmsConfig
 from config.loader import load_config
 from config.services import ServiceConfig
-from plan.discovery import service_resources
-from stacks.monitoring.service_alarms import ServiceAlarms, planned_alarms
+from stacks.monitoring.service_alarms import ServiceAlarms
 
 LOG_ALARM = "AWS::CloudWatch::LogAlarm"
 
 
 def _expected_groups(cfg) -> set[str]:
-    return {ref.log_group or f"/aws/lambda/{ref.name}" for s in cfg.services
-            for _, ref, family, _ in planned_alarms(s, service_resources(s)) if family == "ErrorLogs"}
+    from plan.build import plan_environment
+
+    plan = plan_environment(cfg)
+    logged = {(a.service, a.resource) for a in plan.alarms if a.family == "ErrorLogs"}
+    return {r.log_group for s in plan.services for r in s.resources if (s.name, r.label) in logged}
 
 
 def test_dev_builds_every_error_log_alarm_as_a_log_alarm(synth):

@@ -14,7 +14,7 @@ from aws_cdk import App
 from config.loader import load_config
 from config.services import ServiceConfig
 from stacks.alerting_stack import AlertingStack
-from stacks.monitoring.composites import MAX_RULE_CHARS
+from plan.build import MAX_RULE_CHARS
 from stacks.monitoring_stack import build_monitoring
 from stacks.naming import stack_name
 

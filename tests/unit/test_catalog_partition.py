@@ -4,15 +4,14 @@ from __future__ import annotations
 from hypothesis import given, settings, strategies as st
 
 from config.services import ServiceConfig, ServiceResources
-from stacks.monitoring.partition import PART_RESOURCE_BUDGET, partition
-from stacks.monitoring.service_alarms import planned_alarms, resource_labels
+from plan.build import PART_RESOURCE_BUDGET, alarm_plans, partition, resource_labels
 
 SERVICE = ServiceConfig(name="fleet", resources={"tables": ["t"]})
 
 
-def _weight(resources: ServiceResources) -> int:
-    alarms = planned_alarms(SERVICE, resources)
-    filters = len({ref.name for _, ref, family, _ in alarms if family == "ErrorLogs"})
+def _weight(cfg, resources: ServiceResources) -> int:
+    alarms = alarm_plans(cfg, SERVICE, resources)
+    filters = len({a.resource for a in alarms if a.family == "ErrorLogs"})
     return len(alarms) + filters
 
 
@@ -21,11 +20,17 @@ def _weight(resources: ServiceResources) -> int:
 def test_parts_respect_the_budget_keep_order_and_lose_nothing(functions, tables, budget):
     resources = ServiceResources(functions=tuple(f"fn-{i}" for i in range(functions)),
                                  tables=tuple(f"t-{i}" for i in range(tables)))
-    parts = partition(SERVICE, resources, budget)
-    assert len(parts) >= 1
-    assert all(_weight(p) <= budget for p in parts)  # every single resource weighs far less than the budget
-    assert [f.name for p in parts for f in p.functions] == [f.name for f in resources.functions]
-    assert [t.name for p in parts for t in p.tables] == [t.name for t in resources.tables]
+    from config.loader import load_config
+
+    cfg = load_config("prod")
+    numbers = partition(SERVICE, resources, budget)
+    refs = [*resources.functions, *resources.tables]  # config order: functions before tables
+    assert len(numbers) == len(refs) and numbers == sorted(numbers)  # in order, nothing lost
+    for part in set(numbers):
+        mine = [r for r, n in zip(refs, numbers, strict=True) if n == part]
+        chunk = ServiceResources(functions=tuple(r for r in mine if r in resources.functions),
+                                 tables=tuple(r for r in mine if r in resources.tables))
+        assert _weight(cfg, chunk) <= budget  # every single resource weighs far less than the budget
 
 
 def test_kind_suffixes_appear_only_when_kinds_share_a_name():

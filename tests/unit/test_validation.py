@@ -13,7 +13,7 @@ from hypothesis import given, settings, strategies as st
 from config.loader import CONFIG_DIR, load_config
 from config.services import FunctionRef, ServiceConfig
 from plan.catalog import CATALOG, resolve_threshold
-from stacks.monitoring.metrics import MetricContext, signals_for
+from plan.metrics import families_for
 from stacks.monitoring.validation import check_environment, check_service, threshold_problem
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -154,8 +154,8 @@ def test_a_service_whose_overrides_disable_every_alarm_is_an_error_saying_why():
 
 def test_an_slo_without_objectives_does_not_count_as_an_alarm():
     service = ServiceConfig(name="quiet", resources={"functions": ["f"]}, slo={"availability": None, "latency": None},
-                            overrides={family: {"enabled": False} for family in signals_for(
-                                "functions", FunctionRef(name="f"), MetricContext("", "", ""))})
+                            overrides={family: {"enabled": False} for family in families_for(
+                                "functions", FunctionRef(name="f"))})
     (line,) = check_service(load_config("prod"), service).problems
     assert line.startswith("quiet: no alarm at all: every alarm of its resources is disabled by overrides")
 

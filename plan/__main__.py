@@ -1,0 +1,67 @@
+"""``python -m plan ENV``: print what ENV monitors and write cdk.out/ENV/plan.json (``make plan ENV=..``).
+
+``python -m plan diff OLD.json NEW.json`` prints what going from one plan to the other does to monitoring;
+``python -m plan check ENV`` compares the plan with the templates ``make synth`` wrote to cdk.out/ENV.
+Bad input (an unknown environment, a config error, a missing file) is one line on stderr and exit 2.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from config.errors import InputError
+from config.loader import ConfigError, load_config
+from plan.agreement import alarms_of_directory, alarms_of_plan, differences
+from plan.build import plan_environment
+from plan.report import describe_changes, inventory, plan_json
+
+REPO = Path(__file__).resolve().parent.parent
+USAGE = "usage: python -m plan ENV | python -m plan diff OLD.json NEW.json | python -m plan check ENV"
+
+
+def _plan(env: str):
+    return plan_environment(load_config(env))
+
+
+def _read(path: str) -> dict:
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable plan.json ({exc})") from None
+    if not isinstance(doc, dict) or doc.get("schema_version") != 1:
+        raise InputError(f"{path}: not a plan.json of schema_version 1 (written by python -m plan ENV)")
+    return doc
+
+
+def main(argv: list[str], out_root: Path = REPO / "cdk.out") -> int:
+    try:
+        if len(argv) == 3 and argv[0] == "diff":
+            lines = describe_changes(_read(argv[1]), _read(argv[2]))
+            print("\n".join(lines) if lines else "no change to monitoring")
+            return 0
+        if len(argv) == 2 and argv[0] == "check":
+            found = differences(alarms_of_plan(_plan(argv[1])), alarms_of_directory(out_root / argv[1]))
+            print("\n".join(found) if found else f"plan and cdk.out/{argv[1]} agree alarm for alarm")
+            return 1 if found else 0
+        if len(argv) != 1:
+            print(USAGE, file=sys.stderr)
+            return 2
+        doc = plan_json(_plan(argv[0]))
+        target = out_root / argv[0] / "plan.json"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+        print("\n".join(inventory(doc)))
+        print(f"\nwrote {target}")
+        return 0
+    except ConfigError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        return 2
+    except InputError as exc:
+        print(f"plan: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

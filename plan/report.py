@@ -1,0 +1,265 @@
+"""The plan as JSON (``plan.json``), as an inventory in words, and the difference of two plans in words.
+
+``plan.json`` schema, version 1 (``schema_version``; a field is only ever added within a version, a rename or
+removal bumps it)::
+
+    schema_version  int (1)
+    app, env, region  str
+    topics          {severity: topic name}     where each severity's notifications go
+    maintenance     str                        the manual maintenance switch (suppressor of people-reaching composites)
+    services        [{name, parts, runbook_base_url, skipped: [str],
+                      sli_source: {resource, namespace, dimensions: {name: value}, requests, errors, latency} | null,
+                      objectives: {availability, latency, latency_threshold_ms} | null,
+                      resources: [{kind, name, label, discovered, log_group, part}]}]
+    alarms          [{name, service, resource, kind, family, severity, type (metric|math|anomaly|log),
+                      value (what the alarm compares), unit, comparison, missing, period, evaluation_periods,
+                      datapoints, min_requests, min_bad, what, signal (see below) | null,
+                      actions: [topic], ok_actions: [topic], composites: [name], reaches: [topic], pages: bool,
+                      stack, description, runbook_url}]
+    composites      [{name, service, resource, family, severity, rule (CloudWatch's text, names for ARNs),
+                      children: [name], suppressor | null, actions: [topic], ok_actions: [topic],
+                      composites: [name], reaches: [topic], pages: bool, stack, description, runbook_url}]
+    slos            [{service, sli, objective, source, windows: [{pair, which, seconds, alarm}], pairs: [name],
+                      page, ticket}]
+
+A signal is ``{metric: M, scale, percentile, anomaly}`` where M is ``{namespace, name, dimensions: {..},
+statistic, period, label}`` or ``{expression, using: {id: M}, period, label}``. ``actions`` are the topics an
+entry notifies itself; ``reaches`` adds those of the composites above it, and ``pages`` is true when the
+critical topic is among them.
+
+Example
+-------
+>>> from config.loader import load_config
+>>> from plan.build import plan_environment
+>>> doc = plan_json(plan_environment(load_config("prod")))
+>>> doc["schema_version"], doc["topics"]["critical"]
+(1, 'watchtower-prod-alerts-critical')
+>>> old = {**doc, "alarms": [dict(a, value=5.0) if a["name"].endswith("orders-create-HighErrorRate-warning")
+...                          else a for a in doc["alarms"]]}
+>>> new = {**doc, "alarms": [dict(a, value=3.0) if a["name"].endswith("orders-create-HighErrorRate-warning")
+...                          else a for a in doc["alarms"][1:]]}
+>>> for line in describe_changes(old, new):
+...     print(line)
+all maintenance Maintenance info: removed (watchtower-prod-all-maintenance-Maintenance-info)
+orders orders-create HighErrorRate warning: 5 % -> 3 %
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from plan.enums import Severity
+from plan.model import AlarmPlan, CompositePlan, Plan
+from plan.signals import MathSpec, MetricLike, MetricSpec, Signal
+
+__all__ = ["plan_json", "inventory", "describe_changes", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+
+def _metric(spec: MetricLike) -> dict[str, Any]:
+    if isinstance(spec, MathSpec):
+        return {"expression": spec.expression, "using": {k: _metric(m) for k, m in spec.using},
+                "period": spec.period, "label": spec.label}
+    assert isinstance(spec, MetricSpec)
+    return {"namespace": spec.namespace, "name": spec.name, "dimensions": dict(spec.dimensions),
+            "statistic": spec.statistic, "period": spec.period, "label": spec.label}
+
+
+def _signal(signal: Signal | None) -> dict[str, Any] | None:
+    if signal is None:
+        return None
+    return {"metric": _metric(signal.metric), "scale": signal.scale, "percentile": signal.percentile,
+            "anomaly": signal.anomaly}
+
+
+def _reaches(plan: Plan) -> dict[str, set[Severity]]:
+    """The severities whose topics hear of each alarm and composite, itself or through the composites above."""
+    entries: dict[str, AlarmPlan | CompositePlan] = {e.name: e for e in plan.alarms}
+    entries.update({c.name: c for c in plan.composites})
+    found: dict[str, set[Severity]] = {}
+    for name in entries:
+        todo, seen, reached = [name], set(), set[Severity]()
+        while todo:
+            current = todo.pop()
+            seen.add(current)
+            entry = entries.get(current)
+            if entry is not None:
+                reached.update(entry.actions)
+                todo.extend(p for p in entry.composites if p not in seen)
+        found[name] = reached
+    return found
+
+
+def plan_json(plan: Plan) -> dict[str, Any]:
+    """The plan as the JSON document the module docstring describes."""
+    topics = {str(severity): name for severity, name in plan.topics}
+    reaches = _reaches(plan)
+
+    def alarm(a: AlarmPlan) -> dict[str, Any]:
+        t = a.threshold
+        return {"name": a.name, "service": a.service, "resource": a.resource, "kind": a.kind, "family": a.family,
+                "severity": str(a.severity), "type": a.type, "value": a.value, "unit": a.unit,
+                "comparison": a.comparison.value, "missing": a.missing.value,
+                "period": a.signal.period if a.signal else t.period, "evaluation_periods": t.evaluation_periods,
+                "datapoints": t.datapoints, "min_requests": t.min_requests, "min_bad": t.min_bad, "what": a.what,
+                "signal": _signal(a.signal), "actions": [topics[s] for s in a.actions],
+                "ok_actions": [topics[s] for s in a.ok_actions], "composites": list(a.composites),
+                "reaches": sorted(topics[s] for s in reaches[a.name]), "pages": Severity.CRITICAL in reaches[a.name],
+                "stack": a.stack, "description": a.description, "runbook_url": a.runbook_url}
+
+    def composite(c: CompositePlan) -> dict[str, Any]:
+        return {"name": c.name, "service": c.service, "resource": c.resource, "family": c.family,
+                "severity": str(c.severity), "rule": c.rule.text(), "children": list(c.children),
+                "suppressor": c.suppressor, "actions": [topics[s] for s in c.actions],
+                "ok_actions": [topics[s] for s in c.ok_actions], "composites": list(c.composites),
+                "reaches": sorted(topics[s] for s in reaches[c.name]), "pages": Severity.CRITICAL in reaches[c.name],
+                "stack": c.stack, "description": c.description, "runbook_url": c.runbook_url}
+
+    services = []
+    for s in plan.services:
+        source = s.sli_source
+        services.append({
+            "name": s.name, "parts": s.parts, "runbook_base_url": s.runbook_base_url, "skipped": list(s.skipped),
+            "sli_source": None if source is None else {
+                "resource": source.resource, "namespace": source.namespace, "dimensions": dict(source.dimensions),
+                "requests": source.requests, "errors": source.errors, "latency": source.latency},
+            "objectives": None if s.objectives is None else {
+                "availability": s.objectives.availability, "latency": s.objectives.latency,
+                "latency_threshold_ms": s.objectives.latency_threshold_ms},
+            "resources": [{"kind": r.kind, "name": r.name, "label": r.label, "discovered": r.discovered,
+                           "log_group": r.log_group, "part": r.part} for r in s.resources]})
+    return {
+        "schema_version": SCHEMA_VERSION, "app": plan.app, "env": plan.env, "region": plan.region,
+        "topics": topics, "maintenance": plan.maintenance, "services": services,
+        "alarms": [alarm(a) for a in plan.alarms], "composites": [composite(c) for c in plan.composites],
+        "slos": [{"service": o.service, "sli": o.sli, "objective": o.objective, "source": o.source.resource,
+                  "windows": [{"pair": w.pair, "which": w.which, "seconds": w.seconds, "alarm": w.alarm}
+                              for w in o.windows], "pairs": list(o.pairs), "page": o.page, "ticket": o.ticket}
+                 for o in plan.slos],
+    }
+
+
+def _minutes(seconds: int) -> str:
+    if seconds % 86400 == 0:
+        return f"{seconds // 86400} d"
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 60} min" if seconds >= 60 else f"{seconds} s"
+
+
+def _value(a: Mapping[str, Any]) -> str:
+    unit = {"count": "", "std devs": " std devs", "%": " %", "": ""}.get(a["unit"], f" {a['unit'].strip()}")
+    if a["family"] == "DurationNearTimeout":
+        unit = " ms"
+    return f"{a['value']:g}{unit}"
+
+
+_SYMBOL = {"GreaterThanThreshold": ">", "GreaterThanOrEqualToThreshold": ">=", "LessThanThreshold": "<",
+           "LessThanOrEqualToThreshold": "<=", "LessThanLowerThreshold": "below band"}
+
+
+def _short(topic: str) -> str:
+    return topic.rsplit("-", 1)[-1]
+
+
+def inventory(doc: Mapping[str, Any]) -> list[str]:
+    """Per service: each alarm, its severity, what it watches, threshold and window, whom it notifies, and
+    whether (through which composite) it pages.
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> lines = inventory(plan_json(plan_environment(load_config("prod"))))
+    >>> lines[0]
+    'watchtower prod (eu-west-1): 188 alarms, 39 composites; pages go to watchtower-prod-alerts-critical'
+    """
+    lines = [f"{doc['app']} {doc['env']} ({doc['region']}): {len(doc['alarms'])} alarms, "
+             f"{len(doc['composites'])} composites; pages go to {doc['topics']['critical']}"]
+    by_service: dict[str, list[Mapping[str, Any]]] = {}
+    for a in doc["alarms"]:
+        by_service.setdefault(a["service"], []).append(a)
+    composites = {c["name"]: c for c in doc["composites"]}
+    services = {s["name"]: s for s in doc["services"]}
+    for name, alarms in by_service.items():
+        service = services.get(name)
+        head = f"\n{name}"
+        if service:
+            discovered = sum(r["discovered"] for r in service["resources"])
+            head += (f": {len(service['resources'])} resources ({discovered} discovered), "
+                     f"{service['parts']} stack(s)")
+        lines.append(head)
+        lines.append(f"  {'alarm':<58} {'severity':<8} {'threshold':<16} {'window':<18} {'reaches':<9} pages via")
+        for a in alarms:
+            window = f"{a['datapoints']} of {a['evaluation_periods']} x {_minutes(a['period'])}"
+            threshold = f"{_SYMBOL.get(a['comparison'], a['comparison'])} {_value(a)}"
+            reaches = ",".join(_short(t) for t in a["reaches"]) or "-"
+            via = "-"
+            if a["pages"]:
+                chain = [c for c in a["composites"] if composites.get(c, {}).get("pages")]
+                via = chain[0].removeprefix(f"{doc['app']}-{doc['env']}-{name}-") if chain else "-"
+            label = f"{a['resource']} {a['family']}"
+            lines.append(f"  {label:<58} {a['severity']:<8} {threshold:<16} {window:<18} {reaches:<9} {via}")
+            lines.append(f"      watches: {a['what']}")
+        for c in (c for c in doc["composites"] if c["service"] == name and c["actions"]):
+            held = " (held by maintenance)" if c["suppressor"] else ""
+            lines.append(f"  composite {c['name']}: any of {len(c['children'])} -> "
+                         f"{','.join(_short(t) for t in c['actions'])}{held}")
+    return lines
+
+
+def _key(a: Mapping[str, Any]) -> str:
+    return f"{a['service']} {a['resource']} {a['family']} {a['severity']}"
+
+
+def describe_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    """What going from plan ``old`` to plan ``new`` does to monitoring, one line per change, in words."""
+    lines: list[str] = []
+    before = {a["name"]: a for a in old["alarms"]}
+    after = {a["name"]: a for a in new["alarms"]}
+    for name in sorted(set(before) | set(after), key=lambda n: _key(after.get(n) or before[n])):
+        a, b = before.get(name), after.get(name)
+        if a is None:
+            assert b is not None
+            lines.append(f"{_key(b)}: new alarm ({name}), {_SYMBOL.get(b['comparison'], b['comparison'])} "
+                         f"{_value(b)} in {b['datapoints']} of {b['evaluation_periods']} x {_minutes(b['period'])}"
+                         f"{', pages' if b['pages'] else ''}")
+            continue
+        if b is None:
+            lines.append(f"{_key(a)}: removed ({name})")
+            continue
+        changes = []
+        if a["value"] != b["value"] or a["comparison"] != b["comparison"]:
+            changes.append(f"{_value(a)} -> {_value(b)}" if a["comparison"] == b["comparison"] else
+                           f"{_SYMBOL.get(a['comparison'])} {_value(a)} -> {_SYMBOL.get(b['comparison'])} {_value(b)}")
+        if (a["period"], a["evaluation_periods"], a["datapoints"]) != (b["period"], b["evaluation_periods"],
+                                                                       b["datapoints"]):
+            changes.append(f"window {a['datapoints']} of {a['evaluation_periods']} x {_minutes(a['period'])} -> "
+                           f"{b['datapoints']} of {b['evaluation_periods']} x {_minutes(b['period'])}")
+        for field, label in (("min_requests", "traffic guard"), ("min_bad", "bad-event floor"),
+                             ("missing", "missing data")):
+            if a.get(field) != b.get(field):
+                changes.append(f"{label} {a.get(field)} -> {b.get(field)}")
+        if a["actions"] != b["actions"]:
+            changes.append(f"notifies {','.join(a['actions']) or 'nobody'} -> {','.join(b['actions']) or 'nobody'}")
+        if a["pages"] != b["pages"]:
+            changes.append("now pages" if b["pages"] else "no longer pages")
+        if changes:
+            lines.append(f"{_key(b)}: {'; '.join(changes)}")
+    old_c, new_c = {c["name"]: c for c in old["composites"]}, {c["name"]: c for c in new["composites"]}
+    for name in sorted(set(old_c) | set(new_c)):
+        a, b = old_c.get(name), new_c.get(name)
+        if a is None:
+            lines.append(f"composite {name}: new, any of {len(b['children'])}")  # type: ignore[index]
+        elif b is None:
+            lines.append(f"composite {name}: removed")
+        elif a["rule"] != b["rule"] or a["actions"] != b["actions"] or a["suppressor"] != b["suppressor"]:
+            gained = sorted(set(b["children"]) - set(a["children"]))
+            lost = sorted(set(a["children"]) - set(b["children"]))
+            detail = [f"+{len(gained)} child(ren)"] if gained else []
+            detail += [f"-{len(lost)} child(ren)"] if lost else []
+            if a["actions"] != b["actions"]:
+                detail.append(f"notifies {','.join(a['actions']) or 'nobody'} -> {','.join(b['actions']) or 'nobody'}")
+            lines.append(f"composite {name}: {'; '.join(detail) or 'rule changed'}")
+    return lines
+
