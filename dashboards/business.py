@@ -10,13 +10,14 @@ from dashboards.inventory import services_of
 from dashboards.layout import Grid
 from dashboards.model import AlarmRef, AppResources
 from dashboards.widgets import graph, metric, single_value
+from plan.model import Plan
 
 __all__ = ["build", "TIME_RANGE"]
 
 TIME_RANGE = "-P7D"  # business trends read over a week
 
 
-def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
           resources: AppResources = AppResources()) -> dict[str, Any]:
     """The business body: per declared metric, its trend (hourly) and its total over the time range.
 
@@ -25,7 +26,7 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
 
     Example
     -------
-    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    >>> build(cfg, plan, [])["start"]  # doctest: +SKIP
     '-P7D'
     """
     region = region_of(cfg)
@@ -34,7 +35,7 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
     declared = cfg.dashboards.business_metrics
     if not declared:
         grid.header("No business metrics are declared (config `dashboards.business_metrics`).")
-    namespaces = {view.name: view.namespace for view in services_of(cfg)}
+    namespaces = {view.name: view.namespace for view in services_of(plan)}
     for service in dict.fromkeys(m.service for m in declared):
         grid.header(f"## {service}")
         widgets = []

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from config.schema import EnvironmentConfig
-from dashboards.inventory import services_of
 
 __all__ = [
     "AWS_METRICS", "LAYER_METRICS", "COST_CHECKER_METRICS", "known_metric", "layer_metrics", "metrics_named",
@@ -73,7 +72,7 @@ def layer_metrics(cfg: EnvironmentConfig) -> dict[str, frozenset[str]]:
     >>> layer_metrics(cfg)  # doctest: +SKIP
     {'orders': frozenset({'ColdStart', 'OrdersPlaced'})}
     """
-    namespaces = {view.name: view.namespace for view in services_of(cfg)}
+    namespaces = {s.name: s.metrics_namespace or s.name for s in cfg.services}  # where the layer writes
     emitted: dict[str, set[str]] = {ns: set(LAYER_METRICS) for ns in namespaces.values()}
     for item in cfg.dashboards.business_metrics:
         namespace = item.namespace or namespaces.get(item.service, item.service)

@@ -28,18 +28,17 @@ def region_of(cfg: EnvironmentConfig) -> str:
     return cfg.region or REGION_PLACEHOLDER
 
 
-def runbook_links(cfg: EnvironmentConfig, families: Iterable[str]) -> str:
+def runbook_links(base: str, families: Iterable[str]) -> str:
     """Markdown links to docs/runbooks/<family>.md for each family, sorted, or a note when there is none.
 
     Example
     -------
-    >>> runbook_links(cfg, ["Latency"])  # doctest: +SKIP
-    'Runbooks: [Latency](https://github.com/.../docs/runbooks/Latency.md)'
+    >>> runbook_links("https://wiki.example.com/runbooks", ["Latency"])
+    'Runbooks: [Latency](https://wiki.example.com/runbooks/Latency.md)'
     """
     unique = sorted({f for f in families if f})
     if not unique:
         return "Runbooks: none for this view (it shows no alarms)"
-    base = runbook_base_url(cfg)
     return "Runbooks: " + " · ".join(f"[{family}]({base}/{family}.md)" for family in unique)
 
 
@@ -53,7 +52,7 @@ def title_block(cfg: EnvironmentConfig, title: str, purpose: str, refs: Sequence
     >>> title_block(cfg, "cost", "What it costs.", [], ["CostAnomaly"]).splitlines()[0]  # doctest: +SKIP
     '# watchtower prod: cost'
     """
-    links = runbook_links(cfg, [*(r.family for r in refs), *families])
+    links = runbook_links(runbook_base_url(cfg), [*(r.family for r in refs), *families])
     return (f"# {cfg.app} {cfg.env}: {title}\n{purpose} Generated from config/{cfg.env}.yaml; "
             f"edit the code, not the console.\n\n{links}")
 

@@ -10,6 +10,7 @@ from dashboards.executive import BILLING_REGION
 from dashboards.layout import Grid
 from dashboards.model import AlarmRef, AppResources
 from dashboards.widgets import alarm_status, annotation, expression, graph, metric
+from plan.model import Plan
 
 __all__ = ["build", "TIME_RANGE", "COST_FAMILIES"]
 
@@ -26,13 +27,13 @@ def _budget_lines(limit: float, alerts: Sequence[Any]) -> list[dict[str, Any]]:
             for percent, labels in sorted(levels.items())]
 
 
-def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
           resources: AppResources = AppResources()) -> dict[str, Any]:
     """The cost body: the cost checker's EMF metrics, AWS billing, and the cost alarms.
 
     Example
     -------
-    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    >>> build(cfg, plan, [])["start"]  # doctest: +SKIP
     '-P30D'
     """
     region = region_of(cfg)

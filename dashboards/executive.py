@@ -10,6 +10,7 @@ from dashboards.inventory import services_of
 from dashboards.layout import Grid
 from dashboards.model import AlarmRef, AppResources
 from dashboards.widgets import annotation, expression, graph, metric, single_value
+from plan.model import Plan
 
 __all__ = ["build", "TIME_RANGE", "BILLING_REGION"]
 
@@ -17,13 +18,13 @@ TIME_RANGE = "-P30D"
 BILLING_REGION = "us-east-1"  # AWS/Billing metrics exist only there
 
 
-def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
           resources: AppResources = AppResources()) -> dict[str, Any]:
     """The executive body: availability and volume of every service, then what the environment costs.
 
     Example
     -------
-    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    >>> build(cfg, plan, [])["start"]  # doctest: +SKIP
     '-P30D'
     """
     region = region_of(cfg)
@@ -33,7 +34,7 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
                             ["SloBurnRate", "CostAnomaly"]), height=3)
     availability: list[list[Any]] = []
     volume: list[list[Any]] = []
-    for n, view in enumerate(services_of(cfg)):
+    for n, view in enumerate(services_of(plan)):
         signals = service_signals(view)
         if signals is None:
             continue

@@ -1,7 +1,7 @@
-"""What each service runs on, read from the config: the one place that knows the services schema.
+"""What each service runs on, read from the plan: the one place dashboards learn a service's resources.
 
-Dashboards ask this module for a service's functions, APIs and tables and never read ServiceConfig fields
-themselves, so a change in the monitoring config (config/services.py) is absorbed here.
+Dashboards ask this module for a service's functions, APIs and tables (listed in config or discovered from its
+``template:``), log groups and SLI source, as the plan resolved them, so nothing is decided twice.
 """
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.schema import EnvironmentConfig
+from plan.model import Plan, ServicePlan
+from plan.slo import SliSource
 
-__all__ = ["Api", "ServiceView", "SliSource", "services_of", "view_of", "DEFAULT_OBJECTIVE",
-           "DEFAULT_RUNBOOK_BASE_URL", "runbook_base_url"]
+__all__ = ["Api", "ServiceView", "SliSource", "services_of", "view_of", "DEFAULT_OBJECTIVE", "runbook_base_url"]
 
 DEFAULT_OBJECTIVE = 99.9  # percent over 30 days, as the SLO alarms default to
-DEFAULT_RUNBOOK_BASE_URL = "https://github.com/acme/watchtower/blob/main/docs/runbooks"
 
 
 @dataclass(frozen=True)
@@ -35,25 +35,6 @@ class Api:
     def server_errors(self) -> str:
         """5XXError for REST APIs, 5xx for HTTP APIs."""
         return "5xx" if self.http else "5XXError"
-
-
-@dataclass(frozen=True)
-class SliSource:
-    """Where a service's SLO events come from, chosen as the SLO alarms choose it (stacks/slo/signals.py):
-    ``slo.source`` by name, else the first REST API, then HTTP API, then function.
-
-    Example
-    -------
-    >>> SliSource("f", "AWS/Lambda", (("FunctionName", "f"),), "Invocations", "Errors", "Duration").errors
-    'Errors'
-    """
-
-    label: str
-    namespace: str
-    dimensions: tuple[tuple[str, str], ...]
-    requests: str
-    errors: str
-    latency: str
 
 
 @dataclass(frozen=True)
@@ -81,6 +62,7 @@ class ServiceView:
     availability_slo: float | None = None  # percent; None: no availability SLO
     latency_slo: float | None = None  # percent of requests within latency_threshold_ms; None: no latency SLO
     native_slos: bool = False  # the SLOs also exist as Application Signals SLOs (linked from the SLO dashboard)
+    runbook_base_url: str = ""  # where this service's alarms link their runbooks (the plan's, per service)
 
     @property
     def namespace(self) -> str:
@@ -88,79 +70,70 @@ class ServiceView:
         return self.metrics_namespace or self.name
 
 
-def _names(items: Any) -> tuple[str, ...]:
-    return tuple(getattr(item, "name", item) for item in items or ())
+def _refs(service: ServicePlan, kind: str) -> list[Any]:
+    return [r.ref for r in service.resources if r.kind == kind]
 
 
-def _sli_source(slo: Any, resources: Any) -> SliSource | None:
-    rest = [(a.name, (("ApiName", a.name), ("Stage", a.stage)), "AWS/ApiGateway", "Count", "5XXError", "Latency")
-            for a in getattr(resources, "rest_apis", ())]
-    http = [(a.name, (("ApiId", a.api_id), ("Stage", a.stage)), "AWS/ApiGateway", "Count", "5xx", "Latency")
-            for a in getattr(resources, "http_apis", ())]
-    functions = [(f.name, (("FunctionName", f.name),), "AWS/Lambda", "Invocations", "Errors", "Duration")
-                 for f in getattr(resources, "functions", ())]
-    candidates = rest + http + functions
-    wanted = getattr(slo, "source", None)
-    if wanted is not None:
-        candidates = [c for c in candidates if c[0] == wanted]
-    if not candidates:
-        return None
-    label, dims, namespace, requests, errors, latency = candidates[0]
-    return SliSource(label, namespace, dims, requests, errors, latency)
-
-
-def view_of(service: Any) -> ServiceView:
-    """A ServiceView of one ``config.services.ServiceConfig``.
+def view_of(service: ServicePlan) -> ServiceView:
+    """A ServiceView of one planned service: its listed and discovered resources, its functions' log groups and
+    its SLI source exactly as the plan resolved them.
 
     Example
     -------
-    >>> view_of(cfg.services[0]).name  # doctest: +SKIP
-    'orders'
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> view = view_of(plan_environment(load_config("prod")).service("orders"))
+    >>> view.functions[:1], view.log_groups[:1], view.slo_source.resource
+    (('orders-create',), ('/aws/lambda/orders-create',), 'orders-api')
     """
-    resources = getattr(service, "resources", None)
-    apis = tuple(Api(api.name, (("ApiName", api.name), ("Stage", api.stage)))
-                 for api in getattr(resources, "rest_apis", ()))
+    apis = tuple(Api(api.name, (("ApiName", api.name), ("Stage", api.stage))) for api in _refs(service, "rest_apis"))
     apis += tuple(Api(api.name, (("ApiId", api.api_id), ("Stage", api.stage)), http=True)
-                  for api in getattr(resources, "http_apis", ()))
-    slo = getattr(service, "slo", None)
-    availability = getattr(slo, "availability", None)
+                  for api in _refs(service, "http_apis"))
+    functions = [r for r in service.resources if r.kind == "functions"]
+    objectives = service.objectives
+    availability = objectives.availability if objectives else None
+    slo = getattr(service.config, "slo", None)
     return ServiceView(
         name=service.name,
-        functions=_names(getattr(resources, "functions", ())),
-        log_groups=tuple(getattr(f, "log_group", None) or f"/aws/lambda/{f.name}"
-                         for f in getattr(resources, "functions", ())),
+        functions=tuple(r.name for r in functions),
+        log_groups=tuple(r.log_group for r in functions if r.log_group),
         apis=apis,
-        tables=_names(getattr(resources, "tables", ())),
-        queues=_names(getattr(resources, "queues", ())),
-        dlqs=tuple(q.dlq for q in getattr(resources, "queues", ()) if getattr(q, "dlq", None)),
-        state_machines=_names(getattr(resources, "state_machines", ())),
+        tables=tuple(r.name for r in service.resources if r.kind == "tables"),
+        queues=tuple(r.name for r in service.resources if r.kind == "queues"),
+        dlqs=tuple(q.dlq for q in _refs(service, "queues") if getattr(q, "dlq", None)),
+        state_machines=tuple(r.name for r in service.resources if r.kind == "state_machines"),
         objective=float(availability) if availability else DEFAULT_OBJECTIVE,
-        latency_threshold_ms=getattr(slo, "latency_threshold_ms", None),
-        metrics_namespace=getattr(service, "metrics_namespace", None) or "",
-        slo_source=_sli_source(slo, resources) if slo is not None else None,
+        latency_threshold_ms=objectives.latency_threshold_ms if objectives else None,
+        metrics_namespace=getattr(service.config, "metrics_namespace", None) or "",
+        slo_source=service.sli_source if objectives else None,
         availability_slo=availability,
-        latency_slo=getattr(slo, "latency", None),
+        latency_slo=objectives.latency if objectives else None,
         native_slos=bool(getattr(slo, "native", False)),
+        runbook_base_url=service.runbook_base_url,
     )
 
 
-def services_of(cfg: EnvironmentConfig) -> tuple[ServiceView, ...]:
-    """The services of ``cfg`` in config order, as dashboards see them.
+def services_of(plan: Plan) -> tuple[ServiceView, ...]:
+    """The planned services in config order, as dashboards see them.
 
     Example
     -------
-    >>> [s.name for s in services_of(cfg)]  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> [s.name for s in services_of(plan_environment(load_config("prod")))][:2]
     ['orders', 'payments']
     """
-    return tuple(view_of(service) for service in cfg.services)
+    return tuple(view_of(service) for service in plan.services)
 
 
 def runbook_base_url(cfg: EnvironmentConfig) -> str:
-    """Where docs/runbooks/<family>.md is read, without a trailing '/' (the same base alarm descriptions use).
+    """Where the environment's runbooks (docs/runbooks/<family>.md) are read, without a trailing '/': the
+    config's base, which the plan gives every alarm of a service without its own.
 
     Example
     -------
-    >>> runbook_base_url(cfg)  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> runbook_base_url(load_config("prod"))
     'https://github.com/acme/watchtower/blob/main/docs/runbooks'
     """
-    return str(getattr(cfg, "runbook_base_url", None) or DEFAULT_RUNBOOK_BASE_URL).rstrip("/")
+    return cfg.runbook_base_url.rstrip("/")

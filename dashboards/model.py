@@ -1,18 +1,22 @@
-"""Plain data the stacks hand to dashboard builders, so dashboards never import stacks."""
+"""Plain data dashboard builders read: a thin view of the plan's alarms, and the few deployed names (router,
+DLQ, canaries) the plan does not hold, so dashboards never import stacks."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["AlarmRef", "AppResources"]
+from plan.model import Plan
+
+__all__ = ["AlarmRef", "AppResources", "alarm_refs"]
 
 
 @dataclass(frozen=True)
 class AlarmRef:
-    """One alarm the app creates, as dashboards need it.
+    """One alarm the app creates, as dashboards need it: a view of a plan entry (see ``alarm_refs``), or what a
+    stack outside the plan (router health, cost) hands over.
 
-    ``arn`` may be a CloudFormation token string when built inside a stack. ``threshold`` (optional, added for
-    dashboards) lets a graph draw the alarm's threshold as a horizontal annotation.
+    ``arn`` may be a CloudFormation token string when built inside a stack. ``threshold`` is the value the alarm
+    compares (None for composites and anomaly bands), drawn on graphs as a horizontal annotation.
 
     Example
     -------
@@ -48,3 +52,27 @@ canaries={}, log_groups={}, cost_checker_function='')
     canaries: Mapping[str, str] = field(default_factory=dict)  # service -> canary name
     log_groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # service -> log group names
     cost_checker_function: str = ""
+
+
+def alarm_refs(plan: Plan, arn_of: Callable[[str], str]) -> list[AlarmRef]:
+    """Every planned metric alarm and composite as an AlarmRef, its threshold the value the plan says it
+    compares; ``arn_of`` spells an alarm's ARN from its name (the dashboards stack's account and region).
+    Log alarms are left out: they run a Logs Insights query, which no metric graph draws, and the alarm
+    widgets list metric and composite alarms.
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> refs = alarm_refs(plan_environment(load_config("prod")), lambda name: "arn:" + name)
+    >>> ref = next(r for r in refs if r.name == "watchtower-prod-orders-orders-create-HighErrorRate-critical")
+    >>> ref.kind, ref.family, ref.threshold
+    ('math', 'HighErrorRate', 10.0)
+    """
+    refs = [AlarmRef(name=a.name, arn=arn_of(a.name), service=a.service, severity=str(a.severity), kind=a.type,
+                     family=a.family, resource=a.resource,
+                     threshold=float(a.value) if a.type in ("metric", "math") else None)
+            for a in plan.alarms if a.type != "log"]
+    refs += [AlarmRef(name=c.name, arn=arn_of(c.name), service=c.service, severity=str(c.severity), kind="composite",
+                      family=c.family, resource=c.resource) for c in plan.composites]
+    return refs

@@ -11,6 +11,7 @@ from dashboards.layout import Grid
 from dashboards.limits import MAX_LOG_GROUPS_PER_QUERY
 from dashboards.model import AlarmRef, AppResources
 from dashboards.widgets import alarm_status, graph, log_query, metric
+from plan.model import Plan
 
 __all__ = ["build", "TIME_RANGE", "RECENT_ERRORS_QUERY", "log_groups_of"]
 
@@ -22,22 +23,22 @@ _ROUTER, _ROUTER_FAMILY = "alerting", "alert-router"  # AlarmRef service and fam
 _CANARY_FAMILIES = ("CanaryFailure",)
 
 
-def log_groups_of(cfg: EnvironmentConfig, resources: AppResources) -> list[str]:
+def log_groups_of(plan: Plan, resources: AppResources) -> list[str]:
     """Log groups the recent-errors query reads: each service function's and the router's, without repeats.
 
     Example
     -------
-    >>> log_groups_of(cfg, AppResources(router_function="r"))  # doctest: +SKIP
+    >>> log_groups_of(plan, AppResources(router_function="r"))  # doctest: +SKIP
     ['/aws/lambda/orders-api', '/aws/lambda/r']
     """
-    groups = [group for view in services_of(cfg) for group in view.log_groups]
+    groups = [group for view in services_of(plan) for group in view.log_groups]
     groups += [g for gs in resources.log_groups.values() for g in gs]
     if resources.router_function:
         groups.append(f"/aws/lambda/{resources.router_function}")
     return list(dict.fromkeys(groups))
 
 
-def _alerting_path(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef], resources: AppResources,
+def _alerting_path(plan: Plan, alarm_refs: Sequence[AlarmRef], resources: AppResources,
                    region: str) -> list[dict[str, Any]]:
     """Graphs of what carries alerts and checks services from outside: router, DLQs, canaries."""
     health: list[dict[str, Any]] = []
@@ -54,7 +55,7 @@ def _alerting_path(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef], resou
                    stat="Maximum", label="messages waiting"),
         ], unit="Messages", region=region, stat="Maximum",
             annotations=threshold_lines(alarm_refs, _ROUTER, [_ROUTER_FAMILY])))
-    service_dlqs = [(view.name, dlq) for view in services_of(cfg) for dlq in view.dlqs]
+    service_dlqs = [(view.name, dlq) for view in services_of(plan) for dlq in view.dlqs]
     if service_dlqs:
         health.append(graph("Service DLQ depth", [
             metric("AWS/SQS", "ApproximateNumberOfMessagesVisible", {"QueueName": dlq}, stat="Maximum",
@@ -72,13 +73,13 @@ def _alerting_path(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef], resou
     return health
 
 
-def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
           resources: AppResources = AppResources()) -> dict[str, Any]:
     """The operations body of ``cfg``'s environment.
 
     Example
     -------
-    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    >>> build(cfg, plan, [])["start"]  # doctest: +SKIP
     '-PT3H'
     """
     region = region_of(cfg)
@@ -93,11 +94,11 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
     grid.rows(firing, per_row=1, height=4)
     if not alarm_refs:
         grid.header("No alarms are deployed in this environment yet.")
-    health = _alerting_path(cfg, alarm_refs, resources, region)
+    health = _alerting_path(plan, alarm_refs, resources, region)
     if health:
         grid.header("## Alerting path and synthetic checks")
         grid.rows(health, per_row=len(health) if len(health) <= 4 else 4)
-    groups = log_groups_of(cfg, resources)
+    groups = log_groups_of(plan, resources)
     chunks = [groups[i:i + MAX_LOG_GROUPS_PER_QUERY] for i in range(0, len(groups), MAX_LOG_GROUPS_PER_QUERY)]
     for n, chunk in enumerate(chunks, start=1):
         title = "Recent errors (Logs Insights)" + (f" {n}/{len(chunks)}" if len(chunks) > 1 else "")

@@ -10,6 +10,7 @@ from dashboards.inventory import ServiceView, services_of
 from dashboards.layout import Grid
 from dashboards.model import AlarmRef, AppResources
 from dashboards.widgets import expression, graph, metric
+from plan.model import Plan
 
 __all__ = ["build", "TIME_RANGE", "DYNAMODB_OPERATIONS"]
 
@@ -66,25 +67,25 @@ def _dynamodb_row(view: ServiceView, refs: Sequence[AlarmRef], region: str) -> l
     ]
 
 
-def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
           resources: AppResources = AppResources()) -> dict[str, Any]:
     """The performance body of ``cfg``'s environment: one Lambda row and one DynamoDB row per service.
 
     Example
     -------
-    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    >>> build(cfg, plan, [])["start"]  # doctest: +SKIP
     '-PT6H'
     """
     region = region_of(cfg)
     grid = Grid()
     grid.header(title_block(cfg, "performance", "Where does the time go, and what is being throttled?",
                             alarm_refs), height=3)
-    views = [v for v in services_of(cfg) if v.functions or v.tables]
+    views = [v for v in services_of(plan) if v.functions or v.tables]
     if not views:
         grid.header("No functions or tables are configured in this environment yet.")
     for view in views:
         refs = [r for r in alarm_refs if r.service == view.name]
-        grid.header(f"## {view.name}\n{runbook_links(cfg, (r.family for r in refs))}")
+        grid.header(f"## {view.name}\n{runbook_links(view.runbook_base_url, (r.family for r in refs))}")
         if view.functions:
             grid.row(_lambda_row(cfg, view, refs, region))
         if view.tables:

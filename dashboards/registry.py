@@ -1,6 +1,7 @@
 """Every dashboard of an environment, in the order the console lists them, built in one call."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -8,10 +9,11 @@ from config.schema import EnvironmentConfig
 from dashboards import business, cost, executive, operations, performance, service_overview, slo
 from dashboards.limits import body_problems
 from dashboards.model import AlarmRef, AppResources
+from plan.model import Plan
 
 __all__ = ["DASHBOARDS", "build_all", "build_parts"]
 
-Builder = Callable[[EnvironmentConfig, Sequence[AlarmRef], AppResources], dict[str, Any]]
+Builder = Callable[[EnvironmentConfig, Plan, Sequence[AlarmRef], AppResources], dict[str, Any]]
 DASHBOARDS: dict[str, Builder] = {
     "ServiceOverview": service_overview.build,
     "Performance": performance.build,
@@ -23,19 +25,23 @@ DASHBOARDS: dict[str, Builder] = {
 }
 
 
-def build_all(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+def build_all(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
               resources: AppResources = AppResources()) -> dict[str, dict[str, Any]]:
-    """Body of every dashboard of ``cfg``'s environment, keyed by dashboard name (see DASHBOARDS).
+    """Body of every dashboard of ``cfg``'s environment, keyed by dashboard name (see DASHBOARDS): services and
+    their resources from ``plan``, alarm widgets from ``alarm_refs`` (see dashboards.model.alarm_refs).
 
     Example
     -------
-    >>> sorted(build_all(load_config("dev"), []))  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> cfg = load_config("dev")
+    >>> sorted(build_all(cfg, plan_environment(cfg), []))
     ['Business', 'Cost', 'Executive', 'Operations', 'Performance', 'SLO', 'ServiceOverview']
     """
-    return {name: builder(cfg, alarm_refs, resources) for name, builder in DASHBOARDS.items()}
+    return {name: builder(cfg, plan, alarm_refs, resources) for name, builder in DASHBOARDS.items()}
 
 
-def build_parts(name: str, cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+def build_parts(name: str, cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
                 resources: AppResources = AppResources()) -> dict[str, dict[str, Any]]:
     """Dashboard ``name`` as one body, or split by services into ``name-1``, ``name-2``... when one body would
     break CloudWatch's limits (500 widgets, 2,500 metrics, 1 MB).
@@ -45,13 +51,14 @@ def build_parts(name: str, cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef
 
     Example
     -------
-    >>> sorted(build_parts("Performance", cfg_with_80_services, []))  # doctest: +SKIP
+    >>> sorted(build_parts("Performance", cfg_with_80_services, plan_of_80_services, []))  # doctest: +SKIP
     ['Performance-1', 'Performance-2']
     """
     builder = DASHBOARDS[name]
-    chunks = [tuple(cfg.services)]
+    chunks = [tuple(plan.services)]
     while True:
-        bodies = [builder(cfg.model_copy(update={"services": chunk}), alarm_refs, resources) for chunk in chunks]
+        bodies = [builder(cfg.model_copy(update={"services": tuple(s.config for s in chunk)}),
+                          dataclasses.replace(plan, services=chunk), alarm_refs, resources) for chunk in chunks]
         broken = [i for i, body in enumerate(bodies) if body_problems(body) and len(chunks[i]) > 1]
         if not broken:
             break

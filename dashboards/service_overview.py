@@ -10,30 +10,31 @@ from dashboards.inventory import services_of
 from dashboards.layout import Grid
 from dashboards.model import AlarmRef, AppResources
 from dashboards.widgets import alarm_status, annotation, graph
+from plan.model import Plan
 
 __all__ = ["build", "TIME_RANGE"]
 
 TIME_RANGE = "-PT3H"  # on-call looks at the last few hours
 
 
-def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
           resources: AppResources = AppResources()) -> dict[str, Any]:
     """The service overview body of ``cfg``'s environment.
 
     Example
     -------
-    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    >>> build(cfg, plan, [])["start"]  # doctest: +SKIP
     '-PT3H'
     """
     region = region_of(cfg)
     grid = Grid()
     grid.header(title_block(cfg, "service overview", "Is each service up, fast and quiet?", alarm_refs), height=3)
-    views = services_of(cfg)
+    views = services_of(plan)
     if not views:
         grid.header("No services are configured in this environment yet (config `services:`).")
     for view in views:
         refs = [r for r in alarm_refs if r.service == view.name]
-        grid.header(f"## {view.name}\n{runbook_links(cfg, (r.family for r in refs))}")
+        grid.header(f"## {view.name}\n{runbook_links(view.runbook_base_url, (r.family for r in refs))}")
         signals = service_signals(view)
         if signals is None:
             grid.header(f"{view.name} has no API or function configured: nothing to chart.")

@@ -19,6 +19,7 @@ from dashboards.layout import HEADER_HEIGHT, Grid
 from dashboards.model import AlarmRef, AppResources
 from dashboards.slo_console import native_slo_name, slo_console_url
 from dashboards.widgets import REGION_PLACEHOLDER, alarm_status, annotation, expression, graph, metric, single_value
+from plan.model import Plan
 
 __all__ = ["build", "TIME_RANGE", "PAGE_WINDOWS", "TICKET_WINDOWS", "SLO_FAMILIES", "bad_ratio_inputs"]
 
@@ -97,13 +98,25 @@ def _console_links(cfg: EnvironmentConfig, view: ServiceView, region: str) -> st
     return f"\nIn the CloudWatch console (Application Signals SLOs): {links}" if links else ""
 
 
-def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
+def _plan_order(plan: Plan, service: str) -> dict[str, int]:
+    """Position of each SLO alarm of ``service`` as the plan lists them: per SLI, each burn-rate pair's windows
+    then the pair, then the page and ticket composites (the order on-call reads a pair before its verdict)."""
+    names: list[str] = []
+    for slo in (s for s in plan.slos if s.service == service):
+        labels = list(dict.fromkeys(w.pair for w in slo.windows))
+        for label, pair in zip(labels, slo.pairs, strict=True):
+            names += [w.alarm for w in slo.windows if w.pair == label] + [pair]
+        names += [slo.page, slo.ticket]
+    return {name: n for n, name in enumerate(names)}
+
+
+def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
           resources: AppResources = AppResources()) -> dict[str, Any]:
     """The SLO body: per service with an SLO, one header and one row of four widgets per SLI.
 
     Example
     -------
-    >>> build(cfg, [])["start"]  # doctest: +SKIP
+    >>> build(cfg, plan, [])["start"]  # doctest: +SKIP
     '-P30D'
     """
     region = region_of(cfg)
@@ -111,16 +124,17 @@ def build(cfg: EnvironmentConfig, alarm_refs: Sequence[AlarmRef],
     slo_refs = [r for r in alarm_refs if r.family in SLO_FAMILIES]
     grid.header(title_block(cfg, "SLOs", "How much error budget is left, and how fast it burns.", slo_refs),
                 height=3)
-    views = [v for v in services_of(cfg) if v.slo_source is not None and (v.availability_slo or v.latency_slo)]
+    views = [v for v in services_of(plan) if v.slo_source is not None and (v.availability_slo or v.latency_slo)]
     if not views:
         grid.header("No service with an SLO and an API or function is configured yet: no SLO to show.")
     for view in views:
-        refs = [r for r in slo_refs if r.service == view.name]
+        order = _plan_order(plan, view.name)
+        refs = sorted((r for r in slo_refs if r.service == view.name), key=lambda r: order.get(r.name, len(order)))
         source = view.slo_source
         assert source is not None
         links = _console_links(cfg, view, region)
-        grid.header(f"## {view.name}: SLOs over 30 days, measured at {source.label}\n"
-                    f"{runbook_links(cfg, (r.family for r in refs) if refs else ['SloBurnRate'])}"
+        grid.header(f"## {view.name}: SLOs over 30 days, measured at {source.resource}\n"
+                    f"{runbook_links(view.runbook_base_url, (r.family for r in refs) if refs else ['SloBurnRate'])}"
                     f"{links}", height=3 if links else HEADER_HEIGHT)
         for sli, objective in (("availability", view.availability_slo), ("latency", view.latency_slo)):
             if objective:

@@ -1,4 +1,4 @@
-"""``<app>-<env>-Dashboards``: every dashboard of the environment, each body built by dashboards/ from config."""
+"""``<app>-<env>-Dashboards``: every dashboard of the environment, each body built by dashboards/ from the plan."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,12 +11,13 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from dashboards.limits import check_body
-from dashboards.model import AlarmRef, AppResources
+from dashboards.model import AlarmRef, AppResources, alarm_refs
 from dashboards.registry import DASHBOARDS, build_parts
 from dashboards.widgets import REGION_PLACEHOLDER
+from plan.model import Plan
 from stacks.naming import resource_name
 
-__all__ = ["DashboardsStack", "dashboard_inputs", "with_region"]
+__all__ = ["DashboardsStack", "outside_plan", "with_region"]
 
 
 def with_region(value: Any, region: str) -> Any:
@@ -34,19 +35,22 @@ def with_region(value: Any, region: str) -> Any:
     return region if value == REGION_PLACEHOLDER else value
 
 
-def dashboard_inputs(cfg: EnvironmentConfig, stacks: Iterable[Stack]) -> dict[str, Any]:
-    """``alarm_refs`` and ``resources`` for DashboardsStack, read from the stacks built before it.
+def outside_plan(cfg: EnvironmentConfig, plan: Plan, stacks: Iterable[Stack]) -> dict[str, Any]:
+    """What DashboardsStack needs that the plan does not hold, read from the names the stacks expose (never
+    from their construct trees): the alert router's function and DLQ, each service's canary, and the alarms of
+    stacks outside the plan (router health, cost, canaries run from extra regions) with their regions.
 
-    Any stack exposing ``alarm_refs`` contributes its alarms (with the thresholds the plan gave them);
-    a stack with ``function_name`` and ``dlq_name`` is the alert router; one with ``canaries`` (service ->
-    canary construct) adds canary names.
+    A stack with ``function_name`` and ``dlq_name`` is the alert router; one with ``canaries`` (service ->
+    canary construct) adds canary names; ``alarm_refs`` of a stack contribute the alarms the plan has not.
 
     Example
     -------
-    >>> DashboardsStack(app, "watchtower-dev-Dashboards", cfg=cfg, **dashboard_inputs(cfg, stacks))  # doctest: +SKIP
+    >>> DashboardsStack(app, "watchtower-dev-Dashboards", cfg=cfg, plan=plan,
+    ...                 **outside_plan(cfg, plan, stacks))  # doctest: +SKIP
     """
     stacks = list(stacks)
-    refs = [ref for stack in stacks for ref in getattr(stack, "alarm_refs", ())]
+    planned = {a.name for a in plan.alarms} | {c.name for c in plan.composites}
+    extra = [(stack, ref) for stack in stacks for ref in getattr(stack, "alarm_refs", ()) if ref.name not in planned]
     router = next((s for s in stacks if hasattr(s, "function_name") and hasattr(s, "dlq_name")), None)
     canaries: dict[str, str] = {}
     for stack in stacks:  # the home region's synthetics stack comes first; extra regions chart their own
@@ -63,36 +67,37 @@ def dashboard_inputs(cfg: EnvironmentConfig, stacks: Iterable[Stack]) -> dict[st
         canaries=canaries,
     )
     # Alarms of stacks pinned to another region (extra canary regions) live there: their ARNs must say so.
-    home = cfg.region
-    alarm_regions = {ref.name: stack.region for stack in stacks for ref in getattr(stack, "alarm_refs", ())
-                     if not Token.is_unresolved(stack.region) and stack.region != home}
-    return {"alarm_refs": refs, "resources": resources, "alarm_regions": alarm_regions}
+    alarm_regions = {ref.name: stack.region for stack, ref in extra
+                     if not Token.is_unresolved(stack.region) and stack.region != cfg.region}
+    return {"extra_alarms": [ref for _, ref in extra], "resources": resources, "alarm_regions": alarm_regions}
 
 
 class DashboardsStack(Stack):
     """One AWS::CloudWatch::Dashboard per entry of dashboards.registry.DASHBOARDS (split by services into
     ``<Name>-1``, ``<Name>-2``... when one body would break CloudWatch's limits).
 
-    ``bodies`` keeps each body as deployed (before CloudFormation resolves tokens), for tests and the preview.
+    Services, their resources and the planned alarms (with the thresholds graphs draw) come from ``plan``;
+    ``extra_alarms`` are the alarms of stacks outside the plan. ``bodies`` keeps each body as deployed (before
+    CloudFormation resolves tokens), for tests and the preview.
     Alarm widgets name alarms by ARNs built from their names, so no stack exports an alarm to the dashboards.
     A body still over CloudWatch's limits (one service too big on its own) stops synth with one line naming
     the breach.
 
     Example
     -------
-    >>> DashboardsStack(app, "watchtower-dev-Dashboards", cfg=cfg, alarm_refs=monitoring.alarm_refs)  # doctest: +SKIP
+    >>> DashboardsStack(app, "watchtower-dev-Dashboards", cfg=cfg, plan=plan_environment(cfg))  # doctest: +SKIP
     """
 
-    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
-                 alarm_refs: Sequence[AlarmRef] = (), resources: AppResources = AppResources(),
+    def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, plan: Plan,
+                 extra_alarms: Sequence[AlarmRef] = (), resources: AppResources = AppResources(),
                  alarm_regions: Mapping[str, str] | None = None, **kwargs) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self._alarm_regions = dict(alarm_regions or {})
         self.bodies: dict[str, dict[str, Any]] = {}
         self.dashboards: dict[str, cloudwatch.CfnDashboard] = {}
-        refs = [self._by_name(ref) for ref in alarm_refs]
+        refs = alarm_refs(plan, self._arn) + [self._by_name(ref) for ref in extra_alarms]
         for kind in DASHBOARDS:
-            for name, body in build_parts(kind, cfg, refs, resources).items():
+            for name, body in build_parts(kind, cfg, plan, refs, resources).items():
                 dashboard_name = resource_name(cfg, name)
                 check_body(dashboard_name, body)
                 body = with_region(body, self.region)
@@ -111,6 +116,9 @@ class DashboardsStack(Stack):
         """
         if not Token.is_unresolved(ref.arn) or Token.is_unresolved(ref.name):
             return ref
-        arn = self.format_arn(service="cloudwatch", resource="alarm", resource_name=ref.name,
-                              region=self._alarm_regions.get(ref.name), arn_format=ArnFormat.COLON_RESOURCE_NAME)
-        return dataclasses.replace(ref, arn=arn)
+        return dataclasses.replace(ref, arn=self._arn(ref.name))
+
+    def _arn(self, name: str) -> str:
+        """The ARN of the alarm called ``name`` in this stack's account, in its own region (``alarm_regions``)."""
+        return self.format_arn(service="cloudwatch", resource="alarm", resource_name=name,
+                               region=self._alarm_regions.get(name), arn_format=ArnFormat.COLON_RESOURCE_NAME)

@@ -5,12 +5,13 @@ from aws_cdk import App, Aspects, Environment, Stack, Tags
 
 from config.schema import EnvironmentConfig
 from plan.account import account_signals
+from plan.build import plan_environment
 from stacks.account_stack import AccountStack
 from stacks.alarm_features.warm_up import WarmUp
 from stacks.alerting_stack import AlertingStack
 from stacks.app_tag import APP_TAG, app_tag_value
 from stacks.cost_stack import CostStack
-from stacks.dashboards_stack import DashboardsStack, dashboard_inputs
+from stacks.dashboards_stack import DashboardsStack, outside_plan
 from stacks.demo_service_stack import DemoServiceStack
 from stacks.layer_stack import LayerStack
 from stacks.monitoring_stack import build_monitoring
@@ -93,12 +94,13 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
                                          **props("Account"))
         if "Maintenance" in stacks:
             stacks["Account"].add_stack_dependency(stacks["Maintenance"])  # its composite names the switch
-    # Dashboards come last: they chart what the stacks above create. Any stack exposing ``alarm_refs``
-    # (monitoring, synthetics, cost) feeds the alarm widgets.
+    # Dashboards come last: they chart what the plan says the stacks above create, plus the alarms of stacks
+    # outside the plan (router health, cost) and the router's and canaries' deployed names.
 
+    plan = plan_environment(cfg)
     stacks["Dashboards"] = DashboardsStack(
-        app, stack_name(cfg, "Dashboards"), cfg=cfg,
-        **dashboard_inputs(cfg, stacks.values()),
+        app, stack_name(cfg, "Dashboards"), cfg=cfg, plan=plan,
+        **outside_plan(cfg, plan, stacks.values()),
         **props("Dashboards"),
     )
     _order_and_tag(cfg, stacks)

@@ -12,36 +12,37 @@ from dashboards.catalog import unknown_metrics
 from dashboards.limits import DashboardLimitError, body_problems
 from dashboards.model import AlarmRef
 from dashboards.preview.resolve import dashboards_in
-from stacks.dashboards_stack import DashboardsStack, dashboard_inputs
+from plan.build import plan_environment
+from stacks.dashboards_stack import DashboardsStack, outside_plan
 from tests.synth import synthesize
 from tests.unit.dashboards.conftest import make_config
 
 
 class _RouterLike(Stack):
-    """A stack shaped like the routing stack: alarm refs and router names."""
+    """A stack shaped like the routing stack: one alarm outside the plan, its ref with its maker's threshold,
+    router names; it also hands over a planned alarm's ref, which the plan already holds."""
 
-    def __init__(self, scope, construct_id):
+    def __init__(self, scope, construct_id, planned: str):
         super().__init__(scope, construct_id)
         alarm = cloudwatch.Alarm(self, "Errors", alarm_name="wt-prod-router-errors", threshold=3,
                                  evaluation_periods=1, metric=cloudwatch.Metric(namespace="AWS/Lambda",
                                                                                 metric_name="Errors"))
         self.alarm_refs = [AlarmRef("wt-prod-router-errors", alarm.alarm_arn, "alerting", "critical", "metric",
                                     "alert-router", threshold=3.0),
-                           AlarmRef("wt-prod-router-dlq", alarm.alarm_arn, "alerting", "critical", "metric",
-                                    "alert-router")]
+                           AlarmRef(planned, alarm.alarm_arn, "orders", "critical", "metric", "Latency")]
         self.function_name, self.dlq_name = "wt-prod-router", "wt-prod-router-dlq"
 
 
-def test_inputs_take_thresholds_from_the_refs_and_names_from_the_router():
-    # GIVEN a stack exposing alarm_refs (one with the threshold its maker planned, one without) and router names
+def test_inputs_outside_the_plan_are_the_router_names_and_alarms_the_plan_lacks():
+    # GIVEN a plan, and a stack exposing one alarm the plan has and one it has not, and router names
     app = App()
     cfg = make_config()
-    router = _RouterLike(app, "Router")
-    # WHEN the dashboards' inputs are read from it
-    inputs = dashboard_inputs(cfg, [router])
-    # THEN each ref keeps the threshold it was given (nothing walks the construct tree to guess one), and the
-    # router's function and DLQ are known
-    assert [r.threshold for r in inputs["alarm_refs"]] == [3.0, None]
+    plan = plan_environment(cfg)
+    router = _RouterLike(app, "Router", planned=plan.alarms[0].name)
+    # WHEN the dashboards' inputs outside the plan are read from it
+    inputs = outside_plan(cfg, plan, [router])
+    # THEN only the alarm the plan lacks is handed over, and the router's function and DLQ are known
+    assert [r.name for r in inputs["extra_alarms"]] == ["wt-prod-router-errors"]
     assert (inputs["resources"].router_function, inputs["resources"].router_dlq) == ("wt-prod-router",
                                                                                       "wt-prod-router-dlq")
 
@@ -51,7 +52,7 @@ def test_many_services_split_a_dashboard_into_parts_that_each_fit():
     cfg = make_config([{"name": f"s{i:02d}", "resources": {"functions": ["f"], "tables": ["t"]}} for i in range(80)],
                       business=[])
     # WHEN the stack is built
-    stack = DashboardsStack(App(), "D", cfg=cfg)
+    stack = DashboardsStack(App(), "D", cfg=cfg, plan=plan_environment(cfg))
     # THEN the performance dashboard comes in parts, each within the limits, services in config order
     parts = [name for name in stack.bodies if name.startswith("Performance")]
     assert len(parts) >= 2 and parts[0] == "Performance-1"
@@ -70,7 +71,7 @@ def test_a_single_service_too_big_for_cloudwatch_stops_synth_with_one_line():
     cfg = make_config([{"name": "huge", "resources": {"functions": [f"f{i}" for i in range(200)]}}], business=[])
     # WHEN the stack is built THEN it refuses with one line naming the dashboard and the limit
     with pytest.raises(DashboardLimitError) as raised:
-        DashboardsStack(App(), "D", cfg=cfg)
+        DashboardsStack(App(), "D", cfg=cfg, plan=plan_environment(cfg))
     message = str(raised.value)
     assert "\n" not in message and "ServiceOverview" in message and "at most 500 per widget" in message
 

@@ -3,7 +3,7 @@ config, price each stack at its region, and split the bill per monitored service
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +36,20 @@ def estimate(templates: dict[str, dict[str, Any]], assumptions: EstimateAssumpti
 
 @dataclass(frozen=True)
 class EnvFacts:
-    """What the environment's config says that the bill needs."""
+    """What the environment's config and plan say that the bill needs."""
 
     assumptions: EstimateAssumptions
     region: str | None
     prefix: str  # <app>-<env>, the start of every stack name
-    functions: dict[str, list[str]]  # monitored service -> its config-listed function names
+    functions: dict[str, list[str]]  # monitored service -> its functions (the plan's: listed or discovered)
+    log_groups: dict[str, list[str]] = field(default_factory=dict)  # monitored service -> its functions' log groups
 
 
 def env_facts(env: str) -> EnvFacts:
-    """The config facts of ``env`` (defaults when the environment is unknown)."""
+    """The facts of ``env`` the bill needs: its config's estimate assumptions and region, and from its plan the
+    monitored services with their functions and log groups (defaults when the environment is unknown)."""
     from config.loader import ConfigError, known_environments, load_config
+    from plan.build import plan_environment
 
     if env not in known_environments():
         return EnvFacts(EstimateAssumptions(), None, f"watchtower-{env}", {})
@@ -54,9 +57,11 @@ def env_facts(env: str) -> EnvFacts:
         cfg = load_config(env)
     except ConfigError as exc:
         raise EstimateError(exc.lines[0]) from None
-    functions = {s.name: [f.name for f in (getattr(getattr(s, "resources", None), "functions", ()) or ())]
-                 for s in cfg.services}
-    return EnvFacts(cfg.cost.estimate, cfg.region, f"{cfg.app}-{cfg.env}", functions)
+    plan = plan_environment(cfg)
+    functions = {s.name: [r.name for r in s.resources if r.kind == "functions"] for s in plan.services}
+    log_groups = {s.name: [r.log_group for r in s.resources if r.kind == "functions" and r.log_group]
+                  for s in plan.services}
+    return EnvFacts(cfg.cost.estimate, cfg.region, f"{plan.app}-{plan.env}", functions, log_groups)
 
 
 def assumptions_for(env: str) -> tuple[EstimateAssumptions, int]:
@@ -122,7 +127,7 @@ def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = 
     regions = stack_regions(Path(outdir))
     total = _priced(templates, facts.assumptions, config_functions, facts.region, regions, books)
     per_service = {}
-    groups = split_by_service(templates, facts.functions, facts.prefix)
+    groups = split_by_service(templates, facts.log_groups, facts.prefix)
     for service, fns in facts.functions.items():
         if fns:
             groups.setdefault(service, {})  # its functions' layer metrics are billed even with no resource here

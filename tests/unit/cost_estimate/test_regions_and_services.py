@@ -108,9 +108,11 @@ def test_attribution_follows_tags_stacks_log_groups_and_canary_names():
         "w-prod-Alerting": {"Resources": {"T": topic}},
         "w-prod-Monitoring-orders-eu": {"Resources": {"X": {"Type": "AWS::Logs::MetricFilter", "Properties": {}}}},
         "w-prod-Logs": {"Resources": {"R": {"Type": "AWS::CloudWatch::InsightRule", "Properties": {
-            "RuleBody": json.dumps({"LogGroupNames": ["/aws/lambda/a1", "/aws/lambda/a2"]})}}}},
-    }, {"orders": ["a1", "a2"], "orders-eu": []}, "w-prod")
-    assert set(split["orders"]["w-prod-Logs"]["Resources"]) == {"R"}
+            "RuleBody": json.dumps({"LogGroupNames": ["/aws/lambda/a1", "/aws/lambda/a2"]})}},
+            "F": {"Type": "AWS::Logs::MetricFilter", "Properties": {"LogGroupName": "/custom/a3"}}}},
+    }, {"orders": ["/aws/lambda/a1", "/aws/lambda/a2", "/custom/a3"], "orders-eu": []}, "w-prod")
+    # a function's log group is the plan's, even when config names its own (not /aws/lambda/<name>)
+    assert set(split["orders"]["w-prod-Logs"]["Resources"]) == {"R", "F"}
     assert set(split["orders-eu"]["w-prod-Monitoring-orders-eu"]["Resources"]) == {"X"}  # longest name wins
     assert set(split[SHARED]["w-prod-Alerting"]["Resources"]) == {"T"}
 

@@ -12,6 +12,7 @@ from dashboards.preview.render import render
 from dashboards.preview.resolve import PreviewError, dashboards_in, resolve
 from dashboards.preview.text import common_prefix, width_of, wrap
 from dashboards.registry import build_all
+from plan.build import plan_environment
 from tests.unit.dashboards.conftest import make_refs
 
 
@@ -23,7 +24,7 @@ def test_tokens_become_markers_tests_can_follow():
 
 
 def test_every_widget_type_is_drawn(cfg, tmp_path, resources):
-    bodies = build_all(cfg, make_refs(cfg), resources)
+    bodies = build_all(cfg, plan_environment(cfg), make_refs(cfg), resources)
     for name, body in bodies.items():
         path = render(body, name, tmp_path / f"{name}.png").path
         with Image.open(path) as image:

@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from tools.alarmsim.scenarios.catalog import ServiceInfo, scenarios
+from tools.alarmsim.scenarios.catalog import scenarios
 from tools.alarmsim.scenarios.report import scenario_section
-from tools.alarmsim.scenarios.runner import Environment, run_seed
+from tools.alarmsim.scenarios.runner import Environment, environment_of_plan, run_seed
 from tools.alarmsim.scenarios.verdict import family_goal, judge
 from tools.alarmsim.template import TemplateError, load_alarms
 from tools.cli import ArgumentParser
@@ -62,11 +62,8 @@ def environment(env: str, alarms, cfg) -> Environment:
         named = next((n for n in alarms.names() if marker in n), None)
         prefix = named[: named.index(marker) + len(marker)] if named else ""
         return Environment(env, alarms, prefix)
-    services = [ServiceInfo(s.name, s.tier, s.slo.availability if s.slo else None, s.slo.latency if s.slo else None)
-                for s in cfg.services]
-    timeouts = {f.name: 1000.0 * f.timeout_seconds for s in cfg.services
-                for f in s.resources.functions if f.timeout_seconds}
-    return Environment(env, alarms, f"{cfg.app}-{cfg.env}-", services, timeouts)
+    from plan.build import plan_environment
+    return environment_of_plan(env, alarms, plan_environment(cfg))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Sequence
 
+from plan.model import Plan
 from tools.alarmsim.evaluation import ALARM, OK
 from tools.alarmsim.model import AlarmSet
 from tools.alarmsim.scenarios.catalog import HEALTHY, Scenario, ServiceInfo, burn_condition
@@ -18,7 +19,8 @@ from tools.alarmsim.scenarios.traffic import DEV, PROD, TRICKLE, Condition, Prof
 from tools.alarmsim.series import MetricKey, SeriesStore, minute_of, parse_time
 from tools.alarmsim.simulator import Simulator, Transition
 
-__all__ = ["Environment", "SeedOutcome", "run_seed", "notification_class", "family_of", "is_page", "ONSET",
+__all__ = ["Environment", "environment_of_plan", "SeedOutcome", "run_seed", "notification_class", "family_of",
+           "is_page", "ONSET",
            "WARMUP_MINUTES", "PAGE", "PEOPLE", "INFO"]
 
 ONSET = minute_of(parse_time("2026-03-04T10:00:00Z"))  # a Wednesday morning, near the daily peak
@@ -72,13 +74,15 @@ def family_of(alarm_name: str) -> str:
 
 @dataclass
 class Environment:
-    """One environment's alarms and what the runner knows about its services (from config, when there is one)."""
+    """One environment's alarms and what the runner knows about its services (from the plan, when there is a
+    config; see :func:`environment_of_plan`). ``owners`` names the service of every planned alarm."""
 
     name: str
     alarms: AlarmSet
     prefix: str = ""                                   # "<app>-<env>-"
     services: list[ServiceInfo] = field(default_factory=list)
     timeouts_ms: dict[str, float] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = sorted((s.name for s in self.services), key=len, reverse=True)
@@ -96,7 +100,10 @@ class Environment:
         return "dev" in self.name
 
     def group_of(self, alarm_name: str) -> str:
-        """The service an alarm belongs to (a configured service, else the name's first part: alerting, cost ...)."""
+        """The service an alarm belongs to: the plan's, else a configured service the name starts with, else the
+        name's first part (alerting, cost ...: alarms of stacks outside the plan)."""
+        if alarm_name in self.owners:
+            return self.owners[alarm_name]
         rest = alarm_name[len(self.prefix):] if self.prefix and alarm_name.startswith(self.prefix) else alarm_name
         for name in self._names:
             if rest.startswith(name + "-"):
@@ -118,6 +125,26 @@ class Environment:
     def muted_groups(self) -> set[str]:
         """Services with at least one alarm in a mute rule."""
         return {self.groups.get(name, self.group_of(name)) for rule in self.alarms.mute_rules for name in rule.alarm_names}
+
+
+def environment_of_plan(name: str, alarms: AlarmSet, plan: Plan) -> Environment:
+    """The runner's view of an environment: its deployed ``alarms`` plus, from ``plan``, each service's tier and
+    objectives, the timeout of every function (listed or discovered from ``template:``) and each alarm's service.
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> env = environment_of_plan("prod", AlarmSet(), plan_environment(load_config("prod")))
+    >>> env.prefix, [(s.name, s.availability) for s in env.services][:1]
+    ('watchtower-prod-', [('orders', 99.9)])
+    """
+    services = [ServiceInfo(s.name, s.config.tier, s.objectives.availability if s.objectives else None,
+                            s.objectives.latency if s.objectives else None) for s in plan.services]
+    timeouts = {r.name: 1000.0 * r.ref.timeout_seconds for s in plan.services for r in s.resources
+                if r.kind == "functions" and getattr(r.ref, "timeout_seconds", None)}
+    owners = {a.name: a.service for a in plan.alarms} | {c.name: c.service for c in plan.composites}
+    return Environment(name, alarms, f"{plan.app}-{plan.env}-", services, timeouts, owners)
 
 
 @dataclass
