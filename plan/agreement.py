@@ -27,8 +27,10 @@ __all__ = ["alarms_of_templates", "alarms_of_directory", "alarms_of_plan", "diff
 _ALARM_TYPES = ("AWS::CloudWatch::Alarm", "AWS::CloudWatch::CompositeAlarm", "AWS::CloudWatch::LogAlarm")
 _ARN_NAME = re.compile(r'ALARM\("[^"]*:alarm:([^"]+)"\)')
 _BAND = re.compile(r"ANOMALY_DETECTION_BAND\(\w+,\s*([0-9.]+)\)")
-# The stacks whose alarms the plan holds: the maintenance switch and every service's monitoring stacks.
-PLANNED_STACKS = re.compile(r"-(Maintenance|Monitoring-.+)$")
+# The stacks whose alarms the plan holds: the maintenance switch and every service's monitoring stacks. A
+# service's stack in a region-pinned region (``Monitoring-<service>-us-east-1``, for CloudFront) is not planned
+# yet: its alarms render the same catalog rows, but the plan does not list them.
+PLANNED_STACKS = re.compile(r"-(Maintenance|Monitoring-(?!.*-[a-z]{2}-[a-z]+-[0-9]$).+)$")
 
 
 def _text(value: Any, names: Mapping[str, str]) -> str:

@@ -54,6 +54,9 @@ SOURCES: Mapping[str, str] = {
     "BucketServerErrors": _FIRST + " (needs an S3 request-metrics configuration)",
     "BucketStorageAnomaly": _FIRST + " (daily storage metrics, when there are no request metrics)",
     "ScheduleFailures": _FIRST, "PipeFailures": _FIRST, "EmailBounceRate": _FIRST, "EmailComplaintRate": _FIRST,
+    "AccountConcurrency": "AWS recommended alarms (Lambda ClaimedAccountConcurrency, Maximum, near 90 % of quota)",
+    "SesBounceRate": "SES developer guide: an account is reviewed at a 5 % bounce rate",
+    "SesComplaintRate": "SES developer guide: an account is reviewed at a 0.1 % complaint rate",
 }
 
 
