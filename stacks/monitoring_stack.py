@@ -69,9 +69,18 @@ class MonitoringPartStack(Stack):
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> from config.services import ServiceConfig
+    >>> fleet = ServiceConfig(name="fleet", resources={"functions": [f"fleet-fn{i}" for i in range(40)]})
+    >>> cfg = load_config("prod").model_copy(update={"services": [fleet]})
+    >>> plan, app = plan_environment(cfg), App()
+    >>> plan.service("fleet").parts  # 40 functions' alarms are too many for one stack
+    2
+    >>> alerting = Stack(app, "Alerting")
+    >>> topics = {severity: sns.Topic(alerting, severity) for severity in ("critical", "warning", "info")}
     >>> part = MonitoringPartStack(app, "watchtower-prod-Monitoring-fleet-part2", cfg=cfg, plan=plan,
-    ...                            service=plan.service("fleet"), topics=alerting.topics)  # doctest: +SKIP
-    >>> sorted(part.rollups)  # doctest: +SKIP
+    ...                            service=plan.service("fleet"), topics=topics)
+    >>> sorted(part.rollups)
     ['critical', 'warning']
     """
 
