@@ -45,8 +45,13 @@ def outside_plan(cfg: EnvironmentConfig, plan: Plan, stacks: Iterable[Stack]) ->
 
     Example
     -------
-    >>> DashboardsStack(app, "watchtower-dev-Dashboards", cfg=cfg, plan=plan,
-    ...                 **outside_plan(cfg, plan, stacks))  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> app, cfg = App(), load_config("dev")
+    >>> plan = plan_environment(cfg)
+    >>> outside_plan(cfg, plan, [Stack(app, "Other")])["extra_alarms"]  # a stack without alarm_refs adds none
+    []
     """
     stacks = list(stacks)
     planned = {a.name for a in plan.alarms} | {c.name for c in plan.composites}
@@ -85,7 +90,11 @@ class DashboardsStack(Stack):
 
     Example
     -------
-    >>> DashboardsStack(app, "watchtower-dev-Dashboards", cfg=cfg, plan=plan_environment(cfg))  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> app, cfg = App(), load_config("dev")
+    >>> stack = DashboardsStack(app, "watchtower-dev-Dashboards", cfg=cfg, plan=plan_environment(cfg))
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, plan: Plan,

@@ -16,7 +16,8 @@ def demo_api_url_parameter(cfg: EnvironmentConfig) -> str:
 
     Example
     -------
-    >>> demo_api_url_parameter(cfg)  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> demo_api_url_parameter(load_config("dev"))
     '/watchtower/dev/demo/api-url'
     """
     return ssm_path(cfg, "demo", "api-url")

@@ -31,9 +31,10 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
 
     Example
     -------
-    >>> stacks = build_environment(App(), load_config("dev"))  # doctest: +SKIP
-    >>> sorted(stacks)  # doctest: +SKIP
-    ['Alerting', ...]
+    >>> from config.loader import load_config
+    >>> stacks = build_environment(App(), load_config("dev"))
+    >>> sorted(stacks)
+    ['Account', 'Alerting', ...]
     """
     env = Environment(account=cfg.account, region=cfg.region) if cfg.account or cfg.region else None
 

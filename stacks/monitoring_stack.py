@@ -32,8 +32,11 @@ class MaintenanceStack(Stack):
 
     Example
     -------
-    >>> maintenance = MaintenanceStack(app, "watchtower-prod-Maintenance", cfg=cfg)  # doctest: +SKIP
-    >>> maintenance.alarm  # the ActionsSuppressor of every paging composite  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> maintenance = MaintenanceStack(App(), "watchtower-dev-Maintenance", cfg=load_config("dev"))
+    >>> [ref.name for ref in maintenance.alarm_refs]  # its alarm is the ActionsSuppressor of every paging composite
+    ['watchtower-dev-all-maintenance-Maintenance-info']
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, **kwargs) -> None:
@@ -66,9 +69,18 @@ class MonitoringPartStack(Stack):
 
     Example
     -------
+    >>> from config.loader import load_config
+    >>> from config.services import ServiceConfig
+    >>> fleet = ServiceConfig(name="fleet", resources={"functions": [f"fleet-fn{i}" for i in range(40)]})
+    >>> cfg = load_config("prod").model_copy(update={"services": [fleet]})
+    >>> plan, app = plan_environment(cfg), App()
+    >>> plan.service("fleet").parts  # 40 functions' alarms are too many for one stack
+    2
+    >>> alerting = Stack(app, "Alerting")
+    >>> topics = {severity: sns.Topic(alerting, severity) for severity in ("critical", "warning", "info")}
     >>> part = MonitoringPartStack(app, "watchtower-prod-Monitoring-fleet-part2", cfg=cfg, plan=plan,
-    ...                            service=plan.service("fleet"), topics=alerting.topics)  # doctest: +SKIP
-    >>> sorted(part.rollups)  # doctest: +SKIP
+    ...                            service=plan.service("fleet"), topics=topics)
+    >>> sorted(part.rollups)
     ['critical', 'warning']
     """
 
@@ -98,8 +110,16 @@ class MonitoringStack(Stack):
 
     Example
     -------
-    >>> MonitoringStack(app, "watchtower-prod-Monitoring-orders", cfg=cfg, plan=plan, service=plan.service("orders"),
-    ...                 topics=alerting.topics, maintenance=maintenance.alarm)  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> app, cfg = App(), load_config("dev")
+    >>> from aws_cdk import Stack, aws_sns as sns
+    >>> alerting = Stack(app, "Alerting")
+    >>> topics = {severity: sns.Topic(alerting, severity) for severity in ("critical", "warning", "info")}
+    >>> plan, maintenance = plan_environment(cfg), MaintenanceStack(app, "watchtower-dev-Maintenance", cfg=cfg)
+    >>> stack = MonitoringStack(app, "watchtower-dev-Monitoring-demo", cfg=cfg, plan=plan, service=plan.service("demo"),
+    ...                         topics=topics, maintenance=maintenance.alarm)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, plan: Plan,
@@ -178,9 +198,15 @@ def build_monitoring(app: App, cfg: EnvironmentConfig, *, topics: Mapping[str, s
 
     Example
     -------
-    >>> stacks = build_monitoring(app, cfg, topics=alerting.topics, props=props)  # doctest: +SKIP
-    >>> sorted(stacks)  # doctest: +SKIP
-    ['Maintenance', 'Monitoring-orders']
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> app, cfg = App(), load_config("dev")
+    >>> from aws_cdk import Stack, aws_sns as sns
+    >>> alerting = Stack(app, "Alerting")
+    >>> topics = {severity: sns.Topic(alerting, severity) for severity in ("critical", "warning", "info")}
+    >>> stacks = build_monitoring(app, cfg, topics=topics, props=lambda concern: {})
+    >>> sorted(stacks)
+    ['Maintenance', 'Monitoring-demo']
     """
     unplanned = sorted(service for service, children in (extra_children or {}).items() if children)
     if unplanned:

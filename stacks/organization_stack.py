@@ -33,9 +33,15 @@ class OrganizationStack(Stack):
 
     Example
     -------
-    >>> stacks = build_organization(app, cfg, layer=stacks["Layer"])  # doctest: +SKIP
-    >>> sorted(stacks)  # doctest: +SKIP
-    ['Organization', 'Organization-us-east-1']
+    >>> from config.loader import load_config
+    >>> from config.organization import OrganizationConfig
+    >>> cfg = load_config("prod")
+    >>> org = OrganizationConfig(monitoring_account="111111111111", accounts={"orders": "222222222222"})
+    >>> stack = OrganizationStack(App(), "watchtower-prod-Organization", cfg=cfg, org=org, home=True,
+    ...                           layer_parameter_name="/watchtower/prod/layer-arn", layer_build_id="0123456789abcdef",
+    ...                           env=Environment(account=org.monitoring_account, region=cfg.region))
+    >>> [links.node.id for links in stack.stack_sets]  # the listed accounts link through one StackSet
+    ['AccountLinks']
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, org: OrganizationConfig,

@@ -39,10 +39,17 @@ class PinnedMonitoringStack(Stack):
 
     Example
     -------
-    >>> pinned = PinnedMonitoringStack(app, "watchtower-prod-Monitoring-web-us-east-1", cfg=cfg, service=svc,
+    >>> from config.loader import load_config
+    >>> from stacks.regional_alerting_stack import build_regional_alerting
+    >>> app, cfg = App(), load_config("prod")
+    >>> cdn_only = ServiceResources(cloudfront_distributions=("E2EXAMPLE",))  # its metrics exist in us-east-1 only
+    >>> svc = cfg.services[0].model_copy(update={"resources": cdn_only})
+    >>> regionals = build_regional_alerting(app, cfg, routing=Stack(app, "Routing"), props=lambda concern: {})
+    >>> regional = regionals["us-east-1"]
+    >>> pinned = PinnedMonitoringStack(app, "watchtower-prod-Monitoring-orders-us-east-1", cfg=cfg, service=svc,
     ...                                region="us-east-1", resources=cdn_only, topics=regional.topics,
-    ...                                maintenance=regional.maintenance.alarm)  # doctest: +SKIP
-    >>> pinned.critical.node.id  # doctest: +SKIP
+    ...                                maintenance=regional.maintenance.alarm)
+    >>> pinned.critical.node.id
     'Critical'
     """
 
@@ -78,8 +85,15 @@ def build_pinned_monitoring(app: App, cfg: EnvironmentConfig, *, regional: Mappi
 
     Example
     -------
-    >>> sorted(build_pinned_monitoring(app, cfg, regional=regional, props=props))  # doctest: +SKIP
-    ['Monitoring-web-us-east-1']
+    >>> from config.loader import load_config
+    >>> from stacks.regional_alerting_stack import build_regional_alerting
+    >>> app, cfg = App(), load_config("prod")
+    >>> cdn_only = ServiceResources(cloudfront_distributions=("E2EXAMPLE",))  # its metrics exist in us-east-1 only
+    >>> svc = cfg.services[0].model_copy(update={"resources": cdn_only})
+    >>> regionals = build_regional_alerting(app, cfg, routing=Stack(app, "Routing"), props=lambda concern: {})
+    >>> cfg = cfg.model_copy(update={"services": [svc]})
+    >>> sorted(build_pinned_monitoring(app, cfg, regional=regionals, props=lambda concern: {}))
+    ['Monitoring-orders-us-east-1']
     """
     made: dict[str, PinnedMonitoringStack] = {}
     for service in cfg.services:

@@ -51,7 +51,10 @@ def build_regional_alerting(app: App, cfg: EnvironmentConfig, *, routing: Stack,
 
     Example
     -------
-    >>> sorted(build_regional_alerting(app, load_config("prod"), routing=routing, props=props))  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> app = App()
+    >>> routing = Stack(app, "Routing")
+    >>> sorted(build_regional_alerting(app, load_config("prod"), routing=routing, props=lambda concern: {}))
     ['us-east-1']
     """
     regions = alert_regions(cfg)

@@ -26,10 +26,13 @@ class AccountSignalAlarms(Construct):
 
     Example
     -------
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
     >>> from plan.account import account_signals
-    >>> alarms = AccountSignalAlarms(stack, "Account", cfg=cfg, signals=account_signals(cfg),
-    ...                              topics=alerting.topics)  # doctest: +SKIP
-    >>> [c.ref.name for c in alarms.created]  # doctest: +SKIP
+    >>> cfg = load_config("prod")
+    >>> alarms = AccountSignalAlarms(Stack(App(), "Example"), "Account", cfg=cfg, signals=account_signals(cfg),
+    ...                              topics={})
+    >>> [c.ref.name for c in alarms.created]
     ['watchtower-prod-account-lambda-AccountConcurrency-warning']
     """
 

@@ -26,7 +26,11 @@ def is_paging_alarm(alarm: cloudwatch.CfnAlarm) -> bool:
 
     Example
     -------
-    >>> is_paging_alarm(alarm)  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> stack = Stack(App(), "S")
+    >>> alarm = cloudwatch.CfnAlarm(stack, "A", alarm_name="watchtower-dev-demo-api-Errors-critical",
+    ...                             comparison_operator="GreaterThanThreshold", evaluation_periods=1)
+    >>> is_paging_alarm(alarm)
     True
     """
     name = alarm.alarm_name
@@ -39,7 +43,9 @@ class WarmUp:
 
     Example
     -------
-    >>> Aspects.of(app).add(WarmUp(cfg.warm_up))  # doctest: +SKIP
+    >>> from aws_cdk import App, Aspects
+    >>> app = App()
+    >>> Aspects.of(app).add(WarmUp(WarmUpConfig(minutes=5)))
     """
 
     def __init__(self, config: WarmUpConfig) -> None:

@@ -141,8 +141,15 @@ class RegionalRouterInvoke(Construct):
 
     Example
     -------
-    >>> RegionalRouterInvoke(routing_stack, "RegionalTopics", cfg=cfg, function=router.function,
-    ...                      regions=["us-east-1"])  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> routing_stack = Stack(App(), "Routing")
+    >>> router = lambda_.Function.from_function_arn(routing_stack, "Router",
+    ...                                             "arn:aws:lambda:eu-west-1:123456789012:function:router")
+    >>> invoke = RegionalRouterInvoke(routing_stack, "RegionalTopics", cfg=load_config("prod"), function=router,
+    ...                               regions=["us-east-1"])
+    >>> sorted(invoke.source_arns)
+    ['us-east-1/critical', 'us-east-1/info', 'us-east-1/warning']
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,

@@ -117,9 +117,15 @@ def error_log_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConf
 
     Example
     -------
-    >>> error_log_alarm(stack, "OrdersCreateErrorLogs", cfg=cfg, service="orders", resource="orders-create",
-    ...                 fn=fn, threshold=Threshold(10, period=300), severity="warning",
-    ...                 topic=topics["warning"], runbook_base_url=cfg.runbook_base_url, log_lines=10)  # doctest: +SKIP
+    >>> from aws_cdk import App
+    >>> from config.loader import load_config
+    >>> cfg = load_config("prod")
+    >>> made = error_log_alarm(Stack(App(), "Example"), "OrdersCreateErrorLogs", cfg=cfg, service="orders",
+    ...                        resource="orders-create", fn=FunctionRef(name="orders-create"),
+    ...                        threshold=Threshold(10, period=300), severity="warning", topic=None,
+    ...                        runbook_base_url=cfg.runbook_base_url, log_lines=10)
+    >>> made.ref.name
+    'watchtower-prod-orders-orders-create-ErrorLogLines-warning'
     """
     group = log_group_of(fn)
     role = _query_role(scope, cfg, group)

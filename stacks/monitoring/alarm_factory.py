@@ -46,10 +46,12 @@ class AlarmSpec:
 
     Example
     -------
-    >>> AlarmSpec(service="orders", resource="orders-api", family="HighErrorRate", severity="warning",
+    >>> metric = cloudwatch.Metric(namespace="AWS/Lambda", metric_name="Errors")
+    >>> AlarmSpec(service="demo", resource="demo-api", family="HighErrorRate", severity="warning",
     ...           signal=CdkSignal(metric), threshold=Threshold(5, period=300),
     ...           comparison=Comparison.GREATER_THAN_THRESHOLD, treat_missing=MissingData.NOT_BREACHING,
-    ...           what="error rate", unit="%")  # doctest: +SKIP
+    ...           what="error rate", unit="%").family
+    'HighErrorRate'
     """
 
     service: str
@@ -111,7 +113,10 @@ def tag_alarm(alarm: Construct, cfg: EnvironmentConfig, service: str, severity: 
 
     Example
     -------
-    >>> tag_alarm(alarm, cfg, "orders", "critical")  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> stack = Stack(App(), "Example")
+    >>> tag_alarm(stack, load_config("dev"), "demo", "critical")  # every alarm of the stack
     """
     tags = Tags.of(alarm)
     for key, value in (("service", service), ("severity", severity), ("env", cfg.env)):
@@ -185,8 +190,16 @@ def render_composite(scope: Construct, construct_id: str, *, cfg: EnvironmentCon
 
     Example
     -------
-    >>> composite = render_composite(stack, "Critical", cfg=cfg, entry=plan.composites[0], alarm_of=made.get,
-    ...                              topics=topics, suppressor=switch)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> cfg = load_config("dev")
+    >>> plan, stack = plan_environment(cfg), Stack(App(), "Example")
+    >>> switch = render_alarm(stack, "Switch", cfg=cfg, entry=plan.alarms[0]).alarm
+    >>> composite = render_composite(stack, "Critical", cfg=cfg, entry=plan.composites[0], suppressor=switch,
+    ...                              alarm_of=lambda name: cloudwatch.Alarm.from_alarm_name(stack, name, name))
+    >>> composite.entry.name
+    'watchtower-dev-demo-slo-availability-BurnPage1h-critical'
     """
     composite = cloudwatch.CompositeAlarm(
         scope, construct_id, composite_alarm_name=entry.name, alarm_rule=_rule(entry.rule, alarm_of),
@@ -205,8 +218,15 @@ def alarm_entry(cfg: EnvironmentConfig, spec: AlarmSpec, runbook_base_url: str, 
 
     Example
     -------
-    >>> alarm_entry(cfg, spec, cfg.runbook_base_url, notify=False).name  # doctest: +SKIP
-    'watchtower-prod-cost-account-HourlyCost-warning'
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
+    >>> metric = cloudwatch.Metric(namespace="AWS/Lambda", metric_name="Errors")
+    >>> spec = AlarmSpec(service="demo", resource="demo-api", family="HighErrorRate", severity="warning",
+    ...                  signal=CdkSignal(metric), threshold=Threshold(5, period=300),
+    ...                  comparison=Comparison.GREATER_THAN_THRESHOLD, treat_missing=MissingData.NOT_BREACHING,
+    ...                  what="error rate", unit="%")
+    >>> alarm_entry(cfg, spec, cfg.runbook_base_url, notify=False).name
+    'watchtower-dev-demo-demo-api-HighErrorRate-warning'
     """
     t, severity = spec.threshold, Severity(spec.severity)
     url = runbook_url(runbook_base_url, spec.family)
@@ -230,8 +250,18 @@ def create_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
 
     Example
     -------
-    >>> created = create_alarm(stack, "HourlyCost", cfg=cfg, spec=spec,
-    ...                        runbook_base_url=cfg.runbook_base_url)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
+    >>> metric = cloudwatch.Metric(namespace="AWS/Lambda", metric_name="Errors")
+    >>> spec = AlarmSpec(service="demo", resource="demo-api", family="HighErrorRate", severity="warning",
+    ...                  signal=CdkSignal(metric), threshold=Threshold(5, period=300),
+    ...                  comparison=Comparison.GREATER_THAN_THRESHOLD, treat_missing=MissingData.NOT_BREACHING,
+    ...                  what="error rate", unit="%")
+    >>> created = create_alarm(Stack(App(), "Example"), "Errors", cfg=cfg, spec=spec,
+    ...                        runbook_base_url=cfg.runbook_base_url)
+    >>> created.entry.name
+    'watchtower-dev-demo-demo-api-HighErrorRate-warning'
     """
     entry = alarm_entry(cfg, spec, runbook_base_url, notify=notify is not None)
     return render_alarm(scope, construct_id, cfg=cfg, entry=entry,

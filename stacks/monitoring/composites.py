@@ -51,9 +51,15 @@ def any_of(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, spec:
 
     Example
     -------
-    >>> made = any_of(stack, "Composite", cfg=cfg, spec=CompositeSpec("orders", "canary-us-east-1", "Canary",
-    ...               "critical", "canary"), children=children, runbook_base_url=cfg.runbook_base_url)  # doctest: +SKIP
-    >>> made[-1].alarm  # the composite that acts  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> cfg, stack = load_config("dev"), Stack(App(), "Example")
+    >>> names = ["watchtower-dev-demo-canary-a-critical", "watchtower-dev-demo-canary-b-critical"]
+    >>> children = [Child(cloudwatch.Alarm.from_alarm_name(stack, name, name), name) for name in names]
+    >>> made = any_of(stack, "Composite", cfg=cfg, spec=CompositeSpec("demo", "canary-us-east-1", "Canary",
+    ...               "critical", "canary"), children=children, runbook_base_url=cfg.runbook_base_url)
+    >>> made[-1].entry.name  # the composite that acts
+    'watchtower-dev-demo-canary-us-east-1-Canary-critical'
     """
     severity = Severity(spec.severity)
     plans = build.any_of(cfg, service=spec.service, resource=spec.resource, signal=spec.signal, severity=severity,

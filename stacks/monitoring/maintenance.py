@@ -55,7 +55,13 @@ def mute_rules(scope: Construct, cfg: EnvironmentConfig, service: str, windows: 
 
     Example
     -------
-    >>> mute_rules(stack, cfg, "orders", svc.maintenance_windows, [critical])  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> cfg, stack = load_config("prod"), Stack(App(), "Example")
+    >>> svc = next(s for s in cfg.services if s.name == "orders")
+    >>> critical = cloudwatch.Alarm.from_alarm_name(stack, "Critical", "watchtower-prod-orders-critical")
+    >>> [rule.node.id for rule in mute_rules(stack, cfg, "orders", svc.maintenance_windows, [critical])]
+    ['MuteWeeklyDbPatching']
     """
     rules = []
     for window in windows:

@@ -30,8 +30,11 @@ def flip(env: str, state: str, reason: str = "", client: Any = None, client_for:
 
     Example
     -------
-    >>> flip("prod", "on", "database failover drill")  # doctest: +SKIP
-    'watchtower-prod-all-maintenance-Maintenance-info'
+    >>> class CloudWatch:  # stands in for boto3's client: the alarm exists, its state is set
+    ...     def describe_alarms(self, AlarmNames): return {"MetricAlarms": [{"AlarmName": AlarmNames[0]}]}
+    ...     def set_alarm_state(self, **kwargs): pass
+    >>> flip("dev", "on", "database failover drill", client=CloudWatch(), client_for=lambda region: CloudWatch())
+    'watchtower-dev-all-maintenance-Maintenance-info'
     """
     if state not in _STATES:
         raise SwitchError(f"state must be on or off, got '{state}'")

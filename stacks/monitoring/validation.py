@@ -156,7 +156,9 @@ def check_service(cfg: EnvironmentConfig, service: ServiceConfig) -> ServiceChec
 
     Example
     -------
-    >>> check_service(cfg, cfg.services[0]).problems  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
+    >>> check_service(cfg, cfg.services[0]).problems
     []
     """
     try:
@@ -248,7 +250,8 @@ def check_environment(cfg: EnvironmentConfig) -> EnvironmentCheck:
 
     Example
     -------
-    >>> check_environment(load_config("prod")).problems  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> check_environment(load_config("prod")).problems
     []
     """
     checks = [check_service(cfg, service) for service in cfg.services]
@@ -281,9 +284,10 @@ def report_lines(check: EnvironmentCheck) -> list[str]:
 
     Example
     -------
-    >>> print("\\n".join(report_lines(check_environment(load_config("dev")))))  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> print("\\n".join(report_lines(check_environment(load_config("dev")))))
     Monitored resources per service:
-      demo: listed 1 function, 1 REST API, 1 table -> 18 alarms
+      demo: listed 1 function, 1 REST API, 1 table -> 20 alarms
     """
     lines = ["Monitored resources per service:"]
     for service in check.services:

@@ -36,8 +36,14 @@ class ServiceSlos(Construct):
 
     Example
     -------
-    >>> slos = ServiceSlos(stack, "Slo", cfg=cfg, service=svc, resources=svc.resources, topics=alerting.topics,
-    ...                    maintenance=switch.alarm)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
+    >>> svc, stack = cfg.services[0], Stack(App(), "Example")
+    >>> slos = ServiceSlos(stack, "Slo", cfg=cfg, service=svc, resources=svc.resources, topics={},
+    ...                    maintenance=None)
+    >>> len(slos.page), len(slos.ticket)  # a page and a ticket composite per SLI
+    (2, 2)
     """
 
     def __init__(self, scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, service: ServiceConfig,

@@ -66,8 +66,12 @@ class NativeSlos(Construct):
 
     Example
     -------
-    >>> native = NativeSlos(stack, "NativeSlo", cfg=cfg, service=svc, resources=svc.resources)  # doctest: +SKIP
-    >>> sorted(native.slos)  # doctest: +SKIP
+    >>> from aws_cdk import App, Stack
+    >>> from config.loader import load_config
+    >>> cfg = load_config("dev")
+    >>> svc, stack = cfg.services[0], Stack(App(), "Example")
+    >>> native = NativeSlos(stack, "NativeSlo", cfg=cfg, service=svc, resources=svc.resources)
+    >>> sorted(native.slos)
     ['availability', 'latency']
     """
 
