@@ -153,7 +153,11 @@ class LogLineFetcher:
 
         Example
         -------
-        >>> LogLineFetcher(None, None, ("ErrorLogLines",)).applies(alert)  # doctest: +SKIP
+        >>> from alert_router.model import Alert
+        >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="orders errors",
+        ...               reason="Threshold crossed", alarm_name="orders-ErrorLogLines-critical",
+        ...               dedup_key="arn:...:orders", resource="orders", occurred_at="2026-11-22T05:00:00Z")
+        >>> LogLineFetcher(None, None, ("ErrorLogLines",)).applies(alert)
         True
         """
         return (self._max_lines > 0 and alert.state == "ALARM" and not alert.log_lines
