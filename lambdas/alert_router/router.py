@@ -85,8 +85,20 @@ class Router:
 
         Example
         -------
-        >>> router.handle({"Records": []}, remaining_ms=30_000)  # doctest: +SKIP
-        {'records': []}
+        An event with no records is no notification: it is dead-lettered as unparseable, not dropped.
+
+        >>> import logging, os, boto3
+        >>> from moto import mock_aws
+        >>> from alert_router.settings import RouterSettings
+        >>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+        ...                   AWS_DEFAULT_REGION="eu-west-1")
+        >>> with mock_aws():
+        ...     sqs, sns = boto3.client("sqs"), boto3.client("sns")
+        ...     settings = RouterSettings.from_env({"DLQ_URL": sqs.create_queue(QueueName="dlq")["QueueUrl"],
+        ...         "EMAIL_TOPIC_ARN": sns.create_topic(Name="email")["TopicArn"], "DEDUP_TABLE_NAME": "dedup"})
+        ...     router = Router(settings, sqs=sqs, sns=sns, dynamodb=None, secrets=None, logger=logging.getLogger())
+        ...     router.handle({"Records": []}, remaining_ms=30_000)["records"][0]["outcome"]
+        'dead_lettered'
         """
         deadline = Deadline((remaining_ms - self.settings.reserve_ms) / 1000)
         if isinstance(event, dict) and isinstance(event.get("router_redrive"), dict):

@@ -30,7 +30,7 @@ def handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]
     Without its settings it reports itself misconfigured, before any AWS call:
 
     >>> import os
-    >>> os.environ.pop("METRICS_NAMESPACE", None) and None
+    >>> _ = os.environ.pop("METRICS_NAMESPACE", None)
     >>> handler({"time": "2026-01-02T12:00:00Z"})["status"]
     {"level": "WARNING", "message": "cost check", "status": "misconfigured", ...}
     'misconfigured'
