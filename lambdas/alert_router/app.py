@@ -21,7 +21,11 @@ def build_router(settings: RouterSettings | None = None) -> Router:
 
     Example
     -------
-    >>> build_router().settings.dedup_window_seconds  # doctest: +SKIP
+    >>> from alert_router.settings import RouterSettings
+    >>> settings = RouterSettings.from_env({"DLQ_URL": "https://sqs.eu-west-1.amazonaws.com/1/dlq",
+    ...                                     "EMAIL_TOPIC_ARN": "arn:aws:sns:eu-west-1:1:email",
+    ...                                     "DEDUP_TABLE_NAME": "dedup"})
+    >>> build_router(settings).settings.dedup_window_seconds  # clients are created, none is called
     300
     """
     import boto3  # from the Lambda runtime; imported here so a cold import of this module stays cheap
