@@ -21,7 +21,11 @@ def build_router(settings: RouterSettings | None = None) -> Router:
 
     Example
     -------
-    >>> build_router().settings.dedup_window_seconds  # doctest: +SKIP
+    >>> from alert_router.settings import RouterSettings
+    >>> settings = RouterSettings.from_env({"DLQ_URL": "https://sqs.eu-west-1.amazonaws.com/1/dlq",
+    ...                                     "EMAIL_TOPIC_ARN": "arn:aws:sns:eu-west-1:1:email",
+    ...                                     "DEDUP_TABLE_NAME": "dedup"})
+    >>> build_router(settings).settings.dedup_window_seconds  # clients are created, none is called
     300
     """
     import boto3  # from the Lambda runtime; imported here so a cold import of this module stays cheap
@@ -42,7 +46,17 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     Example
     -------
-    >>> handler({"Records": [{"Sns": {"Message": "..."}}]}, context)  # doctest: +SKIP
+    The router is built from the environment on the first call; an event without records is dead-lettered:
+
+    >>> import os, boto3
+    >>> from moto import mock_aws
+    >>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="eu-west-1")
+    >>> with mock_aws():
+    ...     sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    ...     os.environ.update(DLQ_URL=sqs.create_queue(QueueName="dlq")["QueueUrl"], DEDUP_TABLE_NAME="dedup",
+    ...                       EMAIL_TOPIC_ARN=sns.create_topic(Name="email")["TopicArn"])
+    ...     handler({"Records": []}, None)["records"][0]["outcome"]
+    'dead_lettered'
     """
     global _router
     if _router is None:

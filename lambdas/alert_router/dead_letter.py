@@ -57,8 +57,15 @@ class DeadLetters:
 
     Example
     -------
-    >>> dead = DeadLetters(sqs, dlq_url, sns, email_topic_arn)  # doctest: +SKIP
-    >>> dead.send({"Message": "?"}, "unparseable", "critical")  # doctest: +SKIP
+    >>> import os, boto3
+    >>> from moto import mock_aws
+    >>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="eu-west-1")
+    >>> with mock_aws():
+    ...     sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    ...     dlq_url = sqs.create_queue(QueueName="alert-router-dlq")["QueueUrl"]
+    ...     email_topic_arn = sns.create_topic(Name="alert-fallback")["TopicArn"]
+    ...     dead = DeadLetters(sqs, dlq_url, sns, email_topic_arn)
+    ...     dead.send({"Message": "?"}, "unparseable", "critical")
     (True, True)
     """
 

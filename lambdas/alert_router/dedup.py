@@ -15,7 +15,12 @@ def dedup_id(alert: Alert) -> str:
 
     Example
     -------
-    >>> dedup_id(alert)  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical",
+    ...               dedup_key="arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> dedup_id(alert)
     'dedup#arn:aws:cloudwatch:us-east-1:123456789012:alarm:api-errors-critical'
     """
     return f"dedup#{alert.dedup_key}"
@@ -30,8 +35,21 @@ class Deduplicator:
 
     Example
     -------
-    >>> Deduplicator(boto3.client("dynamodb"), "watchtower-prod-alert-dedup", 300).claim(alert)  # doctest: +SKIP
-    True
+    >>> import os, boto3
+    >>> from moto import mock_aws
+    >>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="eu-west-1")
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical", dedup_key="arn:...:api-errors",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> with mock_aws():
+    ...     ddb = boto3.client("dynamodb")
+    ...     _ = ddb.create_table(TableName="dedup", BillingMode="PAY_PER_REQUEST",
+    ...                          KeySchema=[{"AttributeName": "dedup_id", "KeyType": "HASH"}],
+    ...                          AttributeDefinitions=[{"AttributeName": "dedup_id", "AttributeType": "S"}])
+    ...     dedup = Deduplicator(ddb, "dedup", 300)
+    ...     [dedup.claim(alert), dedup.claim(alert)]
+    [True, False]
     """
 
     def __init__(self, client: Any, table_name: str, window_seconds: int, clock: Callable[[], float] = time.time):

@@ -201,9 +201,22 @@ def post_json(
 
     Example
     -------
-    >>> post_json("https://hooks.slack.com/services/T/B/X", {"text": "hi"},
-    ...           RetryPolicy(), Deadline(10))  # doctest: +SKIP
+    Against a local receiver that answers one POST with 200:
+
+    >>> import threading
+    >>> from http.server import BaseHTTPRequestHandler, HTTPServer
+    >>> class Receiver(BaseHTTPRequestHandler):
+    ...     def do_POST(self):
+    ...         self.rfile.read(int(self.headers["Content-Length"]))
+    ...         self.send_response(200)
+    ...         self.end_headers()
+    ...     def log_message(self, *args):
+    ...         pass
+    >>> server = HTTPServer(("127.0.0.1", 0), Receiver)
+    >>> threading.Thread(target=server.handle_request).start()
+    >>> post_json(f"http://127.0.0.1:{server.server_port}/hook", {"text": "hi"}, RetryPolicy(), Deadline(10))
     DeliveryResult(ok=True, attempts=1, status=200, detail='HTTP 200', throttled=0)
+    >>> server.server_close()
     """
     data = json.dumps(body).encode("utf-8")
     gate = gate or ChannelGate()

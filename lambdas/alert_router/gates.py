@@ -8,10 +8,19 @@ the Retry-After it was given.
 
 Example
 -------
->>> gates = SharedGates(boto3.client("dynamodb"), "watchtower-prod-alert-dedup")  # doctest: +SKIP
->>> gates.hold("slack#watchtower/prod/slack-webhook", 30)  # doctest: +SKIP
->>> round(gates.wait_s("slack#watchtower/prod/slack-webhook"))  # doctest: +SKIP
-30
+>>> import os, boto3
+>>> from moto import mock_aws
+>>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="eu-west-1")
+>>> with mock_aws():
+...     ddb = boto3.client("dynamodb")
+...     _ = ddb.create_table(TableName="dedup", BillingMode="PAY_PER_REQUEST",
+...                          KeySchema=[{"AttributeName": "dedup_id", "KeyType": "HASH"}],
+...                          AttributeDefinitions=[{"AttributeName": "dedup_id", "AttributeType": "S"}])
+...     gates = SharedGates(ddb, "dedup", clock=lambda: 1000.0)
+...     gates.hold("gate#slack#watchtower/prod/slack-webhook", 30)
+...     gates.hold("gate#slack#watchtower/prod/slack-webhook", 10)  # shorter: the 30 s hold stands
+...     gates.wait_s("gate#slack#watchtower/prod/slack-webhook")
+30.0
 """
 from __future__ import annotations
 

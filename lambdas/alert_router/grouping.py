@@ -145,9 +145,21 @@ class GroupStore:
 
     Example
     -------
-    >>> store = GroupStore(boto3.client("dynamodb"), "watchtower-prod-alert-dedup", window_seconds=30)  # doctest: +SKIP
-    >>> store.join(member, "orders", "critical").opened  # doctest: +SKIP
-    True
+    >>> import os, boto3
+    >>> from moto import mock_aws
+    >>> from alert_router.model import Alert
+    >>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="eu-west-1")
+    >>> member = GroupMember(Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...     reason="Threshold crossed", alarm_name="api-errors-critical", dedup_key="arn:...:api-errors",
+    ...     resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z"), message_id="m-1")
+    >>> with mock_aws():
+    ...     ddb = boto3.client("dynamodb")
+    ...     _ = ddb.create_table(TableName="dedup", BillingMode="PAY_PER_REQUEST",
+    ...                          KeySchema=[{"AttributeName": "dedup_id", "KeyType": "HASH"}],
+    ...                          AttributeDefinitions=[{"AttributeName": "dedup_id", "AttributeType": "S"}])
+    ...     store = GroupStore(ddb, "dedup", window_seconds=30)
+    ...     [store.join(member, "orders", "critical").opened, store.join(member, "orders", "critical").opened]
+    [True, False]
     """
 
     def __init__(self, client: Any, table_name: str, window_seconds: int, clock: Callable[[], float] = time.time,

@@ -7,12 +7,21 @@ OK never arrived (TTL then also removes the item).
 
 Example
 -------
->>> pages = PageTracker(boto3.client("dynamodb"), "watchtower-prod-alert-dedup",
-...                     max_open_seconds=14_400)  # doctest: +SKIP
+>>> import os, boto3
+>>> from moto import mock_aws
+>>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="eu-west-1")
 >>> arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:watchtower-prod-orders-service-critical"
->>> pages.opened("orders", arn)  # doctest: +SKIP
->>> pages.open_page("orders")  # doctest: +SKIP
-'watchtower-prod-orders-service-critical'
+>>> with mock_aws():
+...     ddb = boto3.client("dynamodb")
+...     _ = ddb.create_table(TableName="dedup", BillingMode="PAY_PER_REQUEST",
+...                          KeySchema=[{"AttributeName": "dedup_id", "KeyType": "HASH"}],
+...                          AttributeDefinitions=[{"AttributeName": "dedup_id", "AttributeType": "S"}])
+...     pages = PageTracker(ddb, "dedup", max_open_seconds=14_400)
+...     pages.opened("orders", arn)
+...     opened = pages.open_page("orders")
+...     pages.closed("orders", arn)
+...     [opened, pages.open_page("orders")]
+['watchtower-prod-orders-service-critical', None]
 """
 from __future__ import annotations
 

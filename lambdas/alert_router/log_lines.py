@@ -132,10 +132,21 @@ class LogLineFetcher:
 
     Example
     -------
-    >>> fetcher = LogLineFetcher(boto3.client("cloudwatch"), boto3.client("logs"),
-    ...                          signals=("ErrorLogLines",))  # doctest: +SKIP
-    >>> fetcher.enrich(alert).log_lines  # doctest: +SKIP
-    ('{"level": "ERROR", "message": "payment declined", ...}',)
+    With stand-ins for the two clients (the calls it makes, and the fields of their answers it reads):
+
+    >>> from alert_router.model import Alert
+    >>> class CloudWatch:
+    ...     def describe_alarms(self, **request):
+    ...         return {"LogAlarms": [{"ScheduledQueryConfiguration": {"LogGroupIdentifiers": ["/aws/lambda/orders"]}}]}
+    >>> class Logs:
+    ...     def filter_log_events(self, **request):
+    ...         return {"events": [{"timestamp": 1, "message": '{"level": "ERROR", "message": "payment declined"}'}]}
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="orders errors",
+    ...               reason="Threshold crossed", alarm_name="orders-ErrorLogLines-critical",
+    ...               dedup_key="arn:...:orders", resource="orders", occurred_at="2026-11-22T05:00:00Z")
+    >>> fetcher = LogLineFetcher(CloudWatch(), Logs(), signals=("ErrorLogLines",))
+    >>> fetcher.enrich(alert).log_lines
+    ('{"level": "ERROR", "message": "payment declined"}',)
     """
 
     def __init__(self, cloudwatch: Any, logs: Any, signals: tuple[str, ...], *, max_lines: int = LINES_MAX,
@@ -153,7 +164,11 @@ class LogLineFetcher:
 
         Example
         -------
-        >>> LogLineFetcher(None, None, ("ErrorLogLines",)).applies(alert)  # doctest: +SKIP
+        >>> from alert_router.model import Alert
+        >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="orders errors",
+        ...               reason="Threshold crossed", alarm_name="orders-ErrorLogLines-critical",
+        ...               dedup_key="arn:...:orders", resource="orders", occurred_at="2026-11-22T05:00:00Z")
+        >>> LogLineFetcher(None, None, ("ErrorLogLines",)).applies(alert)
         True
         """
         return (self._max_lines > 0 and alert.state == "ALARM" and not alert.log_lines

@@ -83,8 +83,15 @@ def main(argv: Sequence[str] | None = None, stdin: TextIO | None = None, stdout:
 
     Example
     -------
-    >>> main(["preview", "--channel", "slack", "alarm.json"])  # doctest: +SKIP
+    >>> import io, json
+    >>> alarm = json.dumps({"source": "aws.cloudwatch",
+    ...                     "alarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:db-throttles-critical",
+    ...                     "alarmData": {"alarmName": "db-throttles-critical", "state": {"value": "ALARM"}}})
+    >>> out = io.StringIO()
+    >>> main(["preview", "--channel", "slack", "-"], stdin=io.StringIO(alarm), stdout=out)
     0
+    >>> json.loads(out.getvalue())["text"]
+    '[critical] ALARM: db-throttles-critical - (no reason given)'
     """
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     args = _parser().parse_args(argv)

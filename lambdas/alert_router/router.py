@@ -47,10 +47,23 @@ class Router:
 
     Example
     -------
-    >>> router = Router(RouterSettings.from_env(), sqs=sqs, sns=sns, dynamodb=ddb, secrets=sm,
-    ...                 logger=logger)  # doctest: +SKIP
-    >>> router.handle(sns_event, remaining_ms=60_000)["records"][0]["outcome"]  # doctest: +SKIP
-    'delivered'
+    Critical alerts to e-mail only, without de-duplication (so no table is needed), against moto:
+
+    >>> import json, logging, os, boto3
+    >>> from moto import mock_aws
+    >>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="eu-west-1")
+    >>> alarm = json.dumps({"source": "aws.cloudwatch",
+    ...                     "alarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:db-throttles-critical",
+    ...                     "alarmData": {"alarmName": "db-throttles-critical", "state": {"value": "ALARM"}}})
+    >>> with mock_aws():
+    ...     sqs, sns = boto3.client("sqs"), boto3.client("sns")
+    ...     settings = RouterSettings.from_env({"DLQ_URL": sqs.create_queue(QueueName="dlq")["QueueUrl"],
+    ...         "EMAIL_TOPIC_ARN": sns.create_topic(Name="email")["TopicArn"], "DEDUP_TABLE_NAME": "dedup",
+    ...         "ROUTES": '{"critical": {"email": null}}', "DEDUP_WINDOW_SECONDS": "0"})
+    ...     router = Router(settings, sqs=sqs, sns=sns, dynamodb=None, secrets=None, logger=logging.getLogger())
+    ...     record = router.handle({"Records": [{"Sns": {"Message": alarm, "MessageId": "m-1"}}]}, 60_000)["records"][0]
+    >>> record["channel"], record["outcome"]
+    ('email', 'delivered')
     """
 
     def __init__(self, settings: RouterSettings, *, sqs: Any, sns: Any, dynamodb: Any, secrets: Any, logger: Any,
@@ -85,8 +98,20 @@ class Router:
 
         Example
         -------
-        >>> router.handle({"Records": []}, remaining_ms=30_000)  # doctest: +SKIP
-        {'records': []}
+        An event with no records is no notification: it is dead-lettered as unparseable, not dropped.
+
+        >>> import logging, os, boto3
+        >>> from moto import mock_aws
+        >>> from alert_router.settings import RouterSettings
+        >>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+        ...                   AWS_DEFAULT_REGION="eu-west-1")
+        >>> with mock_aws():
+        ...     sqs, sns = boto3.client("sqs"), boto3.client("sns")
+        ...     settings = RouterSettings.from_env({"DLQ_URL": sqs.create_queue(QueueName="dlq")["QueueUrl"],
+        ...         "EMAIL_TOPIC_ARN": sns.create_topic(Name="email")["TopicArn"], "DEDUP_TABLE_NAME": "dedup"})
+        ...     router = Router(settings, sqs=sqs, sns=sns, dynamodb=None, secrets=None, logger=logging.getLogger())
+        ...     router.handle({"Records": []}, remaining_ms=30_000)["records"][0]["outcome"]
+        'dead_lettered'
         """
         deadline = Deadline((remaining_ms - self.settings.reserve_ms) / 1000)
         if isinstance(event, dict) and isinstance(event.get("router_redrive"), dict):

@@ -20,8 +20,16 @@ class SecretCache:
 
     Example
     -------
-    >>> cache = SecretCache(boto3.client("secretsmanager"), ttl_seconds=300)  # doctest: +SKIP
-    >>> cache.get("watchtower/prod/slack-webhook")  # doctest: +SKIP
+    >>> import os, boto3
+    >>> from moto import mock_aws
+    >>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="eu-west-1")
+    >>> with mock_aws():
+    ...     sm = boto3.client("secretsmanager")
+    ...     _ = sm.create_secret(Name="watchtower/prod/slack-webhook", SecretString="https://hooks.slack.com/x")
+    ...     cache = SecretCache(sm, ttl_seconds=300)
+    ...     first = cache.get("watchtower/prod/slack-webhook")
+    >>> cache.get("watchtower/prod/slack-webhook") == first  # cached: no read outside mock_aws
+    True
     """
 
     def __init__(self, client: Any, ttl_seconds: int = 300, clock: Callable[[], float] = time.monotonic) -> None:

@@ -63,9 +63,17 @@ def query_daily_costs(client: Any, today: date, tag_key: str) -> QueryResult:
 
     Example
     -------
-    >>> result = query_daily_costs(boto3.client("ce"), date(2026, 1, 2), "Environment")  # doctest: +SKIP
-    >>> {r.day for r in result.rows}  # doctest: +SKIP
-    {datetime.date(2026, 1, 1), datetime.date(2026, 1, 2)}
+    >>> import boto3
+    >>> from botocore.stub import Stubber
+    >>> ce = boto3.client("ce", region_name="us-east-1")
+    >>> group = {"Keys": ["AWS Lambda", "Environment$prod"], "Metrics": {COST_METRIC: {"Amount": "1.5", "Unit": "USD"}}}
+    >>> with Stubber(ce) as stub:
+    ...     stub.add_response("get_cost_and_usage", {"ResultsByTime": [
+    ...         {"TimePeriod": {"Start": "2026-01-01", "End": "2026-01-02"}, "Groups": [group]},
+    ...         {"TimePeriod": {"Start": "2026-01-02", "End": "2026-01-03"}, "Groups": [group]}]})
+    ...     result = query_daily_costs(ce, date(2026, 1, 2), "Environment")
+    >>> sorted({(str(r.day), r.tag_value, r.amount) for r in result.rows})
+    [('2026-01-01', 'prod', 1.5), ('2026-01-02', 'prod', 1.5)]
     """
     request: dict[str, Any] = {
         # Start inclusive, end exclusive: [yesterday, tomorrow) is two whole UTC days.

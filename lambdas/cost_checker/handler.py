@@ -27,8 +27,13 @@ def handler(event: dict[str, Any] | None, context: Any = None) -> dict[str, Any]
 
     Example
     -------
-    >>> handler({"time": "2026-01-02T12:00:00Z"})  # doctest: +SKIP
-    {'status': 'ok', ...}
+    Without its settings it reports itself misconfigured, before any AWS call:
+
+    >>> import os
+    >>> _ = os.environ.pop("METRICS_NAMESPACE", None)
+    >>> handler({"time": "2026-01-02T12:00:00Z"})["status"]
+    {"level": "WARNING", "message": "cost check", "status": "misconfigured", ...}
+    'misconfigured'
     """
     try:
         settings = read_settings()
@@ -42,7 +47,19 @@ def run(client: Any, settings: CostCheckerSettings, now: datetime, emit: Callabl
 
     Example
     -------
-    >>> run(boto3.client("ce"), settings, datetime.now(timezone.utc), print)  # doctest: +SKIP
+    >>> import boto3
+    >>> from botocore.stub import Stubber
+    >>> ce = boto3.client("ce", region_name="us-east-1")
+    >>> group = {"Keys": ["AWS Lambda", "Environment$prod"], "Metrics": {"UnblendedCost": {"Amount": "2.4"}}}
+    >>> lines = []
+    >>> with Stubber(ce) as stub:
+    ...     stub.add_response("get_cost_and_usage", {"ResultsByTime": [
+    ...         {"TimePeriod": {"Start": "2026-01-01", "End": "2026-01-02"}, "Groups": [group]},
+    ...         {"TimePeriod": {"Start": "2026-01-02", "End": "2026-01-03"}, "Groups": [group]}]})
+    ...     noon = datetime(2026, 1, 2, 12, tzinfo=timezone.utc)
+    ...     status = run(ce, CostCheckerSettings("prod", "Watchtower/Cost"), noon, lines.append)
+    >>> status["status"], round(status["hourly_account"], 2), len(lines)  # 2.40 in 12 hours; 4 EMF lines, 1 status
+    ('ok', 0.2, 5)
     """
     try:
         result = query_daily_costs(client, now.date(), settings.tag_key)

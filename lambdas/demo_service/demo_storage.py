@@ -47,8 +47,21 @@ class MeasurementStore:
 
         Example
         -------
-        >>> store.save({"device_id": "scale-01", "weight_kg": 1.5})  # doctest: +SKIP
-        'a3f1...'
+        >>> import os, boto3
+        >>> from moto import mock_aws
+        >>> os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+        ...                   AWS_DEFAULT_REGION="eu-west-1")
+        >>> with mock_aws():
+        ...     _ = boto3.client("dynamodb").create_table(
+        ...         TableName="measurements", BillingMode="PAY_PER_REQUEST",
+        ...         KeySchema=[{"AttributeName": "measurement_id", "KeyType": "HASH"}],
+        ...         AttributeDefinitions=[{"AttributeName": "measurement_id", "AttributeType": "S"}])
+        ...     store = MeasurementStore("measurements")
+        ...     measurement_id = store.save({"device_id": "scale-01", "weight_kg": 1.5})
+        ...     loaded = store.load(measurement_id)
+        ...     missing = store.load("nope")
+        >>> len(measurement_id), loaded["weight_kg"], missing
+        (32, 1.5, None)
         """
         measurement_id = uuid.uuid4().hex
         attributes: dict[str, dict[str, Any]] = {"measurement_id": {"S": measurement_id}}
@@ -73,7 +86,10 @@ class MeasurementStore:
 
         Example
         -------
-        >>> store.load("nope")  # doctest: +SKIP
+        >>> class EmptyTable:  # a DynamoDB client whose get_item finds nothing
+        ...     def get_item(self, **request): return {}
+        >>> MeasurementStore("measurements", client=EmptyTable()).load("nope") is None
+        True
         """
         try:
             item = self.client.get_item(TableName=self.table_name,

@@ -33,7 +33,11 @@ class AlertGroup:
 
     Example
     -------
-    >>> AlertGroup("orders", "critical", (alert_a, alert_b), window_seconds=30).headline  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical", dedup_key="arn:...:api-errors",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> AlertGroup("orders", "critical", (alert, alert), window_seconds=30).headline
     'orders: 2 critical alerts (2 ALARM)'
     """
 
@@ -81,7 +85,12 @@ def slack_group_payload(group: AlertGroup) -> dict[str, Any]:
 
     Example
     -------
-    >>> slack_group_payload(group)["attachments"][0]["blocks"][0]["type"]  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical", dedup_key="arn:...:api-errors",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> group = AlertGroup("orders", "critical", (alert, alert))
+    >>> slack_group_payload(group)["attachments"][0]["blocks"][0]["type"]
     'header'
     """
     header = truncate(f"{STATE_ICONS[group.colour_state]} {group.headline}", 150)
@@ -126,7 +135,12 @@ def teams_group_payload(group: AlertGroup) -> dict[str, Any]:
 
     Example
     -------
-    >>> teams_group_payload(group)["type"]  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical", dedup_key="arn:...:api-errors",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> group = AlertGroup("orders", "critical", (alert, alert))
+    >>> teams_group_payload(group)["type"]
     'message'
     """
     colour = {"ALARM": "Attention", "OK": "Good", "INSUFFICIENT_DATA": "Default"}[group.colour_state]
@@ -164,7 +178,12 @@ def email_group_message(group: AlertGroup, sender: str = "alert router") -> dict
 
     Example
     -------
-    >>> email_group_message(group)["MessageAttributes"]["severity"]["StringValue"]  # doctest: +SKIP
+    >>> from alert_router.model import Alert
+    >>> alert = Alert(source="cloudwatch_alarm", severity="critical", state="ALARM", title="api-errors",
+    ...               reason="Threshold crossed", alarm_name="api-errors-critical", dedup_key="arn:...:api-errors",
+    ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
+    >>> group = AlertGroup("orders", "critical", (alert, alert))
+    >>> email_group_message(group)["MessageAttributes"]["severity"]["StringValue"]
     'critical'
     """
     alerts, more = _listed(group)

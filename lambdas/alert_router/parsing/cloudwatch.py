@@ -233,7 +233,11 @@ def parse_alarm_state_change_event(doc: dict[str, Any]) -> Alert:
 
     Example
     -------
-    >>> parse_alarm_state_change_event(event).source  # doctest: +SKIP
+    >>> event = {"source": "aws.cloudwatch", "account": "123456789012", "region": "us-east-1",
+    ...          "resources": ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-health"],
+    ...          "detail": {"alarmName": "orders-health", "state": {"value": "ALARM"},
+    ...                     "configuration": {"alarmRule": "ALARM(orders-errors)"}}}
+    >>> parse_alarm_state_change_event(event).source
     'cloudwatch_composite_alarm'
     """
     what = "CloudWatch Alarm State Change event"
