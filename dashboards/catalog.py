@@ -69,8 +69,9 @@ def layer_metrics(cfg: EnvironmentConfig) -> dict[str, frozenset[str]]:
 
     Example
     -------
-    >>> layer_metrics(cfg)  # doctest: +SKIP
-    {'orders': frozenset({'ColdStart', 'OrdersPlaced'})}
+    >>> from config.loader import load_config; cfg = load_config("dev")
+    >>> sorted(layer_metrics(cfg)['watchtower/demo'])[:2]
+    ['ColdStart', 'InvalidRequests']
     """
     namespaces = {s.name: s.metrics_namespace or s.name for s in cfg.services}  # where the layer writes
     emitted: dict[str, set[str]] = {ns: set(LAYER_METRICS) for ns in namespaces.values()}
@@ -85,7 +86,8 @@ def known_metric(cfg: EnvironmentConfig, namespace: str, name: str) -> bool:
 
     Example
     -------
-    >>> known_metric(cfg, "AWS/Lambda", "Errors")  # doctest: +SKIP
+    >>> from config.loader import load_config; cfg = load_config("dev")
+    >>> known_metric(cfg, "AWS/Lambda", "Errors")
     True
     """
     if namespace in AWS_METRICS:
@@ -119,7 +121,9 @@ def unknown_metrics(cfg: EnvironmentConfig, body: dict[str, Any]) -> list[str]:
 
     Example
     -------
-    >>> unknown_metrics(cfg, body)  # doctest: +SKIP
-    []
+    >>> from config.loader import load_config; cfg = load_config("dev")
+    >>> body = {"widgets": [{"properties": {"metrics": [["AWS/Lambda", "Errors"], ["acme", "Nope"]]}}]}
+    >>> unknown_metrics(cfg, body)
+    ['acme/Nope']
     """
     return sorted({f"{ns}/{name}" for ns, name in metrics_named(body) if not known_metric(cfg, ns, name)})

@@ -22,8 +22,9 @@ def region_of(cfg: EnvironmentConfig) -> str:
 
     Example
     -------
-    >>> region_of(cfg)  # doctest: +SKIP
-    'eu-west-1'
+    >>> from config.loader import load_config; cfg = load_config("dev")
+    >>> region_of(cfg)
+    '${AWS::Region}'
     """
     return cfg.region or REGION_PLACEHOLDER
 
@@ -49,8 +50,9 @@ def title_block(cfg: EnvironmentConfig, title: str, purpose: str, refs: Sequence
 
     Example
     -------
-    >>> title_block(cfg, "cost", "What it costs.", [], ["CostAnomaly"]).splitlines()[0]  # doctest: +SKIP
-    '# watchtower prod: cost'
+    >>> from config.loader import load_config; cfg = load_config("dev")
+    >>> title_block(cfg, "cost", "What it costs.", [], ["CostAnomaly"]).splitlines()[0]
+    '# watchtower dev: cost'
     """
     links = runbook_links(runbook_base_url(cfg), [*(r.family for r in refs), *families])
     return (f"# {cfg.app} {cfg.env}: {title}\n{purpose} Generated from config/{cfg.env}.yaml; "

@@ -24,7 +24,9 @@ def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
 
     Example
     -------
-    >>> build(cfg, plan, [])["start"]  # doctest: +SKIP
+    >>> from config.loader import load_config; from plan.build import plan_environment
+    >>> cfg = load_config("dev"); plan = plan_environment(cfg)
+    >>> build(cfg, plan, [])["start"]
     '-P30D'
     """
     region = region_of(cfg)

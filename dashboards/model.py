@@ -21,7 +21,8 @@ class AlarmRef:
     Example
     -------
     >>> AlarmRef(name="watchtower-prod-orders-composite-Critical-critical", arn="arn:...", service="orders",
-    ...          severity="critical", kind="composite", family="Composite")  # doctest: +SKIP
+    ...          severity="critical", kind="composite", family="Composite").threshold is None
+    True
     """
 
     name: str

@@ -28,8 +28,10 @@ def log_groups_of(plan: Plan, resources: AppResources) -> list[str]:
 
     Example
     -------
-    >>> log_groups_of(plan, AppResources(router_function="r"))  # doctest: +SKIP
-    ['/aws/lambda/orders-api', '/aws/lambda/r']
+    >>> from config.loader import load_config; from plan.build import plan_environment
+    >>> cfg = load_config("dev"); plan = plan_environment(cfg)
+    >>> log_groups_of(plan, AppResources(router_function="r"))
+    ['/aws/lambda/watchtower-dev-demo-api', '/aws/lambda/r']
     """
     groups = [group for view in services_of(plan) for group in view.log_groups]
     groups += [g for gs in resources.log_groups.values() for g in gs]
@@ -79,7 +81,9 @@ def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
 
     Example
     -------
-    >>> build(cfg, plan, [])["start"]  # doctest: +SKIP
+    >>> from config.loader import load_config; from plan.build import plan_environment
+    >>> cfg = load_config("dev"); plan = plan_environment(cfg)
+    >>> build(cfg, plan, [])["start"]
     '-PT3H'
     """
     region = region_of(cfg)

@@ -51,8 +51,10 @@ def build_parts(name: str, cfg: EnvironmentConfig, plan: Plan, alarm_refs: Seque
 
     Example
     -------
-    >>> sorted(build_parts("Performance", cfg_with_80_services, plan_of_80_services, []))  # doctest: +SKIP
-    ['Performance-1', 'Performance-2']
+    >>> from config.loader import load_config; from plan.build import plan_environment
+    >>> cfg = load_config("dev"); plan = plan_environment(cfg)
+    >>> sorted(build_parts("Performance", cfg, plan, []))  # one service fits one body
+    ['Performance']
     """
     builder = DASHBOARDS[name]
     chunks = [tuple(plan.services)]

@@ -36,8 +36,11 @@ def bad_ratio_inputs(view: ServiceView, sli: str, tag: str, period: int | None =
 
     Example
     -------
-    >>> inputs, bad = bad_ratio_inputs(view, "availability", "x")  # doctest: +SKIP
-    >>> bad  # doctest: +SKIP
+    >>> from config.loader import load_config; from plan.build import plan_environment
+    >>> cfg = load_config("dev"); plan = plan_environment(cfg)
+    >>> view = services_of(plan)[0]
+    >>> inputs, bad = bad_ratio_inputs(view, "availability", "x")
+    >>> bad
     '(ex/rx)'
     """
     source = view.slo_source
@@ -116,7 +119,9 @@ def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
 
     Example
     -------
-    >>> build(cfg, plan, [])["start"]  # doctest: +SKIP
+    >>> from config.loader import load_config; from plan.build import plan_environment
+    >>> cfg = load_config("dev"); plan = plan_environment(cfg)
+    >>> build(cfg, plan, [])["start"]
     '-P30D'
     """
     region = region_of(cfg)

@@ -392,7 +392,10 @@ def discover_service(service: ServiceConfig, root: Path = REPO_ROOT) -> tuple[Se
 
     Example
     -------
-    >>> resources, discovery = discover_service(svc)  # doctest: +SKIP
+    >>> from config.loader import load_config; cfg = load_config("dev")
+    >>> resources, discovery = discover_service(cfg.services[0])  # no template: its listed resources
+    >>> discovery is None, resources == cfg.services[0].resources
+    (True, True)
     """
     if service.template is None:
         return service.resources, None

@@ -65,7 +65,15 @@ class Redrive:
 
     Example
     -------
-    >>> Redrive(boto3.client("sqs"), url, invoke=lambda_invoker("watchtower-prod-alert-router")).run()  # doctest: +SKIP
+    >>> import boto3
+    >>> from moto import mock_aws
+    >>> with mock_aws():
+    ...     sqs = boto3.client("sqs", region_name="us-east-1")
+    ...     url = sqs.create_queue(QueueName="dlq")["QueueUrl"]
+    ...     _ = sqs.send_message(QueueUrl=url, MessageBody='{"router_flush": {"group": "g"}}')
+    ...     _ = sqs.send_message(QueueUrl=url, MessageBody="not json")
+    ...     Redrive(sqs, url, invoke=lambda request: {"redrive_ok": True}).run()
+    RedriveSummary(replayed=1, still_failing=0, unrecognised=1)
     """
 
     def __init__(self, sqs: Any, queue_url: str, invoke: Invoke, visibility_seconds: int = 300) -> None:
@@ -113,7 +121,12 @@ def lambda_invoker(lambda_client: Any, function_name: str) -> Invoke:
 
     Example
     -------
-    >>> lambda_invoker(boto3.client("lambda"), "watchtower-prod-alert-router")({"router_redrive": {}})  # doctest: +SKIP
+    >>> import io
+    >>> class FakeLambda:  # answers like boto3's lambda client
+    ...     def invoke(self, **kwargs):
+    ...         return {"Payload": io.BytesIO(b'{"redrive_ok": true}')}
+    >>> lambda_invoker(FakeLambda(), "watchtower-dev-alert-router")({"router_redrive": {}})
+    {'redrive_ok': True}
     """
     def invoke(request: dict[str, Any]) -> dict[str, Any]:
         answer = lambda_client.invoke(FunctionName=function_name, InvocationType="RequestResponse",

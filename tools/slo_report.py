@@ -76,8 +76,13 @@ def budget_report(client: Any, names: Sequence[str], at: datetime) -> list[Budge
 
     Example
     -------
-    >>> budget_report(boto3.client("application-signals"), ["watchtower-prod-orders-availability"],
-    ...               datetime.now(timezone.utc))  # doctest: +SKIP
+    >>> class Stub:  # answers like boto3's application-signals client
+    ...     def batch_get_service_level_objective_budget_report(self, Timestamp, SloIds):
+    ...         return {"Reports": [{"Name": "a", "BudgetStatus": "OK", "EvaluationType": "RequestBased",
+    ...                              "TotalBudgetRequests": 1000, "BudgetRequestsRemaining": 500}]}
+    >>> lines = budget_report(Stub(), ["a", "b"], datetime(2026, 1, 1, tzinfo=timezone.utc))
+    >>> [(line.name, line.status, line.remaining_percent) for line in lines]
+    [('a', 'OK', 50.0), ('b', 'MISSING', None)]
     """
     found: dict[str, BudgetLine] = {}
     for start in range(0, len(names), BATCH):

@@ -18,7 +18,11 @@ def read_template(path: Path) -> dict[str, Any]:
 
     Example
     -------
-    >>> read_template(Path("cdk.out/dev/watchtower-dev-Alerting.template.json"))["Resources"]  # doctest: +SKIP
+    >>> import json, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "app.template.json").write_text(json.dumps({"Resources": {}}))
+    >>> read_template(folder / "app.template.json")["Resources"]
+    {}
     """
     try:
         template = json.loads(Path(path).read_text())
@@ -42,8 +46,11 @@ def read_templates(paths: Path | str | Iterable[Path | str]) -> dict[str, dict[s
 
     Example
     -------
-    >>> sorted(read_templates("cdk.out/dev"))  # doctest: +SKIP
-    ['watchtower-dev-Alerting', ...]
+    >>> import json, tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "app.template.json").write_text(json.dumps({"Resources": {}}))
+    >>> sorted(read_templates(folder))
+    ['app']
     """
     templates: dict[str, dict[str, Any]] = {}
     for raw in [paths] if isinstance(paths, (str, Path)) else paths:

@@ -50,7 +50,18 @@ def run(argv: Sequence[str] | None, out: TextIO) -> list[str]:
 
     Example
     -------
-    >>> run(["--template", "t.json", "--series", "s.csv"], sys.stdout)  # doctest: +SKIP
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> template = {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm", "Properties": props}}}
+    >>> _ = (folder / "t.json").write_text(json.dumps(template))
+    >>> _ = (folder / "s.csv").write_text("timestamp,namespace,metric_name,dimensions,value\\n"
+    ...                                   "2026-01-01T00:05:00Z,app,Errors,,1\\n")
+    >>> run(["--template", str(folder / "t.json"), "--series", str(folder / "s.csv")], sys.stdout)
+    {"time": "2026-01-01T00:06:00Z", "alarm": "errors", "from": "INSUFFICIENT_DATA", "to": "ALARM", "actions": []}
+    []
     """
     args = _parser().parse_args(argv)
     if args.initial_state not in STATES:
@@ -76,7 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Example
     -------
-    >>> main(["--template", "t.json", "--series", "s.csv"])  # doctest: +SKIP
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> template = {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm", "Properties": props}}}
+    >>> _ = (folder / "t.json").write_text(json.dumps(template))
+    >>> _ = (folder / "s.csv").write_text("timestamp,namespace,metric_name,dimensions,value\\n"
+    ...                                   "2026-01-01T00:05:00Z,app,Errors,,1\\n")
+    >>> main(["--template", str(folder / "t.json"), "--series", str(folder / "s.csv")])
+    {"time": "2026-01-01T00:06:00Z", "alarm": "errors", "from": "INSUFFICIENT_DATA", "to": "ALARM", "actions": []}
     0
     """
     try:

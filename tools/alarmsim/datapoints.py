@@ -127,7 +127,15 @@ def compute_datapoints(alarm: MetricAlarm, store: SeriesStore, first_end: int, l
 
     Example
     -------
-    >>> compute_datapoints(alarm, store, 100, 200)  # doctest: +SKIP
+    >>> from tools.alarmsim.template import alarms_from_templates
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> alarm_set = alarms_from_templates({"app": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
+    ...                                                                "Properties": props}}}})
+    >>> from tools.alarmsim.series import MetricKey, SeriesStore
+    >>> store = SeriesStore(); store.add_sample(MetricKey.of("app", "Errors"), 5, 1.0)
+    >>> compute_datapoints(alarm_set.metric_alarms[0], store, 4, 6).values.tolist()
+    [nan, nan, 1.0]
     """
     length = last_end - first_end + 1
     if alarm.metric is not None:

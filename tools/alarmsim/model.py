@@ -45,7 +45,13 @@ class MetricAlarm:
 
     Example
     -------
-    >>> alarm.metrics()  # doctest: +SKIP
+    >>> from tools.alarmsim.template import alarms_from_templates
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> alarm_set = alarms_from_templates({"app": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
+    ...                                                                "Properties": props}}}})
+    >>> [m.key.metric_name for m in alarm_set.metric_alarms[0].metrics()]
+    ['Errors']
     """
 
     name: str

@@ -315,7 +315,12 @@ def read_series_csv(path: Path | str) -> SeriesStore:
 
     Example
     -------
-    >>> read_series_csv("series.csv")  # doctest: +SKIP
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "series.csv")
+    >>> store = SeriesStore(); store.add_sample(MetricKey.of("app", "Errors"), 5, 1.0)
+    >>> write_series_csv(store, path)
+    >>> read_series_csv(path).keys()
+    [MetricKey(namespace='app', metric_name='Errors', dimensions=())]
     """
     file_path = Path(path)
     try:
@@ -362,7 +367,12 @@ def write_series_csv(store: SeriesStore, path: Path | str, rows: Iterable[Sequen
 
     Example
     -------
-    >>> write_series_csv(SeriesStore(), "out.csv")  # doctest: +SKIP
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "series.csv")
+    >>> store = SeriesStore(); store.add_sample(MetricKey.of("app", "Errors"), 5, 1.0)
+    >>> write_series_csv(store, path)
+    >>> open(path).read().splitlines()[1]
+    '1970-01-01T00:05:00Z,app,Errors,,1.0'
     """
     with Path(path).open("w", newline="") as handle:
         writer = csv.writer(handle)

@@ -138,7 +138,15 @@ class Simulator:
 
     Example
     -------
-    >>> Simulator(alarm_set, store).run(start_minute, end_minute)  # doctest: +SKIP
+    >>> from tools.alarmsim.template import alarms_from_templates
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> alarm_set = alarms_from_templates({"app": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
+    ...                                                                "Properties": props}}}})
+    >>> from tools.alarmsim.series import MetricKey, SeriesStore
+    >>> store = SeriesStore(); store.add_sample(MetricKey.of("app", "Errors"), 5, 1.0)
+    >>> [(t.minute, t.to_state) for t in Simulator(alarm_set, store).run(0, 10)]
+    [(6, 'ALARM'), (9, 'INSUFFICIENT_DATA')]
     """
 
     def __init__(self, alarms: AlarmSet, store: SeriesStore, initial_state: str = INSUFFICIENT_DATA) -> None:
@@ -156,8 +164,15 @@ class Simulator:
 
         Example
         -------
-        >>> [t.to_state for t in Simulator(alarm_set, store, "OK").run(t0, t0 + 10)]  # doctest: +SKIP
-        ['ALARM', 'OK']
+        >>> from tools.alarmsim.template import alarms_from_templates
+        >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+        ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+        >>> alarm_set = alarms_from_templates({"app": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
+        ...                                                                "Properties": props}}}})
+        >>> from tools.alarmsim.series import MetricKey, SeriesStore
+        >>> store = SeriesStore(); store.add_sample(MetricKey.of("app", "Errors"), 5, 1.0)
+        >>> [t.to_state for t in Simulator(alarm_set, store, "OK").run(0, 10)]
+        ['INSUFFICIENT_DATA', 'ALARM', 'INSUFFICIENT_DATA']
         """
         if end_minute < start_minute:
             raise SimulationError(f"end ({time_of_minute(end_minute)}) is before start ({time_of_minute(start_minute)})")

@@ -191,6 +191,14 @@ def load_alarms(paths: Iterable[Path | str]) -> AlarmSet:
 
     Example
     -------
-    >>> load_alarms(["cdk.out"]).names()  # doctest: +SKIP
+    >>> import json, tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> body = {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm", "Properties": props}}}
+    >>> _ = (folder / "app.template.json").write_text(json.dumps(body))
+    >>> load_alarms([folder]).names()
+    ['errors']
     """
     return alarms_from_templates(read_templates(paths))

@@ -30,8 +30,11 @@ def main(argv: list[str] | None = None) -> int:
 
     Example
     -------
-    >>> main(["layer"])  # doctest: +SKIP
-    0
+    A known name runs and writes its section to BENCHMARKS.md/.json (0 when all succeed); an unknown name
+    runs nothing and says which exist:
+
+    >>> main(["no-such-bench"])
+    2
     """
     wanted = set(argv if argv is not None else sys.argv[1:])
     modules = [name for name in discover() if not wanted or name.rsplit("_", 1)[-1] in wanted]

@@ -138,8 +138,13 @@ def price_usage(report: UsageReport, book: PriceBook) -> Bill:
 
     Example
     -------
-    >>> price_usage(measure(templates, EstimateAssumptions()), load_prices()).total  # doctest: +SKIP
-    Decimal('27.10')
+    >>> from tools.cost_estimate.prices import load_prices
+    >>> from tools.cost_estimate.usage import EstimateAssumptions, measure
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> template = {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm", "Properties": props}}}
+    >>> price_usage(measure({"app": template}, EstimateAssumptions()), load_prices()).total  # one standard alarm
+    Decimal('0.10')
     """
     lines = tuple(BillLine(u, book.get(u.price_key), book.get(u.price_key).cost(u.quantity), book.region)
                   for u in report.usages)
@@ -152,7 +157,14 @@ def merge_bills(bills: list[Bill], main: str) -> Bill:
 
     Example
     -------
-    >>> merge_bills([bill_eu, bill_us], main="eu-west-1").region  # doctest: +SKIP
+    >>> from tools.cost_estimate.prices import load_prices
+    >>> from tools.cost_estimate.usage import EstimateAssumptions, measure
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> template = {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm", "Properties": props}}}
+    >>> usage = measure({"app": template}, EstimateAssumptions())
+    >>> bill_eu, bill_us = (price_usage(usage, load_prices(region=r)) for r in ("eu-west-1", "us-east-1"))
+    >>> merge_bills([bill_eu, bill_us], main="eu-west-1").region
     'eu-west-1'
     """
     lines, not_priced, notes = [], {}, []

@@ -115,8 +115,14 @@ def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = 
 
     Example
     -------
-    >>> estimate_dir(Path("cdk.out/prod")).region  # doctest: +SKIP
-    'eu-west-1'
+    >>> import json, tempfile
+    >>> outdir = Path(tempfile.mkdtemp()) / "dev"; outdir.mkdir()
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> body = {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm", "Properties": props}}}
+    >>> _ = (outdir / "app.template.json").write_text(json.dumps(body))
+    >>> estimate_dir(outdir).region  # dev sets no region
+    'us-east-1'
     """
     facts = env_facts(env or Path(outdir).name)
     templates = read_templates(Path(outdir))

@@ -48,7 +48,8 @@ class Price:
 
         Example
         -------
-        >>> book.get("cloudwatch.custom_metric").cost(10001)  # doctest: +SKIP
+        >>> book = load_prices()
+        >>> book.get("cloudwatch.custom_metric").cost(10001)
         Decimal('3000.10')
         """
         remaining, floor, total = Decimal(quantity), 0, Decimal(0)

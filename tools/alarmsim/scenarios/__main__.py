@@ -52,8 +52,12 @@ def environment(env: str, alarms, cfg) -> Environment:
 
     Example
     -------
-    >>> environment("prod", load_alarms(["cdk.out/prod"]), None).prefix  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> from tools.alarmsim.model import AlarmSet
+    >>> environment("dev", AlarmSet(), None).prefix  # no config: no prefix
     ''
+    >>> environment("dev", AlarmSet(), load_config("dev")).prefix
+    'watchtower-dev-'
     """
     if cfg is None:
         # No config: the services are unknown, but the names still say which alarms are the monitoring's own

@@ -210,7 +210,17 @@ def generate(env: Environment, scenario: Scenario, seed: int, onset: int, hit: s
 
     Example
     -------
-    >>> generate(env, scenarios()[2], 0, ONSET, {"orders"}).keys()  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> from tools.alarmsim.scenarios.__main__ import environment
+    >>> from tools.alarmsim.scenarios.catalog import scenarios
+    >>> from tools.alarmsim.template import alarms_from_templates
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> alarms = alarms_from_templates({"app": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
+    ...                                                             "Properties": props}}}})
+    >>> env = environment("dev", alarms, load_config("dev"))
+    >>> generate(env, scenarios()[2], 0, ONSET, {"demo"}).keys()
+    [MetricKey(namespace='app', metric_name='Errors', dimensions=())]
     """
     first = onset - WARMUP_MINUTES
     length = WARMUP_MINUTES + scenario.duration + 1
@@ -247,7 +257,17 @@ def run_seed(env: Environment, scenario: Scenario, seed: int) -> SeedOutcome | N
 
     Example
     -------
-    >>> run_seed(env, scenarios()[2], seed=0).pages  # doctest: +SKIP
+    >>> from config.loader import load_config
+    >>> from tools.alarmsim.scenarios.__main__ import environment
+    >>> from tools.alarmsim.scenarios.catalog import scenarios
+    >>> from tools.alarmsim.template import alarms_from_templates
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> alarms = alarms_from_templates({"app": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
+    ...                                                             "Properties": props}}}})
+    >>> env = environment("dev", alarms, load_config("dev"))
+    >>> run_seed(env, scenarios()[2], seed=0).pages  # nothing generates app/Errors: no page
+    {}
     """
     timing = _onset(env, scenario)
     if timing is None:

@@ -115,8 +115,19 @@ def judge(env: Environment, scenario: Scenario, outcomes: Sequence[SeedOutcome |
 
     Example
     -------
-    >>> judge(env, scenario, [run_seed(env, scenario, s) for s in range(20)]).verdict  # doctest: +SKIP
-    'pass'
+    >>> from config.loader import load_config
+    >>> from tools.alarmsim.scenarios.__main__ import environment
+    >>> from tools.alarmsim.scenarios.catalog import scenarios
+    >>> from tools.alarmsim.template import alarms_from_templates
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> alarms = alarms_from_templates({"app": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
+    ...                                                             "Properties": props}}}})
+    >>> env = environment("dev", alarms, load_config("dev"))
+    >>> from tools.alarmsim.scenarios.runner import run_seed
+    >>> scenario = scenarios()[2]
+    >>> judge(env, scenario, [run_seed(env, scenario, s) for s in range(3)]).verdict
+    'n/a'
     """
     if scenario.environments == "dev" and not env.dev_like:
         return ScenarioVerdict(scenario, "n/a", "a dev-environment scenario")
@@ -205,8 +216,20 @@ def family_goal(env: Environment, verdicts: Sequence[ScenarioVerdict]) -> Goal:
 
     Example
     -------
-    >>> family_goal(env, verdicts).ok  # doctest: +SKIP
-    True
+    >>> from config.loader import load_config
+    >>> from tools.alarmsim.scenarios.__main__ import environment
+    >>> from tools.alarmsim.scenarios.catalog import scenarios
+    >>> from tools.alarmsim.template import alarms_from_templates
+    >>> props = {"AlarmName": "errors", "Namespace": "app", "MetricName": "Errors", "Statistic": "Sum",
+    ...          "Period": 60, "EvaluationPeriods": 1, "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}
+    >>> alarms = alarms_from_templates({"app": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
+    ...                                                             "Properties": props}}}})
+    >>> env = environment("dev", alarms, load_config("dev"))
+    >>> from tools.alarmsim.scenarios.runner import run_seed
+    >>> scenario = scenarios()[2]
+    >>> verdicts = [judge(env, scenario, [run_seed(env, scenario, 0)])]
+    >>> family_goal(env, verdicts).ok  # the errors alarm never reaches ALARM
+    False
     """
     from tools.alarmsim.scenarios.runner import family_of
     every = {family_of(a.name) for a in env.alarms.metric_alarms}
