@@ -83,7 +83,8 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     stacks.update(telemetry.stacks)
     # Monitoring: the maintenance switch, then one stack per service (plus part stacks for big ones).
 
-    stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=placed_props(cfg, props),
+    plan = plan_environment(cfg)  # once: the monitoring stacks and the dashboards render the same plan
+    stacks.update(build_monitoring(app, cfg, topics=alerting.topics, props=placed_props(cfg, props), plan=plan,
                                    extra_children=telemetry.canary_children, canaries=telemetry.canaries,
                                    log_group_stacks=[stacks[k] for k in ("Logs", "DemoService") if k in stacks]))
     place_monitoring(cfg, stacks, switch_arn=regional_switch_arn(cfg))  # source accounts' metrics, regional switch
@@ -98,7 +99,6 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     # Dashboards come last: they chart what the plan says the stacks above create, plus the alarms of stacks
     # outside the plan (router health, cost) and the router's and canaries' deployed names.
 
-    plan = plan_environment(cfg)
     stacks["Dashboards"] = DashboardsStack(
         app, stack_name(cfg, "Dashboards"), cfg=cfg, plan=plan,
         **outside_plan(cfg, plan, stacks.values()),
