@@ -17,9 +17,10 @@ from dashboards.common import SEVERITY_COLORS, region_of, runbook_links, title_b
 from dashboards.inventory import ServiceView, services_of
 from dashboards.layout import HEADER_HEIGHT, Grid
 from dashboards.model import AlarmRef, AppResources
-from dashboards.slo_console import native_slo_name, slo_console_url
+from dashboards.slo_console import slo_console_url
 from dashboards.widgets import REGION_PLACEHOLDER, alarm_status, annotation, expression, graph, metric, single_value
 from plan.model import Plan
+from plan.naming import native_slo_name
 
 __all__ = ["build", "TIME_RANGE", "PAGE_WINDOWS", "TICKET_WINDOWS", "SLO_FAMILIES", "bad_ratio_inputs"]
 
@@ -96,7 +97,7 @@ def _console_links(cfg: EnvironmentConfig, view: ServiceView, region: str) -> st
     slis = [sli for sli, objective in (("availability", view.availability_slo), ("latency", view.latency_slo))
             if objective]
     console_region = None if region == REGION_PLACEHOLDER else region  # a token cannot sit inside a link
-    links = " · ".join(f"[{sli}]({slo_console_url(console_region, native_slo_name(cfg.app, cfg.env, view.name, sli))})"
+    links = " · ".join(f"[{sli}]({slo_console_url(console_region, native_slo_name(cfg, view.name, sli))})"
                        for sli in slis)
     return f"\nIn the CloudWatch console (Application Signals SLOs): {links}" if links else ""
 

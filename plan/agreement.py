@@ -107,13 +107,15 @@ def alarms_of_directory(directory: str | Path) -> dict[str, dict[str, Any]]:
     return alarms_of_templates(json.loads(p.read_text(encoding="utf-8")) for p in paths)
 
 
-def _topics(plan: Plan, severities: Iterable[str]) -> list[str]:
-    by_severity = dict(plan.topics)
+def _topics(plan: Plan, severities: Iterable[str], service: str) -> list[str]:
+    # An alarm notifies the topics of its own region: a service in another region has that region's topics.
+    by_severity = plan.topics_in(plan.region_of(service))
     return sorted(by_severity[s] for s in severities)  # type: ignore[index]
 
 
 def _metric(plan: Plan, a: AlarmPlan) -> dict[str, Any]:
-    entry: dict[str, Any] = {"actions": _topics(plan, a.actions), "ok_actions": _topics(plan, a.ok_actions),
+    entry: dict[str, Any] = {"actions": _topics(plan, a.actions, a.service),
+                             "ok_actions": _topics(plan, a.ok_actions, a.service),
                              "threshold": float(a.value), "comparison": a.comparison.value,
                              "evaluation_periods": a.threshold.evaluation_periods, "missing": a.missing.value,
                              "datapoints": a.threshold.datapoints}
@@ -126,7 +128,8 @@ def _metric(plan: Plan, a: AlarmPlan) -> dict[str, Any]:
 
 
 def _composite(plan: Plan, c: CompositePlan) -> dict[str, Any]:
-    return {"type": "composite", "actions": _topics(plan, c.actions), "ok_actions": _topics(plan, c.ok_actions),
+    return {"type": "composite", "actions": _topics(plan, c.actions, c.service),
+            "ok_actions": _topics(plan, c.ok_actions, c.service),
             "rule": _rule_text(c.rule), "suppressor": c.suppressor}
 
 

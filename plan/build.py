@@ -33,8 +33,8 @@ from plan.model import (
     SloPlan,
     SloWindow,
 )
-from plan.naming import alarm_name, describe, resource_name, runbook_url
-from plan.regions import unpinned_resources
+from plan.naming import alarm_name, describe, native_slo_name, resource_name, runbook_url
+from plan.regions import regional_topic_name, unpinned_resources
 from plan.signals import MathSpec, Signal, metric
 from plan.slo import (
     BURN_PAIRS,
@@ -489,12 +489,17 @@ def _slo(b: _Builder, service: ServiceConfig, source: SliSource, base_url: str, 
         pages.append(page.name)
         tickets.append(ticket.name)
         b.slos.append(SloPlan(service=service.name, sli=sli, objective=objective, source=source,
-                              windows=tuple(w.windows), pairs=tuple(pair_names), page=page.name, ticket=ticket.name))
+                              windows=tuple(w.windows), pairs=tuple(pair_names), page=page.name, ticket=ticket.name,
+                              native_name=native_slo_name(b.cfg, service.name, sli) if slo.native else None))
     return pages, tickets
 
 
 def _service(b: _Builder, service: ServiceConfig, maintenance: str) -> ServicePlan:
     cfg = b.cfg
+    region = service.region or cfg.region
+    if cfg.organization is not None and region != cfg.region:
+        # Composites are held by the switch of their own region (a suppressor cannot be in another region).
+        maintenance = maintenance_alarm_name(cfg, region)
     resources, discovery = discover_service(service)
     # Kinds whose metrics exist in another region only are alarmed on there (stacks/pinned_monitoring_stack.py).
     resources = unpinned_resources(resources, home=cfg.region)
@@ -548,7 +553,10 @@ def _service(b: _Builder, service: ServiceConfig, maintenance: str) -> ServicePl
     objectives = SloObjectives(slo.availability, slo.latency, slo.latency_threshold_ms) if slo else None
     return ServicePlan(name=service.name, resources=planned, parts=max(parts, default=1), sli_source=source,
                        objectives=objectives, runbook_base_url=base_url,
-                       skipped=tuple(discovery.skipped) if discovery else (), config=service)
+                       skipped=tuple(discovery.skipped) if discovery else (), config=service,
+                       account=service.account, region=region,
+                       account_id=cfg.organization.accounts[service.account]
+                       if cfg.organization is not None and service.account else None)
 
 
 def maintenance_alarm(cfg: EnvironmentConfig, region: str | None = None) -> AlarmPlan:
@@ -650,5 +658,11 @@ def plan_environment(cfg: EnvironmentConfig) -> Plan:
     maintenance = _maintenance(b)
     services = tuple(_service(b, service, maintenance) for service in cfg.services)
     topics = tuple((severity, resource_name(cfg, "alerts", severity)) for severity in Severity)
+    # Alarms notify topics of their own region only: each other region with services has its own.
+    other_regions = dict.fromkeys(s.region for s in services if s.region and s.region != cfg.region)
+    regional = tuple((region, tuple((severity, regional_topic_name(cfg, region, severity)) for severity in Severity))
+                     for region in other_regions)
+    accounts = tuple(cfg.organization.accounts.items()) if cfg.organization is not None else ()
     return b.finish(dict(schema_version=SCHEMA_VERSION, app=cfg.app, env=cfg.env, region=cfg.region,
-                         topics=topics, maintenance=maintenance, services=services))
+                         topics=topics, maintenance=maintenance, services=services, regional_topics=regional,
+                         accounts=accounts))

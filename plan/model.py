@@ -5,6 +5,7 @@ Field names are a contract: dashboards, the cost estimate, the scenario runner a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
 
 from plan.catalog import Threshold
@@ -48,7 +49,9 @@ class SloObjectives:
 class ServicePlan:
     """A service: its resources (listed and discovered), how many monitoring stacks (``parts``) hold them,
     the SLI ``source`` and ``objectives`` of its SLO (None without one), the base URL of its runbooks, what
-    discovery skipped (one line each), and the config it came from."""
+    discovery skipped (one line each), and the config it came from. ``account`` / ``account_id`` name the source
+    account it runs in (None: the environment's own account) and ``region`` the region its alarms live in (None:
+    the environment's, when that is not set either)."""
 
     name: str
     resources: tuple[ResourcePlan, ...]
@@ -58,6 +61,9 @@ class ServicePlan:
     runbook_base_url: str
     skipped: tuple[str, ...]
     config: Any
+    account: str | None = None
+    account_id: str | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -164,8 +170,9 @@ class SloWindow:
 
 @dataclass(frozen=True)
 class SloPlan:
-    """One SLI of a service's SLO: ``objective`` percent, its windows and pair composites, and the ``page``
-    (child of the paging composite) and ``ticket`` (warning topic) composites."""
+    """One SLI of a service's SLO: ``objective`` percent, its windows and pair composites, the ``page``
+    (child of the paging composite) and ``ticket`` (warning topic) composites, and ``native_name``, the name of its
+    Application Signals SLO (None when the service sets ``slo.native: false``)."""
 
     service: str
     sli: str
@@ -175,11 +182,16 @@ class SloPlan:
     pairs: tuple[str, ...]
     page: str
     ticket: str
+    native_name: str | None = None
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything one environment monitors. See the package docstring for what each part holds."""
+    """Everything one environment monitors. See the package docstring for what each part holds.
+
+    ``regional_topics`` holds the alert topics of each region other than the home one that has services (alarms
+    notify topics of their own region only), and ``accounts`` the organization's source accounts by name (empty
+    without an ``organization:`` section)."""
 
     schema_version: int
     app: str
@@ -191,6 +203,8 @@ class Plan:
     alarms: tuple[AlarmPlan, ...]
     composites: tuple[CompositePlan, ...]
     slos: tuple[SloPlan, ...]
+    regional_topics: tuple[tuple[str, tuple[tuple[Severity, str], ...]], ...] = ()
+    accounts: tuple[tuple[str, str], ...] = ()
 
     def service(self, name: str) -> ServicePlan:
         """The service called ``name``."""
@@ -203,6 +217,29 @@ class Plan:
     def composites_of(self, service: str, stack: str | None = None) -> tuple[CompositePlan, ...]:
         """The composites of ``service`` (of one ``stack`` when given), children before parents."""
         return tuple(c for c in self.composites if c.service == service and (stack is None or c.stack == stack))
+
+    @cached_property
+    def _regions(self) -> dict[str, str | None]:
+        return {s.name: s.region for s in self.services}
+
+    def region_of(self, service: str) -> str | None:
+        """The region the alarms of ``service`` live in (the home region for the environment's own switch)."""
+        return self._regions.get(service) or self.region
+
+    def topics_in(self, region: str | None) -> dict[Severity, str]:
+        """The topic name of each severity in ``region`` (the home topics for the home region or None).
+
+        Example
+        -------
+        >>> from config.loader import load_config
+        >>> from plan.build import plan_environment
+        >>> plan_environment(load_config("prod")).topics_in(None)["critical"]
+        'watchtower-prod-alerts-critical'
+        """
+        regional = dict(self.regional_topics)
+        if region is None or region == self.region or region not in regional:
+            return dict(self.topics)
+        return dict(regional[region])
 
     def thresholds(self) -> dict[str, float]:
         """What every non-anomaly metric alarm compares, by alarm name (the line a graph draws)."""

@@ -16,7 +16,8 @@ import re
 
 from config.schema import EnvironmentConfig
 
-__all__ = ["alarm_name", "service_label", "name_part", "resource_name", "runbook_url", "describe", "MAX_DESCRIPTION"]
+__all__ = ["alarm_name", "service_label", "name_part", "resource_name", "native_slo_name", "runbook_url", "describe",
+           "MAX_DESCRIPTION"]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 MAX_DESCRIPTION = 1024  # CloudWatch's AlarmDescription limit
@@ -55,6 +56,21 @@ def service_label(cfg: EnvironmentConfig, service: str) -> str:
         cached = _ACCOUNTS[id(cfg)] = (cfg, {s.name: s.account for s in cfg.services if s.account})
     account = cached[1].get(service)
     return f"{account}-{service}" if account else service
+
+
+def native_slo_name(cfg: EnvironmentConfig, service: str, sli: str) -> str:
+    """``{app}-{env}-{service label}-{sli}``, the name of a service's Application Signals SLO: unique per account
+    and region (a source-account service carries its account, as its alarms do), within Application Signals'
+    pattern (letters, digits, ``-._`` and spaces, at most 128 characters). Stable: renaming replaces the SLO and
+    loses its attainment history.
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> native_slo_name(load_config("prod"), "orders", "availability")
+    'watchtower-prod-orders-availability'
+    """
+    return f"{cfg.app}-{cfg.env}-{service_label(cfg, service)}-{sli}"
 
 
 def resource_name(cfg: EnvironmentConfig, *parts: str) -> str:

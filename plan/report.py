@@ -5,27 +5,34 @@ removal bumps it)::
 
     schema_version  int (1)
     app, env, region  str
-    topics          {severity: topic name}     where each severity's notifications go
+    topics          {severity: topic name}     where each severity's notifications go (home region)
+    regional_topics {region: {severity: topic name}}  the topics of each other region with services
+    accounts        {name: account id}         the organization's source accounts (empty without organization:)
     maintenance     str                        the manual maintenance switch (suppressor of people-reaching composites)
-    services        [{name, parts, runbook_base_url, skipped: [str],
+    services        [{name, account (name) | null, account_id | null, region | null, parts, runbook_base_url,
+                      skipped: [str],
                       sli_source: {resource, namespace, dimensions: {name: value}, requests, errors, latency} | null,
                       objectives: {availability, latency, latency_threshold_ms} | null,
                       resources: [{kind, name, label, discovered, log_group, part}]}]
-    alarms          [{name, service, resource, kind, family, severity, type (metric|math|anomaly|log),
+    alarms          [{name, service, account | null, region | null, resource, kind, family, severity,
+                      type (metric|math|anomaly|log),
                       value (what the alarm compares), unit, comparison, missing, period, evaluation_periods,
                       datapoints, min_requests, min_bad, what, signal (see below) | null,
                       actions: [topic], ok_actions: [topic], composites: [name], reaches: [topic], pages: bool,
                       stack, description, runbook_url}]
-    composites      [{name, service, resource, family, severity, rule (CloudWatch's text, names for ARNs),
+    composites      [{name, service, account | null, region | null, resource, family, severity,
+                      rule (CloudWatch's text, names for ARNs),
                       children: [name], suppressor | null, actions: [topic], ok_actions: [topic],
                       composites: [name], reaches: [topic], pages: bool, stack, description, runbook_url}]
     slos            [{service, sli, objective, source, windows: [{pair, which, seconds, alarm}], pairs: [name],
-                      page, ticket}]
+                      page, ticket, native_name (the Application Signals SLO) | null}]
 
 A signal is ``{metric: M, scale, percentile, anomaly}`` where M is ``{namespace, name, dimensions: {..},
 statistic, period, label}`` or ``{expression, using: {id: M}, period, label}``. ``actions`` are the topics an
 entry notifies itself; ``reaches`` adds those of the composites above it, and ``pages`` is true when the
-critical topic is among them.
+critical topic is among them. Topics are named as in the entry's region (a service in another region notifies that
+region's topics). A service's ``account`` is the name it sets (its alarm names carry it); null is the
+environment's own account.
 
 Example
 -------
@@ -92,12 +99,21 @@ def _reaches(plan: Plan) -> dict[str, set[Severity]]:
 
 def plan_json(plan: Plan) -> dict[str, Any]:
     """The plan as the JSON document the module docstring describes."""
-    topics = {str(severity): name for severity, name in plan.topics}
     reaches = _reaches(plan)
+    by_region: dict[str | None, dict[str, str]] = {
+        region: {str(s): name for s, name in plan.topics_in(region).items()}
+        for region in {plan.region, *(r for r, _ in plan.regional_topics)}}
+    accounts = {s.name: s.account for s in plan.services}
+
+    def where(service: str) -> tuple[str | None, str | None, dict[str, str]]:
+        region = plan.region_of(service)
+        return accounts.get(service), region, by_region[region]
 
     def alarm(a: AlarmPlan) -> dict[str, Any]:
         t = a.threshold
-        return {"name": a.name, "service": a.service, "resource": a.resource, "kind": a.kind, "family": a.family,
+        account, region, topics = where(a.service)
+        return {"name": a.name, "service": a.service, "account": account, "region": region,
+                "resource": a.resource, "kind": a.kind, "family": a.family,
                 "severity": str(a.severity), "type": a.type, "value": a.value, "unit": a.unit,
                 "comparison": a.comparison.value, "missing": a.missing.value,
                 "period": a.signal.period if a.signal else t.period, "evaluation_periods": t.evaluation_periods,
@@ -108,7 +124,9 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                 "stack": a.stack, "description": a.description, "runbook_url": a.runbook_url}
 
     def composite(c: CompositePlan) -> dict[str, Any]:
-        return {"name": c.name, "service": c.service, "resource": c.resource, "family": c.family,
+        account, region, topics = where(c.service)
+        return {"name": c.name, "service": c.service, "account": account, "region": region,
+                "resource": c.resource, "family": c.family,
                 "severity": str(c.severity), "rule": c.rule.text(), "children": list(c.children),
                 "suppressor": c.suppressor, "actions": [topics[s] for s in c.actions],
                 "ok_actions": [topics[s] for s in c.ok_actions], "composites": list(c.composites),
@@ -119,7 +137,8 @@ def plan_json(plan: Plan) -> dict[str, Any]:
     for s in plan.services:
         source = s.sli_source
         services.append({
-            "name": s.name, "parts": s.parts, "runbook_base_url": s.runbook_base_url, "skipped": list(s.skipped),
+            "name": s.name, "account": s.account, "account_id": s.account_id, "region": s.region, "parts": s.parts,
+            "runbook_base_url": s.runbook_base_url, "skipped": list(s.skipped),
             "sli_source": None if source is None else {
                 "resource": source.resource, "namespace": source.namespace, "dimensions": dict(source.dimensions),
                 "requests": source.requests, "errors": source.errors, "latency": source.latency},
@@ -130,11 +149,14 @@ def plan_json(plan: Plan) -> dict[str, Any]:
                            "log_group": r.log_group, "part": r.part} for r in s.resources]})
     return {
         "schema_version": SCHEMA_VERSION, "app": plan.app, "env": plan.env, "region": plan.region,
-        "topics": topics, "maintenance": plan.maintenance, "services": services,
+        "topics": by_region[plan.region], "maintenance": plan.maintenance,
+        "regional_topics": {region: by_region[region] for region, _ in plan.regional_topics},
+        "accounts": dict(plan.accounts), "services": services,
         "alarms": [alarm(a) for a in plan.alarms], "composites": [composite(c) for c in plan.composites],
         "slos": [{"service": o.service, "sli": o.sli, "objective": o.objective, "source": o.source.resource,
                   "windows": [{"pair": w.pair, "which": w.which, "seconds": w.seconds, "alarm": w.alarm}
-                              for w in o.windows], "pairs": list(o.pairs), "page": o.page, "ticket": o.ticket}
+                              for w in o.windows], "pairs": list(o.pairs), "page": o.page, "ticket": o.ticket,
+                  "native_name": o.native_name}
                  for o in plan.slos],
     }
 
@@ -184,8 +206,15 @@ def inventory(doc: Mapping[str, Any]) -> list[str]:
     for name, alarms in by_service.items():
         service = services.get(name)
         head = f"\n{name}"
+        shown = name  # the service as its names show it
         if service:
             discovered = sum(r["discovered"] for r in service["resources"])
+            if service.get("account"):
+                shown = f"{service['account']}-{name}"
+            if doc.get("accounts"):
+                account = (f"account {service['account']} ({service['account_id']})" if service.get("account")
+                           else "the monitoring account")
+                head += f" in {account}, {service.get('region') or doc['region']}"
             head += (f": {len(service['resources'])} resources ({discovered} discovered), "
                      f"{service['parts']} stack(s)")
         lines.append(head)
@@ -197,7 +226,7 @@ def inventory(doc: Mapping[str, Any]) -> list[str]:
             via = "-"
             if a["pages"]:
                 chain = [c for c in a["composites"] if composites.get(c, {}).get("pages")]
-                via = chain[0].removeprefix(f"{doc['app']}-{doc['env']}-{name}-") if chain else "-"
+                via = chain[0].removeprefix(f"{doc['app']}-{doc['env']}-{shown}-") if chain else "-"
             label = f"{a['resource']} {a['family']}"
             lines.append(f"  {label:<58} {a['severity']:<8} {threshold:<16} {window:<18} {reaches:<9} {via}")
             lines.append(f"      watches: {a['what']}")

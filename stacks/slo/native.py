@@ -14,7 +14,7 @@ from constructs import Construct
 
 from config.schema import EnvironmentConfig
 from config.services import ServiceConfig, ServiceResources
-from dashboards.slo_console import native_slo_name
+from plan.naming import native_slo_name
 from plan.slo import BURN_PAIRS, SliSource, pick_source
 from stacks.slo.exclusions import exclusion_windows
 
@@ -94,7 +94,7 @@ class NativeSlos(Construct):
                     else f"requests slower than {slo.latency_threshold_ms} ms")
             self.slos[sli] = appsignals.CfnServiceLevelObjective(
                 self, sli.title(),
-                name=native_slo_name(cfg.app, cfg.env, service.name, sli),
+                name=native_slo_name(cfg, service.name, sli),
                 description=(f"{sli} of service {service.name} at {source.resource}: {objective:g}% of requests "
                              f"good over a rolling {slo.period_days} days (bad = {what}). Pages come from the "
                              f"{sli} burn-rate alarms, not from this SLO."),

@@ -188,3 +188,31 @@ def test_every_alarm_of_the_other_region_notifies_that_regions_topics_which_reac
     to_router = [s for s in subscriptions if s["Properties"]["Protocol"] == "lambda"]
     assert len(to_router) >= 3
     assert all("eu-west-1" in json.dumps(s["Properties"]["Endpoint"]) for s in to_router)
+
+
+def test_the_plan_and_the_templates_agree_alarm_for_alarm_across_accounts_and_regions(org):
+    # GIVEN services in three source accounts and two regions, and the plan of the same config
+    from plan.agreement import PLANNED_STACKS, alarms_of_plan, alarms_of_templates, differences
+    from plan.build import plan_environment
+
+    deployed = alarms_of_templates(t for name, t in org.templates.items() if PLANNED_STACKS.search(name))
+    planned = alarms_of_plan(plan_environment(org.cfg))
+    # THEN names, thresholds, windows and actions agree, including the other region's topics and switch
+    assert len(deployed) > 100
+    assert differences(planned, deployed) == []
+    ledger = planned["watchtower-org-payments-ledger-service-Critical-critical"]
+    assert ledger["actions"] == ["watchtower-org-alerts-us-east-1-critical"]
+    assert ledger["suppressor"] == "watchtower-org-all-maintenance-us-east-1-Maintenance-info"
+
+
+def test_application_signals_slos_carry_the_account_and_are_named_as_the_plan_says(org):
+    from plan.build import plan_environment
+
+    deployed = {r["Properties"]["Name"] for t in org.templates.values() for r in t["Resources"].values()
+                if r["Type"] == "AWS::ApplicationSignals::ServiceLevelObjective"}
+    planned = {s.native_name for s in plan_environment(org.cfg).slos}
+    assert deployed == planned == {"watchtower-org-shop-checkout-availability", "watchtower-org-shop-checkout-latency",
+                                   "watchtower-org-payments-ledger-availability"}
+    # the SLO dashboard links each to its console page by the same name
+    dashboards = json.dumps(org.templates["watchtower-org-Dashboards"])
+    assert "application-signals:slo/watchtower-org-shop-checkout-availability" in dashboards

@@ -66,3 +66,45 @@ def test_plan_json_lands_where_git_ignores_it():
         pytest.skip("not a git work tree (an exported copy)")
     ignored = subprocess.run(["git", "check-ignore", "-q", "cdk.out/prod/plan.json"], cwd=REPO)
     assert ignored.returncode == 0
+
+
+def _org_doc() -> dict:
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "organization"
+    return plan_json(plan_environment(load_config("org", fixtures)))
+
+
+def test_plan_json_says_which_account_and_region_each_service_and_alarm_lives_in():
+    # GIVEN the organization example: services in source accounts, one in another region
+    doc = _org_doc()
+    services = {s["name"]: s for s in doc["services"]}
+    # THEN each service names its account (and id) and region; a monitoring-account service has none
+    assert (services["ledger"]["account"], services["ledger"]["account_id"], services["ledger"]["region"]) == (
+        "payments", "333333333333", "us-east-1")
+    assert (services["status"]["account"], services["status"]["region"]) == (None, "eu-west-1")
+    assert doc["accounts"] == {"shop": "222222222222", "payments": "333333333333", "legacy": "444444444444"}
+    # AND every alarm and composite of a source-account service carries the account in its name and fields
+    for entry in doc["alarms"] + doc["composites"]:
+        account = services.get(entry["service"], {}).get("account")
+        assert entry["account"] == account
+        if account:
+            assert entry["name"].startswith(f"watchtower-org-{account}-{entry['service']}-"), entry["name"]
+    # AND an alarm of the other region reaches that region's topics, the ones it really notifies
+    page = next(c for c in doc["composites"] if c["name"] == "watchtower-org-payments-ledger-service-Critical-critical")
+    assert page["region"] == "us-east-1" and page["actions"] == ["watchtower-org-alerts-us-east-1-critical"]
+    assert page["pages"]
+    assert doc["regional_topics"]["us-east-1"]["critical"] == "watchtower-org-alerts-us-east-1-critical"
+    slo = next(s for s in doc["slos"] if s["service"] == "ledger")
+    assert slo["native_name"] == "watchtower-org-payments-ledger-availability"
+
+
+def test_the_inventory_heads_each_service_with_its_account_and_region():
+    from plan.report import inventory
+
+    lines = [line.strip("\n") for line in inventory(_org_doc())]
+    head = "ledger in account payments (333333333333), us-east-1: 2 resources (0 discovered), 1 stack(s)"
+    assert head in lines
+    assert any(line.startswith("status in the monitoring account, eu-west-1:") for line in lines)
+    # the composite that pages is shown without the service's name prefix, account included
+    assert lines[lines.index(head) + 2].rstrip().endswith(" service-Critical-critical")
