@@ -17,6 +17,7 @@ CDK_ARGS := --app "$(PY) app.py" -c env=$(ENV)
 help:
 	@echo "make synth ENV=dev|staging|prod   synthesize (no AWS credentials needed) and summarize"
 	@echo "make plan ENV=prod                what ENV monitors (alarms, thresholds, who is reached) + cdk.out/ENV/plan.json"
+	@echo "  make plan|cost|simulate ... ACCOUNT=name REGION=r   only the services of that account and/or region"
 	@echo "make lint                         ruff (and the type checker) over the app's code"
 	@echo "make test                         install everything, lint, synthesize every environment, run the suite"
 	@echo "make preflight ENV=prod           check the account can take the deploy (needs credentials)"
@@ -59,9 +60,11 @@ synth: setup
 
 # The monitoring plan of ENV without synthesizing: per service each alarm, its severity, threshold and window, whom
 # it reaches and which composite pages; the same as JSON in cdk.out/ENV/plan.json (python -m plan diff compares two).
+# ACCOUNT=name (or id) and/or REGION=r restrict make plan, make cost and make simulate to those services.
+SCOPE_ARGS = $(if $(ACCOUNT),--account $(ACCOUNT)) $(if $(REGION),--region $(REGION))
 .PHONY: plan
 plan: setup
-	@$(PY) -m plan $(ENV)
+	@$(PY) -m plan $(ENV) $(SCOPE_ARGS)
 
 # ruff, then mypy over the app (plan/ once it exists) and over each Lambda as Lambda imports it (tools/lint.py).
 lint: setup
@@ -125,7 +128,7 @@ preview: synth
 .PHONY: cost
 cost: setup
 	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
-	@$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) $(if $(filter 1,$(REPORT)),--tracked)
+	@$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) $(if $(filter 1,$(REPORT)),--tracked) $(SCOPE_ARGS)
 
 # Alert routing: replay the router's dead-letter queue through the router (needs AWS credentials).
 .PHONY: redrive
@@ -139,7 +142,7 @@ redrive: setup
 .PHONY: simulate report
 simulate: setup
 	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
-	$(PY) -m tools.alarmsim.scenarios --env $(ENV) --templates $(OUT) $(if $(filter 1,$(REPORT)),--report) $(if $(SEEDS),--seeds $(SEEDS))
+	$(PY) -m tools.alarmsim.scenarios --env $(ENV) --templates $(OUT) $(if $(filter 1,$(REPORT)),--report) $(if $(SEEDS),--seeds $(SEEDS)) $(SCOPE_ARGS)
 
 report:
 	$(MAKE) --no-print-directory simulate ENV=$(ENV) REPORT=1

@@ -52,13 +52,13 @@ orders orders-create HighErrorRate warning: 5 % -> 3 %
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from plan.enums import Severity
 from plan.model import AlarmPlan, CompositePlan, Plan
 from plan.signals import MathSpec, MetricLike, MetricSpec, Signal
 
-__all__ = ["plan_json", "inventory", "describe_changes", "SCHEMA_VERSION"]
+__all__ = ["plan_json", "inventory", "restrict", "describe_changes", "SCHEMA_VERSION"]
 
 SCHEMA_VERSION = 1
 
@@ -196,7 +196,10 @@ def inventory(doc: Mapping[str, Any]) -> list[str]:
     >>> lines[0]
     'watchtower prod (eu-west-1): 188 alarms, 39 composites; pages go to watchtower-prod-alerts-critical'
     """
-    lines = [f"{doc['app']} {doc['env']} ({doc['region']}): {len(doc['alarms'])} alarms, "
+    scope = doc.get("scope")
+    where = f" ({doc['region']})" if not scope else f" ({scope['label']}: {len(doc['services'])} of " \
+        f"{scope['services']} services)"
+    lines = [f"{doc['app']} {doc['env']}{where}: {len(doc['alarms'])} alarms, "
              f"{len(doc['composites'])} composites; pages go to {doc['topics']['critical']}"]
     by_service: dict[str, list[Mapping[str, Any]]] = {}
     for a in doc["alarms"]:
@@ -235,6 +238,25 @@ def inventory(doc: Mapping[str, Any]) -> list[str]:
             lines.append(f"  composite {c['name']}: any of {len(c['children'])} -> "
                          f"{','.join(_short(t) for t in c['actions'])}{held}")
     return lines
+
+
+def restrict(doc: Mapping[str, Any], services: Sequence[str], label: str) -> dict[str, Any]:
+    """``doc`` with only the services named (their alarms, composites and SLOs); ``scope`` says what was chosen.
+
+    Example
+    -------
+    >>> from config.loader import load_config
+    >>> from plan.build import plan_environment
+    >>> doc = restrict(plan_json(plan_environment(load_config("prod"))), ["payments"], "region eu-west-1")
+    >>> inventory(doc)[0]  # doctest: +ELLIPSIS
+    'watchtower prod (region eu-west-1: 1 of 3 services): ... alarms, ... composites; pages go to ...'
+    """
+    keep = set(services)
+    return {**doc, "scope": {"label": label, "services": len(doc["services"])},
+            "services": [s for s in doc["services"] if s["name"] in keep],
+            "alarms": [a for a in doc["alarms"] if a["service"] in keep],
+            "composites": [c for c in doc["composites"] if c["service"] in keep],
+            "slos": [o for o in doc["slos"] if o["service"] in keep]}
 
 
 def _key(a: Mapping[str, Any]) -> str:

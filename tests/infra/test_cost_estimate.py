@@ -37,3 +37,21 @@ def test_synth_report_prints_the_same_total_as_the_estimate(synth, capsys):
     assert synth_report.main([str(outdir)]) == 0
     # THEN its last line is the estimated monthly total
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith(f"Estimated monthly cost: ${expected} ")
+
+
+def test_make_cost_for_the_home_region_prints_the_services_there_and_refuses_accounts(synth, capsys):
+    from tools.cost_estimate.__main__ import main
+
+    outdir = str(synth.result("prod").outdir)
+    # WHEN prod is priced for its own region (prod has no organization: every service runs there)
+    assert main([outdir, "--env", "prod", "--region", "eu-west-1"]) == 0
+    printed = capsys.readouterr().out
+    # THEN the title says so, every service is listed, and what they share is named as left out
+    assert "deploys for region eu-west-1" in printed.splitlines()[0]
+    assert "Only region eu-west-1: orders, payments, notifications. Left out: 0 other service(s) ($0.00)" in printed
+    # AND an account, or another region, is one line and exit 2, as is asking to track part of the bill
+    assert main([outdir, "--env", "prod", "--account", "shop"]) == 2
+    assert capsys.readouterr().err.startswith("cost estimate: prod has no organization: section")
+    assert main([outdir, "--env", "prod", "--region", "us-east-1"]) == 2
+    assert capsys.readouterr().err == "cost estimate: unknown region 'us-east-1' in prod: its services run in eu-west-1\n"
+    assert main([outdir, "--env", "prod", "--region", "eu-west-1", "--tracked"]) == 2

@@ -161,9 +161,9 @@ def test_fleet_alarms_query_every_linked_account_per_region_and_name_the_contrib
 
 
 def test_fleet_alarms_are_priced_per_metric_analyzed(org):
+    from stacks.organization.fleet import METRICS_ANALYZED_KEY as written
     from tools.cost_estimate.estimate import estimate
     from tools.cost_estimate.fleet import METRICS_ANALYZED_KEY
-    from stacks.organization.fleet import METRICS_ANALYZED_KEY as written
 
     assert written == METRICS_ANALYZED_KEY  # the estimate reads what the stacks write
     bill = estimate(org.templates, org.cfg.cost.estimate)
@@ -216,3 +216,46 @@ def test_application_signals_slos_carry_the_account_and_are_named_as_the_plan_sa
     # the SLO dashboard links each to its console page by the same name
     dashboards = json.dumps(org.templates["watchtower-org-Dashboards"])
     assert "application-signals:slo/watchtower-org-shop-checkout-availability" in dashboards
+
+
+@pytest.mark.parametrize("account, region, services", [("shop", None, ["checkout"]),
+                                                        (None, "us-east-1", ["ledger", "reports"])])
+def test_make_cost_for_an_account_or_region_adds_up_its_services_only(org, account, region, services):
+    from plan.scope import scope_label, scope_services
+    from tools.cost_estimate.estimate import estimate_dir, scoped_bill
+
+    # GIVEN the whole bill, split per monitored service
+    bill = estimate_dir(org.outdir, "org", cfg=org.cfg)
+    # WHEN only one account's (or region's) services are asked for
+    chosen = scope_services(org.cfg, account, region)
+    assert list(chosen) == services
+    part = scoped_bill(bill, chosen, scope_label(account, region))
+    # THEN its total is exactly what those services cost, and it says what it left out
+    assert part.total == sum(bill.per_service[s].total for s in services)
+    assert 0 < part.total < bill.total
+    assert list(part.per_service) == services
+    left_out = bill.total - part.total
+    assert part.notes[0].startswith(f"Only {scope_label(account, region)}: {', '.join(services)}. Left out: ")
+    shared = bill.per_service["(shared)"].total
+    assert f"(${shared:.2f})" in part.notes[0]
+    assert left_out >= shared
+    # AND each priced item appears once (the services' lines are added up, not repeated)
+    keys = [(line.price.key, line.usage.item) for line in part.lines]
+    assert len(keys) == len(set(keys))
+
+
+def test_make_simulate_for_one_account_runs_every_scenario_on_its_services_only(org, capsys):
+    from tools.alarmsim.scenarios.__main__ import main
+
+    config = str(FIXTURES / "org.yaml")
+    argv = ["--env", "org", "--config", config, "--templates", str(org.outdir), "--only", "hard-outage",
+            "--seeds", "2"]
+    # WHEN a hard outage is simulated for the account 'shop' only
+    assert main([*argv, "--account", "shop"]) == 0
+    captured = capsys.readouterr()
+    # THEN only its service is judged (the others' alarms are left out), and the goals are met
+    assert "simulate: account shop: " in captured.err
+    assert "checkout" in captured.out and "ledger" not in captured.out and "reports" not in captured.out
+    # AND an unknown region is one line naming the known ones, with exit 2
+    assert main([*argv, "--region", "eu-central-1"]) == 2
+    assert "unknown region 'eu-central-1' in org: its services run in eu-west-1, us-east-1" in capsys.readouterr().err

@@ -1,15 +1,18 @@
 """``python -m tools.cost_estimate cdk.out/ENV [--env ENV] [--tracked]``: print the monthly bill (priced at the
 config's region, per AWS service and per monitored service) and write it to ``cdk.out/ENV/reports/``; with
 --tracked (``make cost REPORT=1``) also into BENCHMARKS.md / BENCHMARKS.json (section ``cost-<env>``), for the
-shipped environments only."""
+shipped environments only. ``--account NAME`` / ``--region R`` (``make cost ACCOUNT=.. REGION=..``) print only what
+the services of that account and/or region cost, and write no report."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from config.loader import known_environments
+from config.errors import InputError
+from config.loader import ConfigError, known_environments, load_config
+from plan.scope import scope_label, scope_services
 from tools.cli import ArgumentParser
-from tools.cost_estimate.estimate import EstimateError, estimate_dir
+from tools.cost_estimate.estimate import EstimateError, estimate_dir, scoped_bill
 from tools.cost_estimate.prices import PricesError
 from tools.cost_estimate.schedule import ScheduleError
 from tools.report import Section, write_env_report
@@ -21,6 +24,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--env", help="environment whose config gives the assumptions (default: the folder name)")
     parser.add_argument("--tracked", "--report", action="store_true", dest="tracked",
                         help="also write the bill into the tracked BENCHMARKS.md/.json (dev, staging, prod only)")
+    parser.add_argument("--account", help="only the services of this account (a name from organization.accounts, "
+                                           "or an account id)")
+    parser.add_argument("--region", help="only the services of this region")
     args = parser.parse_args(argv)
     env = args.env or args.outdir.name
     if args.env is not None and args.env not in known_environments():
@@ -28,16 +34,38 @@ def main(argv: list[str]) -> int:
         print(f"cost estimate: unknown environment {args.env!r} for --env: known environments are "
               f"{', '.join(known_environments())}", file=sys.stderr)
         return 2
+    scoped = args.account is not None or args.region is not None
+    if scoped and args.tracked:
+        print("cost estimate: --account/--region print part of the bill; the tracked report holds the whole of it, "
+              "so leave out --tracked (REPORT=1)", file=sys.stderr)
+        return 2
     try:
+        services = _scope(env, args.account, args.region) if scoped else ()
         bill = estimate_dir(args.outdir, env)
-    except (EstimateError, PricesError, ScheduleError) as exc:
+    except (EstimateError, PricesError, ScheduleError, InputError) as exc:
         print(f"cost estimate: {exc}", file=sys.stderr)
         return 2
+    if scoped:
+        label = scope_label(args.account, args.region)
+        print(scoped_bill(bill, services, label).text(
+            f"Estimated monthly bill of what `{env}` deploys for {label} (prices: tools/cost_estimate/prices.yaml)"))
+        return 0
     print(bill.text(f"Estimated monthly bill of what `{env}` deploys (prices: tools/cost_estimate/prices.yaml)"))
     written = write_env_report(Section(name=f"cost-{env}", title=f"Cost estimate: {env}", markdown=bill.markdown(),
                                        data={"env": env, **bill.data()}), env, tracked=args.tracked)
     print(f"Report: {', '.join(_shown(p) for p in written)}")
     return 0
+
+
+def _scope(env: str, account: str | None, region: str | None) -> tuple[str, ...]:
+    """The services of ``env`` in ``account`` / ``region`` (ScopeError, one line, for an unknown one)."""
+    if env not in known_environments():
+        raise EstimateError(f"--account/--region need the config of {env!r}: known environments are "
+                            f"{', '.join(known_environments())}")
+    try:
+        return scope_services(load_config(env), account, region)
+    except ConfigError as exc:
+        raise EstimateError(exc.lines[0]) from None
 
 
 def _shown(path: Path) -> str:

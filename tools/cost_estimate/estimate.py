@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from config.cost import EstimateAssumptions
 from tools.cost_estimate.attribution import SHARED, split_by_service
-from tools.cost_estimate.bill import Bill, merge_bills, price_usage
+from tools.cost_estimate.bill import Bill, BillLine, merge_bills, price_usage
 from tools.cost_estimate.prices import BASE_REGION, PriceBook, load_prices
 from tools.cost_estimate.usage import measure
 from tools.templates import TemplateError, read_templates as read_template_dir
 
 __all__ = ["EstimateError", "EnvFacts", "estimate", "estimate_dir", "read_templates", "assumptions_for",
-           "env_facts", "stack_regions"]
+           "env_facts", "stack_regions", "scoped_bill"]
 
 
 class EstimateError(ValueError):
@@ -45,16 +46,17 @@ class EnvFacts:
     log_groups: dict[str, list[str]] = field(default_factory=dict)  # monitored service -> its functions' log groups
 
 
-def env_facts(env: str) -> EnvFacts:
-    """The facts of ``env`` the bill needs: its config's estimate assumptions and region, and from its plan the
-    monitored services with their functions and log groups (defaults when the environment is unknown)."""
+def env_facts(env: str, cfg: Any = None) -> EnvFacts:
+    """The facts of ``env`` (or of ``cfg``, an EnvironmentConfig, when given) the bill needs: its config's
+    estimate assumptions and region, and from its plan the monitored services with their functions and log
+    groups (defaults when the environment is unknown)."""
     from config.loader import ConfigError, known_environments, load_config
     from plan.build import plan_environment
 
-    if env not in known_environments():
+    if cfg is None and env not in known_environments():
         return EnvFacts(EstimateAssumptions(), None, f"watchtower-{env}", {})
     try:
-        cfg = load_config(env)
+        cfg = cfg or load_config(env)
     except ConfigError as exc:
         raise EstimateError(exc.lines[0]) from None
     plan = plan_environment(cfg)
@@ -107,7 +109,7 @@ def _priced(templates: dict[str, dict[str, Any]], assumptions: EstimateAssumptio
     return merge_bills(bills, main=_book(main_region, books).region)
 
 
-def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = None) -> Bill:
+def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = None, cfg: Any = None) -> Bill:
     """The bill of the templates in ``outdir`` (``cdk.out/<env>``), priced at the config's region, with
     ``per_service`` holding each monitored service's share.
 
@@ -124,7 +126,7 @@ def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = 
     >>> estimate_dir(outdir).region  # dev sets no region
     'us-east-1'
     """
-    facts = env_facts(env or Path(outdir).name)
+    facts = env_facts(env or Path(outdir).name, cfg)
     templates = read_templates(Path(outdir))
     config_functions = sum(len(fns) for fns in facts.functions.values())
     if book is not None:  # one book for everything (tests)
@@ -157,3 +159,38 @@ def read_templates(outdir: Path) -> dict[str, dict[str, Any]]:
         return read_template_dir(Path(outdir))
     except TemplateError as exc:
         raise EstimateError(str(exc)) from None
+
+
+def scoped_bill(bill: Bill, services: Sequence[str], label: str) -> Bill:
+    """The part of ``bill`` (split per service by ``estimate_dir``) that ``services`` cost, as one bill: their
+    lines added up item by item, each service's own bill kept in ``per_service``, and a note of what was left
+    out (the other services and what every service shares).
+
+    Example
+    -------
+    >>> from tools.cost_estimate.bill import Bill
+    >>> empty = Bill(lines=(), region="eu-west-1", not_priced={}, notes=())
+    >>> scoped_bill(replace(empty, per_service={"a": empty, "b": empty}), ["a"], "account x").notes[0]
+    'Only account x: a. Left out: 1 other service(s) ($0.00) and what all services share ($0.00).'
+    """
+    chosen = {name: part for name, part in bill.per_service.items() if name in services}
+    summed: dict[tuple[str, str, str], BillLine] = {}
+    for part in chosen.values():
+        for line in part.lines:
+            key = (line.price.key, line.usage.item, line.region)
+            if key in summed:
+                was = summed[key]
+                line = replace(was, cost=was.cost + line.cost,
+                               usage=replace(was.usage, quantity=was.usage.quantity + line.usage.quantity,
+                                             detail=f"{len(chosen)} services"))
+            summed[key] = line
+    others = [part.total for name, part in bill.per_service.items() if name not in chosen and name != SHARED]
+    shared = bill.per_service[SHARED].total if SHARED in bill.per_service else Decimal(0)
+    note = (f"Only {label}: {', '.join(chosen) or 'no service'}. Left out: {len(others)} other service(s) "
+            f"(${sum(others, Decimal(0)):.2f}) and what all services share (${shared:.2f}).")
+    not_priced: dict[str, int] = {}
+    for part in chosen.values():
+        for kind, count in part.not_priced.items():
+            not_priced[kind] = not_priced.get(kind, 0) + count
+    return replace(bill, lines=tuple(summed.values()), per_service=chosen, not_priced=not_priced,
+                   notes=(note, *bill.notes))

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from tools.alarmsim.model import AlarmSet
 from tools.alarmsim.scenarios.catalog import scenarios
 from tools.alarmsim.scenarios.report import scenario_section
 from tools.alarmsim.scenarios.runner import Environment, environment_of_plan, run_seed
@@ -86,7 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=DEFAULT_SEEDS, help=f"seeds per scenario (default {DEFAULT_SEEDS})")
     parser.add_argument("--report", action="store_true",
                         help="also rewrite BENCHMARKS.md / BENCHMARKS.json (shipped environments only)")
+    parser.add_argument("--account", help="only the services of this account (name or id); writes no report")
+    parser.add_argument("--region", help="only the services of this region; writes no report")
     args = parser.parse_args(argv)
+    scoped = args.account is not None or args.region is not None
+    if scoped and (args.report or cfg_missing(args.env, args.config)):
+        why = "the tracked report holds every service" if args.report else "they need the environment's config"
+        print(f"simulate: error: --account/--region: {why}", file=sys.stderr)
+        return 2
     if args.seeds < 1:
         print(f"simulate: error: --seeds must be at least 1, got {args.seeds}", file=sys.stderr)
         return 2
@@ -112,6 +120,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for warning in alarms.warnings:
         print(f"simulate: warning: {warning}", file=sys.stderr)
+    if scoped:
+        from plan.scope import ScopeError, scope_label, scope_services
+        try:
+            in_scope = scope_services(cfg, args.account, args.region)
+        except ScopeError as error:
+            print(f"simulate: error: {error}", file=sys.stderr)
+            return 2
+        alarms = _scoped_alarms(alarms, cfg, in_scope)
+        # the runner then knows (and judges) only these services
+        cfg = cfg.model_copy(update={"services": tuple(s for s in cfg.services if s.name in in_scope)})
+        print(f"simulate: {scope_label(args.account, args.region)}: {len(alarms.metric_alarms)} metric alarms, "
+              f"{len(alarms.composites)} composites of its services", file=sys.stderr)
     env = environment(args.env, alarms, cfg)
     began = time.monotonic()
     verdicts = []
@@ -134,13 +154,37 @@ def main(argv: list[str] | None = None) -> int:
                     "not judged (" + ("--only" if args.only else "dev runs its noise scenarios only") + ")", True)
     section = scenario_section(args.env, verdicts, family or unjudged, note, not_simulated=alarms.warnings)
     print(section.markdown)
-    for path in write_env_report(section, args.env, tracked=args.report, root=ROOT):
+    for path in ([] if scoped else write_env_report(section, args.env, tracked=args.report, root=ROOT)):
         print(f"simulate: wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=sys.stderr)
     missed = [v for v in verdicts if v.verdict == "fail"] + ([family] if family is not None and not family.ok else [])
     if missed:
         print(f"simulate: {len(missed)} goal line(s) missed", file=sys.stderr)
         return 1
     return 0
+
+
+def cfg_missing(env: str, config: str | None) -> bool:
+    """Whether the environment has no config to read services from (the simulator then runs on templates alone)."""
+    try:
+        return _config(env, config) is None
+    except Exception:  # a broken config is reported where it is loaded
+        return False
+
+
+def _scoped_alarms(alarms: AlarmSet, cfg, services: tuple[str, ...]) -> AlarmSet:
+    """``alarms`` without those of the planned services outside ``services`` (the switch, router and other alarms
+    no service owns stay, so holds and the monitoring's own alarms behave as in the whole environment)."""
+    from dataclasses import replace
+
+    from plan.build import plan_environment
+    plan = plan_environment(cfg)
+    others = {s.name for s in plan.services} - set(services)
+    dropped = {a.name for a in plan.alarms if a.service in others} | {c.name for c in plan.composites
+                                                                       if c.service in others}
+    rules = [replace(r, alarm_names=tuple(n for n in r.alarm_names if n not in dropped)) for r in alarms.mute_rules]
+    return AlarmSet([a for a in alarms.metric_alarms if a.name not in dropped],
+                    [c for c in alarms.composites if c.name not in dropped],
+                    [r for r in rules if r.alarm_names], alarms.warnings)
 
 
 def _applies(env: Environment, scenario) -> bool:
