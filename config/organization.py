@@ -74,8 +74,8 @@ class FleetAlarm(StrictModel):
 
 
 class FleetAlarmsConfig(StrictModel):
-    """The fleet safety net: query alarms in the monitoring account over every linked account, so a function,
-    API or queue that nobody listed still alerts, naming itself as the alarm's contributor."""
+    """The fleet safety net: query alarms in the monitoring account over every linked account, so a function or
+    API that nobody listed still alerts, naming itself as the alarm's contributor."""
 
     enabled: bool = Field(default=False, description="create the fleet alarms in every region; default false")
     severity: Literal["critical", "warning", "info"] = Field(
@@ -87,20 +87,23 @@ class FleetAlarmsConfig(StrictModel):
         "AWS/Lambda Throttles summed per function; default above 10 in 5 minutes"))
     api_5xx: FleetAlarm = Field(default=FleetAlarm(threshold=5), description=(
         "AWS/ApiGateway 5XXError summed per REST API (ApiName); default above 5 in 5 minutes"))
-    dlq_depth: FleetAlarm = Field(default=FleetAlarm(threshold=0), description=(
-        "AWS/SQS ApproximateNumberOfMessagesVisible, the maximum per queue whose name matches dlq_name_pattern; "
-        "default above 0 (any dead letter)"))
-    dlq_name_pattern: str = Field(default="%dlq%", pattern=r"^[A-Za-z0-9_%.-]{1,80}$", description=(
-        "SQL LIKE pattern of dead-letter queue names (% any characters); default '%dlq%'"))
+    dlq_depth: FleetAlarm = Field(default=FleetAlarm(threshold=0, enabled=False), description=(
+        "dead-letter queue depth over the fleet; default off, and it cannot be turned on: a Metrics Insights WHERE "
+        "clause matches a label only with = and != (CloudWatch user guide, 'Metrics Insights query components and "
+        "syntax'), so no query can tell a dead-letter queue from any other queue by its name. A service's "
+        "queues: [{name, dlq}] alarm on their dead-letter queues"))
+    # Default 200 per account and region (CloudWatch user guide, 'Limits that apply to alarms based on Metrics
+    # Insights queries'); the quota is adjustable, hence the setting.
     query_alarm_quota: int = Field(default=200, ge=1, le=100_000, description=(
         "Metrics Insights query alarms allowed per region (the account's quota); default 200, the AWS default"))
     existing_query_alarms: int = Field(default=0, ge=0, description=(
         "query alarms the monitoring account already has in each region outside this app; they count against "
         "the same quota; default 0"))
 
+    # At most 10,000: beyond that many matched metrics the alarm evaluates PARTIAL_DATA (same user guide page).
     estimated_metrics_per_query: int = Field(default=100, ge=1, le=10_000, description=(
-        "for the cost estimate only: metrics one fleet query analyzes (every matching function, API or queue "
-        "across the linked accounts); default 100"))
+        "for the cost estimate only: metrics one fleet query analyzes (every matching function or API across the "
+        "linked accounts); default 100"))
 
     def families(self) -> dict[str, FleetAlarm]:
         """The enabled fleet alarms by family key (empty when fleet alarms are off)."""
@@ -109,6 +112,14 @@ class FleetAlarmsConfig(StrictModel):
         every = {"lambda_errors": self.lambda_errors, "lambda_throttles": self.lambda_throttles,
                  "api_5xx": self.api_5xx, "dlq_depth": self.dlq_depth}
         return {key: alarm for key, alarm in every.items() if alarm.enabled}
+
+    @model_validator(mode="after")
+    def _no_dlq_query(self) -> "FleetAlarmsConfig":
+        if self.dlq_depth.enabled:
+            raise ValueError("fleet_alarms.dlq_depth cannot be enabled: a Metrics Insights query filters labels "
+                             "only with = and != (no name pattern), so it cannot pick dead-letter queues out of all "
+                             "queues; list each service's queues with their dlq instead (queues: [{name, dlq}])")
+        return self
 
     @model_validator(mode="after")
     def _within_quota(self) -> "FleetAlarmsConfig":

@@ -1,10 +1,26 @@
 """The fleet safety net: Metrics Insights query alarms in the monitoring account over every linked account.
 
-One alarm per family and region, split into contributors by ``GROUP BY AWS.AccountId, <resource>``: a function,
-API or queue nobody listed still alerts, and the time series in ALARM names its account and resource. Limits
-(CloudWatch user guide, 'Limits that apply to alarms based on Metrics Insights queries'): 200 such alarms per
-account and region by default (config counts them), only the last 3 hours evaluated, at most 100 contributors in
-ALARM, PARTIAL_DATA beyond 500 series or 10,000 metrics matched (hence LIMIT 500).
+One alarm per family and region, split into contributors by ``GROUP BY AWS.AccountId, <resource>``: a function or
+API nobody listed still alerts, and the time series in ALARM names its account and resource.
+
+What the queries rely on, and where it is written:
+
+- Syntax (CloudWatch user guide, 'Metrics Insights query components and syntax'): ``SELECT FUNCTION(metric) FROM
+  SCHEMA("namespace", dimension) [WHERE ...] [GROUP BY label, ...] [ORDER BY FUNCTION() DESC] [LIMIT n]``, LIMIT at
+  most 500. WHERE matches a label with ``=`` and ``!=`` (joined by AND) only: no LIKE, so a query cannot select
+  queues by a name pattern, and there is no dead-letter-queue family.
+- A multi-time-series alarm (one contributor per series) needs GROUP BY and ORDER BY ('Create an alarm based on a
+  Multi Time Series Metrics Insights query').
+- Across accounts ('Alarms on CloudWatch Metrics Insights queries'): in a monitoring account the query sees the
+  linked source accounts and the monitoring account itself, and results can be grouped by account id (the WHERE
+  and GROUP BY sections); the label is ``AWS.AccountId``. The query carries no AccountId property: that would pin
+  it to one account.
+- Limits ('Limits that apply to alarms based on Metrics Insights queries'): 200 such alarms per account and region
+  by default (config counts them against ``query_alarm_quota``), only the last 3 hours of data evaluated (config
+  bounds period x evaluation periods), at most 100 contributors in ALARM, PARTIAL_DATA beyond 500 series returned
+  or 10,000 metrics matched (hence ORDER BY ... DESC LIMIT 500: the worst 500 are kept).
+- Price: billed per metric the query analyzes; the price per metric is not in the docs stored here, so the cost
+  estimate marks it unverified.
 """
 from __future__ import annotations
 
@@ -45,8 +61,6 @@ FLEET_QUERIES: dict[str, FleetQuery] = {
     "lambda_throttles": FleetQuery("Lambda throttles", "AWS/Lambda", "Throttles", "SUM", "FunctionName",
                                    "Throttles"),
     "api_5xx": FleetQuery("API 5xx", "AWS/ApiGateway", "5XXError", "SUM", "ApiName", "HighErrorRate"),
-    "dlq_depth": FleetQuery("DLQ depth", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "MAX", "QueueName",
-                            "DlqDepth"),
 }
 
 
@@ -61,8 +75,7 @@ def fleet_query(key: str, org: OrganizationConfig) -> str:
     True
     """
     q = FLEET_QUERIES[key]
-    where = f" WHERE {q.dimension} LIKE '{org.fleet_alarms.dlq_name_pattern}'" if key == "dlq_depth" else ""
-    return (f'SELECT {q.function}({q.metric}) FROM SCHEMA("{q.namespace}", {q.dimension}){where} '
+    return (f'SELECT {q.function}({q.metric}) FROM SCHEMA("{q.namespace}", {q.dimension}) '
             f"GROUP BY AWS.AccountId, {q.dimension} ORDER BY {q.function}() DESC LIMIT {SERIES_LIMIT}")
 
 

@@ -3,6 +3,7 @@ accounts, two regions), synthesized once: sink and links per region, cdk-nag and
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -147,9 +148,9 @@ def test_nothing_of_a_source_account_service_is_created_in_the_monitoring_accoun
 def test_fleet_alarms_query_every_linked_account_per_region_and_name_the_contributor(org, concern, region):
     alarms = {a["AlarmName"]: a for a in alarms_of(org.templates[f"watchtower-org-{concern}"])
               if "-fleet-" in a["AlarmName"]}
-    # GIVEN fleet alarms on (four families) THEN each region has its four query alarms, notifying its own topic
+    # GIVEN fleet alarms on (three families) THEN each region has its three query alarms, notifying its own topic
     assert sorted(alarms) == [f"watchtower-org-fleet-{k}-warning" for k in
-                              ("api-5xx", "dlq-depth", "lambda-errors", "lambda-throttles")]
+                              ("api-5xx", "lambda-errors", "lambda-throttles")]
     errors = alarms["watchtower-org-fleet-lambda-errors-warning"]
     (query,) = errors["Metrics"]
     assert query["Expression"].startswith('SELECT SUM(Errors) FROM SCHEMA("AWS/Lambda", FunctionName)')
@@ -157,7 +158,13 @@ def test_fleet_alarms_query_every_linked_account_per_region_and_name_the_contrib
     assert "AccountId" not in query  # a query spans every linked account; AccountId would pin one
     topic = "watchtower-org-alerts-warning" if region == "eu-west-1" else f"watchtower-org-alerts-{region}-warning"
     assert json.dumps(errors["AlarmActions"]).count(topic) == 1
-    assert "WHERE QueueName LIKE '%dlq%'" in alarms["watchtower-org-fleet-dlq-depth-warning"]["Metrics"][0]["Expression"]
+    # AND every query keeps to the documented grammar: GROUP BY and ORDER BY for contributors, LIMIT <= 500, and
+    # no WHERE (Metrics Insights matches labels only with = and !=)
+    for alarm in alarms.values():
+        (query,) = alarm["Metrics"]
+        assert re.fullmatch(r'SELECT (SUM|MAX)\(\w+\) FROM SCHEMA\("AWS/\w+", \w+\) GROUP BY AWS\.AccountId, \w+ '
+                            r"ORDER BY (SUM|MAX)\(\) DESC LIMIT 500", query["Expression"]), query["Expression"]
+        assert query["Period"] * alarm["EvaluationPeriods"] <= 3 * 3600  # only the last 3 hours are evaluated
 
 
 def test_fleet_alarms_are_priced_per_metric_analyzed(org):
@@ -168,8 +175,8 @@ def test_fleet_alarms_are_priced_per_metric_analyzed(org):
     assert written == METRICS_ANALYZED_KEY  # the estimate reads what the stacks write
     bill = estimate(org.templates, org.cfg.cost.estimate)
     lines = [line for line in bill.lines if "Metrics Insights" in line.usage.item]
-    # 4 families x 2 regions x 100 metrics analyzed (the config's estimate) at $0.10
-    assert len(lines) == 1 and lines[0].usage.quantity == 800 and lines[0].cost == 80
+    # 3 families x 2 regions x 100 metrics analyzed (the config's estimate) at $0.10
+    assert len(lines) == 1 and lines[0].usage.quantity == 600 and lines[0].cost == 60
     # and the query alarms are not also counted as metric-math alarms
     without = estimate({n: t for n, t in org.templates.items() if "Organization" not in n}, org.cfg.cost.estimate)
     math = {line.usage.item: line.usage.quantity for line in bill.lines}
@@ -259,3 +266,14 @@ def test_make_simulate_for_one_account_runs_every_scenario_on_its_services_only(
     # AND an unknown region is one line naming the known ones, with exit 2
     assert main([*argv, "--region", "eu-central-1"]) == 2
     assert "unknown region 'eu-central-1' in org: its services run in eu-west-1, us-east-1" in capsys.readouterr().err
+
+
+def test_every_alarm_of_the_organization_is_within_service_limits(org):
+    # Metric-math alarms take at most 10 metrics and return one series; periods and windows as PutMetricAlarm
+    # allows (the same check the shipped environments pass).
+    from tests.infra.test_alarm_limits import limit_problems
+
+    alarms = [a for t in org.templates.values() for a in alarms_of(t)]
+    assert len(alarms) > 100
+    bad = {a["AlarmName"]: p for a in alarms if (p := limit_problems(a)) and "ThresholdMetricId" not in a}
+    assert not bad, bad

@@ -109,16 +109,25 @@ def test_fleet_alarms_are_counted_against_the_query_alarm_quota(tmp_path):
     # GIVEN fleet alarms on, in an account that already uses 198 of its 200 query alarms per region
     write_env(tmp_path, lambda d: d["organization"].update(
         fleet_alarms={"enabled": True, "existing_query_alarms": 198}))
-    # WHEN it loads THEN the four fleet alarms do not fit, said in one line
+    # WHEN it loads THEN the three fleet alarms do not fit, said in one line
     (line,) = problems(tmp_path)
-    assert "4 fleet alarms plus 198 existing query alarms per region exceed" in line and "quota of 200" in line
+    assert "3 fleet alarms plus 198 existing query alarms per region exceed" in line and "quota of 200" in line
 
 
 def test_fleet_alarms_that_fit_the_quota_load(tmp_path):
     write_env(tmp_path, lambda d: d["organization"].update(
-        fleet_alarms={"enabled": True, "existing_query_alarms": 196, "api_5xx": {"threshold": 1, "enabled": False}}))
+        fleet_alarms={"enabled": True, "existing_query_alarms": 198, "api_5xx": {"threshold": 1, "enabled": False}}))
     fleet = load_config("dev", tmp_path).organization.fleet_alarms
-    assert sorted(fleet.families()) == ["dlq_depth", "lambda_errors", "lambda_throttles"]
+    assert sorted(fleet.families()) == ["lambda_errors", "lambda_throttles"]
+
+
+def test_a_dead_letter_queue_fleet_alarm_is_refused_in_one_line_saying_why(tmp_path):
+    # GIVEN a config that asks for the dead-letter-queue fleet alarm
+    write_env(tmp_path, lambda d: d["organization"].update(
+        fleet_alarms={"enabled": True, "dlq_depth": {"threshold": 0}}))
+    # THEN it is refused: Metrics Insights cannot select queues by a name pattern
+    (line,) = problems(tmp_path)
+    assert "fleet_alarms.dlq_depth cannot be enabled" in line and "only with = and !=" in line
 
 
 def test_a_fleet_alarm_longer_than_three_hours_is_one_line(tmp_path):

@@ -1,5 +1,11 @@
 """Metrics Insights query alarms (the organization's fleet alarms): billed per metric the query analyzes, which
-no template states, so each alarm carries the config's estimate in its metadata."""
+no template states, so each alarm carries the config's estimate in its metadata.
+
+The unit (per metric analyzed) is how CloudWatch bills these alarms; the rate per metric (prices.yaml
+``cloudwatch.alarm.metrics_insights``, the standard alarm's $0.10) is not in the documentation stored with this
+project, so the price stays marked unverified. A query matches at most 10,000 metrics before the alarm evaluates
+PARTIAL_DATA (CloudWatch user guide, 'Limits that apply to alarms based on Metrics Insights queries'), which bounds
+``estimated_metrics_per_query``."""
 from __future__ import annotations
 
 from decimal import Decimal
