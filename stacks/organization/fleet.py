@@ -13,8 +13,10 @@ What the queries rely on, and where it is written:
   Multi Time Series Metrics Insights query').
 - Across accounts ('Alarms on CloudWatch Metrics Insights queries'): in a monitoring account the query sees the
   linked source accounts and the monitoring account itself, and results can be grouped by account id (the WHERE
-  and GROUP BY sections); the label is ``AWS.AccountId``. The query carries no AccountId property: that would pin
-  it to one account.
+  and GROUP BY sections). The label key ``AWS.AccountId`` is the one AWS's cross-account examples use; the copy
+  of the syntax page stored with this project predates cross-account queries and does not spell it, so it is
+  the one part of these queries checked only against examples. The query carries no AccountId property: that
+  would pin it to one account.
 - Limits ('Limits that apply to alarms based on Metrics Insights queries'): 200 such alarms per account and region
   by default (config counts them against ``query_alarm_quota``), only the last 3 hours of data evaluated (config
   bounds period x evaluation periods), at most 100 contributors in ALARM, PARTIAL_DATA beyond 500 series returned
