@@ -13,8 +13,8 @@ Example
 -------
 >>> from config.schema import EnvironmentConfig
 >>> from plan.build import plan_environment
->>> cfg = EnvironmentConfig.model_validate({"app": "w", "env": "dev", "powertools_layer_version": 1,
-...     "tags": {"Project": "w", "Environment": "dev", "Owner": "o", "CostCenter": "c"},
+>>> cfg = EnvironmentConfig.model_validate({"app": "acme", "env": "dev", "powertools_layer_version": 1,
+...     "tags": {"Project": "acme", "Environment": "dev", "Owner": "o", "CostCenter": "c"},
 ...     "services": [{"name": "clicks", "resources": {"kinesis_streams": ["clicks"]}}]})
 >>> plan = plan_environment(cfg)
 >>> [w["properties"]["title"] for w in kind_widgets(cfg, plan.service("clicks"), [], "performance")]
