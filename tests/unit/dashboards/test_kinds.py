@@ -281,3 +281,20 @@ def test_the_preview_draws_the_estate(built, tmp_path):
     _, _, _, bodies = built
     for board, body in bodies.items():
         assert render(body, board, tmp_path / f"{board}.png").path.exists()
+
+
+def test_kinds_discovered_from_a_template_get_their_widgets():
+    # GIVEN a service whose streams, containers, database, buckets, schedules, pipe and SES set come from its
+    # template only
+    cfg = EnvironmentConfig.model_validate({**BASE, "services": [
+        {"name": "found", "template": "tests/fixtures/service_templates/Estate.template.json"}]})
+    plan = plan_environment(cfg)
+    kinds = {r.kind for r in plan.service("found").resources if r.kind in EXTRA_KINDS}
+    assert len(kinds) >= 8
+    # WHEN its dashboards are built THEN each discovered kind's metrics are drawn, under the discovered names
+    drawn = {(ns, name) for build in BUILDERS.values()
+             for ns, name, _, _ in _metrics(_service_graphs(build(cfg, plan, []), "found"))}
+    for kind in kinds:
+        wanted = {(ns, name) for _, ns, name, _, _ in EXPECTED[kind]}
+        assert drawn & wanted, kind
+    assert ("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds") in drawn
