@@ -258,8 +258,9 @@ def _groups(panel: Panel, resources: Sequence[KindResource], where: dict[str, st
             ids = [f"b{i}x{j}" for j in range(len(bad))]
             entries = [_entry(m, where, id=k, visible=False) for m, k in zip(bad, ids, strict=True)]
             entries.append(_entry(total[0], where, id=f"t{i}", visible=False))
-            bad_sum = " + ".join(f"FILL({k}, 0)" for k in ids)
-            entries.append(expression(f"100 * ({bad_sum}) / t{i}", f"{resource.name} %", f"p{i}"))
+            # SUM over the bad series, as the core error-rate graphs write it: a period with one of them missing
+            # still counts the others.
+            entries.append(expression(f"100*SUM([{','.join(ids)}])/t{i}", f"{resource.name} %", f"p{i}"))
             groups.append(entries)
             continue
         chosen = [m for m in resource.metrics if panel.select(m)]

@@ -5,6 +5,7 @@ core kinds left as they were."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -189,8 +190,8 @@ def test_a_kind_past_the_per_widget_cap_splits_without_breaking_a_rate_apart():
         assert len(entries) <= MAX_METRICS_PER_WIDGET
         ids = {e[-1]["id"] for e in entries if isinstance(e[0], str)}
         for expression in (e[0]["expression"] for e in entries if isinstance(e[0], dict)):
-            named = {token.strip("(), ") for token in expression.replace("FILL(", " ").split()
-                     if token.strip("(), ")[:1] in ("b", "t")}
+            named = set(re.findall(r"\b[bt]\d+(?:x\d+)?\b", expression))
+            assert named, expression
             assert named <= ids, (expression, named - ids)
     assert sum(1 for w in rates for e in w["properties"]["metrics"] if isinstance(e[0], dict)) == 130
 
