@@ -39,8 +39,8 @@ from plan.model import AlarmPlan, Plan, ServicePlan
 from plan.regions import REGION_PINNED_KINDS
 from plan.signals import MathSpec, MetricSpec, Signal
 
-__all__ = ["alarms_by_service", "Panel", "PANELS", "Board", "KindResource", "kind_resources", "kind_labels",
-           "kind_widgets", "placement", "named", "DASHBOARD_PERIOD"]
+__all__ = ["alarms_by_service", "refs_by_service", "Panel", "PANELS", "Board", "KindResource", "kind_resources",
+           "kind_labels", "kind_widgets", "placement", "named", "DASHBOARD_PERIOD"]
 
 Board = Literal["overview", "performance"]
 DASHBOARD_PERIOD = 300  # seconds per point on these graphs, as on the core graphs
@@ -189,15 +189,25 @@ def alarms_by_service(plan: Plan) -> dict[str, list[AlarmPlan]]:
     return found
 
 
+def refs_by_service(refs: Iterable[AlarmRef]) -> dict[str, list[AlarmRef]]:
+    """``refs`` by service, in their order: per-service views read their own without scanning everyone's.
+
+    Example
+    -------
+    >>> [r.name for r in refs_by_service([AlarmRef("a", "arn:a", "orders", "warning", "metric", "Latency")])["orders"]]
+    ['a']
+    """
+    found: dict[str, list[AlarmRef]] = {}
+    for ref in refs:
+        found.setdefault(ref.service, []).append(ref)
+    return found
+
+
 def kind_resources(service: ServicePlan, planned: Iterable[AlarmPlan] = ()) -> list[KindResource]:
     """The service's resources of the kinds beyond the core, with their metrics, in kind order.
 
     ``planned`` are the plan's alarms (AlarmPlan) of the service, whose signals are reused as they are.
     """
-    signals: dict[tuple[str, str], dict[str, Signal]] = {}
-    for alarm in planned:
-        if alarm.signal is not None and alarm.kind in EXTRA_KINDS:
-            signals.setdefault((alarm.kind, alarm.resource), {}).setdefault(alarm.family, alarm.signal)
     refs = [(r.kind, r.ref, r.label) for r in service.resources if r.kind in EXTRA_KINDS]
     pinned = [kind for kind in REGION_PINNED_KINDS if kind in EXTRA_KINDS]
     if pinned and not any(kind in pinned for kind, _, _ in refs):  # pinned to the home region: planned already
@@ -205,6 +215,12 @@ def kind_resources(service: ServicePlan, planned: Iterable[AlarmPlan] = ()) -> l
         if any(getattr(resources, kind, ()) for kind in pinned):
             labels = resource_labels(resources)
             refs += [(kind, ref, labels[(kind, ref.name)]) for kind in pinned for ref in getattr(resources, kind)]
+    if not refs:
+        return []
+    signals: dict[tuple[str, str], dict[str, Signal]] = {}
+    for alarm in planned:
+        if alarm.signal is not None and alarm.kind in EXTRA_KINDS:
+            signals.setdefault((alarm.kind, alarm.resource), {}).setdefault(alarm.family, alarm.signal)
     order = {kind: i for i, kind in enumerate(EXTRA_KINDS)}
     refs.sort(key=lambda item: order[item[0]])
     return [KindResource(kind, ref.name, label, _metrics_of(kind, ref, signals.get((kind, label), {})))

@@ -8,7 +8,7 @@ from typing import Any
 from config.schema import EnvironmentConfig
 from dashboards.common import region_of, runbook_links, threshold_lines, title_block
 from dashboards.inventory import ServiceView, services_of
-from dashboards.kinds import alarms_by_service, kind_labels, kind_resources, kind_widgets, placement
+from dashboards.kinds import alarms_by_service, kind_labels, kind_resources, kind_widgets, placement, refs_by_service
 from dashboards.layout import Grid
 from dashboards.model import AlarmRef, AppResources
 from dashboards.widgets import expression, graph, metric, placed
@@ -85,10 +85,10 @@ def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
     grid = Grid()
     grid.header(title_block(cfg, "performance", "Where does the time go, and what is being throttled?",
                             alarm_refs), height=3)
-    planned = alarms_by_service(plan)
+    planned, refs_of = alarms_by_service(plan), refs_by_service(alarm_refs)
     shown = []
     for service, view in zip(plan.services, services_of(plan), strict=True):
-        refs = [r for r in alarm_refs if r.service == view.name]
+        refs = refs_of.get(view.name, [])
         kinds = kind_resources(service, planned.get(service.name, ()))
         extra = kind_widgets(cfg, service, refs, "performance", kinds)
         if view.functions or view.tables or extra:
@@ -98,7 +98,8 @@ def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
     for service, view, refs, kinds, extra in shown:
         grid.header(f"## {view.name}\n{runbook_links(view.runbook_base_url, (r.family for r in refs))}")
         # The core graphs draw the core resources' thresholds only: another kind's latency is in its own unit.
-        core_refs = [r for r in refs if r.resource not in kind_labels(kinds)]
+        labels = kind_labels(kinds)
+        core_refs = [r for r in refs if r.resource not in labels]
         account_id, service_region = placement(cfg, service)
         if view.functions:
             grid.row([placed(w, account_id, service_region) for w in _lambda_row(cfg, view, core_refs, region)])

@@ -8,7 +8,7 @@ from typing import Any
 from config.schema import EnvironmentConfig
 from dashboards.common import region_of, runbook_links, service_signals, threshold_lines, title_block
 from dashboards.inventory import services_of
-from dashboards.kinds import alarms_by_service, kind_labels, kind_resources, kind_widgets, placement
+from dashboards.kinds import alarms_by_service, kind_labels, kind_resources, kind_widgets, placement, refs_by_service
 from dashboards.layout import Grid
 from dashboards.model import AlarmRef, AppResources
 from dashboards.widgets import alarm_status, annotation, graph, placed
@@ -36,14 +36,15 @@ def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
     views = services_of(plan)
     if not views:
         grid.header("No services are configured in this environment yet (config `services:`).")
-    planned = alarms_by_service(plan)
+    planned, refs_of = alarms_by_service(plan), refs_by_service(alarm_refs)
     for service, view in zip(plan.services, views, strict=True):
-        refs = [r for r in alarm_refs if r.service == view.name]
+        refs = refs_of.get(view.name, [])
         grid.header(f"## {view.name}\n{runbook_links(view.runbook_base_url, (r.family for r in refs))}")
         kinds = kind_resources(service, planned.get(service.name, ()))
         extra = kind_widgets(cfg, service, refs, "overview", kinds)
         # The core graphs draw the core resources' thresholds only: another kind's latency is in its own unit.
-        core_refs = [r for r in refs if r.resource not in kind_labels(kinds)]
+        labels = kind_labels(kinds)
+        core_refs = [r for r in refs if r.resource not in labels]
         account_id, service_region = placement(cfg, service)
         signals = service_signals(view)
         if signals is None:
