@@ -31,7 +31,7 @@ _NORMAL = NormalDist()
 _RESOURCE_DIMENSIONS = ("FunctionName", "function_name", "ApiName", "ApiId", "TableName", "QueueName",
                         "StateMachineArn", "CanaryName", "RuleName", "EventBusName",
                         # the kinds beyond the serverless core
-                        "StreamName", "DeliveryStreamName", "GraphQLAPIId", "LoadBalancer", "ServiceName",
+                        "StreamName", "DeliveryStreamName", "GraphQLAPIId", "LoadBalancer", "ClusterName",
                         "DBClusterIdentifier", "DistributionId", "BucketName", "ScheduleGroup", "PipeName",
                         "ses:configuration-set")
 _ERRORS = {"5XXError", "5xx", "Errors", "ExecutionsFailed", "FailedInvocations",
