@@ -18,6 +18,7 @@ from dashboards.kinds import PANELS, kind_resources, kind_widgets
 from dashboards.limits import MAX_METRICS_PER_WIDGET, body_problems
 from dashboards.model import AlarmRef, alarm_refs
 from dashboards.preview.render import render
+from dashboards.preview.simulate import evaluate_expression
 from dashboards.registry import DASHBOARDS
 from plan.build import plan_environment
 from plan.catalog import Threshold
@@ -299,3 +300,16 @@ def test_kinds_discovered_from_a_template_get_their_widgets():
         wanted = {(ns, name) for _, ns, name, _, _ in EXPECTED[kind]}
         assert drawn & wanted, kind
     assert ("AWS/Kinesis", "GetRecords.IteratorAgeMilliseconds") in drawn
+
+
+def test_the_preview_evaluates_every_expression_of_the_kinds(built):
+    # GIVEN every metric-math entry the new kinds' widgets hold, and a value for each id they read
+    cfg, plan, _, _ = built
+    widgets = [w for board in BUILDERS for w in kind_widgets(cfg, plan.service("estate"), [], board)]
+    expressions = [(e[0]["expression"], {m[-1]["id"]: 2.0 for m in w["properties"]["metrics"]
+                                         if isinstance(m[0], str) and "id" in m[-1]})
+                   for w in widgets for e in w["properties"]["metrics"] if isinstance(e[0], dict)]
+    assert len(expressions) >= 6
+    # WHEN the preview's metric math evaluates them THEN each gives a number (a line is drawn, not a gap)
+    for text, values in expressions:
+        assert isinstance(evaluate_expression(text, values), float), text
