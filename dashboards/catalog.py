@@ -1,8 +1,10 @@
 """Which metrics a dashboard may name: standard AWS metrics (an allow-list per namespace) or the layer's.
 
 A metric outside both would draw an empty graph in production, so tests walk every widget against this list.
-Names come from each service's CloudWatch metrics reference (Lambda, API Gateway REST, DynamoDB, SQS, Step
-Functions, EventBridge, SNS, Synthetics, Lambda Insights, Billing).
+Names come from each service's CloudWatch metrics reference (Lambda, API Gateway REST, HTTP and WebSocket,
+DynamoDB, SQS, Step Functions, EventBridge, SNS, Synthetics, Lambda Insights, Billing, Kinesis Data Streams, Data
+Firehose, AppSync, Application Load Balancer, ECS and Container Insights, RDS, CloudFront, S3, EventBridge Scheduler
+and Pipes, SES).
 """
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ AWS_METRICS: dict[str, frozenset[str]] = {
     "AWS/ApiGateway": frozenset({
         "Count", "4XXError", "5XXError", "Latency", "IntegrationLatency", "CacheHitCount", "CacheMissCount",
         "4xx", "5xx",  # HTTP APIs
+        "MessageCount", "IntegrationError", "ExecutionError", "ClientError", "ConnectCount",  # WebSocket APIs
     }),
     "AWS/DynamoDB": frozenset({
         "SuccessfulRequestLatency", "ThrottledRequests", "ReadThrottleEvents", "WriteThrottleEvents",
@@ -52,6 +55,44 @@ AWS_METRICS: dict[str, frozenset[str]] = {
         "memory_utilization", "used_memory_max", "total_memory", "init_duration", "cpu_total_time", "total_network",
     }),
     "AWS/Billing": frozenset({"EstimatedCharges"}),
+    "AWS/Kinesis": frozenset({
+        "IncomingRecords", "IncomingBytes", "GetRecords.IteratorAgeMilliseconds", "GetRecords.Records",
+        "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded", "PutRecords.FailedRecords",
+    }),
+    "AWS/Firehose": frozenset({
+        "IncomingRecords", "IncomingBytes", "ThrottledRecords",
+        # the freshness of each destination the config allows (DeliveryTo<destination>.DataFreshness)
+        *(f"DeliveryTo{d}.DataFreshness" for d in ("S3", "Iceberg", "Splunk", "AmazonOpenSearchService",
+                                                   "AmazonOpenSearchServerless", "HttpEndpoint")),
+    }),
+    "AWS/AppSync": frozenset({"Requests", "Latency", "4XXError", "5XXError"}),
+    "AWS/ApplicationELB": frozenset({
+        "RequestCount", "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_5XX_Count", "HTTPCode_Target_4XX_Count",
+        "TargetResponseTime", "HealthyHostCount", "UnHealthyHostCount", "LambdaUserError", "LambdaInternalError",
+        "RejectedConnectionCount",
+    }),
+    "AWS/ECS": frozenset({"CPUUtilization", "MemoryUtilization"}),
+    "ECS/ContainerInsights": frozenset({"RunningTaskCount", "DesiredTaskCount", "PendingTaskCount"}),
+    "AWS/RDS": frozenset({
+        "CPUUtilization", "ACUUtilization", "ServerlessDatabaseCapacity", "DatabaseConnections", "FreeableMemory",
+    }),
+    "AWS/CloudFront": frozenset({
+        "Requests", "BytesDownloaded", "4xxErrorRate", "5xxErrorRate", "TotalErrorRate", "OriginLatency",
+        "CacheHitRate",
+    }),
+    "AWS/S3": frozenset({
+        "BucketSizeBytes", "NumberOfObjects", "AllRequests", "4xxErrors", "5xxErrors", "FirstByteLatency",
+        "TotalRequestLatency",
+    }),
+    "AWS/Scheduler": frozenset({
+        "InvocationAttemptCount", "InvocationDroppedCount", "TargetErrorCount", "InvocationThrottleCount",
+        "InvocationsSentToDeadLetterCount",
+    }),
+    "AWS/EventBridge/Pipes": frozenset({
+        "Invocations", "ExecutionFailed", "ExecutionTimeout", "ExecutionThrottled", "Duration",
+    }),
+    "AWS/SES": frozenset({"Send", "Delivery", "Bounce", "Complaint", "Reputation.BounceRate",
+                          "Reputation.ComplaintRate"}),
 }
 
 # What the layer itself emits in every instrumented function, besides the business metrics config declares:

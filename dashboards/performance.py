@@ -1,4 +1,5 @@
-"""Performance: Lambda duration, memory, cold starts, concurrency and throttles; DynamoDB latency and throttles."""
+"""Performance: Lambda duration, memory, cold starts, concurrency and throttles; DynamoDB latency and throttles;
+then the latency, age and utilization of each kind beyond the serverless core (dashboards.kinds)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -7,9 +8,10 @@ from typing import Any
 from config.schema import EnvironmentConfig
 from dashboards.common import region_of, runbook_links, threshold_lines, title_block
 from dashboards.inventory import ServiceView, services_of
+from dashboards.kinds import alarms_by_service, kind_labels, kind_resources, kind_widgets, placement, refs_by_service
 from dashboards.layout import Grid
 from dashboards.model import AlarmRef, AppResources
-from dashboards.widgets import expression, graph, metric
+from dashboards.widgets import expression, graph, metric, placed
 from plan.model import Plan
 
 __all__ = ["build", "TIME_RANGE", "DYNAMODB_OPERATIONS"]
@@ -69,7 +71,8 @@ def _dynamodb_row(view: ServiceView, refs: Sequence[AlarmRef], region: str) -> l
 
 def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
           resources: AppResources = AppResources()) -> dict[str, Any]:
-    """The performance body of ``cfg``'s environment: one Lambda row and one DynamoDB row per service.
+    """The performance body of ``cfg``'s environment: per service a Lambda row, a DynamoDB row and the rows
+    of its other kinds, each when it has them.
 
     Example
     -------
@@ -82,14 +85,26 @@ def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
     grid = Grid()
     grid.header(title_block(cfg, "performance", "Where does the time go, and what is being throttled?",
                             alarm_refs), height=3)
-    views = [v for v in services_of(plan) if v.functions or v.tables]
-    if not views:
+    planned, refs_of = alarms_by_service(plan), refs_by_service(alarm_refs)
+    shown = []
+    for service, view in zip(plan.services, services_of(plan), strict=True):
+        refs = refs_of.get(view.name, [])
+        kinds = kind_resources(service, planned.get(service.name, ()))
+        extra = kind_widgets(cfg, service, refs, "performance", kinds)
+        if view.functions or view.tables or extra:
+            shown.append((service, view, refs, kinds, extra))
+    if not shown:
         grid.header("No functions or tables are configured in this environment yet.")
-    for view in views:
-        refs = [r for r in alarm_refs if r.service == view.name]
+    for service, view, refs, kinds, extra in shown:
         grid.header(f"## {view.name}\n{runbook_links(view.runbook_base_url, (r.family for r in refs))}")
+        # The core graphs draw the core resources' thresholds only: another kind's latency is in its own unit.
+        labels = kind_labels(kinds)
+        core_refs = [r for r in refs if r.resource not in labels]
+        account_id, service_region = placement(cfg, service)
         if view.functions:
-            grid.row(_lambda_row(cfg, view, refs, region))
+            grid.row([placed(w, account_id, service_region) for w in _lambda_row(cfg, view, core_refs, region)])
         if view.tables:
-            grid.row(_dynamodb_row(view, refs, region))
+            grid.row([placed(w, account_id, service_region) for w in _dynamodb_row(view, core_refs, region)])
+        if extra:
+            grid.rows(extra, per_row=4)
     return grid.body(TIME_RANGE)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from dashboards.limits import MAX_ALARMS_PER_WIDGET, MAX_LOG_GROUPS_PER_QUERY
+from dashboards.limits import MAX_ALARMS_PER_WIDGET, MAX_LOG_GROUPS_PER_QUERY, MAX_METRICS_PER_WIDGET
 
 __all__ = [
     "REGION_PLACEHOLDER", "metric", "expression", "annotation", "graph", "single_value", "alarm_status", "text",
-    "log_query", "WidgetError",
+    "log_query", "WidgetError", "grouped_graphs", "placed",
 ]
 
 # Stands for "the stack's region" in environment-agnostic configs; the dashboards stack replaces it with the
@@ -93,6 +93,55 @@ def graph(title: str, metrics: Sequence[list[Any]], *, unit: str, region: str, s
     if lines:
         properties["annotations"] = {"horizontal": lines}
     return {"type": "metric", "properties": properties}
+
+
+def grouped_graphs(title: str, groups: Sequence[Sequence[list[Any]]], *, max_metrics: int = MAX_METRICS_PER_WIDGET,
+                   **options: Any) -> list[Widget]:
+    """Graphs of ``groups`` (each the entries of one resource), as few as CloudWatch's metrics-per-widget cap
+    allows: a group is never split, so a rate's inputs stay beside its expression. Titles get ``(n/N)`` when
+    there is more than one; ``options`` are ``graph``'s.
+
+    Raises
+    ------
+    WidgetError
+        When one group alone holds more than ``max_metrics`` entries.
+
+    Example
+    -------
+    >>> groups = [[metric("AWS/SQS", "X", {"QueueName": f"q{i}"})] for i in range(5)]
+    >>> [w["properties"]["title"] for w in grouped_graphs("Queues", groups, max_metrics=2, unit="Count", region="r")]
+    ['Queues (1/3)', 'Queues (2/3)', 'Queues (3/3)']
+    """
+    chunks: list[list[list[Any]]] = []
+    for group in groups:
+        if len(group) > max_metrics:
+            raise WidgetError(f"graph {title!r}: one resource draws {len(group)} metrics; at most {max_metrics}")
+        if not chunks or len(chunks[-1]) + len(group) > max_metrics:
+            chunks.append([])
+        chunks[-1].extend(group)
+    return [graph(title if len(chunks) == 1 else f"{title} ({n}/{len(chunks)})", chunk, **options)
+            for n, chunk in enumerate(chunks, start=1)]
+
+
+def placed(widget: Widget, account_id: str | None, region: str | None) -> Widget:
+    """``widget`` reading every metric from ``account_id`` and ``region`` (a service in another account or
+    region of the organization); unchanged when both are None. Math entries need neither: they read their ids.
+
+    Example
+    -------
+    >>> w = graph("Errors", [metric("AWS/Lambda", "Errors", {"FunctionName": "f"})], unit="Count", region="r")
+    >>> placed(w, "111122223333", "us-west-2")["properties"]["metrics"][0][-1]
+    {'accountId': '111122223333', 'region': 'us-west-2'}
+    """
+    where = {k: v for k, v in (("accountId", account_id), ("region", region)) if v}
+    if not where or widget.get("type") != "metric":
+        return widget
+    metrics = [(m[:-1] + [{**m[-1], **where}] if isinstance(m[-1], dict) else [*m, dict(where)])
+               if m and isinstance(m[0], str) else m for m in widget["properties"].get("metrics", [])]
+    properties = {**widget["properties"], "metrics": metrics}
+    if region:
+        properties["region"] = region
+    return {**widget, "properties": properties}
 
 
 def single_value(title: str, metrics: Sequence[list[Any]], *, unit: str, region: str, stat: str = "Sum",

@@ -29,15 +29,29 @@ CLIENT_ERROR_RATIO = 0.02
 _NORMAL = NormalDist()
 # Dimensions that name the resource a metric belongs to, most specific first.
 _RESOURCE_DIMENSIONS = ("FunctionName", "function_name", "ApiName", "ApiId", "TableName", "QueueName",
-                        "StateMachineArn", "CanaryName", "RuleName", "EventBusName")
-_ERRORS = {"5XXError", "5xx", "Errors", "ExecutionsFailed", "FailedInvocations"}
+                        "StateMachineArn", "CanaryName", "RuleName", "EventBusName",
+                        # the kinds beyond the serverless core
+                        "StreamName", "DeliveryStreamName", "GraphQLAPIId", "LoadBalancer", "ClusterName",
+                        "DBClusterIdentifier", "DistributionId", "BucketName", "ScheduleGroup", "PipeName",
+                        "ses:configuration-set")
+_ERRORS = {"5XXError", "5xx", "Errors", "ExecutionsFailed", "FailedInvocations",
+           "HTTPCode_Target_5XX_Count", "IntegrationError", "5xxErrors", "ExecutionFailed", "LambdaInternalError"}
 _CLIENT_ERRORS = {"4XXError", "4xx"}
 _REQUESTS = {"Count", "Invocations", "ExecutionsStarted", "MatchedEvents", "NumberOfMessagesSent",
-             "NumberOfMessagesReceived", "NumberOfMessagesDeleted", "TriggeredRules"}
+             "NumberOfMessagesReceived", "NumberOfMessagesDeleted", "TriggeredRules",
+             "IncomingRecords", "Requests", "MessageCount", "RequestCount", "AllRequests", "InvocationAttemptCount"}
 _NEVER_HEALTHY = {"Throttles", "ReadThrottleEvents", "WriteThrottleEvents", "ThrottledRequests", "SystemErrors",
                   "DeadLetterErrors", "DestinationDeliveryFailures", "AsyncEventsDropped", "ExecutionsTimedOut",
-                  "ExecutionThrottled", "ExecutionsAborted", "ConditionalCheckFailedRequests", "UserErrors"}
-_LATENCY = {"Latency", "IntegrationLatency", "Duration", "ExecutionTime", "IteratorAge"}
+                  "ExecutionThrottled", "ExecutionsAborted", "ConditionalCheckFailedRequests", "UserErrors",
+                  "WriteProvisionedThroughputExceeded", "ThrottledRecords", "HTTPCode_ELB_5XX_Count",
+                  "ExecutionError", "LambdaUserError", "InvocationDroppedCount", "ExecutionTimeout",
+                  "UnHealthyHostCount"}
+_LATENCY = {"Latency", "IntegrationLatency", "Duration", "ExecutionTime", "IteratorAge", "OriginLatency",
+            "GetRecords.IteratorAgeMilliseconds"}
+# Percentages and ratios of the kinds beyond the core, as a healthy service shows them.
+_UTILIZATION = {"CPUUtilization", "MemoryUtilization", "ACUUtilization"}
+_HEALTHY_RATIOS = {"5xxErrorRate": 100 * HEALTHY_ERROR_RATIO, "Reputation.BounceRate": 0.005,
+                   "Reputation.ComplaintRate": 0.0002}
 
 
 def rng_seed(*keys: str) -> float:
@@ -302,6 +316,14 @@ class Model:
             return 0.0
         if name in _LATENCY and ref.namespace != "CloudWatchSynthetics":
             return self._latency(ref, end)
+        if name == "TargetResponseTime":  # a load balancer reports seconds
+            return self._latency(ref, end) / 1000
+        if name in _UTILIZATION:
+            return (30 + 25 * rng_seed(resource, name)) * self._wiggle(resource + name, end, 0.05)
+        if name in _HEALTHY_RATIOS:
+            return _HEALTHY_RATIOS[name] * self._wiggle(resource + name, end, 0.2)
+        if name.endswith(".DataFreshness"):  # seconds behind: about one buffering interval
+            return (60 + 240 * rng_seed(resource, "freshness")) * self._wiggle(resource + name, end, 0.1)
         if name == "SuccessfulRequestLatency":
             return (3 + 5 * rng_seed(ref.series_key, "ddb")) * self._wiggle(ref.series_key, end, 0.1)
         if name == "ConcurrentExecutions":
