@@ -21,7 +21,17 @@ USAGE = "usage: python -m plan ENV | python -m plan diff OLD.json NEW.json | pyt
 
 
 def _plan(env: str):
+    # ENV reads config/ENV.yaml; a path (make plan CONFIG_DIR=DIR) reads DIR/ENV.yaml, outside config/
+    path = Path(env)
+    if path.suffix == ".yaml":
+        return plan_environment(load_config(path.stem, path.parent))
     return plan_environment(load_config(env))
+
+
+def _out_name(env: str) -> str:
+    """cdk.out/ENV for an environment of config/, cdk.out/DIR-ENV for DIR/ENV.yaml (as the Makefile names it)."""
+    path = Path(env)
+    return f"{path.resolve().parent.name}-{path.stem}" if path.suffix == ".yaml" else env
 
 
 def _read(path: str) -> dict:
@@ -48,7 +58,7 @@ def main(argv: list[str], out_root: Path = REPO / "cdk.out") -> int:
             print(USAGE, file=sys.stderr)
             return 2
         doc = plan_json(_plan(argv[0]))
-        target = out_root / argv[0] / "plan.json"
+        target = out_root / _out_name(argv[0]) / "plan.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
         print("\n".join(inventory(doc)))

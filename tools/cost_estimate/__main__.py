@@ -21,21 +21,29 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--env", help="environment whose config gives the assumptions (default: the folder name)")
     parser.add_argument("--tracked", "--report", action="store_true", dest="tracked",
                         help="also write the bill into the tracked BENCHMARKS.md/.json (dev, staging, prod only)")
+    parser.add_argument("--config", type=Path, help="DIR/ENV.yaml outside config/ (make cost CONFIG_DIR=DIR)")
     args = parser.parse_args(argv)
     env = args.env or args.outdir.name
-    if args.env is not None and args.env not in known_environments():
+    if args.config is not None and args.tracked:
+        print("cost estimate: --tracked is for the shipped environments of config/, not --config", file=sys.stderr)
+        return 2
+    if args.config is not None and (args.config.suffix != ".yaml" or args.config.stem != env):
+        print(f"cost estimate: --config must be a file named {env}.yaml, got {args.config}", file=sys.stderr)
+        return 2
+    if args.config is None and args.env is not None and args.env not in known_environments():
         # a typo would silently price with the default assumptions (and --report would write a section for it)
         print(f"cost estimate: unknown environment {args.env!r} for --env: known environments are "
               f"{', '.join(known_environments())}", file=sys.stderr)
         return 2
     try:
-        bill = estimate_dir(args.outdir, env)
+        bill = estimate_dir(args.outdir, env, config_dir=args.config.parent if args.config else None)
     except (EstimateError, PricesError, ScheduleError) as exc:
         print(f"cost estimate: {exc}", file=sys.stderr)
         return 2
     print(bill.text(f"Estimated monthly bill of what `{env}` deploys (prices: tools/cost_estimate/prices.yaml)"))
     written = write_env_report(Section(name=f"cost-{env}", title=f"Cost estimate: {env}", markdown=bill.markdown(),
-                                       data={"env": env, **bill.data()}), env, tracked=args.tracked)
+                                       data={"env": env, **bill.data()}),
+                               args.outdir.name if args.config else env, tracked=args.tracked)
     print(f"Report: {', '.join(_shown(p) for p in written)}")
     return 0
 
