@@ -122,9 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"simulate: error: unknown scenario(s) {sorted(set(args.only) - set(known))}; known: {known}",
               file=sys.stderr)
         return 2
+    env = environment(args.env, alarms, cfg)
+    alarms = env.alarms  # without the alarms on metrics no scenario generates, each a "not simulated" warning
     for warning in alarms.warnings:
         print(f"simulate: warning: {warning}", file=sys.stderr)
-    env = environment(args.env, alarms, cfg)
     began = time.monotonic()
     verdicts = []
     for scenario in chosen:
