@@ -7,10 +7,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CDK := node_modules/.bin/cdk
 OUT := cdk.out/$(ENV)
+# CONFIG_DIR=examples/estate tries DIR/ENV.yaml instead of config/ENV.yaml: its assembly and reports go to
+# cdk.out/<dir name>-ENV, so cdk.out/ENV and every tracked file stay as they were.
+CONFIG_DIR ?=
+CONFIG := $(ENV)
+ifneq ($(strip $(CONFIG_DIR)),)
+OUT := cdk.out/$(notdir $(patsubst %/,%,$(CONFIG_DIR)))-$(ENV)
+CONFIG := $(patsubst %/,%,$(CONFIG_DIR))/$(ENV).yaml
+ifeq ($(REPORT),1)
+$(error REPORT=1 rewrites BENCHMARKS.md, which holds the shipped environments (config/) only: drop CONFIG_DIR or REPORT)
+endif
+endif
 # Node 20 is past end of life for jsii; the warning is harmless and drowns the output, so silence it.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
-CDK_ARGS := --app "$(PY) app.py" -c env=$(ENV)
+CDK_ARGS := --app "$(PY) app.py" -c env=$(ENV) $(if $(strip $(CONFIG_DIR)),-c config_dir=$(CONFIG_DIR))
 
 .PHONY: help setup synth lint test deploy diff clean
 
@@ -32,6 +43,7 @@ help:
 	@echo "make maintenance ENV=prod STATE=on|off [REASON=...]  hold / release paging (needs credentials)"
 	@echo "make slo-report ENV=prod [AT=time]  error budget of every SLO in the console (needs credentials)"
 	@echo "make cost ENV=prod [REPORT=1]     price ENV at its region, per AWS and monitored service (cdk.out/ENV/reports)"
+	@echo "make synth|plan|cost|simulate ENV=prod CONFIG_DIR=examples/estate   try DIR/ENV.yaml (into cdk.out/estate-prod)"
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -51,7 +63,7 @@ node_modules/.installed: package.json package-lock.json
 # own progress lines ("Successfully synthesized", "Supply a stack id") are info-level, which no CLI option turns
 # off: they go to cdk.out/ENV.cdk.log, printed in full when the CLI fails.
 synth: setup
-	@$(PY) -m config validate $(ENV)
+	@$(PY) -m config validate $(CONFIG)
 	@# A fresh assembly (no stale stacks), keeping the reports make cost / make simulate wrote under it.
 	@mkdir -p $(OUT) && find $(OUT) -mindepth 1 -maxdepth 1 ! -name reports -exec rm -rf {} +
 	@$(CDK) synth --quiet --no-notices $(CDK_ARGS) -o $(OUT) > $(OUT).cdk.log 2>&1 \
@@ -64,7 +76,7 @@ synth: setup
 SCOPE_ARGS = $(if $(ACCOUNT),--account $(ACCOUNT)) $(if $(REGION),--region $(REGION))
 .PHONY: plan
 plan: setup
-	@$(PY) -m plan $(ENV) $(SCOPE_ARGS)
+	@$(PY) -m plan $(CONFIG) $(SCOPE_ARGS)
 
 # ruff, then mypy over the app (plan/ once it exists) and over each Lambda as Lambda imports it (tools/lint.py).
 lint: setup
@@ -128,7 +140,7 @@ preview: synth
 .PHONY: cost
 cost: setup
 	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
-	@$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) $(if $(filter 1,$(REPORT)),--tracked) $(SCOPE_ARGS)
+	@$(PY) -m tools.cost_estimate $(OUT) --env $(ENV) $(if $(strip $(CONFIG_DIR)),--config $(CONFIG)) $(if $(filter 1,$(REPORT)),--tracked) $(SCOPE_ARGS)
 
 # Alert routing: replay the router's dead-letter queue through the router (needs AWS credentials).
 .PHONY: redrive
@@ -142,7 +154,7 @@ redrive: setup
 .PHONY: simulate report
 simulate: setup
 	@test -f $(OUT)/manifest.json || $(MAKE) --no-print-directory synth ENV=$(ENV)
-	$(PY) -m tools.alarmsim.scenarios --env $(ENV) --templates $(OUT) $(if $(filter 1,$(REPORT)),--report) $(if $(SEEDS),--seeds $(SEEDS)) $(SCOPE_ARGS)
+	$(PY) -m tools.alarmsim.scenarios --env $(ENV) --templates $(OUT) $(if $(strip $(CONFIG_DIR)),--config $(CONFIG)) $(if $(filter 1,$(REPORT)),--report) $(if $(SEEDS),--seeds $(SEEDS)) $(SCOPE_ARGS)
 
 report:
 	$(MAKE) --no-print-directory simulate ENV=$(ENV) REPORT=1

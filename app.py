@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """CDK entry point: reads ``-c env=NAME`` (default dev), loads config/NAME.yaml, builds that environment's stacks.
 
+``-c config_dir=DIR`` (``make synth CONFIG_DIR=DIR``) reads DIR/NAME.yaml instead, so a config kept outside
+config/ can be tried without copying it into the repository.
+
 This is the only place that reads CDK context. Bad config, or monitoring that could not work as configured
 (an alarm that can never fire, a service left without alarms), prints one line per problem and exits 2.
 """
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from aws_cdk import App
 
@@ -20,8 +24,10 @@ from stacks.nag import enable_nag
 def main() -> int:
     app = App()
     env_name = app.node.try_get_context("env") or "dev"
+    config_dir = app.node.try_get_context("config_dir") or None
+    shown = f"{Path(config_dir).as_posix().rstrip('/')}/{env_name}.yaml" if config_dir else f"config/{env_name}.yaml"
     try:
-        cfg = load_config(env_name)
+        cfg = load_config(env_name, Path(config_dir) if config_dir else None)
     except InputError as exc:
         for line in exc.lines:
             print(f"config error: {line}", file=sys.stderr)
@@ -29,7 +35,7 @@ def main() -> int:
     problems = check_environment(cfg).problems
     if problems:
         for line in problems:
-            print(f"config error: config/{env_name}.yaml: {line}", file=sys.stderr)
+            print(f"config error: {shown}: {line}", file=sys.stderr)
         return 2
     try:
         build_environment(app, cfg)  # some checks need the resolved stacks (e.g. a canary's target URL)

@@ -83,6 +83,9 @@ def load_config_and_notes(env_name: str, config_dir: Path | None = None, *,
     """``load_config`` and the notes of merging the lock file: where a listed resource and the discovered one
     disagree (the listed value is used), and locked services the config no longer discovers."""
     config_dir = Path(config_dir) if config_dir else CONFIG_DIR
+    if not config_dir.is_dir():  # a mistyped CONFIG_DIR would otherwise read as "no environments known"
+        raise ConfigError([f"{_display(config_dir)}: no such config directory (CONFIG_DIR names a folder of "
+                           f"ENV.yaml files)"])
     known = known_environments(config_dir)
     if env_name not in known:
         if (config_dir / f"{env_name}.yaml").is_file():

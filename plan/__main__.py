@@ -25,8 +25,22 @@ USAGE = ("usage: python -m plan ENV [--account NAME] [--region REGION] | python 
 _OPTIONS = ("--account", "--region")
 
 
+def _load(env: str, config_dir: Path | None = None):
+    # ENV reads config/ENV.yaml; a path (make plan CONFIG_DIR=DIR) reads DIR/ENV.yaml, outside config/
+    path = Path(env)
+    if path.suffix == ".yaml":
+        return load_config(path.stem, path.parent)
+    return load_config(env, config_dir)
+
+
 def _plan(env: str):
-    return plan_environment(load_config(env))
+    return plan_environment(_load(env))
+
+
+def _out_name(env: str) -> str:
+    """cdk.out/ENV for an environment of config/, cdk.out/DIR-ENV for DIR/ENV.yaml (as the Makefile names it)."""
+    path = Path(env)
+    return f"{path.resolve().parent.name}-{path.stem}" if path.suffix == ".yaml" else env
 
 
 def _read(path: str) -> dict:
@@ -76,11 +90,11 @@ def main(argv: list[str], out_root: Path = REPO / "cdk.out", config_dir: Path | 
         if len(argv) != 1:
             print(USAGE, file=sys.stderr)
             return 2
-        cfg = load_config(argv[0], config_dir)
+        cfg = _load(argv[0], config_dir)
         account, region = options.get("--account"), options.get("--region")
         chosen = scope_services(cfg, account, region) if options else ()
         doc = plan_json(plan_environment(cfg))
-        target = out_root / argv[0] / "plan.json"
+        target = out_root / _out_name(argv[0]) / "plan.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
         print("\n".join(inventory(restrict(doc, chosen, scope_label(account, region)) if options else doc)))

@@ -13,7 +13,8 @@ from typing import Sequence
 
 import numpy as np
 
-__all__ = ["BAND_COMPARISONS", "parse_band", "band_breaching", "HISTORY_MINUTES", "MIN_HISTORY"]
+__all__ = ["BAND_COMPARISONS", "parse_band", "band_breaching", "HISTORY_MINUTES", "MIN_HISTORY",
+           "STRIDED_HISTORY"]
 
 BAND_COMPARISONS = ("LessThanLowerThreshold", "GreaterThanUpperThreshold", "LessThanLowerOrGreaterThanUpperThreshold")
 HISTORY_MINUTES = 120
@@ -35,8 +36,12 @@ def parse_band(expression: str) -> tuple[str, float] | None:
 
 
 def band_breaching(values: Sequence[float | None], width: float, comparison: str,
-                   skip: int) -> list[bool | None]:
+                   skip: int, period_minutes: int = 1) -> list[bool | None]:
     """Per window end: is the value outside the band fitted on history ending ``skip`` minutes earlier?
+
+    A period longer than the history window (a daily S3 storage metric) is fitted on the previous periods'
+    datapoints instead (see :func:`_strided_band`): window ends a minute apart would all read one or two
+    daily samples, and a line through a step would extrapolate far above the next day's value.
 
     Example
     -------
@@ -44,6 +49,8 @@ def band_breaching(values: Sequence[float | None], width: float, comparison: str
     >>> band_breaching(flat, 3, "LessThanLowerThreshold", 15)[-1], band_breaching(flat, 3, "LessThanLowerThreshold", 15)[150]
     (True, False)
     """
+    if period_minutes > HISTORY_MINUTES:
+        return _strided_band(values, width, comparison, skip, period_minutes)
     size = len(values)
     y = np.array([np.nan if v is None else float(v) for v in values])
     present = ~np.isnan(y)
@@ -72,3 +79,54 @@ def band_breaching(values: Sequence[float | None], width: float, comparison: str
         breach = (y < low) | (y > high)
     decided = present & (n >= MIN_HISTORY)
     return [bool(b) if d else None for b, d in zip(breach.tolist(), decided.tolist())]
+
+
+STRIDED_HISTORY = 3  # previous periods a long-period band is fitted on (the simulator keeps 3 days of history)
+
+
+def _strided_band(values: Sequence[float | None], width: float, comparison: str, skip: int,
+                  step: int) -> list[bool | None]:
+    """The band of a long period: a line through the datapoints one, two and three periods before the
+    evaluation periods (at the same time of day for a daily metric), decided once two of them exist.
+
+    Example
+    -------
+    >>> growing = [100.0 * 1.003 ** (i // 1440) for i in range(4 * 1440)]
+    >>> deleted = growing[:3 * 1440] + [40.0] * 1440
+    >>> band_breaching(growing, 4, "LessThanLowerThreshold", 1440, 1440)[-1]
+    False
+    >>> band_breaching(deleted, 4, "LessThanLowerThreshold", 1440, 1440)[-1]
+    True
+    """
+    size = len(values)
+    y = np.array([np.nan if v is None else float(v) for v in values])
+    index = np.arange(size)
+    xs, ys = [], []
+    for k in range(STRIDED_HISTORY):
+        at = index - skip - k * step
+        valid = at >= 0
+        picked = np.where(valid, y[np.clip(at, 0, size - 1)], np.nan)
+        xs.append(np.where(np.isnan(picked), np.nan, at.astype(float)))
+        ys.append(picked)
+    x_hist, y_hist = np.array(xs), np.array(ys)
+    present = ~np.isnan(y_hist)
+    n = present.sum(axis=0).astype(float)
+    with np.errstate(all="ignore"):
+        mx = np.nansum(x_hist, axis=0) / np.maximum(n, 1)
+        my = np.nansum(y_hist, axis=0) / np.maximum(n, 1)
+        dx, dy = np.where(present, x_hist - mx, 0.0), np.where(present, y_hist - my, 0.0)
+        sxx = (dx * dx).sum(axis=0)
+        slope = np.where(sxx > 0, (dx * dy).sum(axis=0) / np.where(sxx > 0, sxx, 1), 0.0)
+        residual = np.where(present, dy - slope * dx, 0.0)
+        spread = np.sqrt((residual ** 2).sum(axis=0) / np.maximum(1, n - 2))
+        expected = my + slope * (index - mx)
+        sigma = np.maximum(spread, np.sqrt(np.maximum(expected, 1.0)))
+    low, high = expected - width * sigma, expected + width * sigma
+    if comparison == "LessThanLowerThreshold":
+        breach = y < low
+    elif comparison == "GreaterThanUpperThreshold":
+        breach = y > high
+    else:
+        breach = (y < low) | (y > high)
+    decided = ~np.isnan(y) & (n >= 2)
+    return [bool(b) if d else None for b, d in zip(breach.tolist(), decided.tolist(), strict=True)]

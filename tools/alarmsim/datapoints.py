@@ -165,7 +165,8 @@ def compute_datapoints(alarm: MetricAlarm, store: SeriesStore, first_end: int, l
         skip = alarm.evaluation_periods * period_minutes(alarm.period)
         listed = to_list(values)
         return AlarmDatapoints(first_end, values, counts,
-                               _flags(band_breaching(listed, alarm.band[1], alarm.comparison, skip)))
+                               _flags(band_breaching(listed, alarm.band[1], alarm.comparison, skip,
+                                                     period_minutes(alarm.period))))
     compare = {"GreaterThanThreshold": np.greater, "GreaterThanOrEqualToThreshold": np.greater_equal,
                "LessThanThreshold": np.less, "LessThanOrEqualToThreshold": np.less_equal}[alarm.comparison]
     with np.errstate(invalid="ignore"):

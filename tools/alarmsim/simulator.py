@@ -31,7 +31,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from tools.alarmsim.anomaly import HISTORY_MINUTES
+from tools.alarmsim.anomaly import HISTORY_MINUTES, STRIDED_HISTORY
 from tools.alarmsim.datapoints import (AlarmDatapoints, compute_datapoints, evaluation_range_size,
                                        period_minutes)
 from tools.alarmsim.evaluation import ALARM, INSUFFICIENT_DATA, OK, STATES, evaluate_range
@@ -189,7 +189,8 @@ class Simulator:
             pm = period_minutes(alarm.period)
             first_end = start_minute - pm * (evaluation_range_size(alarm.evaluation_periods) - 1)
             if alarm.band is not None:  # the band is fitted on the history before the evaluation periods
-                first_end -= HISTORY_MINUTES + 1 + alarm.evaluation_periods * pm
+                history = STRIDED_HISTORY * pm if pm > HISTORY_MINUTES else HISTORY_MINUTES  # a long period: periods
+                first_end -= history + 1 + alarm.evaluation_periods * pm
             if span is not None:
                 first_end = min(start_minute, max(first_end, span[0]))
             timeline = self._timeline(alarm, first_end, start_minute, end_minute, cache)

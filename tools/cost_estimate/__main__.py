@@ -27,9 +27,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--account", help="only the services of this account (a name from organization.accounts, "
                                            "or an account id)")
     parser.add_argument("--region", help="only the services of this region")
+    parser.add_argument("--config", type=Path, help="DIR/ENV.yaml outside config/ (make cost CONFIG_DIR=DIR)")
     args = parser.parse_args(argv)
     env = args.env or args.outdir.name
-    if args.env is not None and args.env not in known_environments():
+    if args.config is not None and args.tracked:
+        print("cost estimate: --tracked is for the shipped environments of config/, not --config", file=sys.stderr)
+        return 2
+    if args.config is not None and (args.config.suffix != ".yaml" or args.config.stem != env):
+        print(f"cost estimate: --config must be a file named {env}.yaml, got {args.config}", file=sys.stderr)
+        return 2
+    if args.config is None and args.env is not None and args.env not in known_environments():
         # a typo would silently price with the default assumptions (and --report would write a section for it)
         print(f"cost estimate: unknown environment {args.env!r} for --env: known environments are "
               f"{', '.join(known_environments())}", file=sys.stderr)
@@ -40,8 +47,9 @@ def main(argv: list[str]) -> int:
               "so leave out --tracked (REPORT=1)", file=sys.stderr)
         return 2
     try:
-        services = _scope(env, args.account, args.region) if scoped else ()
-        bill = estimate_dir(args.outdir, env)
+        config_dir = args.config.parent if args.config else None
+        services = _scope(env, args.account, args.region, config_dir) if scoped else ()
+        bill = estimate_dir(args.outdir, env, config_dir=config_dir)
     except (EstimateError, PricesError, ScheduleError, InputError) as exc:
         print(f"cost estimate: {exc}", file=sys.stderr)
         return 2
@@ -52,18 +60,21 @@ def main(argv: list[str]) -> int:
         return 0
     print(bill.text(f"Estimated monthly bill of what `{env}` deploys (prices: tools/cost_estimate/prices.yaml)"))
     written = write_env_report(Section(name=f"cost-{env}", title=f"Cost estimate: {env}", markdown=bill.markdown(),
-                                       data={"env": env, **bill.data()}), env, tracked=args.tracked)
+                                       data={"env": env, **bill.data()}),
+                               args.outdir.name if args.config else env, tracked=args.tracked)
     print(f"Report: {', '.join(_shown(p) for p in written)}")
     return 0
 
 
-def _scope(env: str, account: str | None, region: str | None) -> tuple[str, ...]:
+def _scope(env: str, account: str | None, region: str | None,
+           config_dir: Path | None = None) -> tuple[str, ...]:
     """The services of ``env`` in ``account`` / ``region`` (ScopeError, one line, for an unknown one)."""
-    if env not in known_environments():
+    known = known_environments(config_dir) if config_dir else known_environments()
+    if env not in known:
         raise EstimateError(f"--account/--region need the config of {env!r}: known environments are "
-                            f"{', '.join(known_environments())}")
+                            f"{', '.join(known)}")
     try:
-        return scope_services(load_config(env), account, region)
+        return scope_services(load_config(env, config_dir), account, region)
     except ConfigError as exc:
         raise EstimateError(exc.lines[0]) from None
 

@@ -46,17 +46,17 @@ class EnvFacts:
     log_groups: dict[str, list[str]] = field(default_factory=dict)  # monitored service -> its functions' log groups
 
 
-def env_facts(env: str, cfg: Any = None) -> EnvFacts:
-    """The facts of ``env`` (or of ``cfg``, an EnvironmentConfig, when given) the bill needs: its config's
-    estimate assumptions and region, and from its plan the monitored services with their functions and log
-    groups (defaults when the environment is unknown)."""
+def env_facts(env: str, cfg: Any = None, config_dir: Path | None = None) -> EnvFacts:
+    """The facts of ``env`` (or of ``cfg``, an EnvironmentConfig, when given; ``config_dir`` holds ENV.yaml when
+    it is not in config/) the bill needs: its config's estimate assumptions and region, and from its plan the
+    monitored services with their functions and log groups (defaults when the environment is unknown)."""
     from config.loader import ConfigError, known_environments, load_config
     from plan.build import plan_environment
 
-    if cfg is None and env not in known_environments():
+    if cfg is None and env not in (known_environments(config_dir) if config_dir else known_environments()):
         return EnvFacts(EstimateAssumptions(), None, f"watchtower-{env}", {})
     try:
-        cfg = cfg or load_config(env)
+        cfg = cfg or load_config(env, config_dir)
     except ConfigError as exc:
         raise EstimateError(exc.lines[0]) from None
     plan = plan_environment(cfg)
@@ -109,7 +109,8 @@ def _priced(templates: dict[str, dict[str, Any]], assumptions: EstimateAssumptio
     return merge_bills(bills, main=_book(main_region, books).region)
 
 
-def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = None, cfg: Any = None) -> Bill:
+def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = None, cfg: Any = None, *,
+                 config_dir: Path | None = None) -> Bill:
     """The bill of the templates in ``outdir`` (``cdk.out/<env>``), priced at the config's region, with
     ``per_service`` holding each monitored service's share.
 
@@ -126,7 +127,7 @@ def estimate_dir(outdir: Path, env: str | None = None, book: PriceBook | None = 
     >>> estimate_dir(outdir).region  # dev sets no region
     'us-east-1'
     """
-    facts = env_facts(env or Path(outdir).name, cfg)
+    facts = env_facts(env or Path(outdir).name, cfg, config_dir)  # config_dir: DIR/ENV.yaml outside config/
     templates = read_templates(Path(outdir))
     config_functions = sum(len(fns) for fns in facts.functions.values())
     if book is not None:  # one book for everything (tests)

@@ -25,9 +25,11 @@ ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_SEEDS = 20
 
 
-def _synthesize(env: str, out: Path) -> None:
+def _synthesize(env: str, out: Path, config: str | None = None) -> None:
     cdk = ROOT / "node_modules" / ".bin" / "cdk"
     command = [str(cdk), "synth", "--quiet", "--app", f"{sys.executable} app.py", "-c", f"env={env}", "-o", str(out)]
+    if config:  # a config outside config/: app.py reads DIR/ENV.yaml
+        command += ["-c", f"config_dir={Path(config).resolve().parent}"]
     environ = {**os.environ, "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1"}
     done = subprocess.run(command, cwd=ROOT, env=environ, capture_output=True, text=True)
     if done.returncode != 0:
@@ -98,7 +100,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.seeds < 1:
         print(f"simulate: error: --seeds must be at least 1, got {args.seeds}", file=sys.stderr)
         return 2
-    out = Path(args.templates) if args.templates else ROOT / "cdk.out" / args.env
+    if args.report and args.config:
+        # BENCHMARKS holds the shipped environments of config/ only: a config tried from elsewhere never lands there
+        print("simulate: error: --report is for the environments of config/, not for --config "
+              f"{args.config}", file=sys.stderr)
+        return 2
+    if args.config and (Path(args.config).suffix != ".yaml" or Path(args.config).stem != args.env):
+        print(f"simulate: error: --config must be a file named {args.env}.yaml, got {args.config}", file=sys.stderr)
+        return 2
+    # A config of its own DIR/ENV.yaml gets cdk.out/DIR-ENV (as make CONFIG_DIR=DIR names it), never cdk.out/ENV.
+    own = f"{Path(args.config).resolve().parent.name}-{args.env}" if args.config else args.env
+    out = Path(args.templates) if args.templates else ROOT / "cdk.out" / own
     try:
         cfg = _config(args.env, args.config)
     except Exception as error:  # ConfigError: one line per problem
@@ -107,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.templates and not any(out.glob("*.template.json")):
             print(f"simulate: {out} is empty, synthesizing {args.env} ...", file=sys.stderr)
-            _synthesize(args.env, out)
+            _synthesize(args.env, out, args.config)
         alarms = load_alarms([out])
     except TemplateError as error:
         print(f"simulate: error: {error}", file=sys.stderr)
@@ -118,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"simulate: error: unknown scenario(s) {sorted(set(args.only) - set(known))}; known: {known}",
               file=sys.stderr)
         return 2
+    env = environment(args.env, alarms, cfg)
+    alarms = env.alarms  # without the alarms on metrics no scenario generates, each a "not simulated" warning
     for warning in alarms.warnings:
         print(f"simulate: warning: {warning}", file=sys.stderr)
     if scoped:
@@ -132,7 +146,8 @@ def main(argv: list[str] | None = None) -> int:
         cfg = cfg.model_copy(update={"services": tuple(s for s in cfg.services if s.name in in_scope)})
         print(f"simulate: {scope_label(args.account, args.region)}: {len(alarms.metric_alarms)} metric alarms, "
               f"{len(alarms.composites)} composites of its services", file=sys.stderr)
-    env = environment(args.env, alarms, cfg)
+        env = environment(args.env, alarms, cfg)
+        alarms = env.alarms
     began = time.monotonic()
     verdicts = []
     for scenario in chosen:
@@ -154,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
                     "not judged (" + ("--only" if args.only else "dev runs its noise scenarios only") + ")", True)
     section = scenario_section(args.env, verdicts, family or unjudged, note, not_simulated=alarms.warnings)
     print(section.markdown)
-    for path in ([] if scoped else write_env_report(section, args.env, tracked=args.report, root=ROOT)):
+    written = [] if scoped else write_env_report(section, out.name if args.config else args.env,
+                                                  tracked=args.report, root=ROOT)
+    for path in written:
         print(f"simulate: wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}", file=sys.stderr)
     missed = [v for v in verdicts if v.verdict == "fail"] + ([family] if family is not None and not family.ok else [])
     if missed:

@@ -34,6 +34,7 @@ class ServiceInfo:
     tier: int = 2
     availability: float | None = 99.9   # percent, None: no availability SLO
     latency: float | None = None        # percent of requests within the latency threshold
+    kinds: tuple[str, ...] = ()         # the resource kinds it lists (config keys), for kind-specific incidents
 
 
 PAGE, NO_PAGE, EITHER = "page", "no page", "either"
@@ -166,6 +167,16 @@ def _side(until: int, **changes) -> Callable[[int], Condition]:
     return _after(replace(HEALTHY, **changes), until)
 
 
+def _pages_if(kind: str) -> Callable[[ServiceInfo], str]:
+    """A tier-1 service with a resource of ``kind`` pages; the others must not (the incident is not theirs)."""
+    return lambda service: (PAGE if service.tier == 1 else EITHER) if kind in service.kinds else NO_PAGE
+
+
+def _either_if(kind: str) -> Callable[[ServiceInfo], str]:
+    """A service with a resource of ``kind`` may page (a judgement of its own alarms); the others must not."""
+    return lambda service: EITHER if kind in service.kinds else NO_PAGE
+
+
 def scenarios() -> list[Scenario]:
     """Every scenario.
 
@@ -249,6 +260,40 @@ def scenarios() -> list[Scenario]:
         Scenario("ses-reputation", "SES bounces reach 8% and complaints 0.3% for 3 h", 240,
                  _side(180, ses_bounce_ratio=0.08, ses_complaint_ratio=0.003),
                  families=("SesBounceRate", "SesComplaintRate")),
+        # The kinds beyond the serverless core: one failure each, in the signal its family watches.
+        Scenario("cdn-5xx", "CloudFront answers 20% with 5xx for 30 min (the origin is healthy)", 90,
+                 _side(30, cdn_error_ratio=0.2), expect=_pages_if("cloudfront_distributions"),
+                 page_within=lambda s: 10.0 if "cloudfront_distributions" in s.kinds and s.tier == 1 else None,
+                 families=("HighErrorRate",)),
+        Scenario("stream-consumer-behind", "a Kinesis consumer stops reading for 4 h (lag past 10% of retention)",
+                 300, _side(240, stream_stalled=True), expect=_either_if("kinesis_streams"),
+                 families=("StreamConsumerLag", "IteratorAge")),
+        Scenario("ingest-throttling", "5% of Kinesis and Firehose writes throttled for 30 min", 90,
+                 _side(30, write_throttle_ratio=0.05), families=("StreamWriteThrottles", "FirehoseThrottling")),
+        Scenario("firehose-stalled", "Firehose cannot deliver to its destination for 1 h", 120,
+                 _side(60, delivery_stalled=True), families=("DeliveryFreshness",)),
+        Scenario("unhealthy-targets", "half of a load balancer's targets fail health checks for 30 min", 90,
+                 _side(30, unhealthy_host_ratio=0.5), families=("UnhealthyTargets",)),
+        Scenario("lambda-target-errors", "a Lambda behind a load balancer fails 10% of its requests for 30 min", 90,
+                 _side(30, lambda_target_error_ratio=0.10), families=("LambdaTargetErrors",)),
+        Scenario("containers-saturated", "an ECS service at 97% CPU and 95% memory for 30 min", 90,
+                 _side(30, container_cpu_percent=97.0, container_memory_percent=95.0),
+                 families=("CpuUtilization", "MemoryUtilization")),
+        Scenario("tasks-crashing", "half of an ECS service's tasks crash-loop for 30 min (below its minimum)", 90,
+                 _side(30, tasks_stopped_ratio=0.5), expect=_pages_if("ecs_services"),
+                 page_within=lambda s: 10.0 if "ecs_services" in s.kinds and s.tier == 1 else None,
+                 families=("RunningTasks",)),
+        Scenario("database-saturated", "Aurora at 95% CPU and 97% of its maximum capacity for 30 min", 90,
+                 _side(30, db_cpu_percent=95.0, db_capacity_percent=97.0),
+                 families=("CpuUtilization", "DatabaseCapacity")),
+        Scenario("s3-server-errors", "S3 answers 10% of requests with 5xx for 30 min", 90,
+                 _side(30, s3_error_ratio=0.10), families=("BucketServerErrors",)),
+        Scenario("bucket-bulk-delete", "a bulk delete removes 60% of a bucket's bytes (seen in the daily size)",
+                 2 * 1440, _after(replace(HEALTHY, storage_deleted_ratio=0.6)), families=("BucketStorageAnomaly",)),
+        Scenario("schedule-drops", "EventBridge Scheduler drops 20% of invocations for 30 min", 90,
+                 _side(30, schedule_drop_ratio=0.2), families=("ScheduleFailures",)),
+        Scenario("pipe-failures", "20% of EventBridge Pipes executions fail for 30 min", 90,
+                 _side(30, pipe_failure_ratio=0.2), families=("PipeFailures",)),
         Scenario("maintenance-window", "hard outage inside a mute window (ends inside it)", 90,
                  _outage(0, 30), targets="muted", maintenance="mute",
                  # 30 min of total outage spent most of the month's budget: the SLO pairs are still in ALARM when

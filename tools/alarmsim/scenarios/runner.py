@@ -15,11 +15,12 @@ from plan.model import Plan
 from tools.alarmsim.evaluation import ALARM, OK
 from tools.alarmsim.model import AlarmSet
 from tools.alarmsim.scenarios.catalog import HEALTHY, Scenario, ServiceInfo, burn_condition
-from tools.alarmsim.scenarios.traffic import DEV, PROD, TRICKLE, Condition, Profile, Streams, add_run
+from tools.alarmsim.scenarios.traffic import DEV, PROD, TRICKLE, Condition, Profile, Streams, add_run, model_of
 from tools.alarmsim.series import MetricKey, SeriesStore, minute_of, parse_time
 from tools.alarmsim.simulator import Simulator, Transition
 
-__all__ = ["Environment", "environment_of_plan", "SeedOutcome", "run_seed", "notification_class", "family_of",
+__all__ = ["Environment", "environment_of_plan", "simulated", "SeedOutcome", "run_seed", "notification_class",
+           "family_of",
            "is_page", "ONSET",
            "WARMUP_MINUTES", "PAGE", "PEOPLE", "INFO"]
 
@@ -83,8 +84,10 @@ class Environment:
     services: list[ServiceInfo] = field(default_factory=list)
     timeouts_ms: dict[str, float] = field(default_factory=dict)
     owners: dict[str, str] = field(default_factory=dict)
+    desired_tasks: dict[str, float] = field(default_factory=dict)  # ECS service -> its desired (minimum) count
 
     def __post_init__(self) -> None:
+        self.alarms = simulated(self.alarms)
         names = sorted((s.name for s in self.services), key=len, reverse=True)
         self._names = names
         self.groups: dict[str, str] = {a: self.group_of(a) for a in self.alarms.names()}
@@ -127,6 +130,41 @@ class Environment:
         return {self.groups.get(name, self.group_of(name)) for rule in self.alarms.mute_rules for name in rule.alarm_names}
 
 
+def simulated(alarms: AlarmSet) -> AlarmSet:
+    """``alarms`` without the metric alarms that read a metric no scenario generates, each left out with a
+    "not simulated" warning (as log alarms are): an alarm reading a silent 0 would look quiet, not untested.
+
+    Example
+    -------
+    >>> from tools.alarmsim.template import alarms_from_templates
+    >>> props = {"AlarmName": "tasks", "Namespace": "AWS/ECS", "MetricName": "PendingTaskCount",
+    ...          "Statistic": "Maximum", "Period": 60, "EvaluationPeriods": 1, "Threshold": 0,
+    ...          "ComparisonOperator": "GreaterThanThreshold"}
+    >>> kept = simulated(alarms_from_templates({"S": {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm",
+    ...                                                                   "Properties": props}}}}))
+    >>> kept.names(), kept.warnings
+    ([], ['S/A: not simulated: tasks reads AWS/ECS PendingTaskCount, which no scenario generates'])
+    """
+    unmodelled = {a.name: next(m.key for m in a.metrics() if model_of(m.key) is None)
+                  for a in alarms.metric_alarms if any(model_of(m.key) is None for m in a.metrics())}
+    if not unmodelled:
+        return alarms
+    warnings = [f"{a.stack}/{a.logical_id}: not simulated: {a.name} reads {unmodelled[a.name].namespace} "
+                f"{unmodelled[a.name].metric_name}, which no scenario generates"
+                for a in alarms.metric_alarms if a.name in unmodelled]
+    return AlarmSet([a for a in alarms.metric_alarms if a.name not in unmodelled], list(alarms.composites),
+                    list(alarms.mute_rules), [*alarms.warnings, *warnings])
+
+
+def _kinds(service) -> tuple[str, ...]:
+    """The resource kinds a service monitors: planned ones, and those the config lists (region-pinned resources
+    such as CloudFront distributions are planned in their own region's stack)."""
+    from config.services import RESOURCE_KINDS
+
+    listed = {k for k in RESOURCE_KINDS if getattr(getattr(service.config, "resources", None), k, None)}
+    return tuple(sorted(listed | {r.kind for r in service.resources}))
+
+
 def environment_of_plan(name: str, alarms: AlarmSet, plan: Plan) -> Environment:
     """The runner's view of an environment: its deployed ``alarms`` plus, from ``plan``, each service's tier and
     objectives, the timeout of every function (listed or discovered from ``template:``) and each alarm's service.
@@ -139,12 +177,18 @@ def environment_of_plan(name: str, alarms: AlarmSet, plan: Plan) -> Environment:
     >>> env.prefix, [(s.name, s.availability) for s in env.services][:1]
     ('watchtower-prod-', [('orders', 99.9)])
     """
-    services = [ServiceInfo(s.name, s.config.tier, s.objectives.availability if s.objectives else None,
-                            s.objectives.latency if s.objectives else None) for s in plan.services]
+    # An objective counts only where the plan alarms on it: a service with no API or function to measure an SLO
+    # on has objectives in config but no burn-rate alarm, so nothing would page on its error budget.
+    slos = {(slo.service, slo.sli): slo.objective for slo in plan.slos}
+    services = [ServiceInfo(s.name, s.config.tier, slos.get((s.name, "availability")), slos.get((s.name, "latency")),
+                            _kinds(s)) for s in plan.services]
     timeouts = {r.name: 1000.0 * r.ref.timeout_seconds for s in plan.services for r in s.resources
                 if r.kind == "functions" and getattr(r.ref, "timeout_seconds", None)}
     owners = {a.name: a.service for a in plan.alarms} | {c.name: c.service for c in plan.composites}
-    return Environment(name, alarms, f"{plan.app}-{plan.env}-", services, timeouts, owners)
+    # An ECS service runs its desired count; the plan knows the minimum it needs, the smallest desired count.
+    tasks = {r.ref.name: float(r.ref.min_running_tasks) for s in plan.services for r in s.resources
+             if r.kind == "ecs_services" and getattr(r.ref, "min_running_tasks", None)}
+    return Environment(name, alarms, f"{plan.app}-{plan.env}-", services, timeouts, owners, tasks)
 
 
 @dataclass
@@ -229,19 +273,20 @@ def generate(env: Environment, scenario: Scenario, seed: int, onset: int, hit: s
     healthy = [_infra_only(c) for c in incident]
     store = SeriesStore()
     if scenario.burn is None:
-        add_run(store, env.keys, streams, incident, healthy, lambda group: group in hit, env.timeouts_ms)
+        add_run(store, env.keys, streams, incident, healthy, lambda group: group in hit, env.timeouts_ms,
+                env.desired_tasks)
         return store
     # A burn burns each service's own budget at the same rate: its error ratio follows its own objective.
     for group in {g for _, g in env.keys}:
         service = env.service(group)
         keys = [(k, g) for k, g in env.keys if g == group]
         if service is None or service.availability is None or group not in hit:
-            add_run(store, keys, streams, healthy, healthy, lambda g: False, env.timeouts_ms)
+            add_run(store, keys, streams, healthy, healthy, lambda g: False, env.timeouts_ms, env.desired_tasks)
             continue
         burning = burn_condition(scenario.burn, service.availability)
         burnt = lru_cache(maxsize=64)(lambda c: replace(c, error_ratio=burning.error_ratio))
         conditions = [c if minute < onset else burnt(c) for minute, c in zip(range(first, first + length), healthy)]
-        add_run(store, keys, streams, conditions, healthy, lambda g: True, env.timeouts_ms)
+        add_run(store, keys, streams, conditions, healthy, lambda g: True, env.timeouts_ms, env.desired_tasks)
     return store
 
 

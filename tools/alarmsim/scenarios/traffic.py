@@ -24,7 +24,7 @@ import numpy as np
 from tools.alarmsim.series import Dense, MetricKey, SeriesStore
 
 __all__ = ["Condition", "Profile", "PROD", "DEV", "TRICKLE", "HEALTHY_ERROR_RATIO", "LATENCY_BINS",
-           "requests_per_minute", "stream_of", "generate_metric", "add_run", "Streams"]
+           "requests_per_minute", "stream_of", "generate_metric", "model_of", "add_run", "Streams"]
 
 HEALTHY_ERROR_RATIO = 0.0002  # 0.2x burn of a 99.9% objective: a healthy month spends a fifth of its budget
 # Quantile bins (edges) used to represent a latency distribution with a few weighted points; the tail is split
@@ -66,6 +66,22 @@ class Condition:
     account_concurrency: float = 150.0     # Lambda concurrency the whole account claims (all workloads, reservations)
     ses_bounce_ratio: float = 0.01         # the account's SES bounce rate (0..1)
     ses_complaint_ratio: float = 0.0002    # the account's SES complaint rate (0..1)
+    # The kinds beyond the serverless core (tools/alarmsim/scenarios/estate.py models their metrics). A None
+    # means "as the rest of the service": the CDN follows error_ratio; utilisation follows the daily load.
+    cdn_error_ratio: float | None = None   # CloudFront 5xx share (an edge or origin-facing failure of its own)
+    lambda_target_error_ratio: float | None = None  # errors of a load balancer's Lambda targets
+    write_throttle_ratio: float = 0.00005  # Kinesis and Firehose records throttled on the way in
+    delivery_stalled: bool = False         # Firehose cannot deliver: the oldest record ages a minute per minute
+    unhealthy_host_ratio: float = 0.0      # load balancer targets failing health checks (0..1)
+    tasks_stopped_ratio: float = 0.0       # ECS tasks stopped (crash loop) of the desired count (0..1)
+    container_cpu_percent: float | None = None     # ECS service CPU (None: follows the load, ~55 % at peak)
+    container_memory_percent: float | None = None  # ECS service memory (None: ~55 %)
+    db_cpu_percent: float | None = None            # Aurora CPU (None: follows the load, ~50 % at peak)
+    db_capacity_percent: float | None = None       # Aurora Serverless v2 ACUs used of the maximum (None: ~60 %)
+    s3_error_ratio: float = 0.00005        # S3 5xx (503 Slow Down, 500) share of requests
+    storage_deleted_ratio: float = 0.0     # share of a bucket's bytes deleted (a bulk delete)
+    schedule_drop_ratio: float = 0.0       # EventBridge Scheduler invocations dropped after their retries
+    pipe_failure_ratio: float = 0.0005     # EventBridge Pipes executions failing or timing out
 
 
 @dataclass(frozen=True)
@@ -105,7 +121,13 @@ def requests_per_minute(profile: Profile, minutes: "np.ndarray") -> "np.ndarray"
 
 _STREAM_DIMENSIONS = (("FunctionName", "fn"), ("function_name", "fn"), ("ApiName", "api"), ("ApiId", "api"),
                       ("TableName", "table"), ("StateMachineArn", "sm"), ("QueueName", "queue"),
-                      ("RuleName", "rule"), ("TopicName", "topic"), ("CanaryName", "canary"))
+                      ("RuleName", "rule"), ("TopicName", "topic"), ("CanaryName", "canary"),
+                      ("GraphQLAPIId", "api"), ("TargetGroup", "tg"), ("LoadBalancer", "lb"),
+                      ("DistributionId", "cdn"), ("StreamName", "kds"), ("DeliveryStreamName", "firehose"),
+                      ("ServiceName", "ecs"), ("DBClusterIdentifier", "db"), ("BucketName", "bucket"),
+                      ("ScheduleGroup", "schedule"), ("PipeName", "pipe"), ("ses:configuration-set", "ses"))
+# Schedules fire on their own clock, not with the service's requests: attempts per minute of a schedule group.
+SCHEDULE_ATTEMPTS_PER_MINUTE = 2.0
 
 
 def stream_of(key: MetricKey) -> tuple[str, str]:
@@ -161,6 +183,8 @@ class Streams:
                 rate = np.full(len(self.minutes), self.profile.router_rpm)
             elif group in ("cost", "all"):
                 rate = np.ones(len(self.minutes))
+            elif kind == "schedule":
+                rate = np.full(len(self.minutes), SCHEDULE_ATTEMPTS_PER_MINUTE)
             else:
                 rate = self.curve * (self.profile.execution_ratio if kind == "sm" else 1.0)
                 if self.profile.noise:
@@ -168,6 +192,10 @@ class Streams:
                 rate = rate * traffic
             self._requests[cache_key] = rng.poisson(np.clip(rate, 0, None)).astype(float)
         return self._requests[cache_key]
+
+
+_FALLBACK = {"execution_failure_ratio": "error_ratio", "cdn_error_ratio": "error_ratio",
+             "lambda_target_error_ratio": "error_ratio"}
 
 
 class _Fields:
@@ -184,11 +212,10 @@ class _Fields:
         if name.startswith("_") or name not in self._names:
             raise AttributeError(name)
         if name not in self._cache:
-            if name == "execution_failure_ratio":
-                per = [c.error_ratio if c.execution_failure_ratio is None else c.execution_failure_ratio
-                       for c in self._distinct]
-            else:
-                per = [getattr(c, name) for c in self._distinct]
+            fallback = _FALLBACK.get(name)
+            # None: the field follows another (fallback) or its metric's normal model (NaN, see estate.py)
+            per = [getattr(c, name) if getattr(c, name) is not None else
+                   (getattr(c, fallback) if fallback else math.nan) for c in self._distinct]
             self._cache[name] = np.array(per, dtype=float)[self._index]
         return self._cache[name]
 
@@ -274,13 +301,55 @@ def _binomial(rng, n, p) -> "np.ndarray":
     return rng.binomial(n.astype(np.int64), np.clip(p, 0.0, 1.0)).astype(float)
 
 
+def model_of(key: MetricKey) -> str | None:
+    """The traffic model that generates ``key``, or None when no scenario generates it (the runner then leaves
+    the alarms reading it out of the simulation and says so, rather than letting them read a silent 0).
+
+    Example
+    -------
+    >>> model_of(MetricKey.of("AWS/Lambda", "Errors", {"FunctionName": "f"}))
+    'errors'
+    >>> model_of(MetricKey.of("AWS/ECS", "RunningTaskCount")) is None
+    True
+    """
+    from tools.alarmsim.scenarios.estate import estate_model
+
+    name, namespace = key.metric_name, key.namespace
+    estate = estate_model(key)
+    if estate is not None:
+        return "estate:" + estate
+    if namespace == "CloudWatchSynthetics":
+        return "canary-success" if name == "SuccessPercent" else "canary-duration"
+    fixed = {"Watchtower/Cost": "cost"}.get(namespace) or _BY_NAME.get(name)
+    if fixed:
+        return fixed
+    if name.endswith("ErrorLogs"):
+        return "errors"
+    return None
+
+
+_BY_NAME = {
+    "ClaimedAccountConcurrency": "account-concurrency", "Reputation.BounceRate": "ses-reputation",
+    "Reputation.ComplaintRate": "ses-reputation", "MaintenanceMode": "maintenance",
+    "ApproximateAgeOfOldestMessage": "queue", "ApproximateNumberOfMessagesVisible": "queue",
+    "ApproximateNumberOfMessagesNotVisible": "queue",
+    **{n: "count" for n in _COUNTS}, **{n: "errors" for n in _ERRORS}, "ExecutionsFailed": "errors",
+    "ExecutionsSucceeded": "succeeded", **{n: "client-errors" for n in _CLIENT_ERRORS},
+    **{n: "latency" for n in _LATENCIES}, "Throttles": "throttles",
+    "ReadThrottleEvents": "table-throttles", "WriteThrottleEvents": "table-throttles",
+    "ThrottledRequests": "table-throttles", "ColdStart": "cold-start", "memory_utilization": "memory",
+    "IteratorAge": "iterator-age", **{n: "failures" for n in _ONLY_WHEN_FAILING},
+}
+
+
 def generate_metric(key: MetricKey, group: str, streams: Streams, conditions: Sequence[Condition],
                     timeouts_ms: Mapping[str, float] | None = None,
-                    cache: dict | None = None) -> Dense:
+                    cache: dict | None = None, desired_tasks: Mapping[str, float] | None = None) -> Dense:
     """One metric's per-minute arrays for the run, under ``conditions`` (one per minute).
 
     ``group`` is the service (or ``alerting``, ``cost``, ``all``) whose alarms read the metric; ``timeouts_ms``
-    the configured function timeouts (a hanging invocation runs until its timeout).
+    the configured function timeouts (a hanging invocation runs until its timeout); ``desired_tasks`` the
+    desired count of each ECS service. A metric no model generates (:func:`model_of` is None) is an error.
 
     Example
     -------
@@ -292,6 +361,9 @@ def generate_metric(key: MetricKey, group: str, streams: Streams, conditions: Se
     >>> bool((errors.total == calls.total).all())
     True
     """
+    model = model_of(key)
+    if model is None:
+        raise ValueError(f"no traffic model for {key.namespace} {key.metric_name}: scenarios do not generate it")
     if cache is None:
         f = _Fields(conditions)
     else:
@@ -303,27 +375,36 @@ def generate_metric(key: MetricKey, group: str, streams: Streams, conditions: Se
     rng = streams.rng("metric", key.namespace, key.metric_name, key.dimensions)
     router = group == "alerting"
     dense: Dense
-    if namespace == "CloudWatchSynthetics":
+    if model.startswith("estate:"):
+        from tools.alarmsim.scenarios.estate import generate_estate
+
+        def latency(scale: float) -> Dense:
+            requests = streams.requests(stream, group, f.traffic)
+            median = streams.profile.latency_median_ms * f.latency_factor * scale
+            return _latency(requests, median, streams.profile.latency_sigma, np.zeros(len(requests)), 0.0)
+
+        dense = generate_estate(model.removeprefix("estate:"), key, group, streams, f,
+                                lambda: streams.requests(stream, group, f.traffic), latency, desired_tasks)
+    elif model == "canary-success":
         runs = (streams.minutes % 5 == 0)
-        if name == "SuccessPercent":
-            failed = (f.down > 0) | (rng.random(len(runs)) < f.error_ratio)
-            dense = _samples(np.where(failed, 0.0, 100.0), runs)
-        else:
-            value = 900.0 * f.canary_latency_factor * np.exp(rng.normal(0, 0.1, len(runs)))
-            dense = _samples(value, runs)
-    elif namespace == "Watchtower/Cost":
+        failed = (f.down > 0) | (rng.random(len(runs)) < f.error_ratio)
+        dense = _samples(np.where(failed, 0.0, 100.0), runs)
+    elif model == "canary-duration":
+        runs = (streams.minutes % 5 == 0)
+        value = 900.0 * f.canary_latency_factor * np.exp(rng.normal(0, 0.1, len(runs)))
+        dense = _samples(value, runs)
+    elif model == "cost":
         hourly = streams.minutes % 60 == 0
         dense = _samples(f.hourly_cost * np.exp(rng.normal(0, 0.05, len(hourly))), hourly)
-    elif name == "ClaimedAccountConcurrency":  # account-level, every minute
+    elif model == "account-concurrency":  # account-level, every minute
         dense = _samples(f.account_concurrency * np.exp(rng.normal(0, 0.1, len(f.traffic))),
                          np.ones(len(f.traffic), dtype=bool))
-    elif name in ("Reputation.BounceRate", "Reputation.ComplaintRate"):  # account-level rolling rates
+    elif model == "ses-reputation":  # rolling rates of the account or of one configuration set
         ratio = f.ses_bounce_ratio if name == "Reputation.BounceRate" else f.ses_complaint_ratio
         dense = _samples(np.clip(ratio * np.exp(rng.normal(0, 0.2, len(ratio))), 0, 1), streams.minutes % 5 == 0)
-    elif name == "MaintenanceMode":
+    elif model == "maintenance":
         dense = _samples(np.where(f.maintenance_on > 0, 1.0, 0.0), np.ones(len(f.traffic), dtype=bool))
-    elif name in ("ApproximateAgeOfOldestMessage", "ApproximateNumberOfMessagesVisible",
-                  "ApproximateNumberOfMessagesNotVisible"):
+    elif model == "queue":
         queue = dict(key.dimensions).get("QueueName", "").lower()
         dead = "dlq" in queue or "dead" in queue
         per_minute = f.router_dead_letters_per_minute if router else f.dead_letters_per_minute
@@ -342,9 +423,9 @@ def generate_metric(key: MetricKey, group: str, streams: Streams, conditions: Se
     else:
         requests = streams.requests(stream, group, f.traffic)
         sm = stream[0] == "sm"
-        if name in _COUNTS:
+        if model == "count":
             dense = _counts(requests, requests)
-        elif name in _ERRORS or name == "ExecutionsFailed" or name.endswith("ErrorLogs"):
+        elif model == "errors":
             if router:
                 ratio = f.router_error_ratio
             elif sm:
@@ -352,29 +433,29 @@ def generate_metric(key: MetricKey, group: str, streams: Streams, conditions: Se
             else:
                 ratio = np.clip(f.error_ratio + f.hang_ratio, 0, 1)
             dense = _counts(requests, _binomial(rng, requests, ratio))
-        elif name == "ExecutionsSucceeded":
+        elif model == "succeeded":
             dense = _counts(requests, requests - _binomial(rng, requests, f.execution_failure_ratio))
-        elif name in _CLIENT_ERRORS:
+        elif model == "client-errors":
             dense = _counts(requests, _binomial(rng, requests, f.client_error_ratio))
-        elif name in _LATENCIES:
+        elif model == "latency":
             hang = f.hang_ratio if namespace == "AWS/Lambda" else np.zeros(len(requests))
             timeout = (timeouts_ms or {}).get(stream[1], 30_000.0)
             median = streams.profile.latency_median_ms * f.latency_factor
             dense = _latency(requests, median, streams.profile.latency_sigma, hang, timeout)
-        elif name == "Throttles":
+        elif model == "throttles":
             dense = _counts(requests, _binomial(rng, requests, f.router_throttle_ratio if router else f.throttle_ratio))
-        elif name in ("ReadThrottleEvents", "WriteThrottleEvents", "ThrottledRequests"):
+        elif model == "table-throttles":
             dense = _events(rng.poisson(f.table_throttles_per_minute / 2).astype(float))
-        elif name == "ColdStart":
+        elif model == "cold-start":
             dense = _events(_binomial(rng, requests, f.cold_start_ratio))  # Powertools emits ColdStart=1 only
-        elif name == "memory_utilization":
+        elif model == "memory":
             value = np.clip(rng.normal(f.memory_percent, 4.0), 1.0, 100.0)
             published = requests > 0
             dense = Dense(0, requests.copy(), np.where(published, value * requests, 0.0), value - 3, value)
-        elif name == "IteratorAge":
+        elif model == "iterator-age":
             value = np.clip(rng.normal(800.0, 300.0, len(requests)), 0, None) + 60_000.0 * _growing(f.stream_stalled > 0)
             dense = Dense(0, requests.copy(), value * requests, value, value)
-        elif name in _ONLY_WHEN_FAILING:
+        else:  # failures: published only in minutes they happen
             if name in ("DeadLetterErrors", "DestinationDeliveryFailures", "AsyncEventsDropped"):
                 rate = f.async_failures_per_minute / 3
             elif name == "FailedInvocations":
@@ -384,18 +465,17 @@ def generate_metric(key: MetricKey, group: str, streams: Streams, conditions: Se
             else:
                 rate = requests * f.hang_ratio
             dense = _events(rng.poisson(rate).astype(float))
-        else:
-            dense = _counts(requests, np.zeros(len(requests)))
     dense.first = streams.first
     return dense
 
 
 def add_run(store: SeriesStore, keys: Sequence[tuple[MetricKey, str]], streams: Streams,
             incident: Sequence[Condition], healthy: Sequence[Condition], hit: Callable[[str], bool],
-            timeouts_ms: Mapping[str, float] | None = None) -> None:
+            timeouts_ms: Mapping[str, float] | None = None,
+            desired_tasks: Mapping[str, float] | None = None) -> None:
     """Generate every (metric, group) of ``keys`` into ``store``: ``incident`` conditions for the groups ``hit``
     says an incident affects, ``healthy`` (still carrying the machinery's fields) for the others."""
     cache: dict = {}
     for key, group in keys:
         store.add_dense(key, generate_metric(key, group, streams, incident if hit(group) else healthy,
-                                             timeouts_ms, cache))
+                                             timeouts_ms, cache, desired_tasks))
