@@ -65,6 +65,7 @@ class DeployTimeKey:
     split: str | None = None
     index: int = 0
     prefix: str = ""
+    revision: str = ""  # a hash of the resource's definition in the template: a replaced resource is read again
 
     def derive(self, physical_id: str) -> str:
         """The metric key a physical id gives (what the deployed value will be; the simulator and tests use it).
@@ -104,13 +105,13 @@ class DeployTimeName(str):
 
 
 def deploy_time_name(resource_type: str, stack: str, logical_id: str, region: str | None = None,
-                     text: str | None = None, prefix: str = "") -> DeployTimeName:
+                     text: str | None = None, prefix: str = "", revision: str = "") -> DeployTimeName:
     """The deploy-time key of ``logical_id`` (of ``resource_type``) in ``stack``, reading as ``text`` (default:
     the logical id)."""
     derivation = DERIVATIONS[resource_type]
     split, index = derivation if derivation is not None else (None, 0)
     return DeployTimeName(text or logical_id, DeployTimeKey(stack, logical_id, resource_type, region, split, index,
-                                                            prefix))
+                                                            prefix, revision))
 
 
 def deploy_key(value: Any) -> DeployTimeKey | None:

@@ -15,6 +15,7 @@ serve no traffic, so their alarms would only ever report a failed deploy, which 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -195,7 +196,9 @@ class _Reader:
         if self.stack is None:
             return None
         rtype = str(self.resources[logical_id].get("Type", ""))
-        return deploy_time_name(_SAM_TRANSFORMS.get(rtype, rtype), self.stack, logical_id, self.region, text)
+        revision = hashlib.sha256(json.dumps(self.resources[logical_id], sort_keys=True, default=str).encode())
+        return deploy_time_name(_SAM_TRANSFORMS.get(rtype, rtype), self.stack, logical_id, self.region, text,
+                                revision=revision.hexdigest()[:12])
 
     @staticmethod
     def deploy_include(include: str) -> str:

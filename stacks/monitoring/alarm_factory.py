@@ -154,7 +154,7 @@ def render_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
     t = entry.threshold
     signal = entry.signal
     assert signal is not None or metric is not None, f"{entry.name}: a {entry.type} alarm has no metric"
-    rendered = metric if metric is not None else render_metric(signal.metric)  # type: ignore[union-attr]
+    rendered = metric if metric is not None else render_metric(signal.metric, scope, cfg.region)  # type: ignore[union-attr]
     common: dict[str, Any] = dict(
         alarm_name=entry.name,
         alarm_description=entry.description,
