@@ -29,16 +29,22 @@ import json
 import re
 from typing import Any
 
-from aws_cdk import Aws, Fn, Stack, custom_resources as cr
+from aws_cdk import Aws, Fn, Stack, Token, custom_resources as cr
 from constructs import Construct
+
+from config.errors import InputError
 
 from plan.deploy_time import DeployTimeKey, DeployTimeName
 from stacks.nag import suppress
 
-__all__ = ["DeployTimeIds", "resolve_key", "RESPONSE_FIELD"]
+__all__ = ["DeployTimeError", "DeployTimeIds", "resolve_key", "RESPONSE_FIELD"]
 
 RESPONSE_FIELD = "StackResourceDetail.PhysicalResourceId"
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9]")
+
+
+class DeployTimeError(InputError):
+    """A key read at deploy cannot be read from where it is rendered; the message is one line."""
 
 
 class DeployTimeIds(Construct):
@@ -58,6 +64,12 @@ class DeployTimeIds(Construct):
     def physical_id(self, key: DeployTimeKey, default_region: str | None) -> str:
         """The physical id of ``key``'s resource, as a token resolved at deploy."""
         region = key.region or default_region
+        home = Stack.of(self).region
+        if region is None and not Token.is_unresolved(home):
+            # A stack pinned to a region (CloudFront's us-east-1) would read its own region's stacks.
+            raise DeployTimeError(f"{key.logical_id} of stack '{key.stack}' is read at deploy from a stack pinned to "
+                                  f"{home}, but the environment names no region: give the environment (or the "
+                                  "service) a region")
         found = self._reads.get((key.stack, key.logical_id, region or ""))
         if found is None:
             # The stack's id follows its name in the ARN and is made at create: the one wildcard the read needs.
