@@ -352,8 +352,9 @@ class _Reader:
         label = _label(name, logical_id)
         deployed = self.deployed(logical_id, label)
         if deployed is None:
+            shown = _literal(name) or "<label>"
             self.skips.append(Skip(logical_id, kind, "is keyed by a generated ApiId", self.deploy_include(
-                f"resources.http_apis: [{{name: {_literal(name) or '<label>'}, api_id: <its ApiId>, stage: {stage}}}]")))
+                f"resources.http_apis: [{{name: {shown}, api_id: <its ApiId>, stage: {stage}}}]")))
             return
         ref = HttpApiRef(name=label, api_id="0" * 10, stage=stage)
         self.found["http_apis"].append(keep_deployed(ref, api_id=deployed))

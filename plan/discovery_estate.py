@@ -167,8 +167,8 @@ def discover_estate(reader: "_Reader") -> None:
                                      "CloudFront generates",
                                      reader.deploy_include("resources.cloudfront_distributions: [<its id, E...>]")))
             continue
-        ref = CloudFrontDistributionRef(name="E" + "0" * 12)
-        found["cloudfront_distributions"].append(keep_deployed(ref, name=distribution))
+        distribution_ref = CloudFrontDistributionRef(name="E" + "0" * 12)
+        found["cloudfront_distributions"].append(keep_deployed(distribution_ref, name=distribution))
 
     for logical_id in reader.ids("AWS::S3::Bucket"):
         if logical_id in _DEPLOYMENT_BUCKETS:

@@ -154,7 +154,9 @@ def render_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
     t = entry.threshold
     signal = entry.signal
     assert signal is not None or metric is not None, f"{entry.name}: a {entry.type} alarm has no metric"
-    rendered = metric if metric is not None else render_metric(signal.metric, scope, cfg.region)  # type: ignore[union-attr]
+    # scope and region: where a dimension value read at deploy is resolved (stacks/monitoring/deploy_ids.py)
+    rendered = metric if metric is not None else \
+        render_metric(signal.metric, scope, cfg.region)  # type: ignore[union-attr]
     common: dict[str, Any] = dict(
         alarm_name=entry.name,
         alarm_description=entry.description,

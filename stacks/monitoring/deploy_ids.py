@@ -33,7 +33,6 @@ from aws_cdk import Aws, Fn, Stack, Token, custom_resources as cr
 from constructs import Construct
 
 from config.errors import InputError
-
 from plan.deploy_time import DeployTimeKey, DeployTimeName
 from stacks.nag import suppress
 

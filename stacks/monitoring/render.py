@@ -9,7 +9,6 @@ import re
 from functools import lru_cache
 
 from aws_cdk import Aws, Duration, aws_cloudwatch as cloudwatch
-
 from constructs import Construct
 
 from plan.deploy_time import is_deploy_time
