@@ -2,8 +2,10 @@
 
 Metrics are keyed by physical names, so only resources whose name the template states (a literal, or a
 ``Fn::Sub``/``Fn::Join`` of literals) can be monitored from the template alone; the others are reported in
-``Discovery.skips`` with the reason and the config line that would include them. HTTP APIs are always skipped:
-their metrics are keyed by the ApiId CloudFormation generates.
+``Discovery.skips`` with the reason and the config line that would include them. Given the service's deployed
+stack (``stack:``), the resources keyed by what CloudFormation or the service makes at deploy (HTTP API ids;
+functions, tables, queues and topics without a literal name; the estate kinds in plan/discovery_estate.py) are
+found too, holding a ``DeployTimeName`` (plan/deploy_time.py) that the monitoring stacks read at deploy.
 
 Both plain CloudFormation (what CDK synthesizes) and SAM templates (``AWS::Serverless::*``, before the SAM
 transform) are read. SAM's implicit APIs are named after the stack (so they are skipped) and deploy the stage

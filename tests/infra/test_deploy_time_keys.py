@@ -154,3 +154,35 @@ def test_the_simulator_reads_every_alarm_and_keeps_each_resource_apart(deployed)
                     keys_of.setdefault(value, set()).add(name)
     # one distinct key per resource read at deploy (the target group's and the balancer's apart)
     assert len(keys_of) == len(KEYED_AT_DEPLOY)
+
+
+def test_a_native_slo_on_a_source_keyed_at_deploy_reads_it_from_the_stack():
+    # GIVEN a service whose SLO is measured on an HTTP API whose ApiId is made at deploy
+    from aws_cdk import App, Stack
+    from aws_cdk.assertions import Template
+
+    from config.services import ServiceConfig
+    from plan.discovery import service_resources
+    from stacks.slo.native import NativeSlos
+
+    service = ServiceConfig(name="dt", template=TEMPLATE, stack=STACK, slo={"source": "dt-http"})
+    stack = Stack(App(), "Slo")
+    # WHEN its Application Signals SLOs are built
+    NativeSlos(stack, "Native", cfg=load_config("staging"), service=service, resources=service_resources(service))
+    slos = Template.from_stack(stack).find_resources("AWS::ApplicationSignals::ServiceLevelObjective")
+    # THEN every SLI query keys the API by the id read at deploy, never by its label
+    dimensions = [d for slo in slos.values() for q in slo["Properties"]["RequestBasedSli"]["RequestBasedSliMetric"]
+                  ["TotalRequestCountMetric"] for d in q["MetricStat"]["Metric"]["Dimensions"] if d["Name"] == "ApiId"]
+    assert dimensions and all(d["Value"]["Fn::GetAtt"][1] == "StackResourceDetail.PhysicalResourceId"
+                              for d in dimensions)
+
+
+def test_a_key_read_at_deploy_cannot_be_rendered_without_its_stack():
+    from stacks.monitoring.render import render_metric
+    from plan.deploy_time import deploy_time_name
+    from plan.signals import metric
+
+    spec = metric("AWS/Lambda", "Errors", {"FunctionName": deploy_time_name("AWS::Lambda::Function", STACK, "Fn")},
+                  "Sum", 60)
+    with pytest.raises(ValueError, match="is read at deploy: render it with its stack's scope"):
+        render_metric(spec)
