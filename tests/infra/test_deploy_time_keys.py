@@ -186,3 +186,26 @@ def test_a_key_read_at_deploy_cannot_be_rendered_without_its_stack():
                   "Sum", 60)
     with pytest.raises(ValueError, match="is read at deploy: render it with its stack's scope"):
         render_metric(spec)
+
+
+def test_a_stack_pinned_to_a_region_needs_the_home_region_in_one_line():
+    # GIVEN an environment without a region WHEN a key is rendered in a stack pinned to us-east-1
+    from aws_cdk import App, Environment, Stack
+
+    from plan.deploy_time import deploy_time_name
+    from stacks.monitoring.deploy_ids import DeployTimeError, resolve_key
+
+    pinned = Stack(App(), "Pinned", env=Environment(region="us-east-1"))
+    name = deploy_time_name("AWS::CloudFront::Distribution", STACK, "Cdn")
+    # THEN it cannot guess where the service's stack is, and says what to set
+    with pytest.raises(DeployTimeError, match="the environment names no region: give the environment"):
+        resolve_key(pinned, name, None)
+    # AND with the home region it reads the service's stack there
+    assert resolve_key(pinned, name, "eu-west-1") is not None
+
+
+def test_the_router_queries_no_log_group_named_at_deploy(deployed):
+    from stacks.routing.router import log_line_groups
+
+    assert "/aws/lambda/Handler" not in log_line_groups(deployed.cfg)
+    assert "/aws/lambda/dt-worker" in log_line_groups(deployed.cfg)
