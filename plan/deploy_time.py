@@ -27,7 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DeployTimeKey", "DeployTimeName", "DERIVATIONS", "deploy_key", "deploy_time_name", "is_deploy_time"]
+__all__ = ["DeployTimeKey", "DeployTimeName", "DERIVATIONS", "deploy_key", "deploy_time_name", "is_deploy_time",
+           "shown"]
 
 # CloudFormation type -> (separator, index) that turn the physical id into the metric key (None: the id itself).
 DERIVATIONS: dict[str, tuple[str, int] | None] = {
@@ -117,6 +118,21 @@ def deploy_time_name(resource_type: str, stack: str, logical_id: str, region: st
 def deploy_key(value: Any) -> DeployTimeKey | None:
     """The deploy-time key ``value`` carries, None for a literal."""
     return value.key if isinstance(value, DeployTimeName) else None
+
+
+def shown(value: Any) -> Any:
+    """How a report shows ``value``: a key read at deploy says where from, anything else is itself.
+
+    Example
+    -------
+    >>> shown(deploy_time_name("AWS::SQS::Queue", "shop-prod", "Jobs"))
+    "<read at deploy: stack shop-prod, Jobs: '/' item 4 of its physical id>"
+    """
+    key = deploy_key(value)
+    if key is None:
+        return value
+    derived = "its physical id" if key.split is None else f"{key.split!r} item {key.index} of its physical id"
+    return f"<read at deploy: stack {key.stack}, {key.logical_id}: {derived}>"
 
 
 def is_deploy_time(value: Any) -> bool:

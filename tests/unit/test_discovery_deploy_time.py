@@ -123,3 +123,18 @@ def test_a_wrong_stack_is_one_clear_line(fields, message):
     with pytest.raises(ValidationError) as raised:
         ServiceConfig(name="dt", **fields)
     assert message in str(raised.value)
+
+
+def test_the_plan_report_says_which_keys_are_read_at_deploy():
+    # GIVEN a plan of a service read from its template and stack WHEN it is written as plan.json
+    import json
+
+    from config.loader import load_config
+    from plan.build import plan_environment
+    from plan.report import plan_json
+
+    cfg = load_config("staging")
+    service = ServiceConfig(name="dt", template=TEMPLATES[0], stack=STACK)
+    doc = json.dumps(plan_json(plan_environment(cfg.model_copy(update={"services": (*cfg.services, service)}))))
+    # THEN the AppSync API's dimension names the stack and logical id it is read from, not a made-up id
+    assert '"GraphQLAPIId": "<read at deploy: stack dt-prod, Graph: \'/\' item 1 of its physical id>"' in doc
