@@ -27,16 +27,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import replace
 from typing import Any
 
 from aws_cdk import Aws, Fn, Stack, Token, custom_resources as cr
 from constructs import Construct
 
 from config.errors import InputError
-from plan.deploy_time import DeployTimeKey, DeployTimeName
+from plan.deploy_time import DeployTimeKey, DeployTimeName, is_deploy_time
+from plan.signals import MathSpec, MetricLike, MetricSpec
 from stacks.nag import suppress
 
-__all__ = ["DeployTimeError", "DeployTimeIds", "resolve_key", "RESPONSE_FIELD"]
+__all__ = ["DeployTimeError", "DeployTimeIds", "resolve_key", "resolve_spec", "RESPONSE_FIELD"]
 
 RESPONSE_FIELD = "StackResourceDetail.PhysicalResourceId"
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9]")
@@ -122,3 +124,25 @@ def resolve_key(scope: Construct, value: Any, default_region: str | None = None)
     physical = DeployTimeIds.of(scope).physical_id(key, default_region)
     derived = physical if key.split is None else Fn.select(key.index, Fn.split(key.split, physical))
     return key.prefix + derived if key.prefix else derived
+
+
+def resolve_spec(scope: Construct, spec: MetricLike, default_region: str | None = None) -> MetricLike:
+    """``spec`` with every dimension value read at deploy replaced by this stack's token (a plain string to
+    the renderer); a spec without one is returned as it is, so rendering can share it.
+
+    Example
+    -------
+    >>> from aws_cdk import App, Stack
+    >>> from plan.signals import metric
+    >>> spec = metric("AWS/Lambda", "Errors", {"FunctionName": "orders"}, "Sum", 60)
+    >>> resolve_spec(Stack(App(), "Example"), spec) is spec
+    True
+    """
+    if isinstance(spec, MathSpec):
+        using = tuple((k, resolve_spec(scope, m, default_region)) for k, m in spec.using)
+        changed = any(new is not old for (_, new), (_, old) in zip(using, spec.using, strict=True))
+        return replace(spec, using=using) if changed else spec
+    assert isinstance(spec, MetricSpec)
+    if not any(is_deploy_time(v) for _, v in spec.dimensions):
+        return spec
+    return replace(spec, dimensions=tuple((k, resolve_key(scope, v, default_region)) for k, v in spec.dimensions))

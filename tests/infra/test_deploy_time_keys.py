@@ -177,15 +177,21 @@ def test_a_native_slo_on_a_source_keyed_at_deploy_reads_it_from_the_stack():
                               for d in dimensions)
 
 
-def test_a_key_read_at_deploy_cannot_be_rendered_without_its_stack():
-    from stacks.monitoring.render import render_metric
-    from plan.deploy_time import deploy_time_name
-    from plan.signals import metric
+def test_a_spec_read_at_deploy_becomes_this_stacks_token_and_others_stay_shared():
+    from aws_cdk import App, Stack, Token
 
-    spec = metric("AWS/Lambda", "Errors", {"FunctionName": deploy_time_name("AWS::Lambda::Function", STACK, "Fn")},
+    from plan.deploy_time import deploy_time_name
+    from plan.signals import math, metric
+    from stacks.monitoring.deploy_ids import resolve_spec
+
+    stack = Stack(App(), "Alarms")
+    literal = metric("AWS/Lambda", "Invocations", {"FunctionName": "dt-worker"}, "Sum", 60)
+    read = metric("AWS/Lambda", "Errors", {"FunctionName": deploy_time_name("AWS::Lambda::Function", STACK, "Fn")},
                   "Sum", 60)
-    with pytest.raises(ValueError, match="is read at deploy: render it with its stack's scope"):
-        render_metric(spec)
+    resolved = resolve_spec(stack, math("bad / requests", {"bad": read, "requests": literal}, 60))
+    (_, bad), (_, requests) = resolved.using
+    assert Token.is_unresolved(bad.dimensions[0][1]) and requests is literal
+    assert resolve_spec(stack, literal) is literal
 
 
 def test_a_stack_pinned_to_a_region_needs_the_home_region_in_one_line():
