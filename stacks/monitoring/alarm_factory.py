@@ -22,8 +22,8 @@ from plan.catalog import Threshold
 from plan.enums import Comparison, MissingData, Severity
 from plan.model import AlarmPlan, CompositePlan, CompositeRule
 from plan.naming import alarm_name, describe, runbook_url
-from stacks.monitoring.metrics.common import CdkSignal
 from stacks.monitoring.deploy_ids import resolve_spec
+from stacks.monitoring.metrics.common import CdkSignal
 from stacks.monitoring.render import render_metric
 
 __all__ = ["AlarmSpec", "CreatedAlarm", "CreatedComposite", "create_alarm", "render_alarm", "render_composite",

@@ -139,10 +139,13 @@ def resolve_spec(scope: Construct, spec: MetricLike, default_region: str | None 
     True
     """
     if isinstance(spec, MathSpec):
-        using = tuple((k, resolve_spec(scope, m, default_region)) for k, m in spec.using)
+        using = tuple((k, _resolved(scope, m, default_region)) for k, m in spec.using)
         changed = any(new is not old for (_, new), (_, old) in zip(using, spec.using, strict=True))
         return replace(spec, using=using) if changed else spec
-    assert isinstance(spec, MetricSpec)
+    return _resolved(scope, spec, default_region)
+
+
+def _resolved(scope: Construct, spec: MetricSpec, default_region: str | None) -> MetricSpec:
     if not any(is_deploy_time(v) for _, v in spec.dimensions):
         return spec
     return replace(spec, dimensions=tuple((k, resolve_key(scope, v, default_region)) for k, v in spec.dimensions))
