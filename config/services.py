@@ -60,6 +60,7 @@ RESOURCE_KINDS: tuple[str, ...] = (
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _OVERRIDE_KEY = re.compile(r"^(?P<family>[A-Za-z0-9]+)(\.(?P<severity>critical|warning|info))?$")
 _NAME = r"^[A-Za-z0-9_.:/$-]{1,256}$"
+_STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")  # CloudFormation's stack-name rule
 
 
 class AlarmOverride(StrictModel):
@@ -376,6 +377,11 @@ class ServiceConfig(StrictModel):
     template: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./-]+\.(json|ya?ml|template)$",
                                  description="the service's CloudFormation template, JSON or YAML (short-form tags "
                                              "such as !Ref work), relative to the repository root; default none")
+    stack: str | None = Field(default=None, description=(
+        "the deployed CloudFormation stack name of ``template``: with it, resources whose metric keys are made at "
+        "deploy (AppSync, WebSocket and HTTP API ids, load balancers and target groups, CloudFront distributions, "
+        "functions, tables, queues and topics without a literal name) are monitored too, their keys read from "
+        "the stack at deploy (DescribeStackResource, read-only); default none: those are reported as skipped"))
     metrics_namespace: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./#:-]{1,255}$")
     discover: bool = Field(default=False, description=(
         "also monitor the resources tagged with the discovery tag (default key 'service') whose value is this "
@@ -420,6 +426,26 @@ class ServiceConfig(StrictModel):
         except TemplateReadError as exc:
             raise ValueError(str(exc)) from None
         return template
+
+    @field_validator("stack")
+    @classmethod
+    def _stack_name(cls, stack: str | None) -> str | None:
+        if stack is not None and not _STACK_NAME.match(stack):
+            raise ValueError(f"stack '{stack}' is not a CloudFormation stack name (a letter, then up to 127 letters, "
+                             "digits and hyphens)")
+        return stack
+
+    @model_validator(mode="after")
+    def _stack_needs_its_template(self) -> "ServiceConfig":
+        # The stack is where the template's resources are read at deploy: it means nothing without the template,
+        # and the monitoring account cannot read another account's stacks.
+        if self.stack is not None and self.template is None:
+            raise ValueError(f"service '{self.name}' has stack: '{self.stack}' but no template: stack names the "
+                             "deployed stack of the service's template")
+        if self.stack is not None and self.account is not None:
+            raise ValueError(f"service '{self.name}' runs in account '{self.account}': stack: cannot be read from "
+                             "the monitoring account; list the generated ids under resources: or use discover: true")
+        return self
 
     @model_validator(mode="after")
     def _slo_source_is_listed(self, info: ValidationInfo) -> "ServiceConfig":

@@ -2,8 +2,10 @@
 
 Metrics are keyed by physical names, so only resources whose name the template states (a literal, or a
 ``Fn::Sub``/``Fn::Join`` of literals) can be monitored from the template alone; the others are reported in
-``Discovery.skips`` with the reason and the config line that would include them. HTTP APIs are always skipped:
-their metrics are keyed by the ApiId CloudFormation generates.
+``Discovery.skips`` with the reason and the config line that would include them. Given the service's deployed
+stack (``stack:``), the resources keyed by what CloudFormation or the service makes at deploy (HTTP API ids;
+functions, tables, queues and topics without a literal name; the estate kinds in plan/discovery_estate.py) are
+found too, holding a ``DeployTimeName`` (plan/deploy_time.py) that the monitoring stacks read at deploy.
 
 Both plain CloudFormation (what CDK synthesizes) and SAM templates (``AWS::Serverless::*``, before the SAM
 transform) are read. SAM's implicit APIs are named after the stack (so they are skipped) and deploy the stage
@@ -15,6 +17,7 @@ serve no traffic, so their alarms would only ever report a failed deploy, which 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,6 +28,7 @@ from config.errors import InputError
 from config.services import (
     EventRuleRef,
     FunctionRef,
+    HttpApiRef,
     QueueRef,
     RestApiRef,
     ServiceConfig,
@@ -34,11 +38,19 @@ from config.services import (
     TopicRef,
 )
 from config.templates import TemplateReadError, read_service_template
+from plan.deploy_time import DeployTimeName, deploy_time_name
 
 __all__ = ["Discovery", "DiscoveryError", "Skip", "discover", "discover_file", "discover_service",
            "service_resources", "REPO_ROOT"]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# SAM types and the CloudFormation type the transform turns them into, under the same logical id.
+_SAM_TRANSFORMS = {"AWS::Serverless::Function": "AWS::Lambda::Function",
+                   "AWS::Serverless::SimpleTable": "AWS::DynamoDB::Table",
+                   "AWS::Serverless::HttpApi": "AWS::ApiGatewayV2::Api",
+                   "AWS::Serverless::GraphQLApi": "AWS::AppSync::GraphQLApi"}
+_LABEL = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
+STACK_LINE = "stack: <the deployed stack name of this template> on the service"
 _LAMBDA_DEFAULT_TIMEOUT = 3  # seconds, when a template leaves Timeout out
 _STREAM_MARKERS = ("StreamArn", ":kinesis:", "/stream/")
 _SAM_STREAM_EVENTS = ("Kinesis", "DynamoDB", "MSK", "SelfManagedKafka", "DocumentDB")
@@ -121,6 +133,19 @@ def _ref_target(value: Any) -> str | None:
     return None
 
 
+def keep_deployed(ref: Any, **fields: Any) -> Any:
+    """``ref`` with ``fields`` set as given: validation turns a ``DeployTimeName`` into a plain ``str``, so the
+    fields whose key is read at deploy are put back after it."""
+    deployed = {k: v for k, v in fields.items() if isinstance(v, DeployTimeName)}
+    return ref.model_copy(update=deployed) if deployed else ref
+
+
+def _label(value: Any, fallback: str) -> str:
+    """A name the template gives a resource, usable in alarm names; else ``fallback`` (its logical id)."""
+    text = _literal(value)
+    return text if text is not None and _LABEL.match(text) else fallback
+
+
 def _int(value: Any, default: int) -> int:
     try:
         return int(value)
@@ -131,12 +156,15 @@ def _int(value: Any, default: int) -> int:
 class _Reader:
     """One pass over one template, collecting what is found and what is skipped."""
 
-    def __init__(self, template: Mapping[str, Any], source: str):
+    def __init__(self, template: Mapping[str, Any], source: str, stack: str | None = None,
+                 region: str | None = None):
         self.resources: Mapping[str, Any] = template.get("Resources", {}) or {}
         self.globals: Mapping[str, Any] = template.get("Globals", {}) or {}
         self.parameters: Mapping[str, Any] = template.get("Parameters", {}) or {}
         self.source = source
-        self.found: dict[str, list] = {k: [] for k in ("functions", "rest_apis", "tables", "queues",
+        self.stack = stack
+        self.region = region
+        self.found: dict[str, list] = {k: [] for k in ("functions", "rest_apis", "http_apis", "tables", "queues",
                                                       "state_machines", "event_rules", "topics")}
         self.skips: list[Skip] = []
         self.problems: list[str] = []
@@ -151,11 +179,33 @@ class _Reader:
     def ids(self, *types: str) -> list[str]:
         return [i for t in types for i in self.by_type.get(t, [])]
 
-    def named(self, logical_id: str, key: str, kind: str, include: str) -> str | None:
+    def named(self, logical_id: str, key: str, kind: str, include: str, at_deploy: bool = False) -> str | None:
+        """The literal ``key`` of the resource; else, when ``at_deploy`` and the service names its stack, the
+        key read at deploy; else None, and the resource is reported with the line that would include it."""
         name = _literal(self.props(logical_id).get(key))
+        if name is None and at_deploy:
+            name = self.deployed(logical_id)
+            if name is None:
+                self.skips.append(Skip(logical_id, kind, f"has no literal {key}", self.deploy_include(include)))
+            return name
         if name is None:
             self.skips.append(Skip(logical_id, kind, f"has no literal {key}", include))
         return name
+
+    def deployed(self, logical_id: str, text: str | None = None) -> DeployTimeName | None:
+        """The metric key of ``logical_id`` read from the service's deployed stack at deploy (None without
+        ``stack:``), reading as ``text`` (default: the logical id) in alarm names."""
+        if self.stack is None:
+            return None
+        rtype = str(self.resources[logical_id].get("Type", ""))
+        revision = hashlib.sha256(json.dumps(self.resources[logical_id], sort_keys=True, default=str).encode())
+        return deploy_time_name(_SAM_TRANSFORMS.get(rtype, rtype), self.stack, logical_id, self.region, text,
+                                revision=revision.hexdigest()[:12])
+
+    @staticmethod
+    def deploy_include(include: str) -> str:
+        """The include line of a resource whose key is made at deploy: name the stack, or list the key."""
+        return f"{STACK_LINE}, or {include}"
 
     # --- functions -------------------------------------------------------------------------------------------
     def helpers(self) -> dict[str, str]:
@@ -203,9 +253,11 @@ class _Reader:
                 continue
             events = p.get("Events", {}) if sam and isinstance(p.get("Events"), dict) else {}
             self._implicit_apis(logical_id, events)
-            if name is None:
+            deployed = self.deployed(logical_id) if name is None else None
+            if name is None and deployed is None:
                 self.skips.append(Skip(logical_id, "Lambda function", "has no literal FunctionName",
-                                       "resources.functions: [{name: <its deployed name>, timeout_seconds: N}]"))
+                                       self.deploy_include("resources.functions: [{name: <its deployed name>, "
+                                                           "timeout_seconds: N}]")))
                 continue
             default_timeout = _int(sam_globals.get("Timeout"), _LAMBDA_DEFAULT_TIMEOUT) if sam \
                 else _LAMBDA_DEFAULT_TIMEOUT
@@ -214,9 +266,12 @@ class _Reader:
                 sam and bool(p.get("DeadLetterQueue") or p.get("EventInvokeConfig")
                              or sam_globals.get("DeadLetterQueue") or sam_globals.get("EventInvokeConfig")))
             stream = bool({logical_id, name} & stream_targets) or bool(event_types & set(_SAM_STREAM_EVENTS))
-            self.found["functions"].append(FunctionRef(
-                name=name, timeout_seconds=_int(p.get("Timeout"), default_timeout), async_invoked=async_invoked,
-                stream_source=stream))
+            ref = FunctionRef(name=name or logical_id, timeout_seconds=_int(p.get("Timeout"), default_timeout),
+                              async_invoked=async_invoked, stream_source=stream,
+                              # ErrorLogs counts lines of the function's log group, named after the function:
+                              # a name made at deploy leaves it unknown at synth.
+                              overrides={"ErrorLogs": {"enabled": False}} if deployed else {})
+            self.found["functions"].append(ref.model_copy(update={"name": deployed}) if deployed else ref)
 
     def _implicit_apis(self, function_id: str, events: Mapping[str, Any]) -> None:
         """SAM events of type Api/HttpApi without an explicit API create one named after the stack."""
@@ -280,23 +335,40 @@ class _Reader:
             self.found["rest_apis"].append(RestApiRef(name=name, stage=stage))
         for logical_id in self.ids("AWS::ApiGatewayV2::Api"):
             if self.props(logical_id).get("ProtocolType", "HTTP") == "HTTP":
-                label = _literal(self.props(logical_id).get("Name")) or "<label>"
-                self.skips.append(Skip(logical_id, "HTTP API", "is keyed by a generated ApiId",
-                                       f"resources.http_apis: [{{name: {label}, api_id: <its ApiId>}}]"))
+                stage = self.v2_stage(logical_id) or _HTTP_DEFAULT_STAGE
+                self.http_api(logical_id, "HTTP API", self.props(logical_id).get("Name"), stage)
         for logical_id in self.ids("AWS::Serverless::HttpApi"):
             p = {**(self.globals.get("HttpApi", {}) or {}), **self.props(logical_id)}
             stage = _literal(p.get("StageName")) or _HTTP_DEFAULT_STAGE
-            label = _literal(p.get("Name")) or "<label>"
-            self.skips.append(Skip(logical_id, "SAM HTTP API", "is keyed by a generated ApiId",
-                                   f"resources.http_apis: [{{name: {label}, api_id: <its ApiId>, stage: {stage}}}]"))
+            self.http_api(logical_id, "SAM HTTP API", p.get("Name"), stage)
+
+    def v2_stage(self, api_id: str) -> str | None:
+        """The literal StageName of the first AWS::ApiGatewayV2::Stage of the API ``api_id``."""
+        for stage_id in self.ids("AWS::ApiGatewayV2::Stage"):
+            props = self.props(stage_id)
+            if _ref_target(props.get("ApiId")) == api_id and _literal(props.get("StageName")):
+                return _literal(props.get("StageName"))
+        return None
+
+    def http_api(self, logical_id: str, kind: str, name: Any, stage: str) -> None:
+        label = _label(name, logical_id)
+        deployed = self.deployed(logical_id, label)
+        if deployed is None:
+            shown = _literal(name) or "<label>"
+            self.skips.append(Skip(logical_id, kind, "is keyed by a generated ApiId", self.deploy_include(
+                f"resources.http_apis: [{{name: {shown}, api_id: <its ApiId>, stage: {stage}}}]")))
+            return
+        ref = HttpApiRef(name=label, api_id="0" * 10, stage=stage)
+        self.found["http_apis"].append(keep_deployed(ref, api_id=deployed))
 
     # --- data and integration ----------------------------------------------------------------------------------
     def tables(self) -> None:
         for logical_id in self.ids("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable",
                                    "AWS::Serverless::SimpleTable"):
-            name = self.named(logical_id, "TableName", "DynamoDB table", "resources.tables: [<its name>]")
+            name = self.named(logical_id, "TableName", "DynamoDB table", "resources.tables: [<its name>]",
+                              at_deploy=True)
             if name:
-                self.found["tables"].append(TableRef(name=name))
+                self.found["tables"].append(keep_deployed(TableRef(name=name), name=name))
 
     def queues(self) -> None:
         queue_ids = self.ids("AWS::SQS::Queue")
@@ -307,7 +379,7 @@ class _Reader:
             if logical_id in dead_letter_ids:
                 continue  # monitored as the DLQ of its source queue
             name = self.named(logical_id, "QueueName", "SQS queue",
-                              "resources.queues: [{name: <its name>, dlq: <dlq>}]")
+                              "resources.queues: [{name: <its name>, dlq: <dlq>}]", at_deploy=True)
             if not name:
                 continue
             dlq_id = dlq_of[logical_id]
@@ -316,10 +388,12 @@ class _Reader:
                                      "(RedrivePolicy.deadLetterTargetArn points at itself): give it a separate DLQ")
                 continue
             dlq = _literal(self.props(dlq_id).get("QueueName")) if dlq_id else None
+            if dlq_id and dlq is None and dlq_id in self.resources:
+                dlq = self.deployed(dlq_id)
             if dlq_id and dlq is None:
-                self.skips.append(Skip(dlq_id, f"DLQ of {name}", "has no literal QueueName",
-                                       f"resources.queues: [{{name: {name}, dlq: <its name>}}]"))
-            self.found["queues"].append(QueueRef(name=name, dlq=dlq))
+                self.skips.append(Skip(dlq_id, f"DLQ of {name}", "has no literal QueueName", self.deploy_include(
+                    f"resources.queues: [{{name: {name}, dlq: <its name>}}]")))
+            self.found["queues"].append(keep_deployed(QueueRef(name=name, dlq=dlq), name=name, dlq=dlq))
 
     def state_machines(self) -> None:
         for logical_id in self.ids("AWS::StepFunctions::StateMachine"):
@@ -340,9 +414,10 @@ class _Reader:
                 bus_name = _literal(bus) or _literal(self.props(_ref_target(bus)).get("Name")) or "default"
                 self.found["event_rules"].append(EventRuleRef(name=name, event_bus=bus_name))
         for logical_id in self.ids("AWS::SNS::Topic"):
-            name = self.named(logical_id, "TopicName", "SNS topic", "resources.topics: [<its name>]")
+            name = self.named(logical_id, "TopicName", "SNS topic", "resources.topics: [<its name>]",
+                              at_deploy=True)
             if name:
-                self.found["topics"].append(TopicRef(name=name))
+                self.found["topics"].append(keep_deployed(TopicRef(name=name), name=name))
 
     def run(self) -> Discovery:
         self.functions()
@@ -357,7 +432,8 @@ class _Reader:
                          self.source)
 
 
-def discover(template: Mapping[str, Any], source: str = "template") -> Discovery:
+def discover(template: Mapping[str, Any], source: str = "template", stack: str | None = None,
+             region: str | None = None) -> Discovery:
     """Resources of every supported kind in ``template`` (a parsed CloudFormation or SAM template).
 
     Example
@@ -366,10 +442,11 @@ def discover(template: Mapping[str, Any], source: str = "template") -> Discovery
     ...          ).resources.tables[0].name
     'orders'
     """
-    return _Reader(template, source).run()
+    return _Reader(template, source, stack, region).run()
 
 
-def discover_file(path: str | Path, root: Path = REPO_ROOT) -> Discovery:
+def discover_file(path: str | Path, root: Path = REPO_ROOT, stack: str | None = None,
+                  region: str | None = None) -> Discovery:
     """Read and discover ``path`` (relative paths are relative to the repository root), JSON or YAML.
 
     Example
@@ -384,7 +461,7 @@ def discover_file(path: str | Path, root: Path = REPO_ROOT) -> Discovery:
         template = read_service_template(full, str(path))
     except TemplateReadError as exc:
         raise DiscoveryError(str(exc)) from None
-    return discover(template, source=str(path))
+    return discover(template, source=str(path), stack=stack, region=region)
 
 
 def discover_service(service: ServiceConfig, root: Path = REPO_ROOT) -> tuple[ServiceResources, Discovery | None]:
@@ -399,7 +476,8 @@ def discover_service(service: ServiceConfig, root: Path = REPO_ROOT) -> tuple[Se
     """
     if service.template is None:
         return service.resources, None
-    discovery = discover_file(service.template, root)
+    discovery = discover_file(service.template, root, stack=getattr(service, "stack", None),
+                              region=getattr(service, "region", None))
     return service.resources.merged(discovery.resources), discovery
 
 

@@ -3,8 +3,10 @@
 Like the core kinds, a resource is found when the template states what its metrics are keyed by (a literal
 name); otherwise it is reported as skipped with the reason and the config line that would include it. Four
 kinds are keyed by an id the service generates at deploy (AppSync and WebSocket API ids, a load balancer's
-``app/NAME/ID``, a CloudFront distribution id), so the template alone never names them: they are always
-reported, with the line to add once the id is known.
+``app/NAME/ID`` and its target groups' ``targetgroup/NAME/ID``, a CloudFront distribution id), so the template
+alone never names them: with the service's ``stack:`` they are found with a key read from that stack at deploy
+(plan/deploy_time.py), labelled by the template's own name or their logical id; without it they are reported,
+with the line to add.
 
 Example
 -------
@@ -18,14 +20,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from config.kinds import (
+    AppSyncApiRef,
     AuroraClusterRef,
     BucketRef,
+    CloudFrontDistributionRef,
     EcsServiceRef,
     FirehoseStreamRef,
     KinesisStreamRef,
+    LoadBalancerRef,
     PipeRef,
     ScheduleGroupRef,
     SesConfigurationSetRef,
+    TargetGroupRef,
+    WebSocketApiRef,
 )
 
 if TYPE_CHECKING:
@@ -60,11 +67,12 @@ def _truthy(value: Any) -> bool:
 
 def discover_estate(reader: "_Reader") -> None:
     """Add what ``reader``'s template holds of the extra kinds to ``reader.found`` and ``reader.skips``."""
-    from plan.discovery import Skip, _int, _literal, _ref_target
+    from plan.discovery import Skip, _int, _label, _literal, _ref_target, keep_deployed
 
     found = reader.found
-    for kind in ("kinesis_streams", "firehose_streams", "ecs_services", "aurora_clusters", "buckets",
-                 "schedule_groups", "pipes", "ses_configuration_sets"):
+    for kind in ("kinesis_streams", "firehose_streams", "appsync_apis", "websocket_apis", "load_balancers",
+                 "ecs_services", "aurora_clusters", "cloudfront_distributions", "buckets", "schedule_groups",
+                 "pipes", "ses_configuration_sets"):
         found.setdefault(kind, [])
 
     for logical_id in reader.ids("AWS::Kinesis::Stream"):
@@ -82,16 +90,34 @@ def discover_estate(reader: "_Reader") -> None:
             found["firehose_streams"].append(FirehoseStreamRef(name=name, destination=destination))
 
     for logical_id in reader.ids("AWS::AppSync::GraphQLApi", "AWS::Serverless::GraphQLApi"):
-        label = _literal(reader.props(logical_id).get("Name")) or "<label>"
-        reader.skips.append(Skip(logical_id, "AppSync API", "is keyed by the GraphQLAPIId AppSync generates",
-                                 f"resources.appsync_apis: [{{name: {label}, api_id: <its API id>}}]"))
+        name = reader.props(logical_id).get("Name")
+        label = _label(name, logical_id)
+        api_id = reader.deployed(logical_id, label)
+        if api_id is None:
+            shown = _literal(name) or "<label>"
+            reader.skips.append(Skip(logical_id, "AppSync API", "is keyed by the GraphQLAPIId AppSync generates",
+                                     reader.deploy_include(f"resources.appsync_apis: [{{name: {shown}, "
+                                                           "api_id: <its API id>}]")))
+            continue
+        found["appsync_apis"].append(keep_deployed(AppSyncApiRef(name=label, api_id="0" * 26), api_id=api_id))
 
     for logical_id in reader.ids("AWS::ApiGatewayV2::Api"):
-        if reader.props(logical_id).get("ProtocolType") == "WEBSOCKET":
-            label = _literal(reader.props(logical_id).get("Name")) or "<label>"
+        if reader.props(logical_id).get("ProtocolType") != "WEBSOCKET":
+            continue
+        name = reader.props(logical_id).get("Name")
+        stage = reader.v2_stage(logical_id)
+        include = (f"resources.websocket_apis: [{{name: {_literal(name) or '<label>'}, api_id: <its ApiId>, "
+                   f"stage: {stage or '<stage>'}}}]")
+        api_id = reader.deployed(logical_id, _label(name, logical_id))
+        if api_id is None:
             reader.skips.append(Skip(logical_id, "WebSocket API", "is keyed by a generated ApiId",
-                                     f"resources.websocket_apis: [{{name: {label}, api_id: <its ApiId>, "
-                                     "stage: <stage>}]"))
+                                     reader.deploy_include(include)))
+        elif stage is None:
+            reader.skips.append(Skip(logical_id, "WebSocket API", "has no AWS::ApiGatewayV2::Stage with a literal "
+                                     "StageName (WebSocket metrics are per stage)", include))
+        else:
+            ref = WebSocketApiRef(name=str(api_id), api_id="0" * 10, stage=stage)
+            found["websocket_apis"].append(keep_deployed(ref, api_id=api_id))
 
     for logical_id in reader.ids("AWS::ElasticLoadBalancingV2::LoadBalancer"):
         props = reader.props(logical_id)
@@ -99,10 +125,7 @@ def discover_estate(reader: "_Reader") -> None:
             reader.skips.append(Skip(logical_id, "load balancer", f"is a {props.get('Type')} load balancer: only "
                                      "Application Load Balancers are monitored"))
             continue
-        reader.skips.append(Skip(logical_id, "Application Load Balancer",
-                                 "is keyed by app/NAME/ID, whose ID is generated at deploy",
-                                 "resources.load_balancers: [{name: <its ARN>, target_groups: [<target group "
-                                 "ARNs>]}]"))
+        _load_balancer(reader, logical_id)
 
     for logical_id in reader.ids("AWS::ECS::Service"):
         props = reader.props(logical_id)
@@ -138,8 +161,14 @@ def discover_estate(reader: "_Reader") -> None:
                 name=name, serverless_v2="ServerlessV2ScalingConfiguration" in props))
 
     for logical_id in reader.ids("AWS::CloudFront::Distribution"):
-        reader.skips.append(Skip(logical_id, "CloudFront distribution", "is keyed by the distribution id "
-                                 "CloudFront generates", "resources.cloudfront_distributions: [<its id, E...>]"))
+        distribution = reader.deployed(logical_id)
+        if distribution is None:
+            reader.skips.append(Skip(logical_id, "CloudFront distribution", "is keyed by the distribution id "
+                                     "CloudFront generates",
+                                     reader.deploy_include("resources.cloudfront_distributions: [<its id, E...>]")))
+            continue
+        distribution_ref = CloudFrontDistributionRef(name="E" + "0" * 12)
+        found["cloudfront_distributions"].append(keep_deployed(distribution_ref, name=distribution))
 
     for logical_id in reader.ids("AWS::S3::Bucket"):
         if logical_id in _DEPLOYMENT_BUCKETS:
@@ -193,3 +222,58 @@ def discover_estate(reader: "_Reader") -> None:
                                      f"turn them on, then resources.ses_configuration_sets: [{name}]"))
             continue
         found["ses_configuration_sets"].append(SesConfigurationSetRef(name=name))
+
+
+def _target_groups(reader: "_Reader", balancer_id: str) -> list[str]:
+    """Logical ids of the target groups the balancer's listeners and listener rules forward to, in order."""
+    from plan.discovery import _ref_target
+
+    listeners = [i for i in reader.ids("AWS::ElasticLoadBalancingV2::Listener")
+                 if _ref_target(reader.props(i).get("LoadBalancerArn")) == balancer_id]
+    actions: list[Any] = []
+    for listener in listeners:
+        actions.extend(reader.props(listener).get("DefaultActions") or [])
+    for rule in reader.ids("AWS::ElasticLoadBalancingV2::ListenerRule"):
+        if _ref_target(reader.props(rule).get("ListenerArn")) in listeners:
+            actions.extend(reader.props(rule).get("Actions") or [])
+    groups: list[str] = []
+    for action in actions:
+        if not isinstance(action, dict):
+            continue
+        forwards = [action.get("TargetGroupArn")] + [
+            t.get("TargetGroupArn") for t in ((action.get("ForwardConfig") or {}).get("TargetGroups") or [])
+            if isinstance(t, dict)]
+        for target in (_ref_target(f) for f in forwards if f is not None):
+            if target is not None and target in reader.resources and target not in groups:
+                groups.append(target)
+    return groups
+
+
+def _load_balancer(reader: "_Reader", logical_id: str) -> None:
+    """An Application Load Balancer with the target groups its listeners forward to, keyed at deploy. The
+    placeholders that pass validation are replaced by the deploy-time keys right after it."""
+    from plan.discovery import Skip, _label, keep_deployed
+
+    label = _label(reader.props(logical_id).get("Name"), logical_id)
+    balancer = reader.deployed(logical_id, f"app/{label}/{logical_id}")
+    if balancer is None:
+        reader.skips.append(Skip(logical_id, "Application Load Balancer",
+                                 "is keyed by app/NAME/ID, whose ID is generated at deploy",
+                                 reader.deploy_include("resources.load_balancers: [{name: <its ARN>, target_groups: "
+                                                       "[<target group ARNs>]}]")))
+        return
+    groups = []
+    for group_id in _target_groups(reader, logical_id):
+        props = reader.props(group_id)
+        group_label = _label(props.get("Name"), group_id)
+        group = TargetGroupRef(id=f"targetgroup/placeholder/{'0' * 16}",
+                               lambda_target=str(props.get("TargetType", "")).lower() == "lambda")
+        groups.append(keep_deployed(group, id=reader.deployed(group_id, f"targetgroup/{group_label}/{group_id}")))
+    hosts = [g for g in groups if not g.lambda_target][:5]
+    lambdas = [g for g in groups if g.lambda_target][:3]
+    if len(hosts) + len(lambdas) < len(groups):
+        reader.skips.append(Skip(logical_id, "Application Load Balancer", f"forwards to {len(groups)} target "
+                                 "groups: the first 5 host and 3 Lambda target groups are watched (CloudWatch's 10 "
+                                 "metrics per alarm)"))
+    ref = LoadBalancerRef(name=f"app/placeholder/{'0' * 16}", target_groups=tuple(hosts + lambdas))
+    reader.found["load_balancers"].append(ref.model_copy(update={"name": label, "load_balancer": balancer}))

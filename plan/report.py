@@ -68,7 +68,9 @@ def _metric(spec: MetricLike) -> dict[str, Any]:
         return {"expression": spec.expression, "using": {k: _metric(m) for k, m in spec.using},
                 "period": spec.period, "label": spec.label}
     assert isinstance(spec, MetricSpec)
-    return {"namespace": spec.namespace, "name": spec.name, "dimensions": dict(spec.dimensions),
+    from plan.deploy_time import shown  # a key read at deploy says where it comes from
+
+    return {"namespace": spec.namespace, "name": spec.name, "dimensions": {k: shown(v) for k, v in spec.dimensions},
             "statistic": spec.statistic, "period": spec.period, "label": spec.label}
 
 

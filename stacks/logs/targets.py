@@ -1,8 +1,11 @@
-"""The log groups of a service's functions: ``/aws/lambda/<name>`` unless the function names its own."""
+"""The log groups of a service's functions: ``/aws/lambda/<name>`` unless the function names its own. A function
+whose name is made at deploy (plan/deploy_time.py) has a log group nobody can name at synth: it is left out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from plan.deploy_time import is_deploy_time
 
 __all__ = ["MonitoredFunction", "monitored_functions"]
 
@@ -28,5 +31,5 @@ def monitored_functions(service: str, resources: Any) -> list[MonitoredFunction]
     """
     return [
         MonitoredFunction(service, fn.name, getattr(fn, "log_group", None) or f"/aws/lambda/{fn.name}")
-        for fn in getattr(resources, "functions", ())
+        for fn in getattr(resources, "functions", ()) if not is_deploy_time(fn.name)
     ]

@@ -22,6 +22,7 @@ from plan.catalog import Threshold
 from plan.enums import Comparison, MissingData, Severity
 from plan.model import AlarmPlan, CompositePlan, CompositeRule
 from plan.naming import alarm_name, describe, runbook_url
+from stacks.monitoring.deploy_ids import resolve_spec
 from stacks.monitoring.metrics.common import CdkSignal
 from stacks.monitoring.render import render_metric
 
@@ -154,7 +155,9 @@ def render_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig,
     t = entry.threshold
     signal = entry.signal
     assert signal is not None or metric is not None, f"{entry.name}: a {entry.type} alarm has no metric"
-    rendered = metric if metric is not None else render_metric(signal.metric)  # type: ignore[union-attr]
+    # A dimension value read at deploy becomes this stack's token first (stacks/monitoring/deploy_ids.py).
+    rendered = metric if metric is not None else \
+        render_metric(resolve_spec(scope, signal.metric, cfg.region))  # type: ignore[union-attr]
     common: dict[str, Any] = dict(
         alarm_name=entry.name,
         alarm_description=entry.description,

@@ -67,9 +67,12 @@ def log_line_groups(cfg: EnvironmentConfig) -> list[str]:
     >>> log_line_groups(load_config("dev"))
     ['/aws/lambda/watchtower-dev-demo-api']
     """
+    from plan.deploy_time import is_deploy_time
     from plan.discovery import service_resources
 
-    return sorted({log_group_of(fn) for service in cfg.services for fn in service_resources(service).functions})
+    # A function named at deploy has no log alarm (its log group is unnamed at synth).
+    return sorted({log_group_of(fn) for service in cfg.services for fn in service_resources(service).functions
+                   if not is_deploy_time(fn.name)})
 
 
 def router_environment(cfg: EnvironmentConfig, *, topics: Mapping[str, sns.ITopic], email_topic: sns.ITopic,

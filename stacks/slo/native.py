@@ -85,6 +85,10 @@ class NativeSlos(Construct):
         source = pick_source(service.name, slo, resources)
         if source is None:
             return
+        from dataclasses import replace
+
+        from stacks.monitoring.deploy_ids import resolve_key  # a source keyed at deploy is read from its stack
+        source = replace(source, dimensions=tuple((k, resolve_key(self, v, cfg.region)) for k, v in source.dimensions))
         exclusions = [w.as_cfn() for w in exclusion_windows(service.name, service.maintenance_windows)]
         for sli, objective in (("availability", slo.availability), ("latency", slo.latency)):
             if objective is None:

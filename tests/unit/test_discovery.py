@@ -49,6 +49,7 @@ def test_names_built_from_literals_with_sub_or_join_are_resolved_and_dlq_config_
     assert [(f.name, f.async_invoked) for f in found.resources.functions] == [("shop-billing", True)]
     assert [t.name for t in found.resources.tables] == ["shop-ledger"]
     assert found.skipped == ["template: Dyn (DynamoDB table) has no literal TableName; to monitor it: "
+                             "stack: <the deployed stack name of this template> on the service, or "
                              "resources.tables: [<its name>]"]
 
 

@@ -3,7 +3,8 @@
 Ref to a resource gives its physical name when the template sets one (AlarmName, TopicName, FunctionName ...),
 else its logical id; GetAtt X.Arn of an alarm gives that alarm's name (so composite rules and suppressors
 line up); Fn::Join, Fn::Sub, Fn::Select and Fn::ImportValue (through the Outputs of the other loaded templates)
-are followed. Anything else falls back to a readable placeholder; nothing here raises on an intrinsic.
+are followed (a Select over an Fn::Split, as a key read at deploy is written, stays one readable placeholder per
+resource). Anything else falls back to a readable placeholder; nothing here raises on an intrinsic.
 """
 from __future__ import annotations
 
@@ -74,6 +75,7 @@ class Resolver:
             handler = {
                 "Ref": self._ref, "Fn::GetAtt": self._get_att, "Fn::Join": self._join, "Fn::Sub": self._sub,
                 "Fn::Select": self._select, "Fn::ImportValue": self._import, "Fn::If": self._if,
+                "Fn::Split": self._split,
             }.get(function)
             if handler is not None:
                 try:
@@ -134,8 +136,14 @@ class Resolver:
     def _select(self, argument: Any) -> str:
         index, items = argument
         if isinstance(items, dict):
-            return f"<select {self.text(items)}>"
+            return f"<select {self.text(index)} {self.text(items)}>"
         return self.text(items[int(self.text(index))])
+
+    def _split(self, argument: Any) -> str:
+        # A value read at deploy (a custom resource's attribute) split into parts: kept whole and readable, so
+        # each resource's metric key stays distinct from every other's.
+        separator, source = argument
+        return f"<split {self.text(separator)!r} {self.text(source)}>"
 
     def _import(self, argument: Any) -> str:
         name = self.text(argument)
