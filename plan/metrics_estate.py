@@ -33,7 +33,17 @@ from config.kinds import (
 )
 from config.services import ApiRouteRef
 from plan.catalog import Threshold
-from plan.signals import MetricLike, MetricSpec, Signal, guarded_percent, guarded_share, guarded_success, math, metric
+from plan.signals import (
+    MetricLike,
+    MetricSpec,
+    Signal,
+    guarded_percent,
+    guarded_share,
+    guarded_success,
+    math,
+    metric,
+    total,
+)
 
 __all__ = ["ESTATE_FACTORIES", "ESTATE_SIGNALS", "ESTATE_APPLIES", "ESTATE_FAMILIES",
            "kinesis_stream_signals", "firehose_stream_signals", "appsync_api_signals",
@@ -57,12 +67,13 @@ def _share_of_sum(bad: Mapping[str, MetricSpec], ok: Mapping[str, MetricSpec], t
 
 # --- streams -------------------------------------------------------------------------------------------------
 def kinesis_stream_signals(stream: KinesisStreamRef) -> dict[str, SignalBuilder]:
-    """Consumer lag as a share of the retention, and throttled writes per record written.
+    """Consumer lag as a share of the retention, throttled writes per record written, failed GetRecords calls
+    per call, and records not put per record put.
 
     Example
     -------
     >>> sorted(kinesis_stream_signals(KinesisStreamRef(name="orders")))
-    ['StreamConsumerLag', 'StreamWriteThrottles']
+    ['StreamConsumerLag', 'StreamPutFailures', 'StreamReadFailures', 'StreamWriteThrottles']
     """
     dims = {"StreamName": stream.name}
     ms_per_percent = stream.retention_hours * 3_600_000 / 100  # the catalog value is % of the retention
@@ -74,7 +85,31 @@ def kinesis_stream_signals(stream: KinesisStreamRef) -> dict[str, SignalBuilder]
             {"throttled": metric("AWS/Kinesis", "WriteProvisionedThroughputExceeded", dims, "Sum", t.period)},
             {"written": metric("AWS/Kinesis", "IncomingRecords", dims, "Sum", t.period)}, t,
             f"{stream.name} throttled writes %")),
+        "StreamReadFailures": lambda t: Signal(_read_failures(stream.name, dims, t)),
+        "StreamPutFailures": lambda t: Signal(_put_failures(stream.name, dims, t)),
     }
+
+
+def _read_failures(name: str, dims: Mapping[str, str], t: Threshold) -> MetricLike:
+    """GetRecords.Success publishes 1 per successful call and 0 per failed one: its Average is the successful
+    share and its SampleCount the calls, the guard."""
+    return math(f"IF(FILL(calls, 0) >= {t.min_requests}, 100 - 100 * FILL(ok, 1), 0)",
+                {"ok": metric("AWS/Kinesis", "GetRecords.Success", dims, "Average", t.period),
+                 "calls": metric("AWS/Kinesis", "GetRecords.Success", dims, "SampleCount", t.period)},
+                t.period, f"{name} failed reads %")
+
+
+def _put_failures(name: str, dims: Mapping[str, str], t: Threshold) -> MetricLike:
+    """Records not put per record put: failed PutRecord calls (SampleCount - Sum of PutRecord.Success) plus
+    PutRecords.FailedRecords, over PutRecord calls plus PutRecords.TotalRecords."""
+    bad = "(FILL(calls, 0) - FILL(ok, 0) + FILL(failed, 0))"
+    every = "(FILL(calls, 0) + FILL(batched, 0))"
+    return math(f"IF({every} >= {t.min_requests}, 100 * {bad} / {every}, 0)",
+                {"ok": metric("AWS/Kinesis", "PutRecord.Success", dims, "Sum", t.period),
+                 "calls": metric("AWS/Kinesis", "PutRecord.Success", dims, "SampleCount", t.period),
+                 "failed": metric("AWS/Kinesis", "PutRecords.FailedRecords", dims, "Sum", t.period),
+                 "batched": metric("AWS/Kinesis", "PutRecords.TotalRecords", dims, "Sum", t.period)},
+                t.period, f"{name} records not put %")
 
 
 def firehose_stream_signals(stream: FirehoseStreamRef) -> dict[str, SignalBuilder]:
@@ -134,12 +169,13 @@ def appsync_api_signals(api: AppSyncApiRef) -> dict[str, SignalBuilder]:
 
 
 def websocket_api_signals(api: WebSocketApiRef) -> dict[str, SignalBuilder]:
-    """Failed integrations per message and p99 integration latency of a WebSocket API stage.
+    """Failed integrations per message, p99 integration latency and client errors per message of a WebSocket
+    API stage.
 
     Example
     -------
     >>> sorted(websocket_api_signals(WebSocketApiRef(name="chat", api_id="a1b2c3d4e5", stage="live")))
-    ['HighErrorRate', 'Latency']
+    ['Api4xxRate', 'HighErrorRate', 'Latency']
     """
     dims = {"ApiId": api.api_id, "Stage": api.stage}
 
@@ -150,6 +186,8 @@ def websocket_api_signals(api: WebSocketApiRef) -> dict[str, SignalBuilder]:
         api.name, {"integration": m("IntegrationError", "Sum", t), "execution": m("ExecutionError", "Sum", t)},
         m("MessageCount", "Sum", t), m("IntegrationLatency", "p99", t)))
     signals.pop("ServiceDown")  # a WebSocket stage has no success count per connection: errors per message only
+    signals["Api4xxRate"] = lambda t: Signal(guarded_percent(m("ClientError", "Sum", t), m("MessageCount", "Sum", t),
+                                                             t, f"{api.name} client errors %"))
     return signals
 
 
@@ -273,7 +311,7 @@ def ecs_service_signals(service: EcsServiceRef) -> dict[str, SignalBuilder]:
     Example
     -------
     >>> sorted(ecs_service_signals(EcsServiceRef(cluster="shop", name="web", container_insights=True)))
-    ['CpuUtilization', 'MemoryUtilization', 'RunningTasks']
+    ['CpuUtilization', 'EphemeralStorage', 'MemoryUtilization', 'RunningTasks']
     """
     dims = {"ClusterName": service.cluster, "ServiceName": service.name}
     signals: dict[str, SignalBuilder] = {
@@ -285,20 +323,29 @@ def ecs_service_signals(service: EcsServiceRef) -> dict[str, SignalBuilder]:
         signals["RunningTasks"] = lambda t: Signal(metric("ECS/ContainerInsights", "RunningTaskCount", dims,
                                                           "Minimum", t.period),
                                                    scale=service.min_running_tasks / 100)
+        if service.launch_type == "FARGATE":  # Container Insights publishes ephemeral storage for Fargate only
+            signals["EphemeralStorage"] = lambda t: Signal(math(
+                "IF(FILL(reserved, 0) > 0, 100 * FILL(used, 0) / reserved, 0)",
+                {"used": metric("ECS/ContainerInsights", "EphemeralStorageUtilized", dims, "Average", t.period),
+                 "reserved": metric("ECS/ContainerInsights", "EphemeralStorageReserved", dims, "Average",
+                                    t.period)}, t.period, f"{service.name} ephemeral storage %"))
     return signals
 
 
 def aurora_cluster_signals(cluster: AuroraClusterRef) -> dict[str, SignalBuilder]:
-    """CPU of the cluster's instances and, for Serverless v2, capacity used of the maximum ACUs.
+    """CPU of the cluster's instances, the writer's uptime and, for Serverless v2, capacity used of the maximum
+    ACUs.
 
     Example
     -------
     >>> sorted(aurora_cluster_signals(AuroraClusterRef(name="orders-db", serverless_v2=True)))
-    ['CpuUtilization', 'DatabaseCapacity']
+    ['CpuUtilization', 'DatabaseCapacity', 'DatabaseWriterDown']
     """
     dims = {"DBClusterIdentifier": cluster.name}
     signals: dict[str, SignalBuilder] = {
         "CpuUtilization": lambda t: Signal(metric("AWS/RDS", "CPUUtilization", dims, "Maximum", t.period)),
+        "DatabaseWriterDown": lambda t: Signal(metric("AWS/RDS", "EngineUptime", {**dims, "Role": "WRITER"},
+                                                      "Average", t.period)),
     }
     if cluster.serverless_v2:
         signals["DatabaseCapacity"] = lambda t: Signal(metric("AWS/RDS", "ACUUtilization", dims, "Maximum",
@@ -308,38 +355,51 @@ def aurora_cluster_signals(cluster: AuroraClusterRef) -> dict[str, SignalBuilder
 
 # --- storage, schedules, pipes, e-mail -----------------------------------------------------------------------
 def bucket_signals(bucket: BucketRef) -> dict[str, SignalBuilder]:
-    """With a request-metrics configuration, 5xx responses per request; without, the daily stored bytes
-    below their expected band (data deleted in bulk).
+    """With a request-metrics configuration, 5xx and 4xx responses per request; without, the daily stored
+    bytes below their expected band (data deleted in bulk).
 
     Example
     -------
     >>> list(bucket_signals(BucketRef(name="uploads"))), list(bucket_signals(BucketRef(name="uploads",
     ...                                                                         request_metrics_filter="All")))
-    (['BucketStorageAnomaly'], ['BucketServerErrors'])
+    (['BucketStorageAnomaly'], ['BucketServerErrors', 'Bucket4xxRate'])
     """
     if bucket.request_metrics_filter:
         dims = {"BucketName": bucket.name, "FilterId": bucket.request_metrics_filter}
-        return {"BucketServerErrors": lambda t: Signal(guarded_percent(
-            metric("AWS/S3", "5xxErrors", dims, "Sum", t.period), metric("AWS/S3", "AllRequests", dims, "Sum",
-                                                                          t.period), t, f"{bucket.name} 5xx %"))}
+
+        def rate(name: str, t: Threshold, label: str) -> Signal:
+            return Signal(guarded_percent(metric("AWS/S3", name, dims, "Sum", t.period),
+                                          metric("AWS/S3", "AllRequests", dims, "Sum", t.period), t,
+                                          f"{bucket.name} {label} %"))
+
+        return {"BucketServerErrors": lambda t: rate("5xxErrors", t, "5xx"),
+                "Bucket4xxRate": lambda t: rate("4xxErrors", t, "4xx")}
     dims = {"BucketName": bucket.name, "StorageType": "StandardStorage"}
     return {"BucketStorageAnomaly": lambda t: Signal(metric("AWS/S3", "BucketSizeBytes", dims, "Average", t.period),
                                                      anomaly=True)}
 
 
 def schedule_group_signals(group: ScheduleGroupRef) -> dict[str, SignalBuilder]:
-    """Invocations dropped after the retry policy gave up, per attempted invocation.
+    """Invocations dropped after the retry policy gave up, per attempted invocation; throttled invocations;
+    failed invocations that also missed their dead-letter queue.
 
     Example
     -------
     >>> list(schedule_group_signals(ScheduleGroupRef(name="billing")))
-    ['ScheduleFailures']
+    ['ScheduleFailures', 'ScheduleThrottles', 'ScheduleDlqFailures']
     """
-    dims = {"ScheduleGroup": group.name}
-    return {"ScheduleFailures": lambda t: Signal(guarded_share(
-        {"dropped": metric("AWS/Scheduler", "InvocationDroppedCount", dims, "Sum", t.period)},
-        metric("AWS/Scheduler", "InvocationAttemptCount", dims, "Sum", t.period), t,
-        f"{group.name} dropped invocations %"))}
+    ns, dims = "AWS/Scheduler", {"ScheduleGroup": group.name}
+    return {
+        "ScheduleFailures": lambda t: Signal(guarded_share(
+            {"dropped": metric(ns, "InvocationDroppedCount", dims, "Sum", t.period)},
+            metric(ns, "InvocationAttemptCount", dims, "Sum", t.period), t, f"{group.name} dropped invocations %")),
+        "ScheduleThrottles": lambda t: Signal(total(
+            {"target": metric(ns, "TargetErrorThrottledCount", dims, "Sum", t.period),
+             "invocation": metric(ns, "InvocationThrottleCount", dims, "Sum", t.period)}, t.period,
+            f"{group.name} throttled invocations")),
+        "ScheduleDlqFailures": lambda t: Signal(metric(ns, "InvocationsFailedToBeSentToDeadLetterCount", dims,
+                                                       "Sum", t.period)),
+    }
 
 
 def pipe_signals(pipe: PipeRef) -> dict[str, SignalBuilder]:
@@ -394,16 +454,16 @@ ESTATE_FACTORIES: Mapping[str, Callable[[Any], dict[str, SignalBuilder]]] = {
 # Every family each kind can have, in the order its alarms are made (the catalog's kinds column lists the same).
 ESTATE_FAMILIES: Mapping[str, tuple[str, ...]] = {
     "api_routes": ("ServiceDown", "HighErrorRate", "Latency"),
-    "kinesis_streams": ("StreamConsumerLag", "StreamWriteThrottles"),
+    "kinesis_streams": ("StreamConsumerLag", "StreamWriteThrottles", "StreamReadFailures", "StreamPutFailures"),
     "firehose_streams": ("DeliveryFreshness", "FirehoseThrottling"),
     "appsync_apis": ("ServiceDown", "HighErrorRate", "Latency"),
-    "websocket_apis": ("HighErrorRate", "Latency"),
+    "websocket_apis": ("HighErrorRate", "Latency", "Api4xxRate"),
     "load_balancers": ("ServiceDown", "HighErrorRate", "Latency", "UnhealthyTargets", "LambdaTargetErrors"),
-    "ecs_services": ("CpuUtilization", "MemoryUtilization", "RunningTasks"),
-    "aurora_clusters": ("CpuUtilization", "DatabaseCapacity"),
+    "ecs_services": ("CpuUtilization", "MemoryUtilization", "RunningTasks", "EphemeralStorage"),
+    "aurora_clusters": ("CpuUtilization", "DatabaseCapacity", "DatabaseWriterDown"),
     "cloudfront_distributions": ("ServiceDown", "HighErrorRate", "Latency"),
-    "buckets": ("BucketServerErrors", "BucketStorageAnomaly"),
-    "schedule_groups": ("ScheduleFailures",),
+    "buckets": ("BucketServerErrors", "Bucket4xxRate", "BucketStorageAnomaly"),
+    "schedule_groups": ("ScheduleFailures", "ScheduleThrottles", "ScheduleDlqFailures"),
     "pipes": ("PipeFailures",),
     "ses_configuration_sets": ("EmailBounceRate", "EmailComplaintRate"),
 }

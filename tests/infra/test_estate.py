@@ -1,11 +1,20 @@
-"""A service using all twenty resource kinds plus per-route alarms: it synthesizes, every kind gets its alarms,
-every alarm is within CloudWatch's limits, cfn-lint and cdk-nag are clean, and the plan agrees with the
-templates alarm for alarm."""
+"""The example estate (examples/estate: every resource kind plus per-route alarms, over three services) joined to
+each shipped environment synthesizes in dev, staging and prod: every resource gets its families, every kind at
+least the alarms the catalog cites as AWS-recommended (watching the metric AWS names), every alarm is within
+CloudWatch's limits and every template within CloudFormation's, cfn-lint and cdk-nag are clean, and the plan
+agrees with the templates alarm for alarm.
+
+Each environment is synthesized once for the module; under pytest-xdist the first worker to need it
+synthesizes it into the session's shared temporary folder and the others read the templates from there.
+"""
 from __future__ import annotations
 
+import fcntl
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -14,87 +23,173 @@ from config.kinds import EXTRA_KINDS
 from config.loader import CONFIG_DIR, load_config
 from config.services import RESOURCE_KINDS
 from plan.agreement import PLANNED_STACKS, alarms_of_plan, alarms_of_templates, differences
+from plan.catalog import CATALOG
+from plan.metrics import applies
+from plan.naming import name_part
+from plan.recommended import AWS_RECOMMENDED, implemented
 from tests.infra.test_alarm_limits import limit_problems
-from tests.synth import synthesize
+from tests.synth import SynthResult, synthesize
 
 ROOT = Path(__file__).resolve().parents[2]
-ACCOUNT = "123456789012"
-# Every kind, with the switches that enable its optional alarms on, so each family of each kind appears.
-ESTATE = {
-    "functions": [{"name": "estate-api", "timeout_seconds": 10}],
-    "rest_apis": [{"name": "estate-rest", "stage": "live", "routes": ["POST /orders", "GET /orders/{id}"]}],
-    "http_apis": [{"name": "estate-http", "api_id": "a1b2c3d4e5", "routes": ["PUT /cart"]}],
-    "tables": ["estate-orders"],
-    "queues": [{"name": "estate-jobs", "dlq": "estate-jobs-dlq"}],
-    "state_machines": ["estate-fulfil"],
-    "event_rules": ["estate-order-placed"],
-    "topics": ["estate-events"],
-    "kinesis_streams": [f"arn:aws:kinesis:eu-west-1:{ACCOUNT}:stream/estate-clicks"],
-    "firehose_streams": ["estate-archive"],
-    "appsync_apis": [{"name": "estate-graph", "api_id": "abcdefghijklmnopqrstuvwxyz"}],
-    "websocket_apis": [{"name": "estate-chat", "api_id": "b1b2c3d4e5", "stage": "live"}],
-    "load_balancers": [{"name": f"arn:aws:elasticloadbalancing:eu-west-1:{ACCOUNT}:loadbalancer/app/estate/"
-                                "50dc6c495c0c9188",
-                        "target_groups": ["targetgroup/web/73e2d6bc24d8a067",
-                                          {"id": "targetgroup/fn/73e2d6bc24d8a068", "lambda_target": True}]}],
-    "ecs_services": [{"cluster": "estate", "service": "estate-web", "container_insights": True,
-                      "min_running_tasks": 2}],
-    "aurora_clusters": [{"name": "estate-db", "serverless_v2": True}],
-    "cloudfront_distributions": [{"name": "E2QWRUHEXAMPLE", "additional_metrics": True}],
-    "buckets": [{"name": "estate-uploads", "request_metrics_filter": "EntireBucket"}, "estate-backups"],
-    "schedule_groups": ["estate-billing"],
-    "pipes": ["estate-orders-pipe"],
-    "ses_configuration_sets": ["estate-receipts"],
-}
+EXAMPLE = ROOT / "examples" / "estate"
+ENVIRONMENTS = ("dev", "staging", "prod")
+# The example's services join each shipped environment under these names (shipped staging and prod already
+# have an "orders" service).
+PREFIX = "estate-"
+# (service, kind, position in the example's list) -> the families its alarms must include: every switch that
+# enables an optional family is on in the example, except on the second bucket (no request metrics).
 FAMILIES_OF = {
-    "estate-clicks": {"StreamConsumerLag", "StreamWriteThrottles"},
-    "estate-archive": {"DeliveryFreshness", "FirehoseThrottling"},
-    "estate-graph": {"ServiceDown", "HighErrorRate", "Latency"},
-    "estate-chat": {"HighErrorRate", "Latency"},
-    "estate": {"ServiceDown", "HighErrorRate", "Latency", "UnhealthyTargets", "LambdaTargetErrors"},
-    "estate-web": {"CpuUtilization", "MemoryUtilization", "RunningTasks"},
-    "estate-db": {"CpuUtilization", "DatabaseCapacity"},
-    "E2QWRUHEXAMPLE": {"ServiceDown", "HighErrorRate", "Latency"},
-    "estate-uploads": {"BucketServerErrors"},
-    "estate-backups": {"BucketStorageAnomaly"},
-    "estate-billing": {"ScheduleFailures"},
-    "estate-orders-pipe": {"PipeFailures"},
-    "estate-receipts": {"EmailBounceRate", "EmailComplaintRate"},
-    "estate-rest-POST-orders": {"ServiceDown", "HighErrorRate", "Latency"},
-    "estate-http-PUT-cart": {"ServiceDown", "HighErrorRate", "Latency"},
+    ("storefront", "cloudfront_distributions", 0): {"ServiceDown", "HighErrorRate", "Latency"},
+    ("storefront", "appsync_apis", 0): {"ServiceDown", "HighErrorRate", "Latency"},
+    ("storefront", "websocket_apis", 0): {"HighErrorRate", "Latency", "Api4xxRate"},
+    ("storefront", "load_balancers", 0): {"ServiceDown", "HighErrorRate", "Latency", "UnhealthyTargets",
+                                          "LambdaTargetErrors"},
+    ("storefront", "ecs_services", 0): {"CpuUtilization", "MemoryUtilization", "RunningTasks", "EphemeralStorage"},
+    ("storefront", "buckets", 0): {"BucketServerErrors", "Bucket4xxRate"},
+    ("orders", "api_routes", 0): {"ServiceDown", "HighErrorRate", "Latency"},
+    ("orders", "api_routes", 1): {"ServiceDown", "HighErrorRate", "Latency"},
+    ("orders", "api_routes", 2): {"ServiceDown", "HighErrorRate", "Latency"},
+    ("orders", "aurora_clusters", 0): {"CpuUtilization", "DatabaseCapacity", "DatabaseWriterDown"},
+    ("pipeline", "kinesis_streams", 0): {"StreamConsumerLag", "StreamWriteThrottles", "StreamReadFailures",
+                                         "StreamPutFailures"},
+    ("pipeline", "firehose_streams", 0): {"DeliveryFreshness", "FirehoseThrottling"},
+    ("pipeline", "pipes", 0): {"PipeFailures"},
+    ("pipeline", "schedule_groups", 0): {"ScheduleFailures", "ScheduleThrottles", "ScheduleDlqFailures"},
+    ("pipeline", "ses_configuration_sets", 0): {"EmailBounceRate", "EmailComplaintRate"},
+    ("pipeline", "buckets", 0): {"BucketStorageAnomaly"},
 }
 
 
-@pytest.fixture(scope="module")
-def estate(tmp_path_factory):
-    """prod's config plus one service with every kind, synthesized once for this module."""
-    data = yaml.safe_load((CONFIG_DIR / "prod.yaml").read_text())
-    data["services"].append({"name": "estate", "tier": 1, "resources": ESTATE,
-                             "slo": {"source": "estate-rest"}})
-    config_dir = tmp_path_factory.mktemp("config")
-    (config_dir / "prod.yaml").write_text(yaml.safe_dump(data))
-    cfg = load_config("prod", config_dir)
-    return synthesize("prod", tmp_path_factory.mktemp("estate-out"), cfg)
+def _config_dir(env: str, folder: Path) -> Path:
+    """``folder`` holding the shipped ``env`` config with the example estate's services appended."""
+    data = yaml.safe_load((CONFIG_DIR / f"{env}.yaml").read_text())
+    example = yaml.safe_load((EXAMPLE / f"{env}.yaml").read_text())
+    data["services"] += [{**service, "name": PREFIX + service["name"]} for service in example["services"]]
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{env}.yaml").write_text(yaml.safe_dump(data))
+    return folder
 
 
-def _alarms(result) -> dict[str, dict]:
+def _read_back(env: str, outdir: Path, cfg: Any) -> SynthResult:
+    result = SynthResult(cfg=cfg, outdir=outdir, error=json.loads((outdir / "synth-error.json").read_text()))
+    for path in sorted(outdir.glob("*.template.json")):
+        stack = path.name.removesuffix(".template.json")
+        result.templates[stack] = json.loads(path.read_text())
+        result.template_paths[stack] = path
+    report = outdir / "validation-report.json"
+    if report.exists():
+        result.validation_report = json.loads(report.read_text())
+    return result
+
+
+@pytest.fixture(scope="module", params=ENVIRONMENTS)
+def estate(request, tmp_path_factory, worker_id) -> SynthResult:
+    """One shipped environment plus the example estate, synthesized once (per session, across xdist workers)."""
+    env = request.param
+    shared = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # the workers' folders share the session's folder
+        shared = shared.parent
+    root = shared / "estate"
+    root.mkdir(exist_ok=True)
+    with open(root / f"{env}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        config_dir, outdir = root / f"{env}-config", root / f"{env}-out"
+        if not (outdir / "synth-error.json").exists():
+            cfg = load_config(env, _config_dir(env, config_dir))
+            result = synthesize(env, outdir, cfg)
+            (outdir / "synth-error.json").write_text(json.dumps(result.error))
+            return result
+    return _read_back(env, outdir, load_config(env, config_dir))
+
+
+def _alarms(result: SynthResult) -> dict[str, dict]:
     return {r["Properties"]["AlarmName"]: r["Properties"] for t in result.templates.values()
             for r in t["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"
             and isinstance(r["Properties"].get("AlarmName"), str)}
 
 
-def test_the_fixture_uses_every_kind():
-    assert set(ESTATE) | {"api_routes"} == set(RESOURCE_KINDS) and len(set(ESTATE)) == 20
-    assert set(EXTRA_KINDS) <= set(ESTATE)
+def _metric_names(props: dict) -> set[str]:
+    names = {props["MetricName"]} if "MetricName" in props else set()
+    names |= {m["MetricStat"]["Metric"]["MetricName"] for m in props.get("Metrics", []) if "MetricStat" in m}
+    return names
 
 
-def test_every_kind_gets_its_alarms(estate):
-    # GIVEN the synthesized estate WHEN its alarm names are read THEN each resource has each of its families
+def _resource_alarms(result: SynthResult, plan: Any, service: str, kind: str, ref: Any) -> dict[str, set[str]]:
+    """family -> the metrics its alarms on ``ref`` watch, for the alarms the templates hold. Alarm names are
+    ``{app}-{env}-{service}-{label}-{family}-{severity}``; the label is the plan's (a region-pinned resource,
+    planned by its own stack, goes by its name)."""
+    cfg = result.cfg
+    labels = [r.label for r in plan.service(PREFIX + service).resources if r.kind == kind and r.ref == ref]
+    prefix = f"{cfg.app}-{cfg.env}-{name_part(PREFIX + service)}-{name_part(labels[0] if labels else ref.name)}-"
+    found: dict[str, set[str]] = {}
+    for name, props in _alarms(result).items():
+        family = name[len(prefix):].rsplit("-", 1)[0] if name.startswith(prefix) else ""
+        if family in CATALOG:
+            found.setdefault(family, set()).update(_metric_names(props))
+    return found
+
+
+@pytest.fixture(scope="module")
+def plan_of():
+    from plan.build import plan_environment
+
+    plans: dict[str, Any] = {}
+
+    def plan(result: SynthResult) -> Any:
+        if result.cfg.env not in plans:
+            plans[result.cfg.env] = plan_environment(result.cfg)
+        return plans[result.cfg.env]
+    return plan
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_example_uses_every_kind_and_every_optional_family(env):
+    # GIVEN the example estate of the environment WHEN its services' resources are gathered
+    cfg = load_config(env, EXAMPLE)
+    kinds = {kind for service in cfg.services for kind in RESOURCE_KINDS if getattr(service.resources, kind)}
+    # THEN all twenty kinds and listed routes are there, and each position the expectations name exists
+    assert kinds == set(RESOURCE_KINDS) and len(RESOURCE_KINDS) == 21 and set(EXTRA_KINDS) <= kinds
+    for service, kind, index in FAMILIES_OF:
+        assert len(getattr(next(s for s in cfg.services if s.name == service).resources, kind)) > index
+
+
+def test_every_resource_gets_its_families(estate, plan_of):
+    # GIVEN the synthesized environment WHEN each listed resource's alarms are read from the templates
     assert estate.error is None, estate.error
-    names = list(_alarms(estate))
-    for resource, families in FAMILIES_OF.items():
-        found = {f for f in families for n in names if f"-estate-{resource}-{f}-" in n}
-        assert found == families, (resource, sorted(families - found))
+    plan = plan_of(estate)
+    for (service, kind, index), families in FAMILIES_OF.items():
+        ref = getattr(next(s for s in estate.cfg.services if s.name == PREFIX + service).resources, kind)[index]
+        found = set(_resource_alarms(estate, plan, service, kind, ref))
+        # THEN each has each of its families
+        assert families <= found, (estate.cfg.env, service, kind, index, sorted(families - found))
+
+
+def test_each_kind_has_at_least_the_alarms_aws_recommends(estate, plan_of):
+    # GIVEN the families the catalog cites as implementing one of AWS's recommended alarms, per kind
+    plan = plan_of(estate)
+    for service in estate.cfg.services:
+        if not service.name.startswith(PREFIX):
+            continue
+        for kind in RESOURCE_KINDS:
+            for ref in getattr(service.resources, kind):
+                found = _resource_alarms(estate, plan, service.name.removeprefix(PREFIX), kind, ref)
+                for family, metrics in implemented(kind).items():
+                    if not applies(kind, family, ref):
+                        continue
+                    # THEN the resource has that family's alarm, and it watches the metrics AWS names
+                    assert family in found, (estate.cfg.env, service.name, kind, ref.name, family)
+                    assert metrics <= found[family], (estate.cfg.env, kind, family, sorted(metrics - found[family]))
+    # AND every cited family reaches at least one resource of its kind (no switch of the example hides it)
+    cited = {(row.kind, row.family) for row in AWS_RECOMMENDED if row.family and row.kind != "account"}
+    reached = {(kind, family) for service in estate.cfg.services if service.name.startswith(PREFIX)
+               for kind in RESOURCE_KINDS for ref in getattr(service.resources, kind)
+               for family in implemented(kind) if applies(kind, family, ref)}
+    kinds_used = {kind for kind, _ in reached}
+    assert {pair for pair in cited if pair[0] in kinds_used} <= reached
+    # AND the account's concurrency alarm watches ClaimedAccountConcurrency, as AWS recommends
+    (account,) = [row for row in AWS_RECOMMENDED if row.kind == "account"]
+    assert any(f"-{account.family}-" in name and account.metric in _metric_names(props)
+               for name, props in _alarms(estate).items()), account
 
 
 def test_every_alarm_is_within_cloudwatch_limits(estate):
@@ -123,20 +218,18 @@ def test_each_template_stays_within_cloudformation_limits(estate):
         assert estate.template_paths[stack].stat().st_size <= 1_000_000, stack
 
 
-def test_the_plan_and_the_templates_agree_alarm_for_alarm(estate):
-    from plan.build import plan_environment
-
+def test_the_plan_and_the_templates_agree_alarm_for_alarm(estate, plan_of):
     deployed = alarms_of_templates([t for name, t in estate.templates.items() if PLANNED_STACKS.search(name)])
-    planned = alarms_of_plan(plan_environment(estate.cfg))
-    assert any("-estate-" in name for name in planned), "the plan holds no alarm of the estate service"
+    planned = alarms_of_plan(plan_of(estate))
+    assert any(f"-{PREFIX}" in name for name in planned), "the plan holds no alarm of the estate's services"
     assert differences(planned, deployed) == []
 
 
 def test_the_cost_estimate_prices_the_paid_s3_request_metrics(estate):
-    # GIVEN the estate's templates, one bucket with request metrics WHEN they are priced
+    # GIVEN the environment's templates, one bucket with request metrics WHEN they are priced
     from tools.cost_estimate.estimate import estimate_dir
 
-    bill = estimate_dir(estate.outdir, "prod")
+    bill = estimate_dir(estate.outdir, estate.cfg.env)
     (custom,) = [line for line in bill.lines if line.usage.price_key == "cloudwatch.custom_metric"]
     # THEN its 16 request metrics are in the custom metrics, said so in the line
     assert "1 S3 request-metrics configuration(s) x 16" in custom.usage.detail
