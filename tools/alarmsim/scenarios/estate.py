@@ -13,7 +13,10 @@ incident changes:
 - gauges are sampled every minute: iterator age and Firehose freshness (a few seconds to minutes, growing a
   minute per minute while stalled), healthy and unhealthy hosts of a target group, ECS running tasks (the
   desired count), CPU and memory of containers and of Aurora, Serverless v2 capacity (following the daily load);
-- S3 storage is one sample a day that only grows, unless a bulk delete removes a share.
+- S3 storage is one sample a day that only grows, unless a bulk delete removes a share;
+- Kinesis GetRecords.Success and PutRecord.Success are one sample per call (1 ok, 0 failed), the Aurora
+  writer's EngineUptime grows a minute per minute (0 while it is down), Scheduler throttles and dead-letter
+  failures are published only when they happen.
 
 Example
 -------
@@ -40,6 +43,9 @@ __all__ = ["estate_model", "generate_estate", "HOSTS_PER_TARGET_GROUP", "DEFAULT
 HOSTS_PER_TARGET_GROUP = 4      # registered targets of a host (instance or IP) target group
 DEFAULT_DESIRED_TASKS = 2.0     # an ECS service's desired count when the plan does not say its minimum
 BUCKET_BYTES = 4.0e11           # stored bytes of a bucket at the start of the run (grows ~0.3 % a day)
+EPHEMERAL_GIB = 20.0            # a Fargate task's ephemeral storage (the default 20 GiB)
+READS_PER_MINUTE = 60.0         # GetRecords calls of a stream's consumers (one a second per shard)
+WRITER_UPTIME_S = 30 * 86400.0  # the Aurora writer's uptime when the run starts
 
 # (namespace, metric) -> model. Counts are the requests of the metric's stream; "split" models share one draw of
 # failures between the metrics named in _SPLITS.
@@ -75,6 +81,18 @@ _MODELS: dict[tuple[str, str], str] = {
     ("AWS/Scheduler", "InvocationAttemptCount"): "count",
     ("AWS/Scheduler", "InvocationDroppedCount"): "schedule-drops",
     ("AWS/EventBridge/Pipes", "Invocations"): "count",
+    ("AWS/Kinesis", "GetRecords.Success"): "stream-reads",
+    ("AWS/Kinesis", "PutRecord.Success"): "stream-puts",
+    ("AWS/Kinesis", "PutRecords.TotalRecords"): "count",
+    ("AWS/Kinesis", "PutRecords.FailedRecords"): "write-throttles",
+    ("AWS/ApiGateway", "ClientError"): "client-errors",
+    ("AWS/S3", "4xxErrors"): "client-errors",
+    ("ECS/ContainerInsights", "EphemeralStorageUtilized"): "ephemeral-used",
+    ("ECS/ContainerInsights", "EphemeralStorageReserved"): "ephemeral-reserved",
+    ("AWS/RDS", "EngineUptime"): "engine-uptime",
+    ("AWS/Scheduler", "TargetErrorThrottledCount"): "schedule-throttles",
+    ("AWS/Scheduler", "InvocationThrottleCount"): "schedule-throttles",
+    ("AWS/Scheduler", "InvocationsFailedToBeSentToDeadLetterCount"): "schedule-dlq-failures",
     ("AWS/EventBridge/Pipes", "ExecutionFailed"): "split",
     ("AWS/EventBridge/Pipes", "ExecutionTimeout"): "split",
 }
@@ -216,4 +234,35 @@ def generate_estate(model: str, key: MetricKey, group: str, streams: "Streams", 
     if model == "schedule-drops":
         r = requests()
         return _counts(r, _binomial(rng, r, f.schedule_drop_ratio))
+    if model == "client-errors":
+        r = requests()
+        return _counts(r, _binomial(rng, r, f.client_error_ratio))
+    if model == "stream-reads":  # 1 per successful GetRecords call, 0 per failed one
+        calls = rng.poisson(READS_PER_MINUTE, len(every)).astype(float)
+        ok = calls - _binomial(rng, calls, f.stream_read_failure_ratio)
+        return Dense(0, calls, ok, np.where(ok < calls, 0.0, 1.0), np.where(ok > 0, 1.0, 0.0))
+    if model == "stream-puts":  # 1 per successful PutRecord call, 0 per failed (throttled) one
+        calls = requests()
+        ok = calls - _binomial(rng, calls, f.write_throttle_ratio)
+        return Dense(0, calls.copy(), ok, np.where(ok < calls, 0.0, 1.0), np.where(ok > 0, 1.0, 0.0))
+    if model == "ephemeral-used":
+        normal = 0.30 * EPHEMERAL_GIB + rng.normal(0, 0.2, len(every))
+        used = _or_normal(f.ephemeral_storage_percent / 100.0 * EPHEMERAL_GIB, normal)
+        return _samples(np.clip(used, 0, EPHEMERAL_GIB), every)
+    if model == "ephemeral-reserved":
+        return _samples(np.full(len(every), EPHEMERAL_GIB), every)
+    if model == "engine-uptime":  # seconds since the writer started; 0 while it is down, then from 0 again
+        down = f.db_writer_down > 0
+        since = _growing(~down) * 60.0
+        never_down = np.maximum.accumulate(down) == 0
+        return _samples(np.where(down, 0.0, np.where(never_down, WRITER_UPTIME_S + since, since)), every)
+    if model == "schedule-throttles":
+        return _events(rng.poisson(f.schedule_throttles_per_minute / 2).astype(float))
+    if model == "schedule-dlq-failures":
+        return _events(rng.poisson(f.schedule_dlq_failures_per_minute).astype(float))
     raise ValueError(f"no traffic model {model!r} for {key.namespace} {name}")
+
+
+def _events(values: np.ndarray) -> Dense:
+    """Events published only in minutes they happen (one sample per event, value 1)."""
+    return Dense(0, values.copy(), values.copy(), np.ones(len(values)), np.ones(len(values)))

@@ -82,6 +82,11 @@ class Condition:
     storage_deleted_ratio: float = 0.0     # share of a bucket's bytes deleted (a bulk delete)
     schedule_drop_ratio: float = 0.0       # EventBridge Scheduler invocations dropped after their retries
     pipe_failure_ratio: float = 0.0005     # EventBridge Pipes executions failing or timing out
+    stream_read_failure_ratio: float = 0.001  # Kinesis GetRecords calls failing (throttled reads, mostly)
+    ephemeral_storage_percent: float | None = None  # Fargate task storage used of reserved (None: ~30 %)
+    db_writer_down: bool = False           # the Aurora writer is down and no replica took over
+    schedule_throttles_per_minute: float = 0.0     # Scheduler invocations (or their targets) throttled
+    schedule_dlq_failures_per_minute: float = 0.0  # failed Scheduler invocations that also missed the DLQ
 
 
 @dataclass(frozen=True)
@@ -453,7 +458,8 @@ def generate_metric(key: MetricKey, group: str, streams: Streams, conditions: Se
             published = requests > 0
             dense = Dense(0, requests.copy(), np.where(published, value * requests, 0.0), value - 3, value)
         elif model == "iterator-age":
-            value = np.clip(rng.normal(800.0, 300.0, len(requests)), 0, None) + 60_000.0 * _growing(f.stream_stalled > 0)
+            value = np.clip(rng.normal(800.0, 300.0, len(requests)), 0, None) + \
+                60_000.0 * _growing(f.stream_stalled > 0)
             dense = Dense(0, requests.copy(), value * requests, value, value)
         else:  # failures: published only in minutes they happen
             if name in ("DeadLetterErrors", "DestinationDeliveryFailures", "AsyncEventsDropped"):
