@@ -68,7 +68,7 @@ synth: setup
 	@mkdir -p $(OUT) && find $(OUT) -mindepth 1 -maxdepth 1 ! -name reports -exec rm -rf {} +
 	@$(CDK) synth --quiet --no-notices $(CDK_ARGS) -o $(OUT) > $(OUT).cdk.log 2>&1 \
 		|| { cat $(OUT).cdk.log >&2; exit 1; }
-	@$(PY) -m tools.synth_report $(OUT)
+	@$(PY) -m tools.synth_report $(OUT) $(if $(strip $(CONFIG_DIR)),--config $(CONFIG))
 
 # The monitoring plan of ENV without synthesizing: per service each alarm, its severity, threshold and window, whom
 # it reaches and which composite pages; the same as JSON in cdk.out/ENV/plan.json (python -m plan diff compares two).

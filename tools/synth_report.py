@@ -70,24 +70,35 @@ def summarize(outdir: Path) -> str:
 
 
 def main(argv: list[str]) -> int:
+    config = None
+    if len(argv) == 3 and argv[1] == "--config":  # make synth CONFIG_DIR=DIR: the assembly of DIR/ENV.yaml
+        config = Path(argv[2])
+        argv = argv[:1]
     if len(argv) != 1:
-        print("usage: python -m tools.synth_report CDK_OUT_DIR", file=sys.stderr)
+        print("usage: python -m tools.synth_report CDK_OUT_DIR [--config DIR/ENV.yaml]", file=sys.stderr)
         return 2
     try:
         print(summarize(Path(argv[0])))
     except TemplateError as exc:
         print(f"synth report: {exc}", file=sys.stderr)
         return 2
-    print(_estimated_cost(Path(argv[0])))
+    print(_estimated_cost(Path(argv[0]), config))
     return 0
 
 
-def _estimated_cost(outdir: Path) -> str:
-    """One line with the monthly estimate (tools/cost_estimate); a failing estimate never fails the synth."""
+def _estimated_cost(outdir: Path, config: Path | None = None) -> str:
+    """One line with the monthly estimate (tools/cost_estimate); a failing estimate never fails the synth.
+
+    With ``config`` (DIR/ENV.yaml outside config/) the estimate takes that file's assumptions, and the hint names
+    the same CONFIG_DIR, since the folder's name (DIR-ENV) is no environment of config/."""
     try:
         from tools.cost_estimate import estimate_dir
         from tools.cost_estimate.bill import cents
 
+        if config is not None:
+            total = cents(estimate_dir(outdir, config.stem, config_dir=config.parent).total)
+            return (f"Estimated monthly cost: ${total} (make cost ENV={config.stem} CONFIG_DIR={config.parent} "
+                    "for the bill)")
         total = cents(estimate_dir(outdir).total)
         return f"Estimated monthly cost: ${total} (make cost ENV={outdir.name} for the bill)"
     except Exception as exc:  # noqa: BLE001 - the summary above is the point of this tool
