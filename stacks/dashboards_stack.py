@@ -229,8 +229,11 @@ def build_dashboards(app: Construct, cfg: EnvironmentConfig, *, plan: Plan, prop
     size. The first keeps its name, so an environment whose dashboards fit one stack deploys as before;
     ``props(concern)`` gives each stack's name, environment and description.
 
-    At scale a dashboard can move to another stack when the ones before it grow: CloudFormation then deletes
-    it from the old stack and creates it (same name, same body) in the new one.
+    At scale a dashboard can move to another stack when the ones before it grow or shrink. CloudFormation
+    refuses to create a dashboard whose name exists ("already exists"), so the stack giving it up must update
+    first: each stack depends on the one before, so a dashboard moving to a later stack moves in one deploy
+    (deleted, then created under the same name); one moving to an earlier stack needs the later stack
+    deployed on its own first (see the README's Dashboards section).
 
     Example
     -------
@@ -256,4 +259,6 @@ def build_dashboards(app: Construct, cfg: EnvironmentConfig, *, plan: Plan, prop
         concern = f"Dashboards-{n}"
         stacks[concern] = DashboardsStack(app, stack_name(cfg, concern), cfg=cfg, bodies={}, **props(concern))
         stacks[concern].add({name: bodies[name] for name in names}, sizes)
+        stacks[concern].add_dependency(stacks["Dashboards" if n == 2 else f"Dashboards-{n - 1}"],
+                                       "a dashboard moving here is deleted from the stack before first")
     return stacks

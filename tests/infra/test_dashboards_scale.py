@@ -49,6 +49,10 @@ def test_every_dashboards_stack_is_within_cloudformation_limits(estate):
     # THEN the dashboards need several stacks, the first keeping the name deployments already have
     assert list(stacks)[0] == "Dashboards" and len(stacks) >= 2
     assert set(templates) == {stack_name(cfg, concern) for concern in stacks}
+    # AND each deploys after the one before it, so a dashboard moving to a later stack is deleted before it is
+    # created again (CloudFormation refuses a dashboard name that exists)
+    chain = list(stacks.values())
+    assert all(chain[i - 1] in chain[i].dependencies for i in range(1, len(chain)))
     # AND no template breaks a per-stack limit: size, resources, outputs, parameters, mappings
     figures = stack_limits(outdir)
     assert figures["over_limits"] == [], figures
