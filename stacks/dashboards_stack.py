@@ -11,7 +11,13 @@ from aws_cdk import ArnFormat, Stack, Token, aws_cloudwatch as cloudwatch
 from constructs import Construct
 
 from config.schema import EnvironmentConfig
-from dashboards.limits import DASHBOARDS_TEMPLATE_BUDGET, MAX_DASHBOARDS_PER_STACK, body_problems, check_body
+from dashboards.limits import (
+    DASHBOARDS_TEMPLATE_BUDGET,
+    MAX_DASHBOARDS_PER_STACK,
+    DashboardLimitError,
+    body_problems,
+    check_body,
+)
 from dashboards.model import AlarmRef, AppResources, alarm_refs
 from dashboards.registry import DASHBOARDS, build_parts
 from dashboards.widgets import REGION_PLACEHOLDER
@@ -88,13 +94,15 @@ def rendered_bytes(stack: Stack, logical_id: str, dashboard_name: str, body: dic
     -------
     >>> from aws_cdk import App
     >>> stack = Stack(App(), "Example")
-    >>> literal = rendered_bytes(stack, "Ops", "d", {"widgets": [], "note": "x" * 100})
-    >>> tokens = rendered_bytes(stack, "Ops", "d", {"widgets": [], "note": stack.region})
-    >>> literal > 100 and tokens > literal - 100
-    True
+    >>> rendered_bytes(stack, "Ops", "d", {"widgets": []})  # the body string, its name and type, indented
+    145
+    >>> rendered_bytes(stack, "Ops", "d", {"r": "eu-west-1"}), rendered_bytes(stack, "Ops", "d", {"r": stack.region})
+    (150, 267)
     """
     text = json.dumps(body, separators=(",", ":"))
-    value = stack.resolve(text) if Token.is_unresolved(text) else text
+    # CDK spells a token inside a string as ${Token[...]}: only such a body needs the (slow) round trip to CDK's
+    # resolver; a literal one renders as the string it is.
+    value = stack.resolve(text) if "${Token[" in text else text
     resource = {"Type": "AWS::CloudWatch::Dashboard",
                 "Properties": {"DashboardBody": value, "DashboardName": dashboard_name}}
     # Nested as in the template ({"Resources": {id: ...}}), so every line carries the indent it will have.
@@ -156,6 +164,7 @@ class DashboardsStack(Stack):
         super().__init__(scope, construct_id, **kwargs)
         self._cfg = cfg
         self._alarm_regions = dict(alarm_regions or {})
+        self._arn_prefixes: dict[str | None, str] = {}
         self.bodies: dict[str, dict[str, Any]] = {}
         self.sizes: dict[str, int] = {}
         self.dashboards: dict[str, cloudwatch.CfnDashboard] = {}
@@ -177,6 +186,9 @@ class DashboardsStack(Stack):
                 check_body(dashboard_name, body)
                 bodies[name] = with_region(body, self.region)
                 self.sizes[name] = rendered_bytes(self, _logical_id(name), dashboard_name, bodies[name])
+                if self.sizes[name] > DASHBOARDS_TEMPLATE_BUDGET:  # one service too big for a template on its own
+                    raise DashboardLimitError(f"dashboard {dashboard_name}: renders to {self.sizes[name]} bytes of "
+                                              f"template; a stack holds at most {DASHBOARDS_TEMPLATE_BUDGET}")
         return bodies
 
     def add(self, bodies: Mapping[str, dict[str, Any]], sizes: Mapping[str, int] | None = None) -> None:
@@ -212,9 +224,17 @@ class DashboardsStack(Stack):
         return dataclasses.replace(ref, arn=self._arn(ref.name))
 
     def _arn(self, name: str) -> str:
-        """The ARN of the alarm called ``name`` in this stack's account, in its own region (``alarm_regions``)."""
-        return self.format_arn(service="cloudwatch", resource="alarm", resource_name=name,
-                               region=self._alarm_regions.get(name), arn_format=ArnFormat.COLON_RESOURCE_NAME)
+        """The ARN of the alarm called ``name`` in this stack's account, in its own region (``alarm_regions``).
+
+        The prefix is spelled once per region: each format_arn is a round trip to the CDK's JavaScript side,
+        which at tens of thousands of alarms took minutes of a synth.
+        """
+        region = self._alarm_regions.get(name)
+        if region not in self._arn_prefixes:
+            self._arn_prefixes[region] = self.format_arn(
+                service="cloudwatch", resource="alarm", resource_name="-", region=region,
+                arn_format=ArnFormat.COLON_RESOURCE_NAME).removesuffix("-")
+        return self._arn_prefixes[region] + name
 
 
 def _logical_id(name: str) -> str:
@@ -259,6 +279,6 @@ def build_dashboards(app: Construct, cfg: EnvironmentConfig, *, plan: Plan, prop
         concern = f"Dashboards-{n}"
         stacks[concern] = DashboardsStack(app, stack_name(cfg, concern), cfg=cfg, bodies={}, **props(concern))
         stacks[concern].add({name: bodies[name] for name in names}, sizes)
-        stacks[concern].add_dependency(stacks["Dashboards" if n == 2 else f"Dashboards-{n - 1}"],
+        stacks[concern].add_stack_dependency(stacks["Dashboards" if n == 2 else f"Dashboards-{n - 1}"],
                                        "a dashboard moving here is deleted from the stack before first")
     return stacks
