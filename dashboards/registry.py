@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from config.schema import EnvironmentConfig
 from dashboards import business, cost, executive, operations, performance, service_overview, slo
-from dashboards.limits import body_problems
+from dashboards.limits import MAX_BODY_BYTES, MAX_METRICS_PER_DASHBOARD, MAX_WIDGETS, body_problems
 from dashboards.model import AlarmRef, AppResources
 from plan.model import Plan, ServicePlan
 
@@ -73,6 +75,21 @@ def _where(chunk: Sequence[ServicePlan]) -> str:
     return where
 
 
+# Services rendered to estimate a part's size, and the estimated number of parts from which the estimate is
+# trusted (below it, the whole body is tried first, so a dashboard that fits stays one).
+_SAMPLE, _SURE = 8, 3
+
+
+def _parts_needed(sample: dict[str, Any], sampled: int, services: int) -> int:
+    """Parts ``services`` services need, judged from a body of ``sampled`` of them against CloudWatch's widget
+    and metric counts and the body budget, with room to spare (the sample's header counts as theirs)."""
+    widgets = len(sample.get("widgets", []))
+    metrics = sum(len(w.get("properties", {}).get("metrics", [])) for w in sample.get("widgets", []))
+    size = len(json.dumps(sample, separators=(",", ":")))
+    share = max(widgets / MAX_WIDGETS, metrics / MAX_METRICS_PER_DASHBOARD, size / MAX_BODY_BYTES) / max(sampled, 1)
+    return math.ceil(services * share / 0.8)
+
+
 def build_parts(name: str, cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
                 resources: AppResources = AppResources(),
                 problems: Callable[[dict[str, Any]], list[str]] = body_problems) -> dict[str, dict[str, Any]]:
@@ -94,13 +111,18 @@ def build_parts(name: str, cfg: EnvironmentConfig, plan: Plan, alarm_refs: Seque
     ['Performance']
     """
     builder = DASHBOARDS[name]
-    chunks = [tuple(plan.services)]
 
     def render(chunk: tuple[ServicePlan, ...]) -> dict[str, Any]:
         refs, part = _part_inputs(plan, chunk, alarm_refs, resources)
         return builder(cfg.model_copy(update={"services": tuple(s.config for s in chunk)}),
                        dataclasses.replace(plan, services=chunk), refs, part)
 
+    services = tuple(plan.services)
+    chunks = [services]
+    guess = _parts_needed(render(services[:_SAMPLE]), min(_SAMPLE, len(services)), len(services))
+    if guess >= _SURE:  # clearly too big for one body: start from that many parts instead of halving down to them
+        size = -(-len(services) // guess)
+        chunks = [services[i:i + size] for i in range(0, len(services), size)]
     while True:
         bodies = [render(chunk) for chunk in chunks]
         broken = [i for i, body in enumerate(bodies) if len(chunks[i]) > 1 and problems(body)]
