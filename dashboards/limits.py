@@ -1,9 +1,11 @@
-"""CloudWatch's limits on a dashboard body, and one check that names every breach.
+"""CloudWatch's limits on a dashboard body, CloudFormation's on the stacks that hold dashboards, and one check
+that names every breach.
 
 Sources: Dashboard Body Structure and Syntax (0..500 widgets; alarm widget 1..100 alarm ARNs; grid 24 columns),
 CloudWatch service quotas (500 metrics per widget, 2,500 per dashboard), AWS::CloudWatch::Dashboard
-(name 1..255 of A-Z a-z 0-9 - _), Logs StartQuery (at most 50 log groups per query). The body travels inside a CloudFormation template, whose largest size is
-1 MB (from S3), so a body is held to that budget.
+(name 1..255 of A-Z a-z 0-9 - _), Logs StartQuery (at most 50 log groups per query), CloudFormation quotas
+(a template uploaded through S3, as CDK deploys, is at most 1 MB; 500 resources per stack). CloudWatch
+documents no size for a body; it travels inside a template, so a body is held to the template's size.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from config.errors import InputError
 __all__ = [
     "DashboardLimitError", "check_body", "body_problems", "MAX_WIDGETS", "MAX_METRICS_PER_WIDGET",
     "MAX_METRICS_PER_DASHBOARD", "MAX_ALARMS_PER_WIDGET", "MAX_BODY_BYTES", "GRID_COLUMNS", "DASHBOARD_NAME",
-    "MAX_LOG_GROUPS_PER_QUERY",
+    "MAX_LOG_GROUPS_PER_QUERY", "MAX_TEMPLATE_BYTES", "MAX_RESOURCES_PER_STACK", "DASHBOARDS_TEMPLATE_BUDGET",
+    "MAX_DASHBOARDS_PER_STACK",
 ]
 
 MAX_WIDGETS = 500
@@ -26,6 +29,12 @@ MAX_ALARMS_PER_WIDGET = 100
 MAX_LOG_GROUPS_PER_QUERY = 50
 MAX_BODY_BYTES = 1_000_000
 GRID_COLUMNS = 24
+MAX_TEMPLATE_BYTES = 1_000_000  # 1 MB, counted in decimal to stay on the safe side
+MAX_RESOURCES_PER_STACK = 500
+# What the dashboards of one stack may take of its template: the rest holds the stack's description, CDK's
+# bootstrap-version parameter and rule, and the gap between the measured and the written size.
+DASHBOARDS_TEMPLATE_BUDGET = MAX_TEMPLATE_BYTES - 20_000
+MAX_DASHBOARDS_PER_STACK = MAX_RESOURCES_PER_STACK - 1  # CDK may add its metadata resource
 DASHBOARD_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 _WIDGET_TYPES = {"metric", "text", "alarm", "log", "explorer"}
 

@@ -11,7 +11,7 @@ from stacks.alarm_features.warm_up import WarmUp
 from stacks.alerting_stack import AlertingStack
 from stacks.app_tag import APP_TAG, app_tag_value
 from stacks.cost_stack import CostStack
-from stacks.dashboards_stack import DashboardsStack, outside_plan
+from stacks.dashboards_stack import build_dashboards, outside_plan
 from stacks.demo_service_stack import DemoServiceStack
 from stacks.layer_stack import LayerStack
 from stacks.monitoring_stack import build_monitoring
@@ -99,11 +99,8 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     # Dashboards come last: they chart what the plan says the stacks above create, plus the alarms of stacks
     # outside the plan (router health, cost) and the router's and canaries' deployed names.
 
-    stacks["Dashboards"] = DashboardsStack(
-        app, stack_name(cfg, "Dashboards"), cfg=cfg, plan=plan,
-        **outside_plan(cfg, plan, stacks.values()),
-        **props("Dashboards"),
-    )
+    # At scale they spread over Dashboards-2, -3... (each template within CloudFormation's size).
+    stacks.update(build_dashboards(app, cfg, plan=plan, props=props, **outside_plan(cfg, plan, stacks.values())))
     _order_and_tag(cfg, stacks)
     return stacks
 
@@ -119,7 +116,7 @@ def _order_and_tag(cfg: EnvironmentConfig, stacks: dict[str, Stack]) -> None:
     home = alerting.region
     for concern, stack in stacks.items():
         stack.tags.set_tag(APP_TAG, app_tag_value(cfg))
-        if stack is alerting or concern in ("Layer", "Dashboards") or stack.region != home:
+        if stack is alerting or concern == "Layer" or concern.split("-")[0] == "Dashboards" or stack.region != home:
             continue
         stack.add_stack_dependency(alerting)
         if concern.startswith("Monitoring-") and "Maintenance" in stacks:

@@ -118,3 +118,41 @@ def test_canaries_and_router_of_the_environment_are_charted_on_operations(with_s
     assert [m[3] for m in canary["metrics"]] == ["watchtower-prod-orders"]
     assert [a["value"] for a in canary["annotations"]["horizontal"]] == [100.0]
     assert widgets["Alert router: DLQ depth"]["properties"]["metrics"][0][3].endswith("-dlq")
+
+
+def test_dashboards_spread_over_stacks_by_the_size_their_templates_take(monkeypatch, tmp_path):
+    # GIVEN 20 services, no account in the config (alarm ARNs become Fn::Join pieces in the template), and a
+    # template budget far below the size of their dashboards, though each body is within CloudWatch's limits
+    import stacks.dashboards_stack as module
+    budget = 60_000
+    cfg = make_config([{"name": f"s{i:02d}", "resources": {"functions": ["f"], "tables": ["t"]}} for i in range(20)],
+                      business=[])
+    whole = DashboardsStack(App(), "Whole", cfg=cfg, plan=plan_environment(cfg))
+    assert whole.sizes["ServiceOverview"] > budget and body_problems(whole.bodies["ServiceOverview"]) == []
+    monkeypatch.setattr(module, "DASHBOARDS_TEMPLATE_BUDGET", budget)
+    # WHEN the environment's dashboards are built and synthesized
+    app = App(outdir=str(tmp_path))
+    built = module.build_dashboards(app, cfg, plan=plan_environment(cfg), props=lambda concern: {
+        "stack_name": f"watchtower-prod-{concern}"})
+    app.synth()
+    # THEN they take several stacks, the first named Dashboards, each written template within the budget
+    assert list(built)[:2] == ["Dashboards", "Dashboards-2"]
+    for concern in built:
+        written = (tmp_path / f"watchtower-prod-{concern}.template.json").stat().st_size
+        assert written <= budget + 2_000, (concern, written)
+    # AND every dashboard is in exactly one of them, the big ones in parts, the small ones in the first stack
+    placed = [name for stack in built.values() for name in stack.dashboards]
+    assert len(placed) == len(set(placed)) and "ServiceOverview" not in placed
+    assert {"ServiceOverview-1", "ServiceOverview-2"} <= set(placed)
+    assert {"Business", "Cost"} <= set(built["Dashboards"].dashboards)
+
+
+def test_a_service_whose_dashboard_cannot_fit_a_template_stops_synth_with_one_line(monkeypatch):
+    # GIVEN a template budget smaller than what one service's service overview takes
+    import stacks.dashboards_stack as module
+    monkeypatch.setattr(module, "DASHBOARDS_TEMPLATE_BUDGET", 3_000)
+    cfg = make_config([{"name": "orders", "resources": {"functions": ["f"]}}], business=[])
+    # WHEN the stack is built THEN it refuses with one line naming the dashboard and the budget
+    with pytest.raises(DashboardLimitError) as raised:
+        DashboardsStack(App(), "D", cfg=cfg, plan=plan_environment(cfg))
+    assert "\n" not in str(raised.value) and "bytes of template" in str(raised.value)
