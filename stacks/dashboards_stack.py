@@ -21,7 +21,9 @@ from dashboards.limits import (
 from dashboards.model import AlarmRef, AppResources, alarm_refs
 from dashboards.registry import DASHBOARDS, build_parts
 from dashboards.widgets import REGION_PLACEHOLDER
+from plan.deploy_time import is_deploy_time
 from plan.model import Plan
+from stacks.monitoring.deploy_ids import resolve_key
 from stacks.naming import resource_name, stack_name
 
 __all__ = ["DashboardsStack", "build_dashboards", "outside_plan", "pack", "rendered_bytes", "with_region"]
@@ -178,6 +180,11 @@ class DashboardsStack(Stack):
                resources: AppResources = AppResources()) -> dict[str, dict[str, Any]]:
         """Every dashboard body of the environment, checked against CloudWatch's limits and with this stack's
         region in place, in registry order; ``sizes`` learns the bytes each takes in a template."""
+        # A service placed in another region has its alarms there, so their widgets must name that region's ARNs.
+        for alarm in (*plan.alarms, *plan.composites):
+            region = plan.region_of(alarm.service) if alarm.service else None
+            if region and region != self._cfg.region:
+                self._alarm_regions.setdefault(alarm.name, region)
         refs = alarm_refs(plan, self._arn) + [self._by_name(ref) for ref in extra_alarms]
         bodies: dict[str, dict[str, Any]] = {}
         for kind in DASHBOARDS:
@@ -200,7 +207,16 @@ class DashboardsStack(Stack):
             self.bodies[name] = body
             self.dashboards[name] = cloudwatch.CfnDashboard(
                 self, _logical_id(name), dashboard_name=resource_name(self._cfg, name),
-                dashboard_body=json.dumps(body, separators=(",", ":")))
+                dashboard_body=json.dumps(self._read_at_deploy(body), separators=(",", ":")))
+
+    def _read_at_deploy(self, value: Any) -> Any:
+        """``value`` with each metric key made at deploy (a plan's DeployTimeName: the label is no metric's key)
+        replaced by this stack's read of it, as the monitoring stacks read theirs, so those graphs draw data."""
+        if isinstance(value, dict):
+            return {k: self._read_at_deploy(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self._read_at_deploy(v) for v in value]
+        return resolve_key(self, value, self._cfg.region) if is_deploy_time(value) else value
 
     def _problems(self, body: dict[str, Any]) -> list[str]:
         """CloudWatch's limits, and the template budget: a dashboard must fit one stack's template."""

@@ -215,3 +215,28 @@ def test_the_router_queries_no_log_group_named_at_deploy(deployed):
 
     assert "/aws/lambda/Handler" not in log_line_groups(deployed.cfg)
     assert "/aws/lambda/dt-worker" in log_line_groups(deployed.cfg)
+
+
+def test_the_dashboards_graph_the_keys_read_at_deploy_not_their_labels(deployed):
+    # GIVEN the dashboards of the service whose resources are keyed at deploy
+    dashboards = {name: t for name, t in deployed.templates.items() if "-Dashboards" in name}
+    assert dashboards
+    for name, template in dashboards.items():
+        resources = template["Resources"]
+        reads = [r for r in resources.values() if r["Type"] == "Custom::AWS"]
+        # WHEN a body's literal pieces are joined (the read keys are Fn::GetAtt pieces between them)
+        bodies = []
+        for r in resources.values():
+            if r["Type"] == "AWS::CloudWatch::Dashboard":
+                body = r["Properties"]["DashboardBody"]
+                bodies.append(body if isinstance(body, str) else
+                              "".join(p for p in body["Fn::Join"][1] if isinstance(p, str)))
+        text = "".join(bodies)
+        # THEN no metric is keyed by a label (the logical id), which would graph nothing, and each read this
+        # stack makes may only describe the service's stack
+        for logical in KEYED_AT_DEPLOY:
+            for dimension in KEYED_AT_DEPLOY[logical][0].split("|"):
+                assert f'"{dimension}","{logical}"' not in text, (name, dimension, logical)
+        assert reads, name
+        for read in reads:
+            assert json.loads(read["Properties"]["Create"])["parameters"]["StackName"] == STACK
