@@ -18,14 +18,16 @@ from typing import Any
 
 import jsii
 from aws_cdk import (
+    CfnResource,
     Environment,
     IAspect,
     Stack,
-    Token,
     aws_applicationsignals as applicationsignals,
     aws_cloudwatch as cloudwatch,
 )
 from constructs import IConstruct
+from jsii._kernel import _callback_till_result
+from jsii._kernel.types import GetRequest, GetResponse, ObjRef
 
 from config.schema import SEVERITIES, EnvironmentConfig
 from config.services import ServiceConfig
@@ -52,22 +54,49 @@ def monitoring_region(cfg: EnvironmentConfig, service: ServiceConfig) -> str | N
     return service.region or cfg.region
 
 
-def _struct_to_dict(value: Any) -> Any:
-    # jsii structs render through the stack's resolver; a plain mapping walk is enough for these literals.
-    if isinstance(value, (list, tuple)):
-        return [_struct_to_dict(v) for v in value]
+class _ByRef:
+    """A jsii object reference handed back to the runtime as it came (no Python proxy, no field reads)."""
+
+    __jsii_type__ = "Object"
+
+    def __init__(self, ref: ObjRef) -> None:
+        self.__jsii_ref__ = ref
+
+
+def _by_ref(value: Any) -> Any:
+    if isinstance(value, ObjRef):
+        return _ByRef(value)
+    if isinstance(value, list):
+        return [_by_ref(v) for v in value]
     if isinstance(value, dict):
-        return {k: _struct_to_dict(v) for k, v in value.items()}
-    if hasattr(value, "_values"):
-        return {_to_cfn_key(k): _struct_to_dict(v) for k, v in value._values.items()}
+        return {k: _by_ref(v) for k, v in value.items()}
     return value
 
 
-def _to_cfn_key(key: str) -> str:
-    special = {"account_id": "AccountId", "return_data": "ReturnData", "metric_stat": "MetricStat"}
-    if key in special:
-        return special[key]
-    return "".join(part.title() if part != "id" else "Id" for part in key.split("_"))
+def _pascal(value: Any) -> Any:
+    # Resolved structs keep their jsii (camelCase) keys; CloudFormation's are the same words capitalized
+    # (metricStat -> MetricStat, accountId -> AccountId); intrinsics (Ref, Fn::Join) are capitalized already.
+    if isinstance(value, list):
+        return [_pascal(v) for v in value]
+    if isinstance(value, dict):
+        return {k[:1].upper() + k[1:]: _pascal(v) for k, v in value.items()}
+    return value
+
+
+def _resolved(node: CfnResource, prop: str) -> Any:
+    """Property ``prop`` (its jsii name) of ``node``, resolved to plain values with CloudFormation keys (None
+    when unset).
+
+    The generated getter fetches a struct by reference and then each of its fields, and each field of every
+    struct inside, one round trip to the jsii runtime per field: about forty for a metric-math alarm, which made
+    this aspect the largest part of an organization's synth. Fetching the reference as it is and resolving it in
+    the runtime takes two round trips, whatever the depth.
+    """
+    ref: ObjRef = node.__jsii_ref__  # type: ignore[attr-defined]  # every jsii proxy has one; stubs omit it
+    response = jsii.kernel.provider.get(GetRequest(objref=ref, property=prop))
+    raw = response.value if isinstance(response, GetResponse) else _callback_till_result(
+        jsii.kernel, response, GetResponse)  # a getter that calls into Python first (none of CloudWatch's)
+    return None if raw is None else _pascal(Stack.of(node).resolve(_by_ref(raw)))
 
 
 @jsii.implements(IAspect)
@@ -88,6 +117,16 @@ class SourceAccountMetrics:
         self.account_id = account_id
         self.own_prefixes = (*LOCAL_NAMESPACES, own_prefix)
 
+    def apply_to(self, scope: IConstruct) -> None:
+        """Visit every construct below ``scope`` now, as the aspect would at synth.
+
+        An aspect is called back from the jsii runtime once for every construct of the stack, alarm or not: at
+        organization scale those round trips cost more than the alarms' own changes. Called once the stack's
+        monitoring is built, this changes the same alarms in the same way.
+        """
+        for node in scope.node.find_all():
+            self.visit(node)
+
     def _local(self, namespace: Any) -> bool:
         return isinstance(namespace, str) and namespace.startswith(self.own_prefixes)
 
@@ -97,42 +136,46 @@ class SourceAccountMetrics:
             return
         if not isinstance(node, cloudwatch.CfnAlarm):
             return
-        if node.metric_name is not None:
-            if self._local(node.namespace):
+        name = node.metric_name
+        if name is not None:
+            namespace = node.namespace
+            if self._local(namespace):
                 return
+            dimensions, statistic, unit = _resolved(node, "dimensions"), node.extended_statistic, node.unit
             stat: dict[str, Any] = {
-                "Metric": {"Namespace": node.namespace, "MetricName": node.metric_name,
-                           **({"Dimensions": _struct_to_dict(node.dimensions)} if node.dimensions else {})},
-                "Period": node.period, "Stat": node.extended_statistic or node.statistic,
-                **({"Unit": node.unit} if node.unit else {}),
+                "Metric": {"Namespace": namespace, "MetricName": name,
+                           **({"Dimensions": dimensions} if dimensions else {})},
+                "Period": node.period, "Stat": statistic or node.statistic, **({"Unit": unit} if unit else {}),
             }
             node.add_property_override("Metrics", [{"Id": "m1", "AccountId": self.account_id, "MetricStat": stat,
                                                     "ReturnData": True}])
+            # Only the keys the alarm has: deleting an absent key changes nothing and costs a round trip.
+            present = {"Dimensions": bool(dimensions), "ExtendedStatistic": bool(statistic),
+                       "Statistic": not statistic, "Unit": bool(unit)}
             for key in _SINGLE_METRIC:
-                node.add_property_deletion_override(key)
+                if present.get(key, True):
+                    node.add_property_deletion_override(key)
             return
-        queries = node.metrics
-        if queries is None or Token.is_unresolved(queries):
+        queries = _resolved(node, "metrics")
+        if not isinstance(queries, list):  # none, or a token CDK resolves later
             return
-        for index, query in enumerate(queries):  # type: ignore[arg-type]
-            rendered = _struct_to_dict(query)
-            stat = rendered.get("MetricStat")
-            if not stat or self._local(stat.get("Metric", {}).get("Namespace")):
+        for index, query in enumerate(queries):
+            query_stat = query.get("MetricStat") if isinstance(query, dict) else None
+            if not query_stat or self._local(query_stat.get("Metric", {}).get("Namespace")):
                 continue
             node.add_property_override(f"Metrics.{index}.AccountId", self.account_id)
-
 
     def _slo(self, node: applicationsignals.CfnServiceLevelObjective) -> None:
         # An Application Signals SLO on CloudWatch metrics reads the source account the same way.
         paths: list[tuple[str, Any]] = []
-        request = _struct_to_dict(node.request_based_sli)
+        request = _resolved(node, "requestBasedSli")
         if isinstance(request, dict):
             metric = request.get("RequestBasedSliMetric", {})
             paths.append(("RequestBasedSli.RequestBasedSliMetric.TotalRequestCountMetric",
                           metric.get("TotalRequestCountMetric")))
             for key, queries in (metric.get("MonitoredRequestCountMetric") or {}).items():
                 paths.append((f"RequestBasedSli.RequestBasedSliMetric.MonitoredRequestCountMetric.{key}", queries))
-        period = _struct_to_dict(node.sli)
+        period = _resolved(node, "sli")
         if isinstance(period, dict):
             paths.append(("Sli.SliMetric.MetricDataQueries", (period.get("SliMetric") or {}).get("MetricDataQueries")))
         for path, queries in paths:
@@ -142,6 +185,8 @@ class SourceAccountMetrics:
                     node.add_property_override(f"{path}.{index}.AccountId", self.account_id)
 
 
+_ACTIONS = (("alarm_actions", "AlarmActions"), ("ok_actions", "OKActions"),
+            ("insufficient_data_actions", "InsufficientDataActions"))
 _PART = re.compile(r"^Monitoring-(?P<service>.+?)(-part\d+)?$")
 
 
@@ -178,15 +223,12 @@ def place_monitoring(cfg: EnvironmentConfig, stacks: Mapping[str, Stack],
     org = cfg.organization
     if org is None:
         return
-    from aws_cdk import Aspects
-
     for concern, stack in stacks.items():
         service = _service_of_concern(cfg, concern)
         if service is None:
             continue
-        if service.account is not None:
-            Aspects.of(stack).add(SourceAccountMetrics(org.accounts[service.account],
-                                                       own_prefix=f"{cfg.app}/{cfg.env}/"))
+        if service.account is not None:  # the stack is complete: its alarms are changed now, not at synth
+            SourceAccountMetrics(org.accounts[service.account], own_prefix=f"{cfg.app}/{cfg.env}/").apply_to(stack)
         region = monitoring_region(cfg, service)
         if region == cfg.region or region is None:
             continue
@@ -198,14 +240,18 @@ def place_monitoring(cfg: EnvironmentConfig, stacks: Mapping[str, Stack],
                   for severity in SEVERITIES}
         resolved = {json.dumps(stack.resolve(home)): regional_arn for home, regional_arn in topics.items()}
         for node in stack.node.find_all():
-            if isinstance(node, cloudwatch.CfnCompositeAlarm) and node.actions_suppressor is not None \
-                    and switch_arn is not None:
+            if isinstance(node, cloudwatch.CfnCompositeAlarm) and switch_arn is not None \
+                    and node.actions_suppressor is not None:
                 node.actions_suppressor = switch_arn(stack)
             if isinstance(node, (cloudwatch.CfnAlarm, cloudwatch.CfnCompositeAlarm)):
-                # Alarm actions cannot cross regions: the home topics become this region's topics.
-                for attribute, key in (("alarm_actions", "AlarmActions"), ("ok_actions", "OKActions"),
-                                       ("insufficient_data_actions", "InsufficientDataActions")):
-                    actions = stack.resolve(getattr(node, attribute)) or []
+                # Alarm actions cannot cross regions: the home topics become this region's topics. The three
+                # lists are resolved in one round trip (a few thousand alarms per organization).
+                lists = {key: getattr(node, attribute) for attribute, key in _ACTIONS}
+                if not any(lists.values()):
+                    continue
+                # keyed, not listed: a list that renders empty resolves to nothing and would drop out of a list
+                for key, actions in (stack.resolve(lists) or {}).items():
+                    actions = actions or []
                     moved = [resolved.get(json.dumps(a), a) for a in actions]
                     if moved != actions:
                         node.add_property_override(key, moved)
