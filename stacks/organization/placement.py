@@ -83,20 +83,41 @@ def _pascal(value: Any) -> Any:
     return value
 
 
-def _resolved(node: CfnResource, prop: str) -> Any:
-    """Property ``prop`` (its jsii name) of ``node``, resolved to plain values with CloudFormation keys (None
-    when unset).
+def _has_ref(value: Any) -> bool:
+    if isinstance(value, ObjRef):
+        return True
+    if isinstance(value, list):
+        return any(_has_ref(v) for v in value)
+    return isinstance(value, dict) and any(_has_ref(v) for v in value.values())
 
-    The generated getter fetches a struct by reference and then each of its fields, and each field of every
-    struct inside, one round trip to the jsii runtime per field: about forty for a metric-math alarm, which made
-    this aspect the largest part of an organization's synth. Fetching the reference as it is and resolving it in
-    the runtime takes two round trips, whatever the depth.
+
+def properties(node: CfnResource) -> dict[str, Any]:
+    """Every property of ``node`` as the jsii runtime holds it, in one round trip: plain values as they are (jsii
+    names), tokens as token strings, objects of the runtime (structs, resolvables) as references, which
+    ``plain`` turns into values.
+
+    The generated getters cost a round trip each, and one more for every field of a struct they return and of
+    every struct inside it: about forty for a metric-math alarm's queries. At a few thousand alarms those round
+    trips were most of an organization's synth.
+
+    Example
+    -------
+    >>> alarm = cloudwatch.CfnAlarm(Stack(), "A", metric_name="Errors", namespace="AWS/Lambda", period=60,
+    ...                             comparison_operator="GreaterThanThreshold", evaluation_periods=1)
+    >>> {k: v for k, v in properties(alarm).items() if k in ("metricName", "period")}
+    {'metricName': 'Errors', 'period': 60}
     """
     ref: ObjRef = node.__jsii_ref__  # type: ignore[attr-defined]  # every jsii proxy has one; stubs omit it
-    response = jsii.kernel.provider.get(GetRequest(objref=ref, property=prop))
+    response = jsii.kernel.provider.get(GetRequest(objref=ref, property="cfnProperties"))
     raw = response.value if isinstance(response, GetResponse) else _callback_till_result(
         jsii.kernel, response, GetResponse)  # a getter that calls into Python first (none of CloudWatch's)
-    return None if raw is None else _pascal(Stack.of(node).resolve(_by_ref(raw)))
+    return dict(raw or {})
+
+
+def plain(stack: Stack, value: Any) -> Any:
+    """A value of ``properties`` with CloudFormation keys, references resolved in the runtime (one round trip,
+    none when there is no reference)."""
+    return _pascal(stack.resolve(_by_ref(value)) if _has_ref(value) else value)
 
 
 @jsii.implements(IAspect)
@@ -136,16 +157,19 @@ class SourceAccountMetrics:
             return
         if not isinstance(node, cloudwatch.CfnAlarm):
             return
-        name = node.metric_name
+        props = properties(node)
+        name = props.get("metricName")
         if name is not None:
-            namespace = node.namespace
+            namespace = props.get("namespace")
             if self._local(namespace):
                 return
-            dimensions, statistic, unit = _resolved(node, "dimensions"), node.extended_statistic, node.unit
+            dimensions = plain(Stack.of(node), props.get("dimensions"))
+            statistic, unit = props.get("extendedStatistic"), props.get("unit")
             stat: dict[str, Any] = {
                 "Metric": {"Namespace": namespace, "MetricName": name,
                            **({"Dimensions": dimensions} if dimensions else {})},
-                "Period": node.period, "Stat": statistic or node.statistic, **({"Unit": unit} if unit else {}),
+                "Period": props.get("period"), "Stat": statistic or props.get("statistic"),
+                **({"Unit": unit} if unit else {}),
             }
             node.add_property_override("Metrics", [{"Id": "m1", "AccountId": self.account_id, "MetricStat": stat,
                                                     "ReturnData": True}])
@@ -156,10 +180,10 @@ class SourceAccountMetrics:
                 if present.get(key, True):
                     node.add_property_deletion_override(key)
             return
-        queries = _resolved(node, "metrics")
+        queries = props.get("metrics")
         if not isinstance(queries, list):  # none, or a token CDK resolves later
             return
-        for index, query in enumerate(queries):
+        for index, query in enumerate(plain(Stack.of(node), queries)):
             query_stat = query.get("MetricStat") if isinstance(query, dict) else None
             if not query_stat or self._local(query_stat.get("Metric", {}).get("Namespace")):
                 continue
@@ -168,14 +192,15 @@ class SourceAccountMetrics:
     def _slo(self, node: applicationsignals.CfnServiceLevelObjective) -> None:
         # An Application Signals SLO on CloudWatch metrics reads the source account the same way.
         paths: list[tuple[str, Any]] = []
-        request = _resolved(node, "requestBasedSli")
+        props, stack = properties(node), Stack.of(node)
+        request = plain(stack, props.get("requestBasedSli"))
         if isinstance(request, dict):
             metric = request.get("RequestBasedSliMetric", {})
             paths.append(("RequestBasedSli.RequestBasedSliMetric.TotalRequestCountMetric",
                           metric.get("TotalRequestCountMetric")))
             for key, queries in (metric.get("MonitoredRequestCountMetric") or {}).items():
                 paths.append((f"RequestBasedSli.RequestBasedSliMetric.MonitoredRequestCountMetric.{key}", queries))
-        period = _resolved(node, "sli")
+        period = plain(stack, props.get("sli"))
         if isinstance(period, dict):
             paths.append(("Sli.SliMetric.MetricDataQueries", (period.get("SliMetric") or {}).get("MetricDataQueries")))
         for path, queries in paths:
@@ -185,16 +210,20 @@ class SourceAccountMetrics:
                     node.add_property_override(f"{path}.{index}.AccountId", self.account_id)
 
 
-_ACTIONS = (("alarm_actions", "AlarmActions"), ("ok_actions", "OKActions"),
-            ("insufficient_data_actions", "InsufficientDataActions"))
+_ACTIONS = (("alarmActions", "AlarmActions"), ("okActions", "OKActions"),
+            ("insufficientDataActions", "InsufficientDataActions"))
 _PART = re.compile(r"^Monitoring-(?P<service>.+?)(-part\d+)?$")
 
 
-def _service_of_concern(cfg: EnvironmentConfig, concern: str) -> ServiceConfig | None:
+def _services_by_name(cfg: EnvironmentConfig) -> dict[str, ServiceConfig]:
+    # built once per caller: one per stack made every stack's lookup scan every service
+    return {s.name: s for s in cfg.services}
+
+
+def _service_of_concern(names: Mapping[str, ServiceConfig], concern: str) -> ServiceConfig | None:
     match = _PART.match(concern)
     if not match:
         return None
-    names = {s.name: s for s in cfg.services}
     # The longest service name that the concern is of (a service 'shop' and another 'shop-api' differ).
     exact = names.get(concern.removeprefix("Monitoring-"))
     return exact or names.get(match["service"])
@@ -204,10 +233,11 @@ def placed_props(cfg: EnvironmentConfig, props: Callable[[str], dict]) -> Callab
     """``props`` with each service's monitoring stacks in that service's region (the rest unchanged)."""
     if cfg.organization is None:
         return props
+    names = _services_by_name(cfg)
 
     def placed(concern: str) -> dict:
         base = props(concern)
-        service = _service_of_concern(cfg, concern)
+        service = _service_of_concern(names, concern)
         if service is None or monitoring_region(cfg, service) == cfg.region:
             return base
         account = cfg.account or cfg.organization.monitoring_account  # type: ignore[union-attr]
@@ -223,8 +253,9 @@ def place_monitoring(cfg: EnvironmentConfig, stacks: Mapping[str, Stack],
     org = cfg.organization
     if org is None:
         return
+    names = _services_by_name(cfg)
     for concern, stack in stacks.items():
-        service = _service_of_concern(cfg, concern)
+        service = _service_of_concern(names, concern)
         if service is None:
             continue
         if service.account is not None:  # the stack is complete: its alarms are changed now, not at synth
@@ -240,18 +271,17 @@ def place_monitoring(cfg: EnvironmentConfig, stacks: Mapping[str, Stack],
                   for severity in SEVERITIES}
         resolved = {json.dumps(stack.resolve(home)): regional_arn for home, regional_arn in topics.items()}
         for node in stack.node.find_all():
+            if not isinstance(node, (cloudwatch.CfnAlarm, cloudwatch.CfnCompositeAlarm)):
+                continue
+            props = properties(node)
             if isinstance(node, cloudwatch.CfnCompositeAlarm) and switch_arn is not None \
-                    and node.actions_suppressor is not None:
+                    and props.get("actionsSuppressor") is not None:
                 node.actions_suppressor = switch_arn(stack)
-            if isinstance(node, (cloudwatch.CfnAlarm, cloudwatch.CfnCompositeAlarm)):
-                # Alarm actions cannot cross regions: the home topics become this region's topics. The three
-                # lists are resolved in one round trip (a few thousand alarms per organization).
-                lists = {key: getattr(node, attribute) for attribute, key in _ACTIONS}
-                if not any(lists.values()):
-                    continue
-                # keyed, not listed: a list that renders empty resolves to nothing and would drop out of a list
-                for key, actions in (stack.resolve(lists) or {}).items():
-                    actions = actions or []
-                    moved = [resolved.get(json.dumps(a), a) for a in actions]
-                    if moved != actions:
-                        node.add_property_override(key, moved)
+            # Alarm actions cannot cross regions: the home topics become this region's topics (the three lists
+            # resolved in one round trip, keyed: a list that renders empty resolves to nothing).
+            lists = {key: props[name] for name, key in _ACTIONS if props.get(name)}
+            for key, actions in (stack.resolve(lists) if lists else {}).items():
+                actions = actions or []
+                moved = [resolved.get(json.dumps(a), a) for a in actions]
+                if moved != actions:
+                    node.add_property_override(key, moved)
