@@ -18,7 +18,6 @@ from typing import Any
 
 import jsii
 from aws_cdk import (
-    CfnResource,
     Environment,
     IAspect,
     Stack,
@@ -26,12 +25,11 @@ from aws_cdk import (
     aws_cloudwatch as cloudwatch,
 )
 from constructs import IConstruct
-from jsii._kernel import _callback_till_result
-from jsii._kernel.types import GetRequest, GetResponse, ObjRef
 
 from config.schema import SEVERITIES, EnvironmentConfig
 from config.services import ServiceConfig
 from plan.regions import regional_topic_name
+from stacks.monitoring.properties import plain, properties
 from stacks.naming import resource_name
 
 __all__ = ["SourceAccountMetrics", "placed_props", "place_monitoring", "monitoring_region", "LOCAL_NAMESPACES"]
@@ -52,72 +50,6 @@ def monitoring_region(cfg: EnvironmentConfig, service: ServiceConfig) -> str | N
     True
     """
     return service.region or cfg.region
-
-
-class _ByRef:
-    """A jsii object reference handed back to the runtime as it came (no Python proxy, no field reads)."""
-
-    __jsii_type__ = "Object"
-
-    def __init__(self, ref: ObjRef) -> None:
-        self.__jsii_ref__ = ref
-
-
-def _by_ref(value: Any) -> Any:
-    if isinstance(value, ObjRef):
-        return _ByRef(value)
-    if isinstance(value, list):
-        return [_by_ref(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _by_ref(v) for k, v in value.items()}
-    return value
-
-
-def _pascal(value: Any) -> Any:
-    # Resolved structs keep their jsii (camelCase) keys; CloudFormation's are the same words capitalized
-    # (metricStat -> MetricStat, accountId -> AccountId); intrinsics (Ref, Fn::Join) are capitalized already.
-    if isinstance(value, list):
-        return [_pascal(v) for v in value]
-    if isinstance(value, dict):
-        return {k[:1].upper() + k[1:]: _pascal(v) for k, v in value.items()}
-    return value
-
-
-def _has_ref(value: Any) -> bool:
-    if isinstance(value, ObjRef):
-        return True
-    if isinstance(value, list):
-        return any(_has_ref(v) for v in value)
-    return isinstance(value, dict) and any(_has_ref(v) for v in value.values())
-
-
-def properties(node: CfnResource) -> dict[str, Any]:
-    """Every property of ``node`` as the jsii runtime holds it, in one round trip: plain values as they are (jsii
-    names), tokens as token strings, objects of the runtime (structs, resolvables) as references, which
-    ``plain`` turns into values.
-
-    The generated getters cost a round trip each, and one more for every field of a struct they return and of
-    every struct inside it: about forty for a metric-math alarm's queries. At a few thousand alarms those round
-    trips were most of an organization's synth.
-
-    Example
-    -------
-    >>> alarm = cloudwatch.CfnAlarm(Stack(), "A", metric_name="Errors", namespace="AWS/Lambda", period=60,
-    ...                             comparison_operator="GreaterThanThreshold", evaluation_periods=1)
-    >>> {k: v for k, v in properties(alarm).items() if k in ("metricName", "period")}
-    {'metricName': 'Errors', 'period': 60}
-    """
-    ref: ObjRef = node.__jsii_ref__  # type: ignore[attr-defined]  # every jsii proxy has one; stubs omit it
-    response = jsii.kernel.provider.get(GetRequest(objref=ref, property="cfnProperties"))
-    raw = response.value if isinstance(response, GetResponse) else _callback_till_result(
-        jsii.kernel, response, GetResponse)  # a getter that calls into Python first (none of CloudWatch's)
-    return dict(raw or {})
-
-
-def plain(stack: Stack, value: Any) -> Any:
-    """A value of ``properties`` with CloudFormation keys, references resolved in the runtime (one round trip,
-    none when there is no reference)."""
-    return _pascal(stack.resolve(_by_ref(value)) if _has_ref(value) else value)
 
 
 @jsii.implements(IAspect)
