@@ -208,15 +208,15 @@ class Plan:
 
     def service(self, name: str) -> ServicePlan:
         """The service called ``name``."""
-        return next(s for s in self.services if s.name == name)
+        return next(s for s in self._index[0].get(name, ()))
 
     def alarms_of(self, service: str, stack: str | None = None) -> tuple[AlarmPlan, ...]:
         """The metric alarms of ``service`` (of one ``stack`` when given), in creation order."""
-        return tuple(a for a in self.alarms if a.service == service and (stack is None or a.stack == stack))
+        return tuple(a for a in self._index[1].get(service, ()) if stack is None or a.stack == stack)
 
     def composites_of(self, service: str, stack: str | None = None) -> tuple[CompositePlan, ...]:
         """The composites of ``service`` (of one ``stack`` when given), children before parents."""
-        return tuple(c for c in self.composites if c.service == service and (stack is None or c.stack == stack))
+        return tuple(c for c in self._index[2].get(service, ()) if stack is None or c.stack == stack)
 
     @cached_property
     def _regions(self) -> dict[str, str | None]:
@@ -244,3 +244,18 @@ class Plan:
     def thresholds(self) -> dict[str, float]:
         """What every non-anomaly metric alarm compares, by alarm name (the line a graph draws)."""
         return {a.name: a.value for a in self.alarms if a.type in ("metric", "math")}
+
+    @cached_property
+    def _index(self) -> tuple[dict[str, list[ServicePlan]], dict[str, list[AlarmPlan]], dict[str, list[CompositePlan]]]:
+        # Services, alarms and composites by service, in order, built on first use: each service's stacks ask for
+        # theirs several times, and scanning every entry each time made a thousand-service plan quadratic.
+        services: dict[str, list[ServicePlan]] = {}
+        alarms: dict[str, list[AlarmPlan]] = {}
+        composites: dict[str, list[CompositePlan]] = {}
+        for service in self.services:
+            services.setdefault(service.name, []).append(service)
+        for alarm in self.alarms:
+            alarms.setdefault(alarm.service, []).append(alarm)
+        for composite in self.composites:
+            composites.setdefault(composite.service, []).append(composite)
+        return services, alarms, composites

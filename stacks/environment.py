@@ -1,7 +1,7 @@
 """Every stack of one environment, composed and wired. ``app.py`` calls ``build_environment`` and nothing else."""
 from __future__ import annotations
 
-from aws_cdk import App, Aspects, Environment, Stack, Tags
+from aws_cdk import App, Environment, Stack, Tags
 
 from config.schema import EnvironmentConfig
 from plan.account import account_signals
@@ -44,7 +44,6 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     # Tags are an aspect: applied at synth to every taggable resource of every stack below, so costs allocate.
     for key, value in cfg.tags.as_dict().items():
         Tags.of(app).add(key, value)
-    Aspects.of(app).add(WarmUp(cfg.warm_up))  # paging alarms stay quiet for a few minutes after each change
 
     stacks: dict[str, Stack] = {}
     alerting = AlertingStack(app, stack_name(cfg, "Alerting"), cfg=cfg, **props("Alerting"))
@@ -102,6 +101,9 @@ def build_environment(app: App, cfg: EnvironmentConfig) -> dict[str, Stack]:
     # At scale they spread over Dashboards-2, -3... (each template within CloudFormation's size).
     stacks.update(build_dashboards(app, cfg, plan=plan, props=props, **outside_plan(cfg, plan, stacks.values())))
     _order_and_tag(cfg, stacks)
+    # Paging alarms stay quiet for a few minutes after each change: set on every alarm built above, now (as an
+    # aspect it was called back for every construct of the app, thousands of round trips at organization scale).
+    WarmUp(cfg.warm_up).apply_to(app)
     return stacks
 
 

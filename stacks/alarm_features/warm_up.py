@@ -17,6 +17,7 @@ from aws_cdk import IAspect, Stack, Token, aws_cloudwatch as cloudwatch
 from constructs import IConstruct
 
 from config.alarm_features import WarmUpConfig
+from stacks.monitoring.properties import properties
 
 __all__ = ["WarmUp", "is_paging_alarm"]
 
@@ -33,8 +34,11 @@ def is_paging_alarm(alarm: cloudwatch.CfnAlarm) -> bool:
     >>> is_paging_alarm(alarm)
     True
     """
-    name = alarm.alarm_name
-    return isinstance(name, str) and not Token.is_unresolved(name) and name.endswith("-critical")
+    return _paging_name(alarm.alarm_name)
+
+
+def _paging_name(name: object) -> bool:
+    return isinstance(name, str) and name.endswith("-critical") and not Token.is_unresolved(name)
 
 
 @jsii.implements(IAspect)
@@ -51,9 +55,18 @@ class WarmUp:
     def __init__(self, config: WarmUpConfig) -> None:
         self._config = config
 
+    def apply_to(self, scope: IConstruct) -> None:
+        """Visit every construct below ``scope`` now, as the aspect would at synth: an aspect is called back from
+        the jsii runtime for every construct of the app, alarm or not, which costs more than the warm-ups."""
+        for node in scope.node.find_all():
+            self.visit(node)
+
     def visit(self, node: IConstruct) -> None:
-        if (self._config.minutes and isinstance(node, cloudwatch.CfnAlarm) and is_paging_alarm(node)
-                and not Stack.of(node).resolve(node.ok_actions)):
+        if not (self._config.minutes and isinstance(node, cloudwatch.CfnAlarm)):
+            return
+        props = properties(node)  # name and OK actions in one round trip
+        ok_actions = props.get("okActions")
+        if _paging_name(props.get("alarmName")) and not (ok_actions and Stack.of(node).resolve(ok_actions)):
             node.warm_up_configuration = cloudwatch.CfnAlarm.WarmUpConfigurationProperty(
                 warm_up_period_duration_in_minutes=self._config.minutes,
                 only_start_evaluating_after_warm_up_period_ends=self._config.wait_full_period)

@@ -124,15 +124,27 @@ def tag_alarm(alarm: Construct, cfg: EnvironmentConfig, service: str, severity: 
         tags.add(key, value)
 
 
+# One SnsAction per topic object: an action only names its topic's ARN, and every alarm of a stack notifies the
+# same few topics. Keyed by identity, the topic held beside it so the key stays its own.
+_SNS_ACTIONS: dict[int, tuple[sns.ITopic, actions.SnsAction]] = {}
+
+
+def _sns_action(topic: sns.ITopic) -> actions.SnsAction:
+    held = _SNS_ACTIONS.get(id(topic))
+    if held is None:
+        held = _SNS_ACTIONS[id(topic)] = (topic, actions.SnsAction(topic))
+    return held[1]
+
+
 def _notify(alarm: cloudwatch.AlarmBase, entry: AlarmPlan | CompositePlan, topics: Topics) -> None:
     """The entry's actions on the topics given; a severity without a topic here (a construct test that passes
     none) gets no action."""
     for severity in entry.actions:
         if severity in topics:
-            alarm.add_alarm_action(actions.SnsAction(topics[severity]))
+            alarm.add_alarm_action(_sns_action(topics[severity]))
     for severity in entry.ok_actions:
         if severity in topics:
-            alarm.add_ok_action(actions.SnsAction(topics[severity]))
+            alarm.add_ok_action(_sns_action(topics[severity]))
 
 
 def render_alarm(scope: Construct, construct_id: str, *, cfg: EnvironmentConfig, entry: AlarmPlan,

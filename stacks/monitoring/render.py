@@ -30,6 +30,10 @@ def _value(text: str) -> str:
     return _PSEUDO.sub(lambda m: _TOKENS[m.group(1)], text)
 
 
+# One CDK object per distinct spec: metrics are immutable values rendered into each alarm that uses them, and
+# the warning and critical alarms of one family (and the math of several families) share their metrics, so
+# each repeat would be another object built in the jsii runtime.
+@lru_cache(maxsize=None)
 def _metric(spec: MetricSpec) -> cloudwatch.Metric:
     return cloudwatch.Metric(namespace=spec.namespace, metric_name=spec.name,
                              dimensions_map={k: _value(v) for k, v in spec.dimensions},
@@ -46,8 +50,11 @@ def render_metric(spec: MetricLike) -> cloudwatch.IMetric:
     >>> render_metric(metric("AWS/Lambda", "Errors", {"FunctionName": "f"}, "Sum", 60)).period.to_seconds()
     60
     """
-    if isinstance(spec, MathSpec):
-        return cloudwatch.MathExpression(expression=spec.expression,
-                                         using_metrics={k: _metric(m) for k, m in spec.using},
-                                         label=spec.label, period=seconds(spec.period))
-    return _metric(spec)
+    return _math(spec) if isinstance(spec, MathSpec) else _metric(spec)
+
+
+@lru_cache(maxsize=None)
+def _math(spec: MathSpec) -> cloudwatch.MathExpression:
+    return cloudwatch.MathExpression(expression=spec.expression,
+                                     using_metrics={k: _metric(m) for k, m in spec.using},
+                                     label=spec.label, period=seconds(spec.period))

@@ -21,7 +21,6 @@ from aws_cdk import (
     Environment,
     IAspect,
     Stack,
-    Token,
     aws_applicationsignals as applicationsignals,
     aws_cloudwatch as cloudwatch,
 )
@@ -30,6 +29,7 @@ from constructs import IConstruct
 from config.schema import SEVERITIES, EnvironmentConfig
 from config.services import ServiceConfig
 from plan.regions import regional_topic_name
+from stacks.monitoring.properties import plain, properties
 from stacks.naming import resource_name
 
 __all__ = ["SourceAccountMetrics", "placed_props", "place_monitoring", "monitoring_region", "LOCAL_NAMESPACES"]
@@ -52,24 +52,6 @@ def monitoring_region(cfg: EnvironmentConfig, service: ServiceConfig) -> str | N
     return service.region or cfg.region
 
 
-def _struct_to_dict(value: Any) -> Any:
-    # jsii structs render through the stack's resolver; a plain mapping walk is enough for these literals.
-    if isinstance(value, (list, tuple)):
-        return [_struct_to_dict(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _struct_to_dict(v) for k, v in value.items()}
-    if hasattr(value, "_values"):
-        return {_to_cfn_key(k): _struct_to_dict(v) for k, v in value._values.items()}
-    return value
-
-
-def _to_cfn_key(key: str) -> str:
-    special = {"account_id": "AccountId", "return_data": "ReturnData", "metric_stat": "MetricStat"}
-    if key in special:
-        return special[key]
-    return "".join(part.title() if part != "id" else "Id" for part in key.split("_"))
-
-
 @jsii.implements(IAspect)
 class SourceAccountMetrics:
     """Put ``account_id`` on every metric query of every metric alarm below the construct it is added to.
@@ -88,6 +70,16 @@ class SourceAccountMetrics:
         self.account_id = account_id
         self.own_prefixes = (*LOCAL_NAMESPACES, own_prefix)
 
+    def apply_to(self, scope: IConstruct) -> None:
+        """Visit every construct below ``scope`` now, as the aspect would at synth.
+
+        An aspect is called back from the jsii runtime once for every construct of the stack, alarm or not: at
+        organization scale those round trips cost more than the alarms' own changes. Called once the stack's
+        monitoring is built, this changes the same alarms in the same way.
+        """
+        for node in scope.node.find_all():
+            self.visit(node)
+
     def _local(self, namespace: Any) -> bool:
         return isinstance(namespace, str) and namespace.startswith(self.own_prefixes)
 
@@ -97,42 +89,50 @@ class SourceAccountMetrics:
             return
         if not isinstance(node, cloudwatch.CfnAlarm):
             return
-        if node.metric_name is not None:
-            if self._local(node.namespace):
+        props = properties(node)
+        name = props.get("metricName")
+        if name is not None:
+            namespace = props.get("namespace")
+            if self._local(namespace):
                 return
+            dimensions = plain(Stack.of(node), props.get("dimensions"))
+            statistic, unit = props.get("extendedStatistic"), props.get("unit")
             stat: dict[str, Any] = {
-                "Metric": {"Namespace": node.namespace, "MetricName": node.metric_name,
-                           **({"Dimensions": _struct_to_dict(node.dimensions)} if node.dimensions else {})},
-                "Period": node.period, "Stat": node.extended_statistic or node.statistic,
-                **({"Unit": node.unit} if node.unit else {}),
+                "Metric": {"Namespace": namespace, "MetricName": name,
+                           **({"Dimensions": dimensions} if dimensions else {})},
+                "Period": props.get("period"), "Stat": statistic or props.get("statistic"),
+                **({"Unit": unit} if unit else {}),
             }
             node.add_property_override("Metrics", [{"Id": "m1", "AccountId": self.account_id, "MetricStat": stat,
                                                     "ReturnData": True}])
+            # Only the keys the alarm has: deleting an absent key changes nothing and costs a round trip.
+            present = {"Dimensions": bool(dimensions), "ExtendedStatistic": bool(statistic),
+                       "Statistic": not statistic, "Unit": bool(unit)}
             for key in _SINGLE_METRIC:
-                node.add_property_deletion_override(key)
+                if present.get(key, True):
+                    node.add_property_deletion_override(key)
             return
-        queries = node.metrics
-        if queries is None or Token.is_unresolved(queries):
+        queries = props.get("metrics")
+        if not isinstance(queries, list):  # none, or a token CDK resolves later
             return
-        for index, query in enumerate(queries):  # type: ignore[arg-type]
-            rendered = _struct_to_dict(query)
-            stat = rendered.get("MetricStat")
-            if not stat or self._local(stat.get("Metric", {}).get("Namespace")):
+        for index, query in enumerate(plain(Stack.of(node), queries)):
+            query_stat = query.get("MetricStat") if isinstance(query, dict) else None
+            if not query_stat or self._local(query_stat.get("Metric", {}).get("Namespace")):
                 continue
             node.add_property_override(f"Metrics.{index}.AccountId", self.account_id)
-
 
     def _slo(self, node: applicationsignals.CfnServiceLevelObjective) -> None:
         # An Application Signals SLO on CloudWatch metrics reads the source account the same way.
         paths: list[tuple[str, Any]] = []
-        request = _struct_to_dict(node.request_based_sli)
+        props, stack = properties(node), Stack.of(node)
+        request = plain(stack, props.get("requestBasedSli"))
         if isinstance(request, dict):
             metric = request.get("RequestBasedSliMetric", {})
             paths.append(("RequestBasedSli.RequestBasedSliMetric.TotalRequestCountMetric",
                           metric.get("TotalRequestCountMetric")))
             for key, queries in (metric.get("MonitoredRequestCountMetric") or {}).items():
                 paths.append((f"RequestBasedSli.RequestBasedSliMetric.MonitoredRequestCountMetric.{key}", queries))
-        period = _struct_to_dict(node.sli)
+        period = plain(stack, props.get("sli"))
         if isinstance(period, dict):
             paths.append(("Sli.SliMetric.MetricDataQueries", (period.get("SliMetric") or {}).get("MetricDataQueries")))
         for path, queries in paths:
@@ -142,14 +142,20 @@ class SourceAccountMetrics:
                     node.add_property_override(f"{path}.{index}.AccountId", self.account_id)
 
 
+_ACTIONS = (("alarmActions", "AlarmActions"), ("okActions", "OKActions"),
+            ("insufficientDataActions", "InsufficientDataActions"))
 _PART = re.compile(r"^Monitoring-(?P<service>.+?)(-part\d+)?$")
 
 
-def _service_of_concern(cfg: EnvironmentConfig, concern: str) -> ServiceConfig | None:
+def _services_by_name(cfg: EnvironmentConfig) -> dict[str, ServiceConfig]:
+    # built once per caller: one per stack made every stack's lookup scan every service
+    return {s.name: s for s in cfg.services}
+
+
+def _service_of_concern(names: Mapping[str, ServiceConfig], concern: str) -> ServiceConfig | None:
     match = _PART.match(concern)
     if not match:
         return None
-    names = {s.name: s for s in cfg.services}
     # The longest service name that the concern is of (a service 'shop' and another 'shop-api' differ).
     exact = names.get(concern.removeprefix("Monitoring-"))
     return exact or names.get(match["service"])
@@ -159,10 +165,11 @@ def placed_props(cfg: EnvironmentConfig, props: Callable[[str], dict]) -> Callab
     """``props`` with each service's monitoring stacks in that service's region (the rest unchanged)."""
     if cfg.organization is None:
         return props
+    names = _services_by_name(cfg)
 
     def placed(concern: str) -> dict:
         base = props(concern)
-        service = _service_of_concern(cfg, concern)
+        service = _service_of_concern(names, concern)
         if service is None or monitoring_region(cfg, service) == cfg.region:
             return base
         account = cfg.account or cfg.organization.monitoring_account  # type: ignore[union-attr]
@@ -178,15 +185,13 @@ def place_monitoring(cfg: EnvironmentConfig, stacks: Mapping[str, Stack],
     org = cfg.organization
     if org is None:
         return
-    from aws_cdk import Aspects
-
+    names = _services_by_name(cfg)
     for concern, stack in stacks.items():
-        service = _service_of_concern(cfg, concern)
+        service = _service_of_concern(names, concern)
         if service is None:
             continue
-        if service.account is not None:
-            Aspects.of(stack).add(SourceAccountMetrics(org.accounts[service.account],
-                                                       own_prefix=f"{cfg.app}/{cfg.env}/"))
+        if service.account is not None:  # the stack is complete: its alarms are changed now, not at synth
+            SourceAccountMetrics(org.accounts[service.account], own_prefix=f"{cfg.app}/{cfg.env}/").apply_to(stack)
         region = monitoring_region(cfg, service)
         if region == cfg.region or region is None:
             continue
@@ -198,14 +203,17 @@ def place_monitoring(cfg: EnvironmentConfig, stacks: Mapping[str, Stack],
                   for severity in SEVERITIES}
         resolved = {json.dumps(stack.resolve(home)): regional_arn for home, regional_arn in topics.items()}
         for node in stack.node.find_all():
-            if isinstance(node, cloudwatch.CfnCompositeAlarm) and node.actions_suppressor is not None \
-                    and switch_arn is not None:
+            if not isinstance(node, (cloudwatch.CfnAlarm, cloudwatch.CfnCompositeAlarm)):
+                continue
+            props = properties(node)
+            if isinstance(node, cloudwatch.CfnCompositeAlarm) and switch_arn is not None \
+                    and props.get("actionsSuppressor") is not None:
                 node.actions_suppressor = switch_arn(stack)
-            if isinstance(node, (cloudwatch.CfnAlarm, cloudwatch.CfnCompositeAlarm)):
-                # Alarm actions cannot cross regions: the home topics become this region's topics.
-                for attribute, key in (("alarm_actions", "AlarmActions"), ("ok_actions", "OKActions"),
-                                       ("insufficient_data_actions", "InsufficientDataActions")):
-                    actions = stack.resolve(getattr(node, attribute)) or []
-                    moved = [resolved.get(json.dumps(a), a) for a in actions]
-                    if moved != actions:
-                        node.add_property_override(key, moved)
+            # Alarm actions cannot cross regions: the home topics become this region's topics (the three lists
+            # resolved in one round trip, keyed: a list that renders empty resolves to nothing).
+            lists = {key: props[name] for name, key in _ACTIONS if props.get(name)}
+            for key, actions in (stack.resolve(lists) if lists else {}).items():
+                actions = actions or []
+                moved = [resolved.get(json.dumps(a), a) for a in actions]
+                if moved != actions:
+                    node.add_property_override(key, moved)

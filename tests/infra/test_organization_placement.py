@@ -2,7 +2,7 @@
 account's own metrics (canaries, the app's namespaces) do not."""
 from __future__ import annotations
 
-from aws_cdk import App, Aspects, Duration, Environment, Stack, aws_cloudwatch as cloudwatch
+from aws_cdk import App, Aspects, Aws, Duration, Environment, Stack, aws_cloudwatch as cloudwatch
 from aws_cdk.assertions import Template
 
 from stacks.organization.placement import SourceAccountMetrics
@@ -41,3 +41,37 @@ def test_single_metric_and_math_alarms_get_the_account_on_every_query_and_local_
     assert all("AccountId" not in q for q in math if "Expression" in q)
     for local in ("canary", "own"):
         assert "AccountId" not in str(alarms[local]) and alarms[local].get("MetricName")
+
+
+def _alarms_of_every_shape(stack: Stack) -> None:
+    metric("Errors").create_alarm(stack, "Single", threshold=1, evaluation_periods=1, alarm_name="single")
+    cloudwatch.Metric(namespace="AWS/SQS", metric_name="ApproximateAgeOfOldestMessage", unit=cloudwatch.Unit.SECONDS,
+                      dimensions_map={"QueueName": f"q-{Aws.REGION}"}, statistic="Maximum").create_alarm(
+        stack, "Unit", threshold=1, evaluation_periods=1, alarm_name="unit")
+    cloudwatch.MathExpression(expression="e / i", using_metrics={"e": metric("Errors"), "i": metric("Invocations")},
+                              period=Duration.minutes(1)).create_alarm(stack, "Math", threshold=1,
+                                                                       evaluation_periods=1, alarm_name="math")
+    metric("MaintenanceMode", namespace="watchtower/dev/Maintenance").create_alarm(
+        stack, "Own", threshold=1, evaluation_periods=1, alarm_name="own")
+
+
+def test_applied_at_build_it_changes_the_alarms_exactly_as_the_aspect_does_at_synth():
+    # GIVEN the same alarms (a unit, a dimension holding a pseudo parameter, math, an own metric) in two stacks
+    app = App()
+    by_aspect, applied = (Stack(app, name, env=Environment(account="111111111111", region="eu-west-1"))
+                          for name in ("ByAspect", "Applied"))
+    for stack in (by_aspect, applied):
+        _alarms_of_every_shape(stack)
+    # WHEN one gets the aspect and the other has it applied at once
+    Aspects.of(by_aspect).add(SourceAccountMetrics("222222222222", own_prefix="watchtower/dev/"))
+    SourceAccountMetrics("222222222222", own_prefix="watchtower/dev/").apply_to(applied)
+    # THEN the templates are the same, and the token dimension and the unit survive the rewrite
+    aspect_template = Template.from_stack(by_aspect).to_json()
+    assert aspect_template == Template.from_stack(applied).to_json()
+    unit = next(a["Properties"] for a in aspect_template["Resources"].values()
+                if a["Properties"].get("AlarmName") == "unit")
+    stat = unit["Metrics"][0]["MetricStat"]
+    assert stat["Unit"] == "Seconds" and stat["Stat"] == "Maximum" and unit["Metrics"][0]["AccountId"] == "222222222222"
+    region_joined = {"Fn::Join": ["", ["q-", {"Ref": "AWS::Region"}]]}
+    assert stat["Metric"]["Dimensions"] == [{"Name": "QueueName", "Value": region_joined}]
+    assert not {"Unit", "Statistic", "MetricName"} & set(unit)

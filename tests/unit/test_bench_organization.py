@@ -25,3 +25,28 @@ def test_a_template_over_a_per_stack_limit_is_reported(tmp_path):
     report = stack_limits(tmp_path)
     assert report["stacks"] == 2 and report["largest"]["resources"] == 501
     assert report["over_limits"] == ["big.template.json: resources 501 > 500"]
+
+
+def test_a_size_that_does_not_synthesize_is_reported_and_the_bench_steps_down_to_one_that_does(monkeypatch):
+    # GIVEN a synth that fails (as the dashboards' budget check does) above 4 accounts; the real limit check reads
+    # the templates it writes
+    import tools.bench.bench_organization as bench
+
+    def synth(env, config_dir, out, timeout=None):
+        accounts = len(yaml.safe_load((config_dir / "orgbench.yaml").read_text())["organization"]["accounts"]) \
+            if config_dir else 0
+        if accounts > 4:
+            raise RuntimeError(f"synth of {env} failed after 1 s: DashboardLimitError: body over budget")
+        out.mkdir(parents=True)
+        (out / f"{env}-A.template.json").write_text(json.dumps({"Resources": {"R": {"Type": "AWS::SNS::Topic"}}}))
+        return 2.0, 1.5
+
+    monkeypatch.setattr(bench, "_synth", synth)
+    monkeypatch.setenv("WATCHTOWER_BENCH_ORG", "16,10,2")
+    # WHEN the bench runs
+    section = bench.run()
+    # THEN it ran the largest size that synthesized and names each larger one with its reason
+    assert section.data["size"]["accounts"] == 4 and section.data["requested"]["accounts"] == 16
+    assert [line.split(":")[0] for line in section.data["not_run"]] == ["16 x 10 x 2", "8 x 10 x 2"]
+    assert "DashboardLimitError" in section.markdown and "4 accounts x 10 services x 2 regions" in section.markdown
+    assert section.data["organization"]["stacks"] == 1 and section.data["ratio"] == 1.0
