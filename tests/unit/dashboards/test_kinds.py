@@ -24,7 +24,7 @@ from plan.build import plan_environment
 from plan.catalog import Threshold
 from plan.metrics_estate import ESTATE_FACTORIES
 from plan.signals import MathSpec
-from tests.infra.test_estate import ESTATE
+from tests.estate import ESTATE
 from tests.unit.dashboards.conftest import BASE
 
 CORE = {"name": "shop", "template": "tests/fixtures/service_templates/Shop.template.json"}
