@@ -23,6 +23,7 @@ from .dedup import Deduplicator
 from .delivery import ChannelGate, Deadline, post_json
 from .gates import SharedGates, gate_key
 from .grouping import ORIGINAL_MAX, Flushed, GroupMember, GroupStore, delay_seconds, service_of
+from .incidents import ServicePages, service_page_key
 from .inhibition import PageTracker
 from .log_lines import LogLineFetcher
 from .maintenance import active_window
@@ -81,6 +82,7 @@ class Router:
         self._dedup = Deduplicator(dynamodb, settings.dedup_table_name, settings.dedup_window_seconds, clock)
         self._groups = GroupStore(dynamodb, settings.dedup_table_name, settings.group_window_seconds, clock)
         self._pages = PageTracker(dynamodb, settings.dedup_table_name, settings.page_open_max_seconds, clock)
+        self._incidents = ServicePages(dynamodb, settings.dedup_table_name, clock=clock)
         self._dead = DeadLetters(sqs, settings.dlq_url, sns, settings.email_topic_arn, settings.sender)
         # One gate per endpoint for the life of the execution environment: a 429's Retry-After holds every later
         # delivery to that webhook or routing key, not only the retry of the message that got it.
@@ -385,9 +387,15 @@ class Router:
         shared = gate_key(channel, secret_name)
         if channel == "pagerduty" and not isinstance(item, AlertGroup):
             key, url = pagerduty_credentials(secret_name, secret)
-            body = pagerduty_event(item, key)
-            if body is None:
+            if item.state not in ("ALARM", "OK"):
                 return _Outcome("suppressed", f"PagerDuty gets ALARM and OK only, not {item.state}")
+            page_key = self._page_key(item)
+            if page_key is not None:
+                return self._page_service(item, page_key, key, url, deadline, shared)
+            event = pagerduty_event(item, key)
+            if event is None:
+                return _Outcome("suppressed", f"PagerDuty gets ALARM and OK only, not {item.state}")
+            body = event
         elif channel == "slack":
             url = webhook_url(secret_name, secret)
             body = slack_group_payload(item) if isinstance(item, AlertGroup) else slack_payload(item)
@@ -397,6 +405,46 @@ class Router:
         else:
             return _Outcome("failed", f"channel {channel!r} cannot take {'a group' if grouped else 'this alert'}")
         return self._post(channel, url, body, deadline, shared)
+
+    # ---- one PagerDuty incident per service -----------------------------------------------------------------
+    def _page_key(self, alert: Alert) -> str | None:
+        """The service's page key for an alarm of a known service; None keeps the alarm's own incident."""
+        if alert.source not in ("cloudwatch_alarm", "cloudwatch_composite_alarm"):
+            return None
+        service = service_of(alert.alarm_name, self.settings.alarm_prefix, self.settings.services)
+        return service_page_key(self.settings.alarm_prefix, service) if service else None
+
+    def _page_service(self, alert: Alert, page_key: str, routing_key: str, url: str, deadline: Deadline,
+                      shared: str) -> _Outcome:
+        """Trigger or resolve the service's one incident. The paging composites of a service in two regions
+        (home, and us-east-1 for CloudFront) trigger the same dedup_key, which PagerDuty merges into the alert
+        already open; only the OK of the last one still in ALARM resolves it."""
+        if alert.state == "ALARM":
+            try:
+                first = self._incidents.opened(page_key, alert.dedup_key)
+            except Exception as exc:  # fail open: page now; this alarm's OK will not find it in the set
+                self._logger.warning(f"open pages of {page_key} not recorded ({type(exc).__name__}); paging anyway")
+                first = True
+            body = pagerduty_event(alert, routing_key, page_key)
+            assert body is not None
+            result = self._post("pagerduty", url, body, deadline, shared)
+            if result.outcome == "delivered" and not first:
+                result.detail += f" (joined the open incident {page_key})"
+            return result
+        # Raises when the table is unreadable: the OK is dead-lettered, and its redrive decides again.
+        if not self._incidents.closed(page_key, alert.dedup_key):
+            return _Outcome("suppressed", f"pagerduty: {page_key} not resolved: another of its paging alarms is "
+                                          "still in ALARM, or this alarm's ALARM was not recorded open")
+        body = pagerduty_event(alert, routing_key, page_key)
+        assert body is not None
+        result = self._post("pagerduty", url, body, deadline, shared)
+        if result.outcome != "delivered":
+            # Put it back, so the redrive of this dead-lettered OK is again the last one and resolves.
+            try:
+                self._incidents.opened(page_key, alert.dedup_key)
+            except Exception as exc:
+                self._logger.warning(f"open pages of {page_key} not restored ({type(exc).__name__})")
+        return result
 
     def _post(self, channel: str, url: str, body: dict[str, Any], deadline: Deadline, shared: str) -> _Outcome:
         with self._gates_lock:

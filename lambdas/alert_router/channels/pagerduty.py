@@ -1,4 +1,5 @@
-"""PagerDuty Events API v2: trigger on ALARM, resolve on OK, dedup_key = the alarm ARN."""
+"""PagerDuty Events API v2: trigger on ALARM, resolve on OK; dedup_key = the alarm ARN, or the service's page key
+when the router pages per service."""
 from __future__ import annotations
 
 import hashlib
@@ -36,8 +37,11 @@ def pagerduty_dedup_key(alert: Alert) -> str:
     return f"{key[: _DEDUP_MAX - len(digest) - 1]}#{digest}"
 
 
-def pagerduty_event(alert: Alert, routing_key: str) -> dict[str, Any] | None:
+def pagerduty_event(alert: Alert, routing_key: str, page_key: str | None = None) -> dict[str, Any] | None:
     """Build the Events API v2 body, or None when the state pages nobody (INSUFFICIENT_DATA).
+
+    ``page_key`` (the service's page key) replaces the alarm's own key, so every paging alarm of one service
+    lands in one PagerDuty alert; the alarm ARN is then kept in ``custom_details.alarm``.
 
     Example
     -------
@@ -48,8 +52,10 @@ def pagerduty_event(alert: Alert, routing_key: str) -> dict[str, Any] | None:
     ...               resource="api-errors-critical", occurred_at="2026-11-22T05:00:00Z")
     >>> pagerduty_event(alert, "R0UT1NGKEY")["event_action"]
     'trigger'
+    >>> pagerduty_event(alert, "R0UT1NGKEY", page_key="watchtower-prod-api")["dedup_key"]
+    'watchtower-prod-api'
     """
-    dedup_key = pagerduty_dedup_key(alert)
+    dedup_key = pagerduty_dedup_key(alert) if page_key is None else page_key[:_DEDUP_MAX]
     if alert.state == "OK":
         return {"routing_key": routing_key, "event_action": "resolve", "dedup_key": dedup_key}
     if alert.state != "ALARM":
@@ -65,6 +71,7 @@ def pagerduty_event(alert: Alert, routing_key: str) -> dict[str, Any] | None:
             "account": alert.account,
             "region": alert.region,
             "previous_state": alert.previous_state,
+            **({"alarm": alert.dedup_key} if page_key is not None else {}),
             **{label: value for label, value in alert.details},
         },
     }

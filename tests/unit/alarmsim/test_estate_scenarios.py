@@ -137,3 +137,19 @@ def test_a_cloudfront_5xx_incident_pages_once_through_the_router(estate):
     router = result.templates["watchtower-prod-Routing"]["Resources"]
     assert any(r["Type"] == "AWS::Lambda::Function" and r["Properties"].get("FunctionName") ==
                "watchtower-prod-alert-router" for r in router.values())
+
+
+def test_a_hard_outage_fires_both_regions_paging_composites_and_pages_once(estate):
+    # GIVEN a hard outage of every service, over 2 seeds
+    _, env = estate
+    outcomes, verdict = _run(env, "hard-outage", 2)
+    paging = {c.name for c in env.alarms.composites
+              if c.name.startswith("watchtower-prod-storefront-") and c.name.endswith("Critical-critical")}
+    assert len(paging) == 2, paging  # the home region's and the us-east-1 stack's
+    for outcome in outcomes:
+        # THEN both storefront paging composites fire, yet the router merges them into one incident: one page,
+        # the later trigger counted among what reaches people (its chat and e-mail)
+        assert paging <= outcome.alarms_fired
+        assert len(outcome.pages["storefront"]) == 1, outcome.pages["storefront"]
+        assert outcome.people.get("storefront", 0) >= 1
+    assert verdict.verdict == "pass", verdict.reason

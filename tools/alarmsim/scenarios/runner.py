@@ -324,15 +324,30 @@ def run_seed(env: Environment, scenario: Scenario, seed: int) -> SeedOutcome | N
     deploys = () if scenario.deploy_at is None else (onset + scenario.deploy_at,)
     transitions = Simulator(env.alarms, store, OK).run(start, end, deploys=deploys)
     outcome = SeedOutcome(seed, onset, window, hit=hit)
+    # The router gives each service one PagerDuty incident: a paging alarm that fires while another paging alarm
+    # of the same service is still in ALARM (the home region's composite and the us-east-1 one, say) triggers
+    # the incident already open, which PagerDuty merges, so it is no new page; its chat and e-mail still reach
+    # people, so it counts there, like a page's OK. Tracked from the first action, settling minutes included.
+    open_pages: dict[str, set[str]] = {}
     for t in transitions:
         group = env.groups.get(t.alarm, env.group_of(t.alarm))
         if t.to_state == ALARM and t.minute >= onset:
             outcome.alarms_fired.add(t.alarm)
-        if t.actions_minute is None or not t.actions or t.actions_minute < onset:
+        if t.actions_minute is None or not t.actions:
+            continue
+        classes = {notification_class(a) for a in t.actions}
+        joins_open_page = False
+        if PAGE in classes and t.to_state in (ALARM, OK):
+            paging = open_pages.setdefault(group, set())
+            joins_open_page = t.to_state == ALARM and bool(paging - {t.alarm})
+            if t.to_state == ALARM:
+                paging.add(t.alarm)
+            else:
+                paging.discard(t.alarm)
+        if t.actions_minute < onset:
             continue
         at = t.actions_minute - onset
-        classes = {notification_class(a) for a in t.actions}
-        if PAGE in classes and t.to_state == ALARM:
+        if PAGE in classes and t.to_state == ALARM and not joins_open_page:
             outcome.pages.setdefault(group, []).append((at, t.alarm))
         elif PAGE in classes or PEOPLE in classes:
             outcome.people[group] = outcome.people.get(group, 0) + 1
