@@ -123,10 +123,7 @@ def draw_directory(assembly: Path, out: Path, scenario: str = "healthy", service
     bodies = [(name, key, body) for key, template in loaded.items() for name, body in dashboards_in(template).items()]
     if not bodies:
         raise PreviewError(f"no AWS::CloudWatch::Dashboard in the templates of {assembly}")
-    # the monitoring's own resources are named <app>-<env>-...: the prefix of the dashboards' stack
-    # (<app>-<env>-Dashboards), else of the first dashboard (<app>-<env>-<Name>)
-    stack = bodies[0][1].removesuffix(".template.json")
-    own = stack[: -len("Dashboards")] if stack.endswith("-Dashboards") else bodies[0][0].rsplit("-", 1)[0] + "-"
+    own = own_prefix([(name, key) for name, key, _ in bodies])
     state: State = HEALTHY
     suffix = ""
     if scenario != "healthy":
@@ -142,6 +139,28 @@ def draw_directory(assembly: Path, out: Path, scenario: str = "healthy", service
         suffix = f"-{scenario}"
     return [render(_named(body, names, key), name, out / f"{name}{suffix}.png", state, own)
             for name, key, body in bodies]
+
+
+_DASHBOARDS_STACK = re.compile(r"^(?P<own>.+-)Dashboards(?:-\d+)?\.template\.json$")
+
+
+def own_prefix(dashboards: list[tuple[str, str]]) -> str:
+    """The ``<app>-<env>-`` the monitoring's own resources are named with, from (dashboard name, template file)
+    pairs: the prefix of a dashboards stack (``<app>-<env>-Dashboards``, or ``-Dashboards-N`` once the
+    dashboards spread over several stacks, which sorts first), else of the first dashboard's name.
+
+    Example
+    -------
+    >>> own_prefix([("watchtower-prod-Operations-2", "watchtower-prod-Dashboards-2.template.json"),
+    ...             ("watchtower-prod-Executive", "watchtower-prod-Dashboards.template.json")])
+    'watchtower-prod-'
+    >>> own_prefix([("shop-dev-Overview", "Other.template.json")])
+    'shop-dev-'
+    """
+    for _, template in dashboards:
+        if found := _DASHBOARDS_STACK.match(template):
+            return found["own"]
+    return dashboards[0][0].rsplit("-", 1)[0] + "-"
 
 
 def _read_template(path: Path) -> dict:
