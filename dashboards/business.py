@@ -42,7 +42,8 @@ def build(cfg: EnvironmentConfig, plan: Plan, alarm_refs: Sequence[AlarmRef],
         grid.header(f"## {service}")
         widgets = []
         for item in (m for m in declared if m.service == service):
-            series = metric(item.namespace or namespaces.get(service, service), item.name, {"service": service, "environment": cfg.env}, stat=item.stat,
+            series = metric(item.namespace or namespaces.get(service, service), item.name,
+                            {"service": service, "environment": cfg.env}, stat=item.stat,
                             label=item.description or item.name)
             widgets.append(graph(f"{item.name} per hour", [series], unit=item.unit, region=region,
                                  stat=item.stat, period=3600))

@@ -49,7 +49,8 @@ AWS_METRICS: dict[str, frozenset[str]] = {
         "Invocations", "FailedInvocations", "TriggeredRules", "MatchedEvents", "ThrottledRules",
         "DeadLetterInvocations",
     }),
-    "AWS/SNS": frozenset({"NumberOfMessagesPublished", "NumberOfNotificationsDelivered", "NumberOfNotificationsFailed"}),
+    "AWS/SNS": frozenset({"NumberOfMessagesPublished", "NumberOfNotificationsDelivered",
+                          "NumberOfNotificationsFailed"}),
     "CloudWatchSynthetics": frozenset({"SuccessPercent", "Duration", "Failed", "2xx", "4xx", "5xx"}),
     "LambdaInsights": frozenset({
         "memory_utilization", "used_memory_max", "total_memory", "init_duration", "cpu_total_time", "total_network",

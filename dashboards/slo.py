@@ -2,10 +2,10 @@
 window and compliance.
 
 Events come from the same source the SLO alarms use (dashboards.inventory.SliSource). Windows and factors
-follow the Google SRE workbook's multiwindow, multi-burn-rate alerts: page at 14.4x (1 h, 5 min) and 6x (6 h, 30 min), ticket at 3x (1 d, 2 h)
-and 1x (3 d, 6 h). Each line uses its window as its period, so a line crossing its annotation is what the
-matching burn-rate alarm sees. Latency counts a request as bad when slower than the threshold, from the
-percentile-rank statistic ``PR(0:threshold)``.
+follow the Google SRE workbook's multiwindow, multi-burn-rate alerts: page at 14.4x (1 h, 5 min) and 6x (6 h,
+30 min), ticket at 3x (1 d, 2 h) and 1x (3 d, 6 h). Each line uses its window as its period, so a line crossing
+its annotation is what the matching burn-rate alarm sees. Latency counts a request as bad when slower than the
+threshold, from the percentile-rank statistic ``PR(0:threshold)``.
 """
 from __future__ import annotations
 

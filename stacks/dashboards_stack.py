@@ -181,10 +181,11 @@ class DashboardsStack(Stack):
         """Every dashboard body of the environment, checked against CloudWatch's limits and with this stack's
         region in place, in registry order; ``sizes`` learns the bytes each takes in a template."""
         # A service placed in another region has its alarms there, so their widgets must name that region's ARNs.
-        for alarm in (*plan.alarms, *plan.composites):
-            region = plan.region_of(alarm.service) if alarm.service else None
+        placed = [(a.name, a.service) for a in plan.alarms] + [(c.name, c.service) for c in plan.composites]
+        for name, service in placed:
+            region = plan.region_of(service) if service else None
             if region and region != self._cfg.region:
-                self._alarm_regions.setdefault(alarm.name, region)
+                self._alarm_regions.setdefault(name, region)
         refs = alarm_refs(plan, self._arn) + [self._by_name(ref) for ref in extra_alarms]
         bodies: dict[str, dict[str, Any]] = {}
         for kind in DASHBOARDS:

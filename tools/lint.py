@@ -27,7 +27,7 @@ LAYER_ROOT = LAMBDAS / "layer" / "python"
 # Checked by ruff, and by mypy except for the tests: the app, its Lambdas and the tests of the code they cover.
 _LINTED = ("app.py", "config", "stacks", "lambdas", "plan", "tools/lint.py", "tools/discover", "tests/lambdas/layer",
            "tests/unit/test_examples.py", "tests/unit/test_repository_text.py", "tests/unit/test_app_errors.py",
-           "tests/lambdas/canary", "tests/unit/test_windows.py")
+           "tests/lambdas/canary", "tests/unit/test_windows.py", "dashboards")
 _TYPED = ("app.py", "config", "stacks", "plan", "tools/lint.py", "tools/discover")
 # Operator tools and the dashboard preview: checked by ruff and mypy on their own code only (mypy does not report
 # on the modules they import, such as the alarm simulator, which has its own owners and checks).
