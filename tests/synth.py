@@ -13,7 +13,7 @@ from config.schema import EnvironmentConfig
 from stacks.environment import build_environment
 from stacks.nag import enable_nag
 
-__all__ = ["SynthResult", "synthesize", "cdk_json_context"]
+__all__ = ["SynthResult", "synthesize", "read_back", "cdk_json_context"]
 
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 
@@ -55,11 +55,17 @@ def synthesize(env_name: str, outdir: Path, cfg: EnvironmentConfig | None = None
     app = App(outdir=str(outdir), context=cdk_json_context())
     build_environment(app, cfg)
     enable_nag(app)
-    result = SynthResult(cfg=cfg, outdir=outdir)
+    error = None
     try:
         app.synth()
     except RuntimeError as exc:  # jsii surfaces ValidationFailed as RuntimeError
-        result.error = str(exc).splitlines()[0]
+        error = str(exc).splitlines()[0]
+    return read_back(outdir, cfg, error)
+
+
+def read_back(outdir: Path, cfg: EnvironmentConfig, error: str | None = None) -> SynthResult:
+    """The templates and the cdk-nag report a synth of ``cfg`` wrote to ``outdir`` (another test process's, too)."""
+    result = SynthResult(cfg=cfg, outdir=outdir, error=error)
     for path in sorted(outdir.glob("*.template.json")):
         stack = path.name.removesuffix(".template.json")
         result.templates[stack] = json.loads(path.read_text())

@@ -28,7 +28,7 @@ from plan.metrics import applies
 from plan.naming import name_part
 from plan.recommended import AWS_RECOMMENDED, implemented
 from tests.infra.test_alarm_limits import limit_problems
-from tests.synth import SynthResult, synthesize
+from tests.synth import SynthResult, read_back, synthesize
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "estate"
@@ -71,15 +71,7 @@ def _config_dir(env: str, folder: Path) -> Path:
 
 
 def _read_back(env: str, outdir: Path, cfg: Any) -> SynthResult:
-    result = SynthResult(cfg=cfg, outdir=outdir, error=json.loads((outdir / "synth-error.json").read_text()))
-    for path in sorted(outdir.glob("*.template.json")):
-        stack = path.name.removesuffix(".template.json")
-        result.templates[stack] = json.loads(path.read_text())
-        result.template_paths[stack] = path
-    report = outdir / "validation-report.json"
-    if report.exists():
-        result.validation_report = json.loads(report.read_text())
-    return result
+    return read_back(outdir, cfg, json.loads((outdir / "synth-error.json").read_text()))
 
 
 @pytest.fixture(scope="module", params=ENVIRONMENTS)

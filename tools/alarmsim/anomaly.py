@@ -70,13 +70,7 @@ def band_breaching(values: Sequence[float | None], width: float, comparison: str
         residual = np.maximum(0.0, syy - intercept * sy - slope * sxy) / np.maximum(1, n - 2)
         expected = intercept + slope * x
         sigma = np.maximum(np.sqrt(residual), np.sqrt(np.maximum(expected, 1.0)))
-    low, high = expected - width * sigma, expected + width * sigma
-    if comparison == "LessThanLowerThreshold":
-        breach = y < low
-    elif comparison == "GreaterThanUpperThreshold":
-        breach = y > high
-    else:
-        breach = (y < low) | (y > high)
+    breach = _outside(y, expected, width * sigma, comparison)
     decided = present & (n >= MIN_HISTORY)
     return [bool(b) if d else None for b, d in zip(breach.tolist(), decided.tolist())]
 
@@ -121,12 +115,16 @@ def _strided_band(values: Sequence[float | None], width: float, comparison: str,
         spread = np.sqrt((residual ** 2).sum(axis=0) / np.maximum(1, n - 2))
         expected = my + slope * (index - mx)
         sigma = np.maximum(spread, np.sqrt(np.maximum(expected, 1.0)))
-    low, high = expected - width * sigma, expected + width * sigma
-    if comparison == "LessThanLowerThreshold":
-        breach = y < low
-    elif comparison == "GreaterThanUpperThreshold":
-        breach = y > high
-    else:
-        breach = (y < low) | (y > high)
+    breach = _outside(y, expected, width * sigma, comparison)
     decided = ~np.isnan(y) & (n >= 2)
     return [bool(b) if d else None for b, d in zip(breach.tolist(), decided.tolist(), strict=True)]
+
+
+def _outside(y, expected, half_width, comparison: str):
+    """Where ``y`` is outside the band ``expected`` +- ``half_width`` on the side ``comparison`` watches."""
+    low, high = expected - half_width, expected + half_width
+    if comparison == "LessThanLowerThreshold":
+        return y < low
+    if comparison == "GreaterThanUpperThreshold":
+        return y > high
+    return (y < low) | (y > high)
